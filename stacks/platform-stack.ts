@@ -25,7 +25,8 @@ export class PlatformStack extends TerraformStack {
       key: plan.stateBackend.key,
       region: plan.stateBackend.region,
       encrypt: true,
-      useLockfile: true,
     });
+    // S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
   }
 }
