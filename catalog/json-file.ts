@@ -101,7 +101,7 @@ function fileIssue(file: string, rule: string, message: string, expected: string
 
 function describeParseError(code: string): string {
   const words: Record<string, string> = {
-    InvalidSymbol: 'an unexpected character',
+    InvalidSymbol: 'an unexpected character (keys and strings need double quotes; true, false and null are lowercase)',
     InvalidNumberFormat: 'a malformed number',
     PropertyNameExpected: 'a property name was expected (keys need double quotes; no trailing comma before })',
     ValueExpected: 'a value was expected (no trailing comma before ] or })',

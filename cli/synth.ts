@@ -6,20 +6,20 @@ import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../main';
 import { parseOptions } from './args';
 
-const USAGE = `usage: npm run synth -- [--out DIR]
+const USAGE = `usage: npm run synth -- [--out DIR] [--catalog FILE] [--environments DIR]
 
 Validates the catalog and environments, then synthesizes one Terraform stack per environment into
 DIR/stacks/<env> (default cdktf.out). An invalid catalog stops it before any construct exists, and
 an earlier DIR is left untouched: the new output is written aside and swapped in only when complete.`;
 
-const opts = parseOptions({ out: { type: 'string' } }, USAGE);
+const opts = parseOptions({ out: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } }, USAGE);
 if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
 
 const started = performance.now();
-const result = checkProject();
+const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments });
 if (!result.project) {
   console.error(formatIssues(result.issues));
   console.error('\nsynth refused: the catalog or an environment is invalid (see above); nothing was written.');

@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { projectRoot } from '../../catalog/paths';
+import { tempProject } from '../support/project';
+
+/** Runs a built command-line tool as a user would, returning its exit code and output. */
+function run(cli: string, args: string[]) {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli', `${cli}.js`), ...args], { cwd: projectRoot, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['build.mjs'], { cwd: projectRoot });
+});
+
+describe('npm run validate', () => {
+  it('passes the shipped catalog with a one-line summary', () => {
+    const r = run('validate', []);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/);
+  });
+
+  it('fails with every error located by file, line, JSON path and fix', () => {
+    const { catalogPath, environmentsDir } = tempProject((c, e) => {
+      c.routes[0].fallbacks = ['nova-lit', 'nova-micro'];
+      e.prod.routes = [...e.prod.routes, { id: 'clasify' }];
+    });
+    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error[unknown-model] ${catalogPath}:`);
+    expect(r.stderr).toContain(' /routes/0/fallbacks/0\n  unknown model "nova-lit"\n');
+    expect(r.stderr).toContain('  fix: did you mean "nova-lite"?');
+    expect(r.stderr).toContain('unknown route "clasify"');
+    expect(r.stderr).toContain('2 errors, 0 warnings: nothing was changed.');
+  });
+
+  it('prints machine-readable records with --json', () => {
+    const { catalogPath, environmentsDir } = tempProject((c) => (c.routes[2].target = 'claude-3-haik'));
+    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir, '--json']);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { valid: boolean; errors: number; issues: { rule: string; pointer: string; line: number; fix: string }[] };
+    expect(report).toMatchObject({ valid: false, errors: 1 });
+    expect(report.issues[0]).toMatchObject({ rule: 'unknown-model', pointer: '/routes/2/target', fix: 'did you mean "claude-3-haiku"?' });
+    expect(report.issues[0].line).toBeGreaterThan(1);
+  });
+
+  it('fails cleanly, without a stack trace, for a file that is not JSON', () => {
+    const { catalogPath, environmentsDir } = tempProject();
+    writeFileSync(catalogPath, '{ "version": "1", models: [] }');
+    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error[json-syntax] ${catalogPath}:1:19 (document)\n  not valid JSON: an unexpected character (keys and strings need double quotes`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('fails with the usage for an unknown option', () => {
+    const r = run('validate', ['--catalogue', 'x.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--catalogue'");
+    expect(r.stderr).toContain('usage: npm run validate');
+  });
+});
+
+describe('npm run synth', () => {
+  it('writes one stack per environment', () => {
+    const out = join(tempProject().dir, 'cdktf.out');
+    const r = run('synth', ['--out', out]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('refuses an invalid catalog before any construct exists and leaves the earlier output untouched', () => {
+    const { dir, catalogPath, environmentsDir } = tempProject((c) => (c.routes[1].target = 'claude-sonet-4'));
+    const out = join(dir, 'cdktf.out');
+    const earlier = join(out, 'stacks', 'dev', 'cdk.tf.json');
+    mkdirSync(dirname(earlier), { recursive: true });
+    writeFileSync(earlier, '{"earlier": true}');
+
+    const r = run('synth', ['--out', out, '--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unknown model "claude-sonet-4"');
+    expect(r.stderr).toContain('synth refused: the catalog or an environment is invalid (see above); nothing was written.');
+    expect(readFileSync(earlier, 'utf8')).toBe('{"earlier": true}');
+    expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'environments', 'model-catalog.json']);
+    expect(existsSync(join(out, 'stacks', 'prod'))).toBe(false);
+  });
+});
