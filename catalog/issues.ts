@@ -16,6 +16,10 @@ export interface CatalogIssue {
   readonly expected?: string;
   /** How to fix it, where a fix is known (did you mean ...?). */
   readonly fix?: string;
+  /** For policy gates: the route or model id a waiver names to accept this issue. */
+  readonly subject?: string;
+  /** Set when a waiver or the environment's disabledGates turned this gate's error into a warning. */
+  readonly waived?: string;
 }
 
 /** Thrown by the loader when any error was found; carries every issue, not only the first. */
@@ -49,6 +53,7 @@ export function formatIssues(issues: readonly CatalogIssue[]): string {
       const lines = [`${i.severity}[${i.rule}] ${where} ${i.pointer || '(document)'}`, `  ${i.message}`];
       if (i.expected) lines.push(`  expected: ${i.expected}`);
       if (i.fix) lines.push(`  fix: ${i.fix}`);
+      if (i.waived) lines.push(`  ${i.waived}`);
       return lines.join('\n');
     })
     .join('\n');

@@ -10,6 +10,7 @@ import { resolveEnvironment } from './resolve';
 import { assertRoutingTable } from './routing-table';
 import { CATALOG_RULES, ENVIRONMENT_RULES, catalogContext, type EnvironmentContext } from './rules';
 import { schemaIssues } from './schema-validation';
+import { applyWaivers } from './waivers';
 
 export interface LoadOptions {
   /** Default: model-catalog.json at the project root. */
@@ -71,13 +72,12 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
   if (!catalogDoc) return { issues: sortIssues(issues) };
   const ctx = catalogContext(catalogDoc);
   for (const rule of CATALOG_RULES) issues.push(...rule.check(ctx));
-  const catalogHasErrors = issues.some((i) => i.severity === 'error');
 
   const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => ({ ...ctx, envDoc: doc, env: doc.value as Environment, fileStem: stem, today }));
   for (const envCtx of envContexts) for (const rule of ENVIRONMENT_RULES) issues.push(...rule.check(envCtx));
 
-  const sorted = sortIssues(issues);
-  if (catalogHasErrors || sorted.some((i) => i.severity === 'error') || envDocs.length !== envFiles.length) return { issues: sorted };
+  const sorted = sortIssues(applyWaivers(issues, catalogDoc, envContexts.map((e) => ({ file: e.envDoc.file, env: e.env })), today));
+  if (sorted.some((i) => i.severity === 'error') || envDocs.length !== envFiles.length) return { issues: sorted };
 
   const plans = envContexts
     .map((envCtx) => resolveEnvironment(envCtx))

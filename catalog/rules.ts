@@ -93,12 +93,13 @@ function issueAt(
   rule: string,
   path: (string | number)[],
   message: string,
-  extra: { expected?: string; fix?: string; severity?: 'error' | 'warning' } = {},
+  extra: { expected?: string; fix?: string; severity?: 'error' | 'warning'; subject?: string } = {},
 ): CatalogIssue {
   const pointer = pointerOf(path);
   return {
     severity: extra.severity ?? 'error',
     rule,
+    ...(extra.subject ? { subject: extra.subject } : {}),
     file: doc.file,
     pointer,
     ...doc.locate(pointer),
@@ -222,6 +223,7 @@ export const CATALOG_RULES: readonly Rule<CatalogContext>[] = [
           if (m?.lifecycle.status !== 'retired') return [];
           return [
             issueAt(ctx.doc, 'retired-model', ref.path, `route "${route.id}" uses retired model "${ref.id}": its requests would fail`, {
+              subject: ref.id,
               expected: 'a model whose lifecycle status is not retired',
               fix: m.lifecycle.replacement ? `use its replacement "${m.lifecycle.replacement}"` : 'choose another model',
             }),
@@ -440,7 +442,7 @@ export const ENVIRONMENT_RULES: readonly Rule<EnvironmentContext>[] = [
           if (!m) {
             out.push(unknownModel(ctx, ctx.envDoc, ref.id, ref.path));
           } else if (m.lifecycle.status === 'retired') {
-            out.push(issueAt(ctx.envDoc, 'retired-model', ref.path, `route "${sel.id}" uses retired model "${ref.id}": its requests would fail`, { fix: m.lifecycle.replacement ? `use its replacement "${m.lifecycle.replacement}"` : 'choose another model' }));
+            out.push(issueAt(ctx.envDoc, 'retired-model', ref.path, `route "${sel.id}" uses retired model "${ref.id}": its requests would fail`, { subject: ref.id, fix: m.lifecycle.replacement ? `use its replacement "${m.lifecycle.replacement}"` : 'choose another model' }));
           } else {
             const unmet = unmetRequirements(m, eff.route);
             if (unmet.length) out.push(issueAt(ctx.envDoc, 'requirements', ref.path, `model "${ref.id}" cannot serve route "${sel.id}": ${unmet.join('; ')}`, { expected: `a model meeting the requirements of route "${sel.id}" in ${ctx.doc.file}`, fix: 'choose a model that meets them' }));
@@ -484,26 +486,40 @@ export const ENVIRONMENT_RULES: readonly Rule<EnvironmentContext>[] = [
     },
   },
   {
-    id: 'production',
-    summary: 'production serves no preview model and every production route has a fallback',
-    check: (ctx) => {
-      if (ctx.env.tier !== 'production') return [];
-      return effectiveRoutes(ctx).flatMap((eff) => {
-        const base = ['routes', eff.selectionIndex];
-        const out: CatalogIssue[] = [];
-        if (eff.fallbacks.length === 0) out.push(issueAt(ctx.envDoc, 'production', base, `production route "${eff.route.id}" has no fallback: one failing model would fail every request`, { fix: 'add a fallback model to the route (or its override here)' }));
-        for (const id of [eff.target, ...eff.rules.map((r) => r.target), ...eff.fallbacks]) {
-          if (ctx.models.get(id)?.model.lifecycle.status === 'preview') {
-            out.push(issueAt(ctx.envDoc, 'production', base, `production route "${eff.route.id}" uses preview model "${id}"`, { fix: 'override the route here with an active model until the model is generally available' }));
-          }
-        }
-        return out;
-      });
-    },
+    id: 'production-fallback',
+    summary: 'every production route has a fallback',
+    check: (ctx) =>
+      ctx.env.tier !== 'production'
+        ? []
+        : effectiveRoutes(ctx)
+            .filter((eff) => eff.fallbacks.length === 0)
+            .map((eff) =>
+              issueAt(ctx.envDoc, 'production-fallback', ['routes', eff.selectionIndex], `production route "${eff.route.id}" has no fallback: one failing model would fail every request`, {
+                subject: eff.route.id,
+                fix: 'add a fallback model to the route (or its override here)',
+              }),
+            ),
+  },
+  {
+    id: 'preview-in-production',
+    summary: 'production serves no preview model',
+    check: (ctx) =>
+      ctx.env.tier !== 'production'
+        ? []
+        : effectiveRoutes(ctx).flatMap((eff) =>
+            [eff.target, ...eff.rules.map((r) => r.target), ...eff.fallbacks]
+              .filter((id) => ctx.models.get(id)?.model.lifecycle.status === 'preview')
+              .map((id) =>
+                issueAt(ctx.envDoc, 'preview-in-production', ['routes', eff.selectionIndex], `production route "${eff.route.id}" uses preview model "${id}"`, {
+                  subject: id,
+                  fix: 'override the route here with an active model until the model is generally available',
+                }),
+              ),
+          ),
   },
   {
     id: 'lifecycle-use',
-    summary: 'warns when an environment uses a legacy or deprecated model, or one past its end of life',
+    summary: 'no environment uses a model past its end of life; a legacy or deprecated model in use is a warning',
     check: (ctx) => {
       const out: CatalogIssue[] = [];
       const seen = new Set<string>();
@@ -514,9 +530,9 @@ export const ENVIRONMENT_RULES: readonly Rule<EnvironmentContext>[] = [
           seen.add(id);
           const l = m.lifecycle;
           if (l.endOfLifeOn !== undefined && l.endOfLifeOn <= ctx.today && l.status !== 'retired') {
-            out.push(issueAt(ctx.envDoc, 'lifecycle', ['routes', eff.selectionIndex], `model "${id}" (route "${eff.route.id}") reached its end of life on ${l.endOfLifeOn}`, { fix: l.replacement ? `move to "${l.replacement}" and mark the model retired` : 'move the route to another model' }));
+            out.push(issueAt(ctx.envDoc, 'end-of-life', ['routes', eff.selectionIndex], `model "${id}" (route "${eff.route.id}") reached its end of life on ${l.endOfLifeOn}`, { subject: id, fix: l.replacement ? `move to "${l.replacement}" and mark the model retired` : 'move the route to another model' }));
           } else if (l.status === 'legacy' || l.status === 'deprecated') {
-            out.push(issueAt(ctx.envDoc, 'lifecycle', ['routes', eff.selectionIndex], `model "${id}" (route "${eff.route.id}") is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn}` : ''}`, { severity: 'warning', fix: l.replacement ? `plan the move to "${l.replacement}"` : undefined }));
+            out.push(issueAt(ctx.envDoc, 'lifecycle-use', ['routes', eff.selectionIndex], `model "${id}" (route "${eff.route.id}") is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn}` : ''}`, { severity: 'warning', fix: l.replacement ? `plan the move to "${l.replacement}"` : undefined }));
           }
         }
       }

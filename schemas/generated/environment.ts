@@ -157,6 +157,23 @@ tags?: {
 costAssumptions?: {
 [k: string]: TrafficAssumption
 }
+/**
+ * How npm run audit judges changes to this environment.
+ */
+audit?: {
+/**
+ * The cost-increase gate fails when the estimated monthly cost rises by more than this share against the base. Default 25.
+ */
+costIncreaseThresholdPercent?: number
+/**
+ * Models reaching end of life within this many days are listed. Default 90.
+ */
+lifecycleWindowDays?: number
+/**
+ * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase.
+ */
+disabledGates?: ("retired-model" | "preview-in-production" | "production-fallback" | "end-of-life" | "wildcard-invoke" | "cost-increase")[]
+}
 }
 /**
  * A catalog route enabled in this environment, with optional overrides.
@@ -209,6 +226,10 @@ memorySizeMb?: (1024 | 2048 | 3072 | 4096 | 5120 | 6144)
  * Concurrent invocations of a serverless endpoint.
  */
 maxConcurrency?: number
+/**
+ * USD per instance-hour of this instance type, when it differs from the catalog's default type. Used for cost estimates.
+ */
+instanceHourUsd?: number
 }
 /**
  * How endpoint updates shift traffic, and their automatic rollback. Default: all at once.

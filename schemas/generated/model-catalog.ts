@@ -42,6 +42,10 @@ models: [Model, ...(Model)[]]
  * @minItems 1
  */
 routes: [Route, ...(Route)[]]
+/**
+ * Accepted exceptions to policy gates, each with a reason the validator and the audit show. A waived gate reports a warning instead of failing.
+ */
+waivers?: Waiver[]
 }
 /**
  * One foundation model as the platform calls it.
@@ -459,4 +463,33 @@ windowSeconds: number
  */
 cooldownSeconds: number
 }
+}
+/**
+ * An accepted exception to one policy gate for one route or model.
+ */
+export interface Waiver {
+/**
+ * The gate waived.
+ */
+gate: ("retired-model" | "preview-in-production" | "production-fallback" | "end-of-life" | "wildcard-invoke" | "cost-increase")
+/**
+ * The route or model id the exception is for (the environment name for cost-increase).
+ */
+subject: string
+/**
+ * Environments the waiver applies to. Default: all.
+ */
+environments?: string[]
+/**
+ * Why the exception is acceptable, and until when; shown in every report.
+ */
+reason: string
+/**
+ * Who accepted the risk.
+ */
+approvedBy?: string
+/**
+ * The last day the waiver applies; after it the gate fails again.
+ */
+expires: string
 }

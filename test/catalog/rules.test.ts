@@ -185,22 +185,22 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if production uses a preview model',
     change: (c) => (model(c, 'nova-micro').lifecycle = { status: 'preview' }),
-    expect: { rule: 'production', file: 'prod', pointer: '/routes/0', message: 'production route "chat" uses preview model "nova-micro"' },
+    expect: { rule: 'preview-in-production', file: 'prod', pointer: '/routes/0', message: 'production route "chat" uses preview model "nova-micro"' },
   },
   {
     name: 'fails if a production route has no fallback',
     change: (_c, e) => (e.prod.routes[2] = { id: 'classify', fallbacks: [] }),
-    expect: { rule: 'production', file: 'prod', pointer: '/routes/2', message: 'production route "classify" has no fallback: one failing model would fail every request' },
+    expect: { rule: 'production-fallback', file: 'prod', pointer: '/routes/2', message: 'production route "classify" has no fallback: one failing model would fail every request' },
   },
   {
     name: 'fails if an environment uses a model past its end of life',
     change: (c) => (model(c, 'command-r').lifecycle = { status: 'deprecated', endOfLifeOn: '2026-06-30', replacement: 'mistral-large' }),
-    expect: { rule: 'lifecycle', file: 'staging', pointer: '/routes/3', message: 'model "command-r" (route "translate") reached its end of life on 2026-06-30' },
+    expect: { rule: 'end-of-life', file: 'staging', pointer: '/routes/3', message: 'model "command-r" (route "translate") reached its end of life on 2026-06-30' },
   },
   {
     name: 'warns if an environment uses a legacy model',
     change: (_c, e) => (e.dev.routes[1] = { id: 'code', target: 'claude-3-5-sonnet-v2', fallbacks: ['nova-lite'] }),
-    expect: { rule: 'lifecycle', file: 'dev', pointer: '/routes/1', message: 'model "claude-3-5-sonnet-v2" (route "code") is legacy', severity: 'warning' },
+    expect: { rule: 'lifecycle-use', file: 'dev', pointer: '/routes/1', message: 'model "claude-3-5-sonnet-v2" (route "code") is legacy', severity: 'warning' },
   },
   {
     name: 'fails if a route uses a SageMaker model that has no endpoint in the environment',
@@ -243,7 +243,53 @@ describe('catalog and environment rules', () => {
   it('covers every cross-field rule with at least one fixture', () => {
     const { CATALOG_RULES, ENVIRONMENT_RULES } = jest.requireActual<typeof import('../../catalog')>('../../catalog');
     const covered = new Set(FIXTURES.map((f) => f.expect.rule));
-    const ruleIds = [...CATALOG_RULES, ...ENVIRONMENT_RULES].map((r) => r.id).filter((id) => id !== 'lifecycle-use');
+    const ruleIds = [...CATALOG_RULES, ...ENVIRONMENT_RULES].map((r) => r.id);
     expect(ruleIds.filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('waivers and disabled gates', () => {
+  const noFallbackInProd = (c: ModelCatalog, e: Record<string, Environment>): void => {
+    e.prod.routes[2] = { id: 'classify', fallbacks: [] };
+    c.waivers = [{ gate: 'production-fallback', subject: 'classify', environments: ['prod'], reason: 'nova-micro quota pending; INC-2231', approvedBy: 'platform-leads', expires: '2026-12-31' }];
+  };
+
+  it('turns a waived gate failure into a warning that carries the reason', () => {
+    const { catalogPath, environmentsDir } = tempProject(noFallbackInProd);
+    const result = checkProject({ catalogPath, environmentsDir, today: '2026-11-29' });
+    expect(result.project).toBeDefined();
+    expect(result.issues.find((i) => i.rule === 'production-fallback')).toMatchObject({
+      severity: 'warning',
+      subject: 'classify',
+      waived: 'waived until 2026-12-31 by platform-leads: nova-micro quota pending; INC-2231',
+    });
+  });
+
+  it('fails again once the waiver has expired, and says so', () => {
+    const { catalogPath, environmentsDir } = tempProject(noFallbackInProd);
+    const result = checkProject({ catalogPath, environmentsDir, today: '2027-01-01' });
+    expect(result.project).toBeUndefined();
+    expect(result.issues.find((i) => i.rule === 'production-fallback')?.severity).toBe('error');
+    expect(result.issues.find((i) => i.rule === 'waiver')?.message).toBe('the waiver of production-fallback for "classify" expired on 2026-12-31; the gate applies again');
+  });
+
+  it('does not let a waiver for one environment accept another', () => {
+    const { catalogPath, environmentsDir } = tempProject((c, e) => {
+      noFallbackInProd(c, e);
+      c.waivers![0].environments = ['staging'];
+    });
+    const result = checkProject({ catalogPath, environmentsDir, today: '2026-11-29' });
+    expect(result.issues.filter((i) => i.severity === 'error').map((i) => i.rule)).toEqual(['production-fallback']);
+    expect(result.issues.find((i) => i.rule === 'waiver')?.message).toBe('the waiver of production-fallback for "classify" matches no issue');
+  });
+
+  it("turns a gate off for an environment through its audit.disabledGates", () => {
+    const { catalogPath, environmentsDir } = tempProject((_c, e) => {
+      e.prod.routes[2] = { id: 'classify', fallbacks: [] };
+      e.prod.audit = { disabledGates: ['production-fallback'] };
+    });
+    const result = checkProject({ catalogPath, environmentsDir, today: '2026-11-29' });
+    expect(result.project).toBeDefined();
+    expect(result.issues.find((i) => i.rule === 'production-fallback')?.waived).toBe('gate production-fallback is disabled in prod');
   });
 });
