@@ -1,11 +1,37 @@
-import { S3Backend, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { EnvironmentPlan } from '../catalog';
+import type { EnvironmentPlan, PlannedSagemakerHosting } from '../catalog';
+import { projectRoot } from '../catalog/paths';
+import { PlatformApi } from '../modules/api/platform-api';
+import { RoutingConfig } from '../modules/appconfig/routing-config';
+import { BedrockModelAccess } from '../modules/bedrock/model-access';
+import { CircuitTable } from '../modules/circuit-table/circuit-table';
+import { EnvironmentKey } from '../modules/kms/environment-key';
+import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
+import { PlatformDashboard } from '../modules/monitoring/dashboard';
+import { RouterFunction } from '../modules/router/router-function';
+import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
+import { ModelEndpoint } from '../modules/sagemaker/model-endpoint';
+import { ModelPackageGroup } from '../modules/sagemaker/model-package-group';
 
 export interface PlatformStackProps {
   /** The resolved environment: every resource of the stack derives from it. */
   readonly plan: EnvironmentPlan;
+  /** The router's entry point. @default functions/router/index.ts */
+  readonly routerEntry?: string;
+  /** The routing-table schema attached to the AppConfig profile. @default schemas/routing-table.schema.json */
+  readonly routingTableSchemaPath?: string;
+  /** Where the router bundle is written before packaging. @default - a folder under the OS temp dir */
+  readonly bundleDir?: string;
+}
+
+/** Seconds the router may run: a little above the slowest route's latency budget, within API Gateway's 29 s. */
+export function routerTimeoutSeconds(plan: EnvironmentPlan): number {
+  const budgetMs = Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs));
+  return Math.min(MAX_ROUTER_TIMEOUT_SECONDS, Math.ceil(budgetMs / 1000) + 1);
 }
 
 /** The whole platform of one environment. One instance per environment file, each with its own state. */
@@ -13,6 +39,7 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     const { plan } = props;
+    const prefix = `fm-${plan.name}`;
 
     new AwsProvider(this, 'aws', {
       region: plan.region,
@@ -28,5 +55,126 @@ export class PlatformStack extends TerraformStack {
     });
     // S3-native state locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig predates the option.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+
+    // Operations: the environment key.
+    const key = new EnvironmentKey(this, 'Key', { environment: plan.name, account: plan.account, region: plan.region });
+
+    // Circuit state, shared by the router and (issue 5) the resilience workflows.
+    const circuits = new CircuitTable(this, 'CircuitTable', { tableName: `${prefix}-circuits`, kmsKeyArn: key.keyArn, region: plan.region });
+
+    // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
+    const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
+    const router = new RouterFunction(this, 'Router', {
+      functionName: `${prefix}-router`,
+      entry: props.routerEntry ?? join(projectRoot, 'functions', 'router', 'index.ts'),
+      routingTableJson: JSON.stringify(plan.routingTable),
+      region: plan.region,
+      environmentName: plan.name,
+      appConfig: { ...appConfigNames, pollIntervalSeconds: plan.appConfig.pollIntervalSeconds },
+      circuitTableName: circuits.tableName,
+      memoryMb: plan.router.memoryMb,
+      reservedConcurrency: plan.router.reservedConcurrency,
+      timeoutSeconds: routerTimeoutSeconds(plan),
+      kmsKeyArn: key.keyArn,
+      logRetentionDays: plan.logs.retentionDays,
+      bundleDir: props.bundleDir,
+    });
+
+    const api = new PlatformApi(this, 'Api', {
+      apiName: `${prefix}-api`,
+      handler: { functionName: router.functionName, invokeArn: router.invokeArn },
+      throttle: plan.api.throttle,
+      consumers: plan.api.consumers,
+      kmsKeyArn: key.keyArn,
+      logRetentionDays: plan.logs.retentionDays,
+      waf: plan.api.waf.enabled ? { rateLimitPer5Minutes: plan.api.waf.rateLimitPer5Minutes } : undefined,
+    });
+
+    const alarms = new PlatformAlarms(this, 'Alarms', {
+      namePrefix: prefix,
+      environment: plan.name,
+      apiName: api.apiName,
+      stageName: api.stageName,
+      functionName: `${prefix}-router`,
+      p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
+    });
+
+    // The routing table in AppConfig; a deployment that trips the router's error or fallback alarm rolls back.
+    const routing = new RoutingConfig(this, 'RoutingConfig', {
+      applicationName: appConfigNames.application,
+      environmentName: appConfigNames.environment,
+      profileName: appConfigNames.profile,
+      contentJson: JSON.stringify(plan.routingTable),
+      validatorSchemaJson: readFileSync(props.routingTableSchemaPath ?? join(projectRoot, 'schemas', 'routing-table.schema.json'), 'utf8'),
+      rollout: plan.appConfig.deployment,
+      alarmArns: [alarms.routerErrors.arn, alarms.fallbackRate.arn],
+      account: plan.account,
+      region: plan.region,
+    });
+
+    // Custom models on SageMaker: a registry group per family, an endpoint per model.
+    const sagemakerModels = plan.models.flatMap((m) => (m.hosting.type === 'sagemaker' ? [{ model: m, hosting: m.hosting }] : []));
+    const groups = new Map<string, ModelPackageGroup>();
+    for (const { model, hosting } of sagemakerModels) {
+      const groupName = hosting.modelRegistry?.packageGroup ?? model.family;
+      if (!groups.has(groupName)) {
+        groups.set(groupName, new ModelPackageGroup(this, `ModelPackageGroup-${groupName}`, { groupName, description: `${model.family} models (fm-platform)` }));
+      }
+    }
+    const endpoints = sagemakerModels.map(({ model, hosting }) => new ModelEndpoint(this, `Endpoint-${model.id}`, endpointProps(hosting, plan, key.keyArn)));
+
+    // Permissions: the router may do exactly what the plan says, each grant next to its resource.
+    const role = router.role;
+    new BedrockModelAccess(this, 'RouterBedrockAccess', {
+      role,
+      invocations: plan.models.flatMap((m) =>
+        m.hosting.type === 'bedrock' ? m.hosting.invocations.map((i) => ({ profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns })) : [],
+      ),
+      guardrailArns: plan.routes.flatMap((r) => (r.guardrail ? [`arn:aws:bedrock:${plan.region}:${plan.account}:guardrail/${r.guardrail.id}`] : [])),
+    });
+    for (const endpoint of endpoints) endpoint.grantInvoke(role);
+    routing.grantRead(role);
+    circuits.grantReadWrite(role);
+    key.grantDecrypt(role);
+
+    // Issue 5 slot: `new ResilienceWorkflows(this, 'Workflows', { routes: plan.routes, circuitTable: circuits, ... })`
+    // goes here, with `circuits.grantReadWrite(workflows.role)` and its own model grants.
+
+    new PlatformDashboard(this, 'Dashboard', {
+      dashboardName: prefix,
+      region: plan.region,
+      environment: plan.name,
+      routes: plan.routes.map((r) => r.id),
+      apiName: api.apiName,
+      stageName: api.stageName,
+      functionName: `${prefix}-router`,
+      endpointNames: sagemakerModels.map((s) => s.hosting.endpointName),
+      alarmArns: [alarms.api5xxRate.arn, alarms.apiLatencyP99.arn, alarms.routerErrors.arn, alarms.routerThrottles.arn, alarms.fallbackRate.arn],
+    });
+
+    new TerraformOutput(this, 'api_endpoint_url', { value: api.invokeUrl });
+    new TerraformOutput(this, 'api_rest_api_id', { value: api.restApiId });
+    new TerraformOutput(this, 'router_function_name', { value: router.functionName });
+    new TerraformOutput(this, 'circuit_table_name', { value: circuits.tableName });
+    new TerraformOutput(this, 'appconfig_application_id', { value: routing.applicationId });
+    new TerraformOutput(this, 'appconfig_environment_id', { value: routing.environmentId });
+    new TerraformOutput(this, 'appconfig_profile_id', { value: routing.profileId });
+    new TerraformOutput(this, 'kms_key_arn', { value: key.keyArn });
+    new TerraformOutput(this, 'sagemaker_endpoint_names', { value: endpoints.map((e) => e.endpointName) });
   }
+}
+
+function endpointProps(hosting: PlannedSagemakerHosting, plan: EnvironmentPlan, kmsKeyArn: string) {
+  return {
+    endpointName: hosting.endpointName,
+    image: hosting.image,
+    modelDataUrl: hosting.modelDataUrl,
+    environment: hosting.environment,
+    adapters: hosting.adapters,
+    capacity: hosting.capacity,
+    rollout: hosting.rollout,
+    kmsKeyArn,
+    account: plan.account,
+    region: plan.region,
+  };
 }

@@ -1,0 +1,221 @@
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
+import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { validateProps } from '../validation';
+import { PLATFORM_API_RULES } from './validate';
+import { RegionalWebAcl } from './web-acl';
+
+export interface ApiThrottle {
+  /** Steady requests per second. */
+  readonly rateLimit: number;
+  /** Burst size in requests. */
+  readonly burstLimit: number;
+}
+
+export interface ApiConsumer {
+  /** Kebab-case team id: names the key and the usage plan. */
+  readonly name: string;
+  readonly throttle: ApiThrottle;
+  /** Requests per month. @default - no quota */
+  readonly monthlyQuota?: number;
+}
+
+export interface PlatformApiProps {
+  /** The REST API's name (also names its stage's log group and web ACL). */
+  readonly apiName: string;
+  /** @default 'v1' */
+  readonly stageName?: string;
+  /** The router: invoke ARN for the proxy integrations, name for the permission. */
+  readonly handler: { readonly functionName: string; readonly invokeArn: string };
+  /** Stage-wide throttling. */
+  readonly throttle: ApiThrottle;
+  /** Teams calling with an API key; when there are any, every method requires a key besides IAM auth. @default [] */
+  readonly consumers: readonly ApiConsumer[];
+  /** Encrypts the access log group. */
+  readonly kmsKeyArn: string;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default 29000 */
+  readonly integrationTimeoutMs?: number;
+  /** A regional WAF web ACL on the stage. @default - none */
+  readonly waf?: { readonly rateLimitPer5Minutes: number };
+}
+
+/** The routes the API serves: each a Lambda proxy to the router. */
+export const API_ROUTES = [
+  { method: 'POST', path: ['v1', 'routes', '{route}', 'converse'] },
+  { method: 'POST', path: ['v1', 'chat', 'completions'] },
+  { method: 'GET', path: ['v1', 'routes'] },
+] as const;
+
+/** Access log fields: who, what, outcome and timings; never a request or response body. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  userArn: '$context.identity.userArn',
+  apiKeyId: '$context.identity.apiKeyId',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  route: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  errorMessage: '$context.error.message',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+});
+
+/**
+ * The regional REST API in front of the router: IAM (SigV4) auth on every method, API keys and a
+ * usage plan per consumer, stage throttling, JSON access logs to an encrypted log group, X-Ray,
+ * metrics on and data trace off, optionally a WAF web ACL.
+ *
+ * API Gateway's CloudWatch role (`aws_api_gateway_account`) is one per account and Region, shared by
+ * every API there: it is not created here (a second owner would fight over it). The account must
+ * have it set before stage logging works.
+ */
+export class PlatformApi extends Construct {
+  readonly restApiId: string;
+  readonly apiName: string;
+  readonly stageName: string;
+  readonly stageArn: string;
+  readonly invokeUrl: string;
+  readonly executionArn: string;
+
+  constructor(scope: Construct, id: string, props: PlatformApiProps) {
+    super(scope, id);
+    validateProps('PlatformApi', props, PLATFORM_API_RULES);
+    const stageName = props.stageName ?? 'v1';
+    const apiKeyRequired = props.consumers.length > 0;
+
+    const api = new ApiGatewayRestApi(this, 'Resource', {
+      name: props.apiName,
+      description: 'fm-platform model router',
+      endpointConfiguration: { types: ['REGIONAL'] },
+      apiKeySource: 'HEADER',
+    });
+
+    // The resource tree, one node per path prefix.
+    const resources = new Map<string, ApiGatewayResource>();
+    const resourceFor = (path: readonly string[]): ApiGatewayResource => {
+      const key = path.join('/');
+      const existing = resources.get(key);
+      if (existing) return existing;
+      const parentId = path.length === 1 ? api.rootResourceId : resourceFor(path.slice(0, -1)).id;
+      const id = `Path-${key.replace(/[{}]/g, '').replace(/\//g, '-')}`;
+      const created = new ApiGatewayResource(this, id, { restApiId: api.id, parentId, pathPart: path[path.length - 1] });
+      resources.set(key, created);
+      return created;
+    };
+
+    const integrations: ApiGatewayIntegration[] = [];
+    const methods: ApiGatewayMethod[] = [];
+    for (const route of API_ROUTES) {
+      const resource = resourceFor(route.path);
+      const id = `${route.method}-${route.path.join('-').replace(/[{}]/g, '')}`;
+      const method = new ApiGatewayMethod(this, `Method-${id}`, {
+        restApiId: api.id,
+        resourceId: resource.id,
+        httpMethod: route.method,
+        authorization: 'AWS_IAM',
+        apiKeyRequired,
+        requestParameters: (route.path as readonly string[]).includes('{route}') ? { 'method.request.path.route': true } : undefined,
+      });
+      methods.push(method);
+      integrations.push(
+        new ApiGatewayIntegration(this, `Integration-${id}`, {
+          restApiId: api.id,
+          resourceId: resource.id,
+          httpMethod: method.httpMethod,
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri: props.handler.invokeArn,
+          timeoutMilliseconds: props.integrationTimeoutMs ?? 29000,
+        }),
+      );
+    }
+
+    // A new deployment whenever the routes or their settings change; the stage moves to it first.
+    const shape = createHash('sha256')
+      .update(JSON.stringify({ routes: API_ROUTES, apiKeyRequired, timeout: props.integrationTimeoutMs ?? 29000 }))
+      .digest('hex');
+    const deployment = new ApiGatewayDeployment(this, 'Deployment', {
+      restApiId: api.id,
+      triggers: { redeployment: shape },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [...methods, ...integrations],
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, 'AccessLogs', {
+      name: `/aws/apigateway/${props.apiName}/${stageName}/access`,
+      retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const stage = new ApiGatewayStage(this, 'Stage', {
+      restApiId: api.id,
+      deploymentId: deployment.id,
+      stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+    });
+    new ApiGatewayMethodSettings(this, 'MethodSettings', {
+      restApiId: api.id,
+      stageName: stage.stageName,
+      methodPath: '*/*',
+      settings: {
+        metricsEnabled: true,
+        dataTraceEnabled: false,
+        loggingLevel: 'ERROR',
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+
+    new LambdaPermission(this, 'InvokeRouter', {
+      statementId: 'AllowApiGatewayInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: props.handler.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.executionArn}/${stageName}/*`,
+    });
+
+    for (const consumer of props.consumers) {
+      const plan = new ApiGatewayUsagePlan(this, `UsagePlan-${consumer.name}`, {
+        name: `${props.apiName}-${consumer.name}`,
+        apiStages: [{ apiId: api.id, stage: stage.stageName }],
+        throttleSettings: { rateLimit: consumer.throttle.rateLimit, burstLimit: consumer.throttle.burstLimit },
+        quotaSettings: consumer.monthlyQuota === undefined ? undefined : { limit: consumer.monthlyQuota, period: 'MONTH' },
+      });
+      const key = new ApiGatewayApiKey(this, `ApiKey-${consumer.name}`, { name: `${props.apiName}-${consumer.name}`, enabled: true });
+      new ApiGatewayUsagePlanKey(this, `UsagePlanKey-${consumer.name}`, { keyId: key.id, keyType: 'API_KEY', usagePlanId: plan.id });
+    }
+
+    if (props.waf) {
+      new RegionalWebAcl(this, 'WebAcl', { name: `${props.apiName}-${stageName}`, rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes, resourceArn: stage.arn });
+    }
+
+    this.restApiId = api.id;
+    this.apiName = props.apiName;
+    this.stageName = stageName;
+    this.stageArn = stage.arn;
+    this.invokeUrl = stage.invokeUrl;
+    this.executionArn = api.executionArn;
+  }
+}

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { grantId, RolePolicy, type GrantableRole } from '../iam/role-policy';
+
+export interface EnvironmentKeyProps {
+  /** The environment name: the alias is `alias/fm-<environment>`. */
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  /** @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/**
+ * The environment's customer managed key: logs, the circuit table, the router's environment
+ * variables and SageMaker volumes (where the instance type allows it). Rotated yearly.
+ */
+export class EnvironmentKey extends Construct {
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
+    super(scope, id);
+    const { account, region } = props;
+    const policy = new DataAwsIamPolicyDocument(this, 'Policy', {
+      statement: [
+        {
+          // The account root administers the key; IAM policies then grant its use (the grant methods).
+          sid: 'AccountAdministers',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${account}:root`] }],
+          actions: ['kms:*'],
+          resources: ['*'],
+        },
+        {
+          sid: 'CloudWatchLogsUse',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:aws:logs:${region}:${account}:log-group:*`] }],
+        },
+      ],
+    });
+    const key = new KmsKey(this, 'Resource', {
+      description: `fm-platform ${props.environment}: logs, circuit state, router environment, model volumes`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policy.json,
+    });
+    this.aliasName = `alias/fm-${props.environment}`;
+    new KmsAlias(this, 'Alias', { name: this.aliasName, targetKeyId: key.keyId });
+    this.keyArn = key.arn;
+    this.keyId = key.keyId;
+  }
+
+  /** Lets the role decrypt with the key (the router's encrypted environment variables). */
+  grantDecrypt(role: GrantableRole): RolePolicy {
+    return new RolePolicy(this, grantId('Decrypt', role), {
+      role,
+      policyName: 'environment-key-decrypt',
+      statements: [{ sid: 'DecryptWithEnvironmentKey', actions: ['kms:Decrypt'], resources: [this.keyArn] }],
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { ROUTER_METRICS } from './metrics';
+
+export interface PlatformDashboardProps {
+  readonly dashboardName: string;
+  readonly region: string;
+  /** Value of the router metrics' `Environment` dimension. */
+  readonly environment: string;
+  readonly routes: readonly string[];
+  readonly apiName: string;
+  readonly stageName: string;
+  readonly functionName: string;
+  /** SageMaker endpoint names. @default [] */
+  readonly endpointNames?: readonly string[];
+  /** Alarm ARNs shown as a status widget. @default [] */
+  readonly alarmArns?: readonly string[];
+}
+
+type Metric = (string | { stat?: string; label?: string })[];
+
+/** One dashboard per environment: API, router, routes (fallbacks, latency) and endpoints. */
+export class PlatformDashboard extends Construct {
+  constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
+    super(scope, id);
+    const m = ROUTER_METRICS;
+    const widget = (title: string, metrics: Metric[], y: number, x: number, stat = 'Sum') => ({
+      type: 'metric',
+      x,
+      y,
+      width: 12,
+      height: 6,
+      properties: { title, region: props.region, stat, period: 60, view: 'timeSeries', metrics },
+    });
+    const api = ['ApiName', props.apiName, 'Stage', props.stageName];
+    const fn = ['FunctionName', props.functionName];
+    const perRoute = (name: string, stat?: string): Metric[] =>
+      props.routes.map((r) => [m.namespace, name, m.dimensions.environment, props.environment, m.dimensions.route, r, { label: r, ...(stat ? { stat } : {}) }]);
+    const widgets: object[] = [
+      widget('API requests and errors', [['AWS/ApiGateway', 'Count', ...api], ['AWS/ApiGateway', '4XXError', ...api], ['AWS/ApiGateway', '5XXError', ...api]], 0, 0),
+      widget('API latency p99 (ms)', [['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }], ['AWS/ApiGateway', 'IntegrationLatency', ...api, { stat: 'p99' }]], 0, 12, 'p99'),
+      widget('Router invocations, errors, throttles', [['AWS/Lambda', 'Invocations', ...fn], ['AWS/Lambda', 'Errors', ...fn], ['AWS/Lambda', 'Throttles', ...fn]], 6, 0),
+      widget('Router concurrency and duration p99', [['AWS/Lambda', 'ConcurrentExecutions', ...fn, { stat: 'Maximum' }], ['AWS/Lambda', 'Duration', ...fn, { stat: 'p99' }]], 6, 12),
+      widget('Fallbacks per route', perRoute(m.names.fallbacks), 12, 0),
+      widget('Latency p99 per route (ms)', perRoute(m.names.latency, 'p99'), 12, 12, 'p99'),
+    ];
+    (props.endpointNames ?? []).forEach((e, n) =>
+      widgets.push(
+        widget(`${e}: invocations, 5xx, model latency p99`, [
+          ['AWS/SageMaker', 'Invocations', 'EndpointName', e, 'VariantName', 'AllTraffic'],
+          ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', e, 'VariantName', 'AllTraffic'],
+          ['AWS/SageMaker', 'ModelLatency', 'EndpointName', e, 'VariantName', 'AllTraffic', { stat: 'p99' }],
+        ], 18 + 6 * Math.floor(n / 2), 12 * (n % 2)),
+      ),
+    );
+    if (props.alarmArns?.length) {
+      widgets.push({ type: 'alarm', x: 0, y: 100, width: 24, height: 4, properties: { title: 'Alarms', alarms: [...props.alarmArns] } });
+    }
+    new CloudwatchDashboard(this, 'Resource', { dashboardName: props.dashboardName, dashboardBody: JSON.stringify({ widgets }) });
+  }
+}

@@ -1,0 +1,115 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { ROUTER_METRICS } from './metrics';
+
+export interface PlatformAlarmsProps {
+  /** Prefix of every alarm name (`fm-<env>`). */
+  readonly namePrefix: string;
+  /** Value of the router metrics' `Environment` dimension. */
+  readonly environment: string;
+  readonly apiName: string;
+  readonly stageName: string;
+  readonly functionName: string;
+  /** Share of 5xx answers that alarms, percent. @default 5 */
+  readonly api5xxRatePercent?: number;
+  /** Share of requests answered by a fallback that alarms, percent. @default 20 */
+  readonly fallbackRatePercent?: number;
+  /** API p99 latency that alarms, in ms (the largest route budget is a good value). */
+  readonly p99LatencyMs: number;
+  /** @default - no actions (alarms still roll AppConfig deployments back) */
+  readonly alarmActions?: readonly string[];
+}
+
+/** The platform's alarms: API 5xx rate and p99 latency, router errors and throttles, fallback rate. */
+export class PlatformAlarms extends Construct {
+  readonly api5xxRate: CloudwatchMetricAlarm;
+  readonly apiLatencyP99: CloudwatchMetricAlarm;
+  readonly routerErrors: CloudwatchMetricAlarm;
+  readonly routerThrottles: CloudwatchMetricAlarm;
+  readonly fallbackRate: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
+    super(scope, id);
+    const p = props.namePrefix;
+    const actions = props.alarmActions ? { alarmActions: [...props.alarmActions], okActions: [...props.alarmActions] } : {};
+    const api = { ApiName: props.apiName, Stage: props.stageName };
+    const fn = { FunctionName: props.functionName };
+
+    this.api5xxRate = new CloudwatchMetricAlarm(this, 'Api5xxRate', {
+      alarmName: `${p}-api-5xx-rate`,
+      alarmDescription: 'share of API answers that are 5xx',
+      namespace: 'AWS/ApiGateway',
+      metricName: '5XXError',
+      dimensions: api,
+      statistic: 'Average',
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      threshold: (props.api5xxRatePercent ?? 5) / 100,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      ...actions,
+    });
+    this.apiLatencyP99 = new CloudwatchMetricAlarm(this, 'ApiLatencyP99', {
+      alarmName: `${p}-api-latency-p99`,
+      alarmDescription: 'p99 API latency above the largest route budget',
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensions: api,
+      extendedStatistic: 'p99',
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: props.p99LatencyMs,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      ...actions,
+    });
+    this.routerErrors = new CloudwatchMetricAlarm(this, 'RouterErrors', {
+      alarmName: `${p}-router-errors`,
+      alarmDescription: 'router invocations that failed (unhandled errors, timeouts)',
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: fn,
+      statistic: 'Sum',
+      period: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: 5,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      ...actions,
+    });
+    this.routerThrottles = new CloudwatchMetricAlarm(this, 'RouterThrottles', {
+      alarmName: `${p}-router-throttles`,
+      alarmDescription: 'router invocations refused by its reserved concurrency',
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      dimensions: fn,
+      statistic: 'Sum',
+      period: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      ...actions,
+    });
+    const m = ROUTER_METRICS;
+    const dims = { [m.dimensions.environment]: props.environment };
+    this.fallbackRate = new CloudwatchMetricAlarm(this, 'FallbackRate', {
+      alarmName: `${p}-fallback-rate`,
+      alarmDescription: 'share of requests answered by a fallback model (router EMF metrics)',
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      threshold: props.fallbackRatePercent ?? 20,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        { id: 'fallbacks', metric: { namespace: m.namespace, metricName: m.names.fallbacks, dimensions: dims, period: 60, stat: 'Sum' } },
+        { id: 'requests', metric: { namespace: m.namespace, metricName: m.names.requests, dimensions: dims, period: 60, stat: 'Sum' } },
+        { id: 'rate', expression: 'IF(requests > 0, 100 * fallbacks / requests, 0)', label: 'fallback rate (%)', returnData: true },
+      ],
+      ...actions,
+    });
+  }
+}

@@ -1,0 +1,231 @@
+import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
+import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
+import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
+import { physicalName } from '../../catalog/names';
+import { grantId, RolePolicy, serviceTrust, type GrantableRole, type PolicyStatement } from '../iam/role-policy';
+import { validateProps } from '../validation';
+import { supportsVolumeKmsKey } from './instance-storage';
+import { MODEL_ENDPOINT_RULES } from './validate';
+
+export type EndpointCapacity =
+  | { readonly mode: 'instances'; readonly instanceType: string; readonly instanceCount: number }
+  | { readonly mode: 'serverless'; readonly memorySizeMb: number; readonly maxConcurrency: number };
+
+export interface EndpointRolloutSettings {
+  readonly type: 'all-at-once' | 'canary' | 'linear';
+  /** Canary size or linear step, percent of capacity. @default 10 */
+  readonly stepPercent?: number;
+  /** @default 300 */
+  readonly waitIntervalSeconds?: number;
+  /** @default 3600 */
+  readonly maximumExecutionTimeoutSeconds?: number;
+  /** @default 300 */
+  readonly terminationWaitSeconds?: number;
+}
+
+export interface ModelEndpointProps {
+  readonly endpointName: string;
+  /** The serving container image (ECR). */
+  readonly image: string;
+  /** S3 artifacts: a prefix (ending `/`, loaded uncompressed) or a `model.tar.gz`. @default - the image carries the model */
+  readonly modelDataUrl?: string;
+  /** @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** LoRA adapters (see the class comment for what provider 5.100.0 allows). @default [] */
+  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string; readonly inferenceComponentName: string }[];
+  readonly capacity: EndpointCapacity;
+  readonly rollout: EndpointRolloutSettings;
+  /** Encrypts the storage volume where the instance type allows it. */
+  readonly kmsKeyArn: string;
+  readonly account: string;
+  readonly region: string;
+  /** p99 model latency above which a roll-out rolls back, in microseconds (SageMaker's unit). @default 20000000 */
+  readonly latencyAlarmMicroseconds?: number;
+}
+
+/** Blue/green needs the same variant name in the old and the new endpoint configuration. */
+export const VARIANT_NAME = 'AllTraffic';
+
+function s3Location(url: string): { bucket: string; prefix: string } {
+  const rest = url.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
+}
+
+function ecrRepositoryArn(image: string): string {
+  const [host, path] = [image.slice(0, image.indexOf('/')), image.slice(image.indexOf('/') + 1)];
+  const [account, , , region] = host.split('.');
+  const repository = path.split(/[:@]/)[0];
+  return `arn:aws:ecr:${region}:${account}:repository/${repository}`;
+}
+
+const contentHash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10);
+
+/**
+ * A SageMaker real-time (or serverless) endpoint for one custom model: an execution role that reads
+ * only its own artifacts, the model (network isolated), a content-named endpoint configuration (a
+ * change makes a new one, created before the old is destroyed), and the endpoint rolled out
+ * blue/green with automatic rollback on its 5xx and latency alarms.
+ *
+ * LoRA adapters: the AWS provider 5.100.0 (pinned by @cdktf/provider-aws 20.1.0) has no
+ * `aws_sagemaker_inference_component`, and its endpoint configuration requires `model_name` on each
+ * variant (an inference-component endpoint must have none). Adapter inference components therefore
+ * cannot be declared with this provider; this construct grants the role read access to the adapter
+ * artifacts and exposes their component names, and the components are created when the provider is
+ * upgraded (or by the model pipeline with `CreateInferenceComponent`).
+ */
+export class ModelEndpoint extends Construct {
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly endpointConfigName: string;
+  readonly modelName: string;
+  readonly role: IamRole;
+  readonly alarmNames: readonly string[];
+  /** The adapter inference component names the router addresses (not created: see the class comment). */
+  readonly adapterComponentNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ModelEndpointProps) {
+    super(scope, id);
+    validateProps('ModelEndpoint', props, MODEL_ENDPOINT_RULES);
+    const { endpointName, capacity, rollout, region, account } = props;
+
+    this.role = new IamRole(this, 'ExecutionRole', {
+      name: physicalName([endpointName, 'exec'], 64),
+      assumeRolePolicy: serviceTrust(this, 'Trust', 'sagemaker.amazonaws.com').json,
+    });
+    const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)].filter((u): u is string => u !== undefined).map(s3Location);
+    const statements: PolicyStatement[] = [];
+    if (artifacts.length) {
+      statements.push({ sid: 'ReadOwnArtifacts', actions: ['s3:GetObject'], resources: artifacts.map((a) => `arn:aws:s3:::${a.bucket}/${a.prefix}*`) });
+      for (const bucket of [...new Set(artifacts.map((a) => a.bucket))]) {
+        statements.push({
+          sid: `ListOwnArtifacts${statements.length}`,
+          actions: ['s3:ListBucket'],
+          resources: [`arn:aws:s3:::${bucket}`],
+          conditions: [{ test: 'StringLike', variable: 's3:prefix', values: artifacts.filter((a) => a.bucket === bucket).map((a) => `${a.prefix}*`) }],
+        });
+      }
+    }
+    statements.push(
+      { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [ecrRepositoryArn(props.image)] },
+      // GetAuthorizationToken has no resource-level permissions.
+      { sid: 'EcrToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+      {
+        sid: 'EndpointLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [`arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}`, `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}:*`],
+      },
+      {
+        sid: 'EndpointMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: [{ test: 'StringLike', variable: 'cloudwatch:namespace', values: ['/aws/sagemaker/*'] }],
+      },
+    );
+    const rolePolicy = new RolePolicy(this, 'ExecutionPolicy', { role: this.role, policyName: 'own-artifacts', statements });
+
+    const dataSource = props.modelDataUrl?.endsWith('/');
+    const container = {
+      image: props.image,
+      environment: { ...(props.environment ?? {}) },
+      modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
+      modelDataSource: dataSource
+        ? { s3DataSource: [{ s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' }] }
+        : undefined,
+    };
+    // Serverless endpoints do not support network isolation; instance endpoints always run isolated.
+    const networkIsolation = capacity.mode === 'instances';
+    const modelName = physicalName([endpointName, contentHash({ container, networkIsolation })], 63);
+    const model = new SagemakerModel(this, 'Model', {
+      name: modelName,
+      executionRoleArn: this.role.arn,
+      enableNetworkIsolation: networkIsolation,
+      primaryContainer: container,
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [rolePolicy.resource],
+    });
+
+    // Local NVMe instance storage is hardware encrypted and refuses a KMS key; serverless has no volume.
+    const kmsKeyArn = capacity.mode === 'instances' && supportsVolumeKmsKey(capacity.instanceType) ? props.kmsKeyArn : undefined;
+    const variant =
+      capacity.mode === 'instances'
+        ? { variantName: VARIANT_NAME, modelName, instanceType: capacity.instanceType, initialInstanceCount: capacity.instanceCount, initialVariantWeight: 1 }
+        : { variantName: VARIANT_NAME, modelName, serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency } };
+    const configName = physicalName([endpointName, contentHash({ variant, kms: kmsKeyArn !== undefined })], 63);
+    const config = new SagemakerEndpointConfiguration(this, 'Config', {
+      name: configName,
+      kmsKeyArn,
+      productionVariants: [variant],
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [model],
+    });
+
+    const dimensions = { EndpointName: endpointName, VariantName: VARIANT_NAME };
+    const errors = new CloudwatchMetricAlarm(this, 'Errors5xx', {
+      alarmName: `${endpointName}-5xx`,
+      alarmDescription: `${endpointName}: model 5xx errors (rolls a deployment back)`,
+      namespace: 'AWS/SageMaker',
+      metricName: 'Invocation5XXErrors',
+      dimensions,
+      statistic: 'Sum',
+      period: 60,
+      evaluationPeriods: 2,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    const latency = new CloudwatchMetricAlarm(this, 'Latency', {
+      alarmName: `${endpointName}-model-latency-p99`,
+      alarmDescription: `${endpointName}: p99 model latency (rolls a deployment back)`,
+      namespace: 'AWS/SageMaker',
+      metricName: 'ModelLatency',
+      dimensions,
+      extendedStatistic: 'p99',
+      period: 60,
+      evaluationPeriods: 3,
+      threshold: props.latencyAlarmMicroseconds ?? 20_000_000,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    this.alarmNames = [`${endpointName}-5xx`, `${endpointName}-model-latency-p99`];
+
+    const step = { type: 'CAPACITY_PERCENT', value: rollout.stepPercent ?? 10 };
+    const traffic =
+      rollout.type === 'canary'
+        ? { type: 'CANARY', canarySize: step }
+        : rollout.type === 'linear'
+          ? { type: 'LINEAR', linearStepSize: step }
+          : { type: 'ALL_AT_ONCE' };
+    const endpoint = new SagemakerEndpoint(this, 'Resource', {
+      name: endpointName,
+      endpointConfigName: config.name,
+      deploymentConfig: {
+        blueGreenUpdatePolicy: {
+          trafficRoutingConfiguration: { ...traffic, waitIntervalInSeconds: rollout.waitIntervalSeconds ?? 300 },
+          maximumExecutionTimeoutInSeconds: rollout.maximumExecutionTimeoutSeconds ?? 3600,
+          terminationWaitInSeconds: rollout.terminationWaitSeconds ?? 300,
+        },
+        autoRollbackConfiguration: { alarms: [{ alarmName: errors.alarmName }, { alarmName: latency.alarmName }] },
+      },
+    });
+
+    this.endpointName = endpoint.name;
+    this.endpointArn = endpoint.arn;
+    this.endpointConfigName = config.name;
+    this.modelName = model.name;
+    this.adapterComponentNames = props.adapters.map((a) => a.inferenceComponentName);
+  }
+
+  /** Lets the role call this endpoint (and, through it, its inference components) and nothing else. */
+  grantInvoke(role: GrantableRole): RolePolicy {
+    return new RolePolicy(this, grantId('Invoke', role), {
+      role,
+      policyName: `invoke-${this.node.id}`.slice(0, 128),
+      statements: [{ sid: 'InvokeEndpoint', actions: ['sagemaker:InvokeEndpoint'], resources: [this.endpointArn] }],
+    });
+  }
+}

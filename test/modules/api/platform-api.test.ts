@@ -1,0 +1,74 @@
+import { Testing } from 'cdktf';
+import { parseSynth } from '../../stacks/synth-environment';
+import { PlatformApi, type PlatformApiProps } from '../../../modules/api/platform-api';
+
+const props: PlatformApiProps = {
+  apiName: 'fm-test-api',
+  handler: { functionName: 'fm-test-router', invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations' },
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  consumers: [
+    { name: 'web-app', throttle: { rateLimit: 20, burstLimit: 40 }, monthlyQuota: 1000 },
+    { name: 'support-desk', throttle: { rateLimit: 10, burstLimit: 20 } },
+  ],
+  kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc',
+};
+
+function synth(p: PlatformApiProps) {
+  return parseSynth(Testing.synthScope((scope) => void new PlatformApi(scope, 'Api', p)));
+}
+
+describe('PlatformApi', () => {
+  it('serves the three routes, each with AWS_IAM auth, an API key and a Lambda proxy integration', () => {
+    const json = synth(props);
+    const methods = Object.values(json.resource.aws_api_gateway_method);
+    expect(methods.map((m) => m.http_method).sort()).toEqual(['GET', 'POST', 'POST']);
+    for (const m of methods) expect(m).toMatchObject({ authorization: 'AWS_IAM', api_key_required: true });
+    const paths = (Object.values(json.resource.aws_api_gateway_resource) as { path_part: string }[]).map((r) => r.path_part).sort();
+    expect(paths).toEqual(['chat', 'completions', 'converse', 'routes', 'v1', '{route}'].sort());
+    for (const i of Object.values(json.resource.aws_api_gateway_integration)) {
+      expect(i).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', timeout_milliseconds: 29000 });
+    }
+  });
+
+  it('gives each consumer a key and a usage plan with its throttle and quota', () => {
+    const json = synth(props);
+    const plans = Object.values(json.resource.aws_api_gateway_usage_plan);
+    expect(plans.map((p) => p.name).sort()).toEqual(['fm-test-api-support-desk', 'fm-test-api-web-app']);
+    expect(plans.find((p) => p.name === 'fm-test-api-web-app')).toMatchObject({
+      throttle_settings: { rate_limit: 20, burst_limit: 40 },
+      quota_settings: { limit: 1000, period: 'MONTH' },
+    });
+    expect(Object.keys(json.resource.aws_api_gateway_api_key)).toHaveLength(2);
+    expect(Object.keys(json.resource.aws_api_gateway_usage_plan_key)).toHaveLength(2);
+  });
+
+  it('logs access as JSON without bodies, traces, and keeps data trace off with metrics on', () => {
+    const json = synth(props);
+    const stage = Object.values(json.resource.aws_api_gateway_stage)[0] as { xray_tracing_enabled: boolean; access_log_settings: { format: string } };
+    expect(stage.xray_tracing_enabled).toBe(true);
+    const format = JSON.parse(stage.access_log_settings.format) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    expect(stage.access_log_settings.format.toLowerCase()).not.toContain('body');
+    const settings = Object.values(json.resource.aws_api_gateway_method_settings)[0] as { settings: Record<string, unknown> };
+    expect(settings.settings).toMatchObject({ metrics_enabled: true, data_trace_enabled: false, throttling_rate_limit: 50, throttling_burst_limit: 100 });
+    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ kms_key_id: props.kmsKeyArn, retention_in_days: 30 });
+  });
+
+  it('lets only this API stage invoke the router', () => {
+    const permission = Object.values(synth(props).resource.aws_lambda_permission)[0] as { source_arn: string; principal: string };
+    expect(permission.principal).toBe('apigateway.amazonaws.com');
+    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/v1\/\*$/);
+  });
+
+  it('requires no API key when there are no consumers, and adds no web ACL unless asked', () => {
+    const json = synth({ ...props, consumers: [] });
+    for (const m of Object.values(json.resource.aws_api_gateway_method)) expect(m.api_key_required).toBe(false);
+    expect(json.resource.aws_wafv2_web_acl).toBeUndefined();
+  });
+
+  it('fails if a consumer may go faster than the stage', () => {
+    expect(() => synth({ ...props, consumers: [{ name: 'greedy', throttle: { rateLimit: 500, burstLimit: 10 } }] })).toThrow(
+      "a consumer's rate limit must not exceed the stage's 50, but greedy 500 was provided",
+    );
+  });
+});

@@ -1,0 +1,89 @@
+import { Testing } from 'cdktf';
+import { ModelEndpoint, type ModelEndpointProps } from '../../../modules/sagemaker/model-endpoint';
+import { supportsVolumeKmsKey } from '../../../modules/sagemaker/instance-storage';
+import { parseSynth, resourcesOf, synthEnvironment } from '../../stacks/synth-environment';
+
+const props: ModelEndpointProps = {
+  endpointName: 'fm-test-llama',
+  image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.31.0-lmi13.0.0-cu124',
+  modelDataUrl: 's3://artifacts/llama/',
+  adapters: [{ name: 'tone', artifactUrl: 's3://artifacts/adapters/tone/v1/', inferenceComponentName: 'fm-test-llama-tone' }],
+  capacity: { mode: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 1 },
+  rollout: { type: 'linear', stepPercent: 20, waitIntervalSeconds: 120 },
+  kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc',
+  account: '111111111111',
+  region: 'us-east-1',
+};
+const synth = (p: ModelEndpointProps) => parseSynth(Testing.synthScope((scope) => void new ModelEndpoint(scope, 'Endpoint', p)));
+const configOf = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => Object.values(json.resource.aws_sagemaker_endpoint_configuration)[0];
+
+describe('ModelEndpoint', () => {
+  it.each(['staging', 'prod'])('gives %s a blue/green endpoint that rolls back on its alarms', (env) => {
+    const stack = synthEnvironment(env);
+    const endpoint = resourcesOf(stack, 'aws_sagemaker_endpoint')[0] as {
+      name: string;
+      deployment_config: { blue_green_update_policy: { traffic_routing_configuration: { type: string } }; auto_rollback_configuration: { alarms: { alarm_name: string }[] } };
+    };
+    expect(endpoint.name).toBe(`fm-${env}-llama-3-8b-support-lora`);
+    expect(endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.type).toBe(env === 'prod' ? 'CANARY' : 'ALL_AT_ONCE');
+    expect(endpoint.deployment_config.auto_rollback_configuration.alarms).toHaveLength(2);
+    expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')[0]).toMatchObject({ model_package_group_name: 'llama-3-support' });
+    const model = resourcesOf(stack, 'aws_sagemaker_model')[0] as { enable_network_isolation: boolean; primary_container: { model_data_source: unknown } };
+    expect(model.enable_network_isolation).toBe(true);
+    expect(model.primary_container.model_data_source).toEqual({ s3_data_source: [{ s3_uri: 's3://fm-platform-model-artifacts/llama-3-1-8b-instruct/', s3_data_type: 'S3Prefix', compression_type: 'None' }] });
+    // ml.g5 has local NVMe storage: SageMaker refuses a KMS key there.
+    expect(resourcesOf(stack, 'aws_sagemaker_endpoint_configuration')[0].kms_key_arn).toBeUndefined();
+  });
+
+  it('gives dev no SageMaker resources', () => {
+    const stack = synthEnvironment('dev');
+    expect(Object.keys(stack.resource).filter((t) => t.startsWith('aws_sagemaker'))).toEqual([]);
+  });
+
+  it('names the endpoint configuration after its content, so an instance type change makes a new one', () => {
+    const a = configOf(synth(props));
+    const b = configOf(synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.2xlarge', instanceCount: 1 } }));
+    expect(a.name).not.toBe(b.name);
+    expect(a.name).toBe(configOf(synth(props)).name);
+    expect(a.lifecycle).toEqual({ create_before_destroy: true });
+    expect(a.kms_key_arn).toBe(props.kmsKeyArn);
+  });
+
+  it('shifts traffic linearly with the planned step', () => {
+    const endpoint = Object.values(synth(props).resource.aws_sagemaker_endpoint)[0] as { deployment_config: { blue_green_update_policy: { traffic_routing_configuration: unknown } } };
+    expect(endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration).toEqual({
+      type: 'LINEAR',
+      linear_step_size: { type: 'CAPACITY_PERCENT', value: 20 },
+      wait_interval_in_seconds: 120,
+    });
+  });
+
+  it('lets its execution role read only its own artifacts and pull its own image', () => {
+    const statements = (Object.values(synth(props).data.aws_iam_policy_document) as { statement: { sid?: string; resources?: string[] }[] }[]).flatMap((d) => d.statement);
+    expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual(['arn:aws:s3:::artifacts/llama/*', 'arn:aws:s3:::artifacts/adapters/tone/v1/*']);
+    expect(statements.find((s) => s.sid === 'PullImage')?.resources).toEqual(['arn:aws:ecr:us-east-1:763104351884:repository/djl-inference']);
+  });
+
+  it('hosts serverless capacity without a KMS key or adapters', () => {
+    const config = configOf(synth({ ...props, adapters: [], capacity: { mode: 'serverless', memorySizeMb: 2048, maxConcurrency: 5 } })) as {
+      kms_key_arn?: string;
+      production_variants: { serverless_config: unknown }[];
+    };
+    expect(config.kms_key_arn).toBeUndefined();
+    expect(config.production_variants[0].serverless_config).toEqual({ memory_size_in_mb: 2048, max_concurrency: 5 });
+    expect(supportsVolumeKmsKey('ml.g5.2xlarge')).toBe(false);
+    expect(supportsVolumeKmsKey('ml.m5.xlarge')).toBe(true);
+  });
+
+  it('fails if a serverless endpoint has adapters', () => {
+    expect(() => synth({ ...props, capacity: { mode: 'serverless', memorySizeMb: 2048, maxConcurrency: 5 } })).toThrow(
+      'adapters need instance capacity, but a serverless endpoint with 1 adapters was provided',
+    );
+  });
+
+  it('fails if the initial instance count is 0', () => {
+    expect(() => synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 0 } })).toThrow(
+      'initial instance count must be 1 or more, but 0 was provided',
+    );
+  });
+});

@@ -1,0 +1,60 @@
+import { loadProject } from '../../catalog';
+import { policyStatements, resourcesOf, synthEnvironment } from './synth-environment';
+
+describe('PlatformStack', () => {
+  const environments = loadProject().plans.map((p) => p.name);
+
+  it('synthesizes every environment of the shipped catalog', () => {
+    expect(environments).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
+    for (const name of environments) {
+      const stack = synthEnvironment(name);
+      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(1);
+      expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
+      expect(resourcesOf(stack, 'aws_dynamodb_table')).toHaveLength(1);
+      expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
+      expect(Object.keys(stack.output)).toEqual(
+        expect.arrayContaining(['api_endpoint_url', 'router_function_name', 'circuit_table_name', 'appconfig_application_id']),
+      );
+    }
+  });
+
+  it('does not create the account-wide API Gateway CloudWatch role', () => {
+    expect(resourcesOf(synthEnvironment('prod'), 'aws_api_gateway_account')).toHaveLength(0);
+  });
+
+  it('gives each environment a rotated key with the alias alias/fm-<env>', () => {
+    const stack = synthEnvironment('staging');
+    expect(resourcesOf(stack, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true });
+    expect(resourcesOf(stack, 'aws_kms_alias')[0]).toMatchObject({ name: 'alias/fm-staging' });
+    const logs = policyStatements(stack).find((s) => s.sid === 'CloudWatchLogsUse');
+    expect(logs?.condition?.[0]).toMatchObject({ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: ['arn:aws:logs:us-east-1:222222222222:log-group:*'] });
+  });
+
+  it('associates a WAF web ACL only where the environment enables it', () => {
+    const prod = synthEnvironment('prod');
+    const acl = resourcesOf(prod, 'aws_wafv2_web_acl')[0] as { rule: { statement: Record<string, { limit?: number; name?: string }> }[] };
+    expect(acl.rule.map((r) => Object.keys(r.statement)[0])).toEqual(['rate_based_statement', 'managed_rule_group_statement']);
+    expect(acl.rule[0].statement.rate_based_statement.limit).toBe(2000);
+    expect(acl.rule[1].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
+    expect(resourcesOf(prod, 'aws_wafv2_web_acl_association')).toHaveLength(1);
+    expect(resourcesOf(synthEnvironment('dev'), 'aws_wafv2_web_acl')).toHaveLength(0);
+  });
+
+  it('alarms on API 5xx, router errors and throttles, fallback rate and p99 latency, and draws a dashboard', () => {
+    const stack = synthEnvironment('prod');
+    const names = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name);
+    expect(names).toEqual(
+      expect.arrayContaining(['fm-prod-api-5xx-rate', 'fm-prod-router-errors', 'fm-prod-router-throttles', 'fm-prod-fallback-rate', 'fm-prod-api-latency-p99']),
+    );
+    const fallback = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === 'fm-prod-fallback-rate') as {
+      metric_query: { id: string; metric?: { namespace: string; metric_name: string; dimensions: Record<string, string> } }[];
+    };
+    expect(fallback.metric_query.find((q) => q.id === 'fallbacks')?.metric).toMatchObject({ namespace: 'FmPlatform', metric_name: 'Fallbacks', dimensions: { Environment: 'prod' } });
+    expect(resourcesOf(stack, 'aws_cloudwatch_dashboard')).toHaveLength(1);
+  });
+
+  it('sets the router timeout a little above the slowest route budget, within 29 seconds', () => {
+    const fn = resourcesOf(synthEnvironment('prod'), 'aws_lambda_function')[0];
+    expect(fn.timeout).toBe(28); // prod's slowest route (code) has a 27 s budget
+  });
+});
