@@ -98,7 +98,13 @@ export interface PlannedSagemakerHosting {
   readonly environment: Readonly<Record<string, string>>;
   readonly adapters: readonly { readonly name: string; readonly artifactUrl: string; readonly inferenceComponentName: string }[];
   readonly capacity:
-    | { readonly mode: 'instances'; readonly instanceType: string; readonly instanceCount: number }
+    | {
+        readonly mode: 'instances';
+        readonly instanceType: string;
+        readonly instanceCount: number;
+        /** The environment's price for its instance type, else the catalog's when the type is the catalog's default. */
+        readonly instanceHourUsd?: number;
+      }
     | { readonly mode: 'serverless'; readonly memorySizeMb: number; readonly maxConcurrency: number };
   readonly rollout: EndpointRollout;
 }

@@ -172,7 +172,7 @@ function sagemakerHosting(m: Model, ctx: EnvironmentContext): PlannedSagemakerHo
     capacity:
       cap?.mode === 'serverless'
         ? { mode: 'serverless', memorySizeMb: cap.memorySizeMb!, maxConcurrency: cap.maxConcurrency! }
-        : { mode: 'instances', instanceType: cap?.instanceType ?? h.instanceType!, instanceCount: cap?.instanceCount ?? h.instanceCount ?? 1 },
+        : instanceCapacity(cap?.instanceType ?? h.instanceType!, cap?.instanceCount ?? h.instanceCount ?? 1, cap?.instanceHourUsd ?? (cap?.instanceType === undefined || cap.instanceType === h.instanceType ? m.pricing.instanceHourUsd : undefined)),
     rollout: ctx.env.sagemaker?.rollout ?? { type: 'all-at-once' },
   };
 }
@@ -181,6 +181,10 @@ function sagemakerHosting(m: Model, ctx: EnvironmentContext): PlannedSagemakerHo
 function nonEmpty<T>(items: T[], modelId: string): [T, ...T[]] {
   if (items.length === 0) throw new Error(`internal error: model ${modelId} has no invocation target`);
   return items as [T, ...T[]];
+}
+
+function instanceCapacity(instanceType: string, instanceCount: number, instanceHourUsd: number | undefined): PlannedSagemakerHosting['capacity'] {
+  return { mode: 'instances', instanceType, instanceCount, ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}) };
 }
 
 function unique<T>(items: readonly T[]): T[] {
