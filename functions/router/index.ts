@@ -1,14 +1,17 @@
+import { createHandler, routerDeps, type Handler } from './app';
+import { readEnv } from './env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 
 /**
- * Skeleton of the router Lambda: the entry point and its contract with the stack are fixed here
- * (handler name, environment variables, the baked routing-table.json beside the bundle); the router
- * issue fills in selection and invocation.
+ * The router Lambda (`index.handler`). Dependencies (SDK clients, the routing-table getter, the
+ * circuit breaker) are built once per execution environment, on the first event, and reused.
+ * Contract with the stack: FM_ENVIRONMENT, FM_APPCONFIG_APPLICATION / _ENVIRONMENT / _PROFILE,
+ * FM_CIRCUIT_TABLE, AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS, AWS_REGION; routing-table.json
+ * beside the bundle is the baked last-known-good table.
  */
-export async function handler(_event: APIGatewayProxyEventLike): Promise<APIGatewayProxyResultLike> {
-  return Promise.resolve({
-    statusCode: 503,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ error: { code: 'router_not_built', message: 'the router is not built yet' } }),
-  });
+let app: Handler | undefined;
+
+export async function handler(event: APIGatewayProxyEventLike): Promise<APIGatewayProxyResultLike> {
+  app ??= createHandler(routerDeps(readEnv()));
+  return app(event);
 }

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { BACKENDS } from './backends';
+import { CircuitBreaker } from './circuit';
+import { CircuitStore } from './circuit-store';
+import { dynamoClient } from './clients';
+import type { RouterEnv } from './env';
+import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
+import { jsonBody, jsonResponse } from './http';
+import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
+import { log } from './log';
+import { chatCompletionRequest, chatCompletionResponse } from './openai';
+import { converseRequest } from './request';
+import { RoutingTableSource } from './routing-table-source';
+import { serveRoute, type RouterDeps, type Served } from './serve';
+
+export type Handler = (event: APIGatewayProxyEventLike) => Promise<APIGatewayProxyResultLike>;
+
+/** How long a circuit item read from DynamoDB is trusted in memory. */
+export const CIRCUIT_CACHE_MS = 1000;
+
+/** The production wiring: AppConfig extension table source, DynamoDB breaker, SDK backends. */
+export function routerDeps(env: RouterEnv): RouterDeps {
+  return {
+    environment: env.environment,
+    tables: new RoutingTableSource({ url: env.appConfigUrl, pollIntervalMs: env.pollIntervalMs, bakedPath: env.bakedTablePath }),
+    breaker: new CircuitBreaker(env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined, { cacheMs: CIRCUIT_CACHE_MS }),
+    backends: BACKENDS,
+  };
+}
+
+const CONVERSE_PATH = /\/v1\/routes\/([^/]+)\/converse\/?$/;
+const CHAT_PATH = /\/v1\/chat\/completions\/?$/;
+const ROUTES_PATH = /\/v1\/routes\/?$/;
+
+function servedHeaders(served: Served): Record<string, string> {
+  return { 'x-fm-route': served.routing.route, 'x-fm-model': served.modelId, 'x-fm-catalog-version': served.routing.catalogVersion };
+}
+
+function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
+  if (event.httpMethod.toUpperCase() !== method) throw new MethodNotAllowedError(`${event.path} takes ${method}`);
+}
+
+/** A thin handler: parse, resolve the route, invoke, map errors. */
+export function createHandler(deps: RouterDeps): Handler {
+  return async (event) => {
+    const requestId = event.requestContext?.requestId ?? randomUUID();
+    try {
+      const path = event.path ?? '';
+      let m: RegExpExecArray | null;
+      if ((m = CONVERSE_PATH.exec(path))) {
+        requireMethod(event, 'POST');
+        let routeId = m[1];
+        try {
+          routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
+        } catch {
+          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found');
+        }
+        const request = converseRequest(jsonBody(event));
+        const served = await serveRoute(deps, routeId, request, requestId);
+        return jsonResponse(200, { output: { message: { role: 'assistant', content: served.answer.content } }, stopReason: served.answer.stopReason, usage: served.answer.usage, model: served.modelId, routing: served.routing }, servedHeaders(served));
+      }
+      if (CHAT_PATH.test(path)) {
+        requireMethod(event, 'POST');
+        const { routeId, request } = chatCompletionRequest(jsonBody(event));
+        const served = await serveRoute(deps, routeId, request, requestId);
+        return jsonResponse(200, { ...chatCompletionResponse(requestId, served.modelId, served.answer, Math.floor(Date.now() / 1000)), routing: served.routing }, servedHeaders(served));
+      }
+      if (ROUTES_PATH.test(path)) {
+        requireMethod(event, 'GET');
+        const table = await deps.tables.get();
+        const routes = Object.entries(table.routes).map(([id, r]) => ({ id, description: r.description, strategy: r.strategy, target: r.target, fallbacks: r.fallbacks, rules: r.rules.map((x) => ({ name: x.name, target: x.target })), models: [...new Set([r.target, ...r.rules.map((x) => x.target), ...r.fallbacks])] }));
+        return jsonResponse(200, { object: 'list', catalogVersion: table.catalogVersion, environment: table.environment, routes, data: routes.map((r) => ({ id: r.id, object: 'model', owned_by: 'fm-platform' })) }, { 'x-fm-catalog-version': table.catalogVersion });
+      }
+      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (POST /v1/routes/{route}/converse, POST /v1/chat/completions, GET /v1/routes)`);
+    } catch (err) {
+      const { status, body } = errorResponse(err, requestId);
+      if (status >= 500 && body.error.code === 'internal_error') log('error', 'unexpected error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      return jsonResponse(status, body);
+    }
+  };
+}

@@ -1,0 +1,26 @@
+import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import type { TableModel } from '../../../schemas/generated/routing-table';
+import type { RouterRequest } from '../request';
+
+/** One call of one model in one Region. */
+export interface ModelCall {
+  readonly model: TableModel;
+  /** The target id: Bedrock model or inference profile id; SageMaker endpoint name. */
+  readonly targetId: string;
+  readonly region: string;
+  readonly request: RouterRequest;
+  readonly guardrail?: { readonly id: string; readonly version: string };
+  readonly signal: AbortSignal;
+}
+
+export interface ModelAnswer {
+  readonly content: ContentBlock[];
+  /** Bedrock's StopReason, or end_turn for SageMaker. */
+  readonly stopReason: string;
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly totalTokens: number };
+}
+
+/** A backend calls one hosting type; it throws the SDK's errors unchanged (the invoker classifies them). */
+export interface Backend {
+  invoke(call: ModelCall): Promise<ModelAnswer>;
+}

@@ -1,0 +1,28 @@
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { bedrockClient } from '../clients';
+import type { Backend, ModelAnswer, ModelCall } from './backend';
+
+/** Bedrock Converse with the target id (a model id or inference profile id, as the table says). */
+export const bedrockBackend: Backend = {
+  async invoke(call: ModelCall): Promise<ModelAnswer> {
+    const { request } = call;
+    const out = await bedrockClient(call.region).send(
+      new ConverseCommand({
+        modelId: call.targetId,
+        messages: request.messages,
+        system: request.system,
+        inferenceConfig: request.inferenceConfig,
+        toolConfig: request.toolConfig,
+        guardrailConfig: call.guardrail ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version } : undefined,
+      }),
+      { abortSignal: call.signal },
+    );
+    const inputTokens = out.usage?.inputTokens ?? 0;
+    const outputTokens = out.usage?.outputTokens ?? 0;
+    return {
+      content: out.output?.message?.content ?? [],
+      stopReason: out.stopReason ?? 'end_turn',
+      usage: { inputTokens, outputTokens, totalTokens: out.usage?.totalTokens ?? inputTokens + outputTokens },
+    };
+  },
+};

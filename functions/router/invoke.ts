@@ -1,0 +1,95 @@
+import type { TableRoute } from '../../schemas/generated/routing-table';
+import type { Backend, ModelAnswer } from './backends/backend';
+import { backoffMs, sleep } from './backoff';
+import type { CircuitBreaker, Transition } from './circuit';
+import { CONFIGURATION_FAULTS, ERROR_ACTIONS, classifyError, type ErrorKind } from './error-kinds';
+import { AllCandidatesFailedError, ModelRejectedRequestError } from './errors';
+import { log } from './log';
+import type { RouterRequest } from './request';
+import type { AttemptRecord } from './routing-record';
+import type { Candidate } from './select';
+
+export interface InvokeDeps {
+  readonly breaker: CircuitBreaker;
+  readonly backends: Readonly<Record<'bedrock' | 'sagemaker', Backend>>;
+  readonly random?: () => number;
+}
+
+export interface InvokeContext {
+  readonly route: TableRoute;
+  readonly request: RouterRequest;
+  readonly candidates: readonly Candidate[];
+  readonly onTransition: (modelId: string, region: string, transition: Exclude<Transition, undefined>) => void;
+}
+
+export interface Invocation {
+  readonly answer: ModelAnswer;
+  readonly modelId: string;
+  readonly region: string;
+  readonly attempts: readonly AttemptRecord[];
+  /** Candidates or Regions passed over because their circuit was open. */
+  readonly circuitSkips: readonly { readonly model: string; readonly reason: string }[];
+}
+
+/**
+ * The router's one retry loop. For each candidate model, each of its target Regions in order
+ * (failover before moving to another model), up to attemptsPerModel attempts with full-jitter
+ * backoff on retryable kinds; an abort signal per attempt (attemptTimeoutMs) and the route's
+ * latencyBudgetMs over everything. An open circuit skips that model in that Region.
+ */
+export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Promise<Invocation> {
+  const { resilience } = ctx.route;
+  const deadline = Date.now() + resilience.latencyBudgetMs;
+  const attempts: AttemptRecord[] = [];
+  const circuitSkips: { model: string; reason: string }[] = [];
+  let lastKind: ErrorKind | undefined;
+  let lastError: unknown;
+  let largerThan = 0;
+  const probeLeaseMs = resilience.attemptTimeoutMs * resilience.attemptsPerModel + 1000;
+
+  for (const candidate of ctx.candidates) {
+    if (candidate.model.contextWindowTokens <= largerThan) continue;
+    const backend = deps.backends[candidate.model.hosting];
+    targets: for (const target of candidate.model.targets) {
+      for (let attempt = 1; attempt <= resilience.attemptsPerModel; attempt++) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new AllCandidatesFailedError(`the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`, attempts, 'budget', { cause: lastError });
+        const admission = await deps.breaker.admit(candidate.modelId, target.region, probeLeaseMs);
+        if (admission === 'open') {
+          circuitSkips.push({ model: candidate.modelId, reason: `circuit open in ${target.region}` });
+          continue targets;
+        }
+        const signal = AbortSignal.timeout(Math.min(resilience.attemptTimeoutMs, remaining));
+        const started = performance.now();
+        try {
+          const answer = await backend.invoke({ model: candidate.model, targetId: target.id, region: target.region, request: ctx.request, guardrail: ctx.route.guardrail, signal });
+          attempts.push({ model: candidate.modelId, region: target.region, latencyMs: Math.round(performance.now() - started) });
+          const closed = await deps.breaker.success(candidate.modelId, target.region, admission);
+          if (closed) ctx.onTransition(candidate.modelId, target.region, closed);
+          return { answer, modelId: candidate.modelId, region: target.region, attempts, circuitSkips };
+        } catch (err) {
+          const kind: ErrorKind = signal.aborted ? 'timeout' : classifyError(err);
+          attempts.push({ model: candidate.modelId, region: target.region, errorKind: kind, latencyMs: Math.round(performance.now() - started) });
+          lastKind = kind;
+          lastError = err;
+          const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
+          if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
+          if (CONFIGURATION_FAULTS.has(kind)) {
+            log('error', 'ALERT configuration fault calling a model', { alert: true, model: candidate.modelId, region: target.region, targetId: target.id, errorKind: kind, error: (err as Error).name });
+          }
+          const action = ERROR_ACTIONS[kind];
+          if (action === 'caller-fault') throw new ModelRejectedRequestError(`the model rejected the request: ${(err as Error).message}`, attempts, { cause: err });
+          if (kind === 'context-length') {
+            largerThan = candidate.model.contextWindowTokens;
+            break targets;
+          }
+          if (action !== 'retry' || attempt === resilience.attemptsPerModel || admission === 'probe') continue targets;
+          const delay = Math.min(backoffMs(attempt, resilience.backoff, deps.random), Math.max(0, deadline - Date.now()));
+          if (delay > 0) await sleep(delay);
+        }
+      }
+    }
+  }
+  const tried = attempts.length === 0 ? 'every candidate was skipped (circuits open)' : `${attempts.length} attempts failed, the last ${lastKind ?? 'unknown'}`;
+  throw new AllCandidatesFailedError(`no candidate answered: ${tried}`, attempts, attempts.length === 0 ? 'unavailable' : (lastKind ?? 'unknown'), { cause: lastError });
+}

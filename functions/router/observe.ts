@@ -1,0 +1,71 @@
+import type { RoutingTable } from '../../schemas/generated/routing-table';
+import type { ModelAnswer } from './backends/backend';
+import { log } from './log';
+import { emitMetrics } from './metrics';
+import type { RouterRequest } from './request';
+import type { AttemptRecord } from './routing-record';
+
+export interface RequestOutcome {
+  readonly environment: string;
+  readonly requestId: string;
+  readonly route: string;
+  readonly table?: RoutingTable;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly model?: string;
+  readonly region?: string;
+  readonly rule?: string;
+  readonly attempts: readonly AttemptRecord[];
+  /** True when a model other than the first candidate answered. */
+  readonly fellBack: boolean;
+  readonly errorCode?: string;
+  readonly request?: RouterRequest;
+  readonly answer?: ModelAnswer;
+}
+
+/** USD estimate from the table's per-million-token prices. */
+export function estimatedCostUsd(table: RoutingTable, modelId: string, usage: ModelAnswer['usage']): number {
+  const p = table.models[modelId]?.pricing;
+  if (p === undefined) return 0;
+  return (usage.inputTokens * p.inputPerMillionTokensUsd + usage.outputTokens * p.outputPerMillionTokensUsd) / 1_000_000;
+}
+
+/** One log line and one EMF document per request; prompt and completion text only when the table allows. */
+export function recordRequest(o: RequestOutcome): void {
+  const usage = o.answer?.usage;
+  const cost = usage && o.model && o.table ? estimatedCostUsd(o.table, o.model, usage) : undefined;
+  const withText = o.table?.logPromptText === true;
+  log(o.status >= 500 ? 'error' : o.status >= 400 ? 'warn' : 'info', 'request', {
+    requestId: o.requestId,
+    route: o.route,
+    status: o.status,
+    model: o.model,
+    region: o.region,
+    rule: o.rule,
+    attempts: o.attempts,
+    latencyMs: o.latencyMs,
+    inputTokens: usage?.inputTokens,
+    outputTokens: usage?.outputTokens,
+    estimatedCostUsd: cost,
+    errorCode: o.errorCode,
+    catalogVersion: o.table?.catalogVersion,
+    ...(withText && o.request ? { prompt: o.request.messages, system: o.request.system } : {}),
+    ...(withText && o.answer ? { completion: o.answer.content } : {}),
+  });
+  emitMetrics(
+    { environment: o.environment, route: o.route, model: o.model },
+    {
+      Requests: 1,
+      Latency: o.latencyMs,
+      Attempts: o.attempts.length,
+      Fallbacks: o.fellBack ? 1 : 0,
+      Errors: o.status >= 400 ? 1 : 0,
+      ...(usage ? { InputTokens: usage.inputTokens, OutputTokens: usage.outputTokens, EstimatedCostUsd: cost ?? 0 } : {}),
+    },
+    { requestId: o.requestId },
+  );
+}
+
+export function recordTransition(environment: string, route: string, model: string, region: string, transition: 'opened' | 'closed'): void {
+  emitMetrics({ environment, route, model }, transition === 'opened' ? { CircuitOpened: 1 } : { CircuitClosed: 1 }, { region });
+}

@@ -1,0 +1,23 @@
+import type { ErrorKind } from './error-kinds';
+
+/** One call to one model in one Region, as reported in the `routing` record and logs. */
+export interface AttemptRecord {
+  readonly model: string;
+  readonly region: string;
+  /** Absent when the attempt answered. */
+  readonly errorKind?: ErrorKind;
+  readonly latencyMs: number;
+}
+
+/** The `routing` record of a response: what was chosen and why. */
+export interface RoutingRecord {
+  readonly route: string;
+  readonly model: string;
+  readonly region: string;
+  /** The content-based rule that chose the first candidate; absent for the route's default target. */
+  readonly rule?: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly catalogVersion: string;
+  /** Candidates skipped before any call, with why. */
+  readonly skipped: readonly { readonly model: string; readonly reason: string }[];
+}

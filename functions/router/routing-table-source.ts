@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { routingTableErrors } from '../../catalog/routing-table';
+import type { RoutingTable } from '../../schemas/generated/routing-table';
+import { RoutingTableUnavailableError } from './errors';
+import { log } from './log';
+
+export type TableOrigin = 'appconfig' | 'baked';
+
+export interface TableSourceOptions {
+  /** The AppConfig Lambda extension URL of the routing-table profile. */
+  readonly url: string;
+  /** Re-read the extension after this long (the extension's own poll interval: it never has newer data sooner). */
+  readonly pollIntervalMs: number;
+  /** The baked last-known-good copy beside the bundle. */
+  readonly bakedPath: string;
+  /** Timeout of one read of the extension (it answers from its local cache, so this is generous). */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * The one cached getter of the routing table. Reads the AppConfig extension's local endpoint at
+ * most once per poll interval; validates every new document against the draft-04 schema before
+ * use; keeps the last good table when a read fails or a new document is invalid; falls back to the
+ * baked copy when the extension cannot be reached at a cold start.
+ */
+export class RoutingTableSource {
+  private current?: { table: RoutingTable; origin: TableOrigin };
+  private checkedAt = -Infinity;
+  private refreshing?: Promise<void>;
+  private lastRaw?: string;
+  private readonly now: () => number;
+
+  constructor(private readonly options: TableSourceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The table to route with; throws RoutingTableUnavailableError only when there is none at all. */
+  async get(): Promise<RoutingTable> {
+    if (this.current === undefined || this.now() - this.checkedAt >= this.options.pollIntervalMs) {
+      this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
+      await this.refreshing;
+    }
+    if (this.current === undefined) throw new RoutingTableUnavailableError('no routing table: AppConfig cannot be reached and there is no baked copy');
+    return this.current.table;
+  }
+
+  /** Where the table in use came from (for logs and tests). */
+  origin(): TableOrigin | undefined {
+    return this.current?.origin;
+  }
+
+  private async refresh(): Promise<void> {
+    this.checkedAt = this.now();
+    let raw: string;
+    try {
+      const res = await fetch(this.options.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      raw = await res.text();
+    } catch (err) {
+      log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', { error: String(err), origin: this.current?.origin ?? 'none' });
+      if (this.current === undefined) await this.loadBaked();
+      return;
+    }
+    if (raw === this.lastRaw) return;
+    const table = this.accept(raw, 'appconfig');
+    if (table !== undefined) {
+      this.lastRaw = raw;
+      if (this.current?.table.catalogVersion !== table.catalogVersion || this.current.origin !== 'appconfig') log('info', 'routing table: new table in use', { catalogVersion: table.catalogVersion, origin: 'appconfig' });
+      this.current = { table, origin: 'appconfig' };
+    } else if (this.current === undefined) {
+      await this.loadBaked();
+    }
+  }
+
+  private accept(raw: string, origin: TableOrigin): RoutingTable | undefined {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(raw);
+    } catch (err) {
+      log('error', 'routing table: not JSON; ignored', { origin, error: String(err) });
+      return undefined;
+    }
+    const errors = routingTableErrors(doc);
+    if (errors.length > 0) {
+      log('error', 'routing table: invalid; ignored', { origin, errors: errors.slice(0, 10) });
+      return undefined;
+    }
+    return doc as RoutingTable;
+  }
+
+  private async loadBaked(): Promise<void> {
+    let raw: string;
+    try {
+      raw = await readFile(this.options.bakedPath, 'utf8');
+    } catch (err) {
+      log('error', 'routing table: no baked copy', { path: this.options.bakedPath, error: String(err) });
+      return;
+    }
+    const table = this.accept(raw, 'baked');
+    if (table !== undefined) {
+      log('warn', 'routing table: serving the baked copy', { catalogVersion: table.catalogVersion });
+      this.current = { table, origin: 'baked' };
+    }
+  }
+}

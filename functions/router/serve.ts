@@ -1,0 +1,71 @@
+import { didYouMean } from '../../catalog/suggest';
+import type { RoutingTable } from '../../schemas/generated/routing-table';
+import type { ModelAnswer } from './backends/backend';
+import { NoCandidateError, NotFoundError, RouterError } from './errors';
+import { requestFeatures } from './features';
+import { invokeCandidates, type InvokeDeps } from './invoke';
+import { recordRequest, recordTransition } from './observe';
+import type { RouterRequest } from './request';
+import type { AttemptRecord, RoutingRecord } from './routing-record';
+import type { RoutingTableSource } from './routing-table-source';
+import { selectCandidates } from './select';
+
+export interface RouterDeps extends InvokeDeps {
+  readonly environment: string;
+  readonly tables: RoutingTableSource;
+}
+
+export interface Served {
+  readonly answer: ModelAnswer;
+  readonly modelId: string;
+  readonly routing: RoutingRecord;
+}
+
+/** Resolves a route, chooses candidates, invokes them, and records the outcome (logs, metrics). */
+export async function serveRoute(deps: RouterDeps, routeId: string, request: RouterRequest, requestId: string): Promise<Served> {
+  const started = performance.now();
+  let table: RoutingTable | undefined;
+  let attempts: readonly AttemptRecord[] = [];
+  let rule: string | undefined;
+  try {
+    table = await deps.tables.get();
+    const route = table.routes[routeId];
+    if (route === undefined || !Object.prototype.hasOwnProperty.call(table.routes, routeId)) {
+      const hint = didYouMean(routeId, Object.keys(table.routes));
+      throw new NotFoundError(`no route "${routeId}"${hint ? `; ${hint}` : ''} (GET /v1/routes lists them)`, 'route_not_found');
+    }
+    const features = requestFeatures(request);
+    const selection = selectCandidates(table, route, features, request.metadata);
+    rule = selection.rule;
+    if (selection.candidates.length === 0) throw new NoCandidateError(`no model of route "${routeId}" can take this request: ${selection.skipped.map((s) => `${s.model} (${s.reason})`).join(', ')}`);
+    const env = deps.environment;
+    const done = await invokeCandidates(deps, {
+      route,
+      request,
+      candidates: selection.candidates,
+      onTransition: (model, region, t) => recordTransition(env, routeId, model, region, t),
+    }).catch((err: unknown) => {
+      if (err instanceof RouterError && 'attempts' in err) attempts = (err as { attempts: readonly AttemptRecord[] }).attempts;
+      throw err;
+    });
+    attempts = done.attempts;
+    const routing: RoutingRecord = {
+      route: routeId,
+      model: done.modelId,
+      region: done.region,
+      ...(rule !== undefined ? { rule } : {}),
+      attempts: done.attempts,
+      catalogVersion: table.catalogVersion,
+      skipped: [...selection.skipped, ...done.circuitSkips],
+    };
+    recordRequest({
+      environment: env, requestId, route: routeId, table, status: 200, latencyMs: Math.round(performance.now() - started), model: done.modelId, region: done.region, rule,
+      attempts, fellBack: done.modelId !== selection.candidates[0]?.modelId, request, answer: done.answer,
+    });
+    return { answer: done.answer, modelId: done.modelId, routing };
+  } catch (err) {
+    const status = err instanceof RouterError ? err.status : 500;
+    recordRequest({ environment: deps.environment, requestId, route: routeId, table, status, latencyMs: Math.round(performance.now() - started), rule, attempts, fellBack: false, errorCode: err instanceof RouterError ? err.code : 'internal_error', request });
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpSim, delay, signedRegion } from './http-sim';
+
+/** Bedrock Runtime's documented error statuses (ServiceQuotaExceeded's 400 is unconfirmed; see AWS-FACTS B.1). */
+export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
+  ThrottlingException: 429,
+  ModelNotReadyException: 429,
+  ServiceUnavailableException: 503,
+  InternalServerException: 500,
+  ModelTimeoutException: 408,
+  ModelErrorException: 424,
+  ServiceQuotaExceededException: 400,
+  ValidationException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+};
+
+interface ConverseBody {
+  messages?: { role?: string; content?: { text?: string }[] }[];
+  system?: { text?: string }[];
+  inferenceConfig?: { maxTokens?: number };
+}
+
+/**
+ * A local Bedrock Runtime speaking the Converse wire protocol (restJson1):
+ * `POST /model/{modelId}/converse`, the model id URL-encoded, the Region taken from the SigV4
+ * credential scope. Answers `{output:{message}, stopReason, usage, metrics}`; errors carry the
+ * real status code, an `x-amzn-ErrorType` header and a JSON `{message}`.
+ */
+export class BedrockRuntimeSim extends HttpSim {
+  protected readonly defaultError = 'ServiceUnavailableException';
+  protected readonly errorStatus = BEDROCK_ERROR_STATUS;
+  protected readonly errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
+
+  protected async handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
+    const m = /^\/model\/([^/]+)\/converse$/.exec((req.url ?? '').split('?')[0]);
+    if (req.method !== 'POST' || !m) {
+      this.sendError(res, 'ResourceNotFoundException', `unknown operation ${req.method ?? ''} ${req.url ?? ''}`);
+      return;
+    }
+    const modelId = decodeURIComponent(m[1]);
+    const region = signedRegion(req);
+    const b = this.behaviourOf(modelId, region);
+    const at = Date.now();
+    const failure = this.draw(modelId, region, b);
+    await delay(b.delayMs ?? 0);
+    if (res.destroyed) return;
+    let body: ConverseBody;
+    try {
+      body = JSON.parse(raw) as ConverseBody;
+    } catch {
+      this.record({ target: modelId, region, at, status: 400, errorType: 'ValidationException', headers: req.headers });
+      this.sendError(res, 'ValidationException', 'Malformed input request');
+      return;
+    }
+    if (failure !== undefined) {
+      const status = this.sendError(res, failure, b.errorMessage ?? `${failure} (simulated)`);
+      this.record({ target: modelId, region, at, status, errorType: failure, headers: req.headers });
+      return;
+    }
+    const inputChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? []).length;
+    const text = b.answer ?? `Simulated answer from ${modelId} in ${region}.`;
+    const inputTokens = Math.ceil(inputChars / 4);
+    const outputTokens = Math.ceil(text.length / 4);
+    this.record({ target: modelId, region, at, status: 200, headers: req.headers });
+    this.sendJson(res, {
+      output: { message: { role: 'assistant', content: [{ text }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: b.delayMs ?? 0 },
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CircuitBreaker } from '../../../functions/router/circuit';
+import { CircuitStore, circuitKey } from '../../../functions/router/circuit-store';
+import { Harness, TARGET, call, converse, userText } from './harness';
+
+const h = new Harness();
+let client: DynamoDBClient;
+beforeAll(async () => {
+  await h.start();
+  client = h.dynamo.client();
+});
+afterAll(async () => {
+  client.destroy();
+  await h.stop();
+});
+beforeEach(() => h.reset());
+
+const ask = userText('Is this spam?');
+const SETTINGS = { failureThreshold: 3, windowSeconds: 60, cooldownSeconds: 1 };
+const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const metricsNamed = (name: string) => h.logs.filter((l) => name in l && '_aws' in l);
+
+describe('circuit breaker through the handler', () => {
+  it('opens after the failure threshold and makes no call to the model in that Region while open', async () => {
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 3; i++) expect((await call(router, converse('classify', ask))).body.routing?.region).toBe('us-west-2');
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'OPEN', failures: 3, lastErrorKind: 'model-error' });
+    expect(metricsNamed('CircuitOpened')).toEqual([expect.objectContaining({ CircuitOpened: 1, Model: 'claude-3-haiku', region: 'us-east-1', Route: 'classify' })]);
+    h.bedrock.reset();
+    const res = await call(router, converse('classify', ask));
+    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
+    expect(res.body.routing?.skipped).toContainEqual({ model: 'claude-3-haiku', reason: 'circuit open in us-east-1' });
+    expect(h.bedrockCalls()).toEqual([`${TARGET.haiku}@us-west-2 200`]);
+  });
+
+  it('half-opens after the cooldown, probes once and closes on success', async () => {
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 3; i++) await call(router, converse('classify', ask));
+    h.bedrock.reset();
+    await waitMs(1100);
+    const res = await call(router, converse('classify', ask));
+    expect(res.body.routing).toMatchObject({ region: 'us-east-1' });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'CLOSED', failures: 0 });
+    expect(metricsNamed('CircuitClosed')).toHaveLength(1);
+  });
+
+  it('opens again when the half-open probe fails', async () => {
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 3; i++) await call(router, converse('classify', ask));
+    await waitMs(1100);
+    h.bedrock.reset();
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ThrottlingException' }, 'us-east-1');
+    const res = await call(router, converse('classify', ask));
+    expect(res.body.routing?.attempts.slice(0, 2).map((a) => `${a.region}:${a.errorKind ?? 'ok'}`)).toEqual(['us-east-1:throttled', 'us-west-2:ok']);
+    const item = await store.read(circuitKey('claude-3-haiku', 'us-east-1'));
+    expect(item?.state).toBe('OPEN');
+    expect(item?.openUntil).toBeGreaterThan(Date.now());
+  });
+
+  it('serves requests when the circuit table is unusable (fails open) and logs it', async () => {
+    await h.router();
+    const { createHandler, routerDeps } = await import('../../../functions/router/app');
+    const { readEnv } = await import('../../../functions/router/env');
+    const router = createHandler(routerDeps(readEnv({ ...process.env, FM_CIRCUIT_TABLE: 'no-such-table' })));
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    const res = await call(router, converse('classify', ask));
+    expect(res.status).toBe(200);
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'circuit table unreadable; failing open' }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'circuit table unwritable; failing open' }));
+  });
+});
+
+describe('CircuitStore', () => {
+  it('gives the half-open probe to exactly one of many concurrent callers', async () => {
+    await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    const pk = circuitKey('m', 'r');
+    const start = Date.now();
+    for (let i = 0; i < 3; i++) await store.recordFailure(pk, 'throttled', SETTINGS, start);
+    const probes = await Promise.all(Array.from({ length: 10 }, () => store.tryHalfOpen(pk, 5000, start + 1500)));
+    expect(probes.filter((p) => p !== undefined)).toHaveLength(1);
+  });
+
+  it('starts a new window when the old one has passed', async () => {
+    await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    const pk = circuitKey('m', 'r');
+    await store.recordFailure(pk, 'throttled', SETTINGS, 1_000_000);
+    await store.recordFailure(pk, 'throttled', SETTINGS, 1_000_000 + 1000);
+    const { item, opened } = await store.recordFailure(pk, 'throttled', SETTINGS, 1_000_000 + 61_000);
+    expect(opened).toBe(false);
+    expect(item).toMatchObject({ state: 'CLOSED', failures: 1, windowStart: 1_061_000 });
+  });
+});
+
+describe('CircuitBreaker cache', () => {
+  it('reads a closed circuit once per cache period however many requests check it', async () => {
+    await h.router();
+    let reads = 0;
+    class CountingStore extends CircuitStore {
+      override read(pk: string) {
+        reads++;
+        return super.read(pk);
+      }
+    }
+    const breaker = new CircuitBreaker(new CountingStore(client, h.lastCircuitTable), { cacheMs: 60_000 });
+    const admissions = await Promise.all(Array.from({ length: 20 }, () => breaker.admit('m', 'r', 1000)));
+    expect(new Set(admissions)).toEqual(new Set(['closed']));
+    expect(await breaker.success('m', 'r', 'closed')).toBeUndefined();
+    expect(reads).toBe(1);
+  });
+});
+
+describe('CircuitBreaker ordering', () => {
+  it('keeps an open circuit when an older failure count answers after it', async () => {
+    const now = Date.now();
+    let releaseOld: () => void = () => undefined;
+    class OutOfOrderStore extends CircuitStore {
+      calls = 0;
+      override read() {
+        return Promise.resolve(undefined);
+      }
+      override async recordFailure() {
+        const call = ++this.calls;
+        if (call === 1) {
+          await new Promise<void>((r) => (releaseOld = r));
+          return { item: { pk: 'm#r', state: 'CLOSED' as const, failures: 2, windowStart: now, updatedAt: now }, opened: false };
+        }
+        return { item: { pk: 'm#r', state: 'OPEN' as const, failures: 3, windowStart: now, openUntil: now + 60_000, updatedAt: now }, opened: true };
+      }
+    }
+    const breaker = new CircuitBreaker(new OutOfOrderStore(client, 'unused'), { cacheMs: 60_000 });
+    const older = breaker.failure('m', 'r', 'throttled', SETTINGS);
+    expect(await breaker.failure('m', 'r', 'throttled', SETTINGS)).toBe('opened');
+    releaseOld();
+    await older;
+    expect(await breaker.admit('m', 'r', 1000)).toBe('open');
+  });
+});

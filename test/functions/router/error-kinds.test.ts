@@ -1,0 +1,36 @@
+import { ERROR_ACTIONS, ERROR_KINDS, classifyError } from '../../../functions/router/error-kinds';
+
+const named = (name: string, message = '', status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+describe('classifyError', () => {
+  it.each([
+    ['ThrottlingException', 'throttled'],
+    ['ServiceUnavailableException', 'unavailable'],
+    ['InternalServerException', 'unavailable'],
+    ['ModelNotReadyException', 'throttled'],
+    ['ModelTimeoutException', 'timeout'],
+    ['ModelErrorException', 'model-error'],
+    ['ServiceQuotaExceededException', 'quota'],
+    ['AccessDeniedException', 'access-denied'],
+    ['ResourceNotFoundException', 'not-found'],
+    ['ValidationException', 'invalid-request'],
+    ['ModelError', 'model-error'],
+    ['ServiceUnavailable', 'unavailable'],
+  ])('names %s %s', (name, kind) => {
+    expect(classifyError(named(name))).toBe(kind);
+  });
+
+  it('names a ValidationException about length context-length', () => {
+    expect(classifyError(named('ValidationException', 'Input is too long for requested model.'))).toBe('context-length');
+  });
+
+  it('falls back on the status code for unmodelled errors', () => {
+    expect(classifyError(named('Weird', '', 429))).toBe('throttled');
+    expect(classifyError(named('Weird', '', 502))).toBe('unavailable');
+    expect(classifyError('not an error')).toBe('unknown');
+  });
+
+  it('has an action for every kind', () => {
+    expect(Object.keys(ERROR_ACTIONS).sort()).toEqual([...ERROR_KINDS].sort());
+  });
+});
