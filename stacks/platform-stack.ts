@@ -24,7 +24,7 @@ export interface PlatformStackProps {
   readonly routerEntry?: string;
   /** The routing-table schema attached to the AppConfig profile. @default schemas/routing-table.schema.json */
   readonly routingTableSchemaPath?: string;
-  /** Where the router bundle is written before packaging. @default - a folder under the OS temp dir */
+  /** Where the router's zip package is written before cdktf copies it. @default - a folder under the OS temp dir */
   readonly bundleDir?: string;
 }
 
@@ -77,7 +77,8 @@ export class PlatformStack extends TerraformStack {
       timeoutSeconds: routerTimeoutSeconds(plan),
       kmsKeyArn: key.keyArn,
       logRetentionDays: plan.logs.retentionDays,
-      bundleDir: props.bundleDir,
+      packageDir: props.bundleDir,
+      bundleCacheDir: join(projectRoot, 'dist', 'router'),
     });
 
     const api = new PlatformApi(this, 'Api', {

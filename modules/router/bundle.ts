@@ -1,17 +1,49 @@
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { zipFiles } from './zip';
 
 /** The file the router reads at a cold start as its last known good routing table. */
 export const BAKED_ROUTING_TABLE_FILE = 'routing-table.json';
 
-const bundles = new Map<string, { code: Uint8Array; map: Uint8Array }>();
+interface Bundle {
+  readonly code: Uint8Array;
+  readonly map: Uint8Array;
+}
 
-/** esbuild once per entry per process (the three environments share the code, not the routing table). */
-function bundle(entry: string): { code: Uint8Array; map: Uint8Array } {
-  const cached = bundles.get(entry);
-  if (cached) return cached;
+const bundles = new Map<string, Bundle>();
+
+/**
+ * The router bundle, built by esbuild once and kept in `cacheDir` with esbuild's list of its inputs:
+ * a later synth reuses it while no input (source, or package in node_modules) is newer, so synth
+ * does not pay for bundling the SDK again. In memory, once per process.
+ */
+export function routerBundle(entry: string, cacheDir: string): Bundle {
+  const key = `${resolve(entry)}|${resolve(cacheDir)}`;
+  const inMemory = bundles.get(key);
+  if (inMemory) return inMemory;
+  const cached = readFreshCache(cacheDir);
+  const built = cached ?? buildInto(entry, cacheDir);
+  bundles.set(key, built);
+  return built;
+}
+
+function readFreshCache(cacheDir: string): Bundle | undefined {
+  const code = join(cacheDir, 'index.js');
+  const meta = join(cacheDir, 'meta.json');
+  if (!existsSync(code) || !existsSync(meta)) return undefined;
+  try {
+    const builtAt = statSync(code).mtimeMs;
+    const { inputs, cwd } = JSON.parse(readFileSync(meta, 'utf8')) as { inputs: string[]; cwd: string };
+    if (inputs.some((input) => statSync(resolve(cwd, input)).mtimeMs > builtAt)) return undefined;
+    return { code: readFileSync(code), map: readFileSync(join(cacheDir, 'index.js.map')) };
+  } catch {
+    return undefined; // an input was deleted or the cache is damaged: build again
+  }
+}
+
+function buildInto(entry: string, cacheDir: string): Bundle {
   const result = buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -19,40 +51,50 @@ function bundle(entry: string): { code: Uint8Array; map: Uint8Array } {
     target: 'node22',
     format: 'cjs',
     sourcemap: 'external',
+    sourcesContent: false,
     minify: true,
     keepNames: true,
     write: false,
+    metafile: true,
     outfile: 'index.js',
     logLevel: 'silent',
   });
   const code = result.outputFiles.find((f) => f.path.endsWith('index.js'));
   const map = result.outputFiles.find((f) => f.path.endsWith('index.js.map'));
   if (!code || !map) throw new Error(`esbuild produced no bundle for ${entry}`);
-  const built = { code: code.contents, map: map.contents };
-  bundles.set(entry, built);
-  return built;
+  const staging = `${cacheDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'index.js.map'), map.contents);
+  writeFileSync(join(staging, 'meta.json'), JSON.stringify({ cwd: process.cwd(), inputs: Object.keys(result.metafile.inputs) }));
+  writeFileSync(join(staging, 'index.js'), code.contents);
+  mkdirSync(dirname(cacheDir), { recursive: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+  try {
+    renameSync(staging, cacheDir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another process put an equal bundle there first
+  }
+  return { code: code.contents, map: map.contents };
 }
 
 /**
- * Writes the router bundle (`index.js`, its source map) and the baked routing table into a folder
- * named by their content under `workDir`, and returns it. Same content, same folder: concurrent
- * synths never write into a folder another one reads (each writes aside, then renames).
+ * Writes the Lambda package: a deterministic zip of the bundle and the baked routing table, named by
+ * its content under `workDir`. Returns its path and the base64 SHA-256 Lambda reports as CodeSha256.
  */
-export function writeRouterBundle(entry: string, routingTableJson: string, workDir: string): string {
-  const { code, map } = bundle(entry);
-  const hash = createHash('sha256').update(code).update(map).update(routingTableJson).digest('hex').slice(0, 16);
-  const dir = join(workDir, `router-${hash}`);
-  if (existsSync(dir)) return dir;
-  const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  mkdirSync(staging, { recursive: true });
-  writeFileSync(join(staging, 'index.js'), code);
-  writeFileSync(join(staging, 'index.js.map'), map);
-  writeFileSync(join(staging, BAKED_ROUTING_TABLE_FILE), routingTableJson);
-  try {
-    renameSync(staging, dir);
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(dir)) throw err;
+export function writeRouterPackage(bundle: Bundle, routingTableJson: string, workDir: string): { path: string; sha256: string } {
+  const zip = zipFiles([
+    { name: 'index.js', content: bundle.code },
+    { name: 'index.js.map', content: bundle.map },
+    { name: BAKED_ROUTING_TABLE_FILE, content: Buffer.from(routingTableJson) },
+  ]);
+  const digest = createHash('sha256').update(zip);
+  const sha256 = digest.copy().digest('base64');
+  const path = join(workDir, `router-${digest.digest('hex').slice(0, 16)}.zip`);
+  if (!existsSync(path)) {
+    mkdirSync(workDir, { recursive: true });
+    const staging = `${path}.tmp-${process.pid}`;
+    writeFileSync(staging, zip);
+    renameSync(staging, path);
   }
-  return dir;
+  return { path, sha256 };
 }

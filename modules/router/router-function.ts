@@ -8,7 +8,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
 import { validateProps } from '../validation';
 import { APPCONFIG_EXTENSION_ARM64_LAYERS } from './appconfig-layers';
-import { writeRouterBundle } from './bundle';
+import { routerBundle, writeRouterPackage } from './bundle';
 import { ROUTER_FUNCTION_RULES } from './validate';
 
 /**
@@ -48,12 +48,14 @@ export interface RouterFunctionProps {
   readonly kmsKeyArn: string;
   /** @default 30 */
   readonly logRetentionDays?: number;
-  /** Folder the bundle is written into before cdktf packages it. @default - a folder under the OS temp dir */
-  readonly bundleDir?: string;
+  /** Where the built bundle is cached between synths. @default - dist/router under the working directory */
+  readonly bundleCacheDir?: string;
+  /** Folder the zip package is written into before cdktf copies it. @default - a folder under the OS temp dir */
+  readonly packageDir?: string;
 }
 
 /**
- * The router Lambda: esbuild bundle plus baked routing table, packaged by cdktf's own asset zip,
+ * The router Lambda: esbuild bundle plus baked routing table in a deterministic zip (a cdktf asset),
  * Node.js 22 on arm64 with the AppConfig extension layer, its own encrypted log group, X-Ray on.
  */
 export class RouterFunction extends Construct {
@@ -86,8 +88,9 @@ export class RouterFunction extends Construct {
       ],
     });
 
-    const dir = writeRouterBundle(props.entry, props.routingTableJson, props.bundleDir ?? join(tmpdir(), 'fm-platform-router'));
-    const asset = new TerraformAsset(this, 'Code', { path: dir, type: AssetType.ARCHIVE });
+    const bundle = routerBundle(props.entry, props.bundleCacheDir ?? join(process.cwd(), 'dist', 'router'));
+    const pkg = writeRouterPackage(bundle, props.routingTableJson, props.packageDir ?? join(tmpdir(), 'fm-platform-router'));
+    const asset = new TerraformAsset(this, 'Code', { path: pkg.path, type: AssetType.FILE });
 
     const fn = new LambdaFunction(this, 'Resource', {
       functionName: props.functionName,
@@ -96,7 +99,7 @@ export class RouterFunction extends Construct {
       runtime: ROUTER_RUNTIME,
       architectures: ['arm64'],
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: pkg.sha256,
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,

@@ -58,10 +58,11 @@ describe('RouterFunction', () => {
     expect(group).toMatchObject({ name: '/aws/lambda/fm-test-router', retention_in_days: 14, kms_key_id: props.kmsKeyArn });
   });
 
-  it('packages the bundle as a cdktf asset with no archive provider', () => {
+  it('packages the bundle as a cdktf asset zip with no archive provider, hashed as Lambda reports it', () => {
     const json = synth(props);
-    const fn = Object.values(json.resource.aws_lambda_function)[0] as { filename: string };
-    expect(fn.filename).toMatch(/archive\.zip$/);
+    const fn = Object.values(json.resource.aws_lambda_function)[0] as { filename: string; source_code_hash: string };
+    expect(fn.filename).toMatch(/\/router-[0-9a-f]{16}\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(json.data?.archive_file).toBeUndefined();
   });
 
