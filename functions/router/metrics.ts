@@ -22,13 +22,20 @@ export type MetricName = keyof typeof METRICS;
 export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: 'Model' } as const;
 
 /**
- * Emits one CloudWatch Embedded Metric Format document. With a model, each metric is recorded
- * both per route and per route and model.
+ * The dimension sets every metric is recorded under: `[Environment]` is what the environment-wide
+ * alarms watch (a CloudWatch alarm matches a metric's exact dimension set), `[Environment, Route]`
+ * feeds the dashboard; a model-level metric adds `[Environment, Route, Model]`.
+ */
+export const DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.environment], [DIMENSIONS.environment, DIMENSIONS.route]];
+
+/**
+ * Emits one CloudWatch Embedded Metric Format document under every dimension set (DIMENSION_SETS,
+ * plus per model when a model is given).
  */
 export function emitMetrics(dimensions: { environment: string; route: string; model?: string }, values: Partial<Record<MetricName, number>>, properties: Record<string, unknown> = {}): void {
   const names = Object.keys(values) as MetricName[];
   if (names.length === 0) return;
-  const sets: string[][] = [[DIMENSIONS.environment, DIMENSIONS.route]];
+  const sets: string[][] = DIMENSION_SETS.map((set) => [...set]);
   if (dimensions.model !== undefined) sets.push([DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model]);
   writeLine(
     JSON.stringify({

@@ -1,15 +1,14 @@
+import { DIMENSION_SETS, DIMENSIONS, METRIC_NAMESPACE, type MetricName } from '../../functions/router/metrics';
+
 /**
- * The router's CloudWatch embedded-metric-format (EMF) contract: the one place where metric names,
- * namespace and dimensions are written. The router emits them, the alarms and dashboard read them.
- *
- * Every metric is emitted with two dimension sets: `[Environment]` (what the environment-wide alarms
- * watch: CloudWatch alarms match a metric's exact dimension set) and `[Environment, Route]` (per route,
- * for the dashboard). Model-level metrics add `Model` to the second set.
+ * The router's CloudWatch embedded-metric-format (EMF) contract as the alarms and dashboard read
+ * it. The names, namespace and dimension sets are defined once, by the router that emits them
+ * (functions/router/metrics.ts); this only gives them the shape the constructs use.
  */
 export const ROUTER_METRICS = {
-  namespace: 'FmPlatform',
-  dimensions: { environment: 'Environment', route: 'Route', model: 'Model' },
-  dimensionSets: [['Environment'], ['Environment', 'Route']],
+  namespace: METRIC_NAMESPACE,
+  dimensions: DIMENSIONS,
+  dimensionSets: DIMENSION_SETS,
   names: {
     /** Requests handled (count). */
     requests: 'Requests',
@@ -19,11 +18,12 @@ export const ROUTER_METRICS = {
     latency: 'Latency',
     /** Model calls per request, retries included (count). */
     attempts: 'Attempts',
-    /** Circuit state changes (count). */
-    circuitTransitions: 'CircuitTransitions',
     inputTokens: 'InputTokens',
     outputTokens: 'OutputTokens',
     /** Estimated cost in US dollars. */
     estimatedCost: 'EstimatedCostUsd',
   },
 } as const;
+
+// Every name above must be one the router emits: a renamed metric fails to compile here.
+ROUTER_METRICS.names satisfies Record<string, MetricName>;

@@ -29,7 +29,7 @@ describe('POST /v1/routes/{route}/converse', () => {
     expect(line).toMatchObject({ route: 'classify', model: 'claude-3-haiku', status: 200, inputTokens: expect.any(Number) as unknown, estimatedCostUsd: expect.any(Number) as unknown });
     expect(JSON.stringify(h.logs)).not.toContain('secret prompt text');
     const emf = h.logs.find((l) => '_aws' in l);
-    expect(emf).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'FmPlatform', Dimensions: [['Environment', 'Route'], ['Environment', 'Route', 'Model']] }] }, Environment: 'prod', Route: 'classify', Model: 'claude-3-haiku', Requests: 1, Fallbacks: 0 });
+    expect(emf).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'FmPlatform', Dimensions: [['Environment'], ['Environment', 'Route'], ['Environment', 'Route', 'Model']] }] }, Environment: 'prod', Route: 'classify', Model: 'claude-3-haiku', Requests: 1, Fallbacks: 0 });
   });
 
   it('fails with 404 route_not_found and a did-you-mean for an unknown route', async () => {
