@@ -15,7 +15,3 @@ export function physicalName(parts: readonly string[], maxLength: number): strin
 export function endpointName(environment: string, modelId: string): string {
   return physicalName(['fm', environment, modelId], 63);
 }
-
-export function adapterComponentName(endpoint: string, adapter: string): string {
-  return physicalName([endpoint, adapter], 63);
-}

@@ -96,7 +96,8 @@ export interface PlannedSagemakerHosting {
   readonly modelDataUrl?: string;
   readonly modelRegistry?: { readonly packageGroup: string; readonly approvedVersion: number };
   readonly environment: Readonly<Record<string, string>>;
-  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string; readonly inferenceComponentName: string }[];
+  /** LoRA adapters under the base weights' adapters/ folder, served by the LMI container and chosen per request. */
+  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
   readonly capacity:
     | {
         readonly mode: 'instances';

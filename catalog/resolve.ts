@@ -1,6 +1,6 @@
 import type { Model } from '../schemas/generated/model-catalog';
 import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
-import { adapterComponentName, endpointName } from './names';
+import { endpointName } from './names';
 import type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
 import { foundationModelArn, inferenceProfileArn, inferenceProfileId } from './regions';
 import { effectiveRoutes, type EnvironmentContext } from './rules';
@@ -89,7 +89,7 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
       provider: m.provider,
       hosting: h.type,
       targets: h.type === 'bedrock' ? nonEmpty(h.invocations.map((i) => ({ region: i.region, id: i.invokeId })), m.id) : [{ region: h.region, id: h.endpointName }],
-      ...(h.type === 'sagemaker' && h.adapters.length > 0 ? { adapters: h.adapters.map((a) => ({ name: a.name, inferenceComponent: a.inferenceComponentName })) } : {}),
+      ...(h.type === 'sagemaker' && h.adapters.length > 0 ? { adapters: h.adapters.map((a) => ({ name: a.name })) } : {}),
       contextWindowTokens: m.capabilities.contextWindowTokens,
       maxOutputTokens: m.capabilities.maxOutputTokens,
       inputModalities: [...m.capabilities.inputModalities],
@@ -168,7 +168,7 @@ function sagemakerHosting(m: Model, ctx: EnvironmentContext): PlannedSagemakerHo
     ...(h.modelDataUrl ? { modelDataUrl: h.modelDataUrl } : {}),
     ...(h.modelRegistry ? { modelRegistry: { packageGroup: h.modelRegistry.packageGroup ?? m.family, approvedVersion: h.modelRegistry.approvedVersion } } : {}),
     environment: h.environment ?? {},
-    adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl, inferenceComponentName: adapterComponentName(name, a.name) })),
+    adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl })),
     capacity:
       cap?.mode === 'serverless'
         ? { mode: 'serverless', memorySizeMb: cap.memorySizeMb!, maxConcurrency: cap.maxConcurrency! }

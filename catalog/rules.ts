@@ -300,7 +300,7 @@ export const CATALOG_RULES: readonly Rule<CatalogContext>[] = [
   },
   {
     id: 'sagemaker-model',
-    summary: 'a SageMaker model has base weights (modelDataUrl or a registry version); adapters need base weights and unique names',
+    summary: 'a SageMaker model has base weights (modelDataUrl or a registry version); adapters need base weights, unique names, and live under <modelDataUrl>adapters/<name>/',
     check: (ctx) =>
       ctx.catalog.models.flatMap((m, i) => {
         if (m.hosting.type !== 'sagemaker') return [];
@@ -311,10 +311,19 @@ export const CATALOG_RULES: readonly Rule<CatalogContext>[] = [
           out.push(issueAt(ctx.doc, 'sagemaker-model', ['models', i, 'hosting'], `SageMaker model "${m.id}" has neither modelDataUrl nor modelRegistry: the endpoint would have no weights`, { fix: 'add "modelDataUrl" (S3 URI of the weights) or "modelRegistry"' }));
         }
         if (adapters.length > 0 && h.modelDataUrl === undefined) {
-          out.push(issueAt(ctx.doc, 'sagemaker-model', ['models', i, 'hosting', 'adapters'], `adapter "${adapters[0].name}" of "${m.id}" has no SageMaker base model: adapter inference components load onto base weights given by modelDataUrl`, { fix: 'add "modelDataUrl" with the S3 URI of the base model weights' }));
+          out.push(issueAt(ctx.doc, 'sagemaker-model', ['models', i, 'hosting', 'adapters'], `adapter "${adapters[0].name}" of "${m.id}" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl`, { fix: 'add "modelDataUrl" with the S3 URI of the base model weights' }));
         }
         const dup = repeatedInChain(adapters.map((a) => a.name));
         if (dup) out.push(issueAt(ctx.doc, 'sagemaker-model', ['models', i, 'hosting', 'adapters', dup.index, 'name'], `adapter name "${dup.id}" is used twice in "${m.id}"`, { fix: 'give each adapter its own name' }));
+        if (h.modelDataUrl !== undefined) {
+          const base = h.modelDataUrl.endsWith('/') ? h.modelDataUrl : `${h.modelDataUrl}/`;
+          adapters.forEach((a, j) => {
+            const expected = `${base}adapters/${a.name}/`;
+            if (a.artifactUrl.replace(/\/?$/, '/') !== expected) {
+              out.push(issueAt(ctx.doc, 'sagemaker-model', ['models', i, 'hosting', 'adapters', j, 'artifactUrl'], `adapter "${a.name}" of "${m.id}" is at ${a.artifactUrl}, where the LMI container will not load it`, { expected, fix: `copy the adapter to ${expected} and point artifactUrl there` }));
+            }
+          });
+        }
         return out;
       }),
   },
@@ -557,7 +566,7 @@ export const ENVIRONMENT_RULES: readonly Rule<EnvironmentContext>[] = [
           continue;
         }
         if (cap.mode === 'serverless' && (m.hosting.adapters ?? []).length > 0) {
-          out.push(issueAt(ctx.envDoc, 'sagemaker-capacity', [...path, 'mode'], `model "${id}" has LoRA adapters, which serverless endpoints cannot host (adapters are inference components on instances)`, { fix: 'use "mode": "instances", or "none" and route elsewhere' }));
+          out.push(issueAt(ctx.envDoc, 'sagemaker-capacity', [...path, 'mode'], `model "${id}" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)`, { fix: 'use "mode": "instances", or "none" and route elsewhere' }));
         }
         if (cap.mode === 'serverless' && (cap.memorySizeMb === undefined || cap.maxConcurrency === undefined)) {
           out.push(issueAt(ctx.envDoc, 'sagemaker-capacity', path, `serverless endpoint of "${id}" needs memorySizeMb and maxConcurrency`, { fix: 'add both' }));

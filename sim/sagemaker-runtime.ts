@@ -11,15 +11,21 @@ export const SAGEMAKER_ERROR_STATUS: Readonly<Record<string, number>> = {
 };
 
 /**
- * A local SageMaker Runtime: `POST /endpoints/{name}/invocations`, the inference component in
- * `X-Amzn-SageMaker-Inference-Component`. Speaks the LMI JSON the router sends
- * (`{inputs, parameters}` → `{generated_text}`). Behaviours key on the endpoint name, or on
- * `<endpoint>/<inference component>` for one adapter.
+ * A local SageMaker Runtime: `POST /endpoints/{name}/invocations`, speaking the LMI JSON the router
+ * sends (`{inputs, parameters, adapters?}` → `{generated_text}`). Behaviours key on the endpoint
+ * name, or on `<endpoint>/<adapter>` for one LoRA adapter; `adapters` records each call's adapter.
  */
 export class SageMakerRuntimeSim extends HttpSim {
   protected readonly defaultError = 'ServiceUnavailable';
   protected readonly errorStatus = SAGEMAKER_ERROR_STATUS;
   protected readonly errorNamespace = 'http://internal.amazon.com/coral/com.amazon.sagemaker/';
+  /** The adapter each call asked for (undefined: the base model), in call order. */
+  readonly adapters: (string | undefined)[] = [];
+
+  override reset(): void {
+    super.reset();
+    this.adapters.length = 0;
+  }
 
   protected async handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
     const m = /^\/endpoints\/([^/]+)\/invocations$/.exec((req.url ?? '').split('?')[0]);
@@ -28,22 +34,22 @@ export class SageMakerRuntimeSim extends HttpSim {
       return;
     }
     const endpoint = decodeURIComponent(m[1]);
-    const component = req.headers['x-amzn-sagemaker-inference-component'];
-    const componentName = typeof component === 'string' ? component : undefined;
+    let body: { inputs?: unknown; adapters?: unknown };
+    try {
+      body = JSON.parse(raw) as { inputs?: unknown; adapters?: unknown };
+    } catch {
+      body = {};
+    }
+    const adapter = typeof body.adapters === 'string' ? body.adapters : undefined;
+    this.adapters.push(adapter);
     const region = signedRegion(req);
-    const target = componentName ? `${endpoint}/${componentName}` : endpoint;
+    const target = adapter ? `${endpoint}/${adapter}` : endpoint;
     const specific = this.behaviourOf(target, region);
     const b = Object.keys(specific).length > 0 ? specific : this.behaviourOf(endpoint, region);
     const at = Date.now();
     const failure = this.draw(endpoint, region, b);
     await delay(b.delayMs ?? 0);
     if (res.destroyed) return;
-    let body: { inputs?: unknown };
-    try {
-      body = JSON.parse(raw) as { inputs?: unknown };
-    } catch {
-      body = {};
-    }
     if (typeof body.inputs !== 'string') {
       this.record({ target: endpoint, region, at, status: 400, errorType: 'ValidationError', headers: req.headers });
       this.sendError(res, 'ValidationError', 'expected {"inputs": "...", "parameters": {...}}');
@@ -55,6 +61,6 @@ export class SageMakerRuntimeSim extends HttpSim {
       return;
     }
     this.record({ target: endpoint, region, at, status: 200, headers: req.headers });
-    this.sendJson(res, { generated_text: b.answer ?? `Simulated answer from ${endpoint}${componentName ? ` (${componentName})` : ''} in ${region}.` });
+    this.sendJson(res, { generated_text: b.answer ?? `Simulated answer from ${endpoint}${adapter ? ` (${adapter})` : ''} in ${region}.` });
   }
 }

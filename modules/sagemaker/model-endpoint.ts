@@ -35,8 +35,8 @@ export interface ModelEndpointProps {
   readonly modelDataUrl?: string;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** LoRA adapters (see the class comment for what provider 5.100.0 allows). @default [] */
-  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string; readonly inferenceComponentName: string }[];
+  /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself. @default [] */
+  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
   readonly capacity: EndpointCapacity;
   readonly rollout: EndpointRolloutSettings;
   /** Encrypts the storage volume where the instance type allows it. */
@@ -71,12 +71,10 @@ const contentHash = (value: unknown) => createHash('sha256').update(JSON.stringi
  * change makes a new one, created before the old is destroyed), and the endpoint rolled out
  * blue/green with automatic rollback on its 5xx and latency alarms.
  *
- * LoRA adapters: the AWS provider 5.100.0 (pinned by @cdktf/provider-aws 20.1.0) has no
- * `aws_sagemaker_inference_component`, and its endpoint configuration requires `model_name` on each
- * variant (an inference-component endpoint must have none). Adapter inference components therefore
- * cannot be declared with this provider; this construct grants the role read access to the adapter
- * artifacts and exposes their component names, and the components are created when the provider is
- * upgraded (or by the model pipeline with `CreateInferenceComponent`).
+ * LoRA adapters are served by the LMI container itself (multi-adapter serving): they live under the
+ * model artifacts at adapters/<name>/, load with the base model, and a request names one in its
+ * payload. Adapter inference components would need `aws_sagemaker_inference_component`, which the
+ * AWS provider 5.100.0 (pinned by @cdktf/provider-aws 20.1.0) does not have.
  */
 export class ModelEndpoint extends Construct {
   readonly endpointName: string;
@@ -85,8 +83,6 @@ export class ModelEndpoint extends Construct {
   readonly modelName: string;
   readonly role: IamRole;
   readonly alarmNames: readonly string[];
-  /** The adapter inference component names the router addresses (not created: see the class comment). */
-  readonly adapterComponentNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -217,7 +213,6 @@ export class ModelEndpoint extends Construct {
     this.endpointArn = endpoint.arn;
     this.endpointConfigName = config.name;
     this.modelName = model.name;
-    this.adapterComponentNames = props.adapters.map((a) => a.inferenceComponentName);
   }
 
   /** Lets the role call this endpoint (and, through it, its inference components) and nothing else. */

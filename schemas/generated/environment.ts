@@ -5,311 +5,340 @@
  * One deployment environment (dev, staging, prod): where it runs, which routes it serves with which overrides, and how it rolls out. Values only: the stack turns them into resources.
  */
 export interface Environment {
-/**
- * Path or URL of this schema, so editors complete and check the file while it is written.
- */
-$schema?: string
-/**
- * Environment name; must equal the file name (dev for environments/dev.json). It ends up in every physical name.
- */
-name: string
-/**
- * What the environment is for; production enables the production-only rules (no preview models, every route with a fallback).
- */
-tier: ("development" | "staging" | "production")
-/**
- * The 12-digit AWS account id the environment deploys to.
- */
-account: string
-/**
- * Primary Region: the API, router, tables and endpoints live here.
- */
-region: string
-/**
- * Regions where the router calls the same Bedrock model, in order, before moving to the next model.
- * 
- * Items: An AWS Region code such as us-east-1.
- */
-failoverRegions?: string[]
-/**
- * The S3 bucket that holds this environment's Terraform state (encrypted, with a native lock file).
- */
-stateBackend: {
-/**
- * State bucket name.
- */
-bucket: string
-/**
- * State object key. Default: fm-platform/<name>.tfstate.
- */
-key?: string
-/**
- * An AWS Region code such as us-east-1.
- */
-region?: string
-}
-/**
- * The routes this environment serves, each with optional overrides of the catalog's route. A route not listed is not deployed here.
- * 
- * @minItems 1
- */
-routes: [RouteSelection, ...(RouteSelection)[]]
-/**
- * Capacity and roll-out of the SageMaker-hosted models this environment uses.
- */
-sagemaker?: {
-/**
- * Per model id: how its endpoint is provisioned here. A SageMaker model used by a route and not listed gets the catalog's instance type and count.
- */
-endpoints?: {
-[k: string]: EndpointCapacity
-}
-rollout?: EndpointRollout
-}
-/**
- * The API Gateway REST API in front of the router.
- */
-api: {
-throttle: Throttle
-/**
- * Teams that call the API with an API key, each with its own usage plan. IAM (SigV4) auth applies to every route in any case.
- */
-consumers?: Consumer[]
-/**
- * Associate a regional AWS WAF web ACL with the stage.
- */
-waf?: {
-/**
- * Whether to create and associate the web ACL.
- */
-enabled: boolean
-/**
- * Requests per 5 minutes from one IP before WAF blocks it.
- */
-rateLimitPer5Minutes?: number
-}
-}
-/**
- * The router Lambda function.
- */
-router: {
-/**
- * Memory in MB.
- */
-memoryMb: number
-/**
- * Reserved concurrent executions, capping the load the router can put on the models.
- */
-reservedConcurrency: number
-/**
- * Log prompt and completion text. Off unless an environment needs it for debugging: prompts may hold personal data.
- */
-logPromptText?: boolean
-}
-/**
- * How a new routing table rolls out through AWS AppConfig.
- */
-appConfig: {
-/**
- * The deployment strategy: all-at-once, linear steps, or canary (exponential growth from a small share).
- */
-deployment: {
-/**
- * Roll-out shape.
- */
-type: ("all-at-once" | "linear" | "canary")
-/**
- * Minutes over which the configuration reaches every target (linear and canary).
- */
-durationMinutes?: number
-/**
- * Share of targets added at each step (linear) or first share, doubling (canary).
- */
-growthFactorPercent?: number
-/**
- * Minutes AppConfig watches the rollback alarms after the roll-out before it completes.
- */
-finalBakeMinutes?: number
-}
-/**
- * How often the AppConfig Lambda extension polls for a new routing table.
- */
-pollIntervalSeconds?: number
-}
-/**
- * Log retention for every log group of the environment.
- */
-logs: {
-/**
- * Days CloudWatch keeps the logs.
- */
-retentionDays: (1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180 | 365 | 400 | 545 | 731 | 1096 | 1827 | 2192 | 2557 | 2922 | 3288 | 3653)
-}
-/**
- * Tags on every resource, merged with environment and project tags.
- */
-tags?: {
-[k: string]: string
-}
-/**
- * Expected traffic per route, for cost estimates in the audit.
- */
-costAssumptions?: {
-[k: string]: TrafficAssumption
-}
-/**
- * How npm run audit judges changes to this environment.
- */
-audit?: {
-/**
- * The cost-increase gate fails when the estimated monthly cost rises by more than this share against the base. Default 25.
- */
-costIncreaseThresholdPercent?: number
-/**
- * Models reaching end of life within this many days are listed. Default 90.
- */
-lifecycleWindowDays?: number
-/**
- * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase.
- */
-disabledGates?: ("retired-model" | "preview-in-production" | "production-fallback" | "end-of-life" | "wildcard-invoke" | "cost-increase")[]
-}
+  /**
+   * Path or URL of this schema, so editors complete and check the file while it is written.
+   */
+  $schema?: string;
+  /**
+   * Environment name; must equal the file name (dev for environments/dev.json). It ends up in every physical name.
+   */
+  name: string;
+  /**
+   * What the environment is for; production enables the production-only rules (no preview models, every route with a fallback).
+   */
+  tier: 'development' | 'staging' | 'production';
+  /**
+   * The 12-digit AWS account id the environment deploys to.
+   */
+  account: string;
+  /**
+   * Primary Region: the API, router, tables and endpoints live here.
+   */
+  region: string;
+  /**
+   * Regions where the router calls the same Bedrock model, in order, before moving to the next model.
+   *
+   * Items: An AWS Region code such as us-east-1.
+   */
+  failoverRegions?: string[];
+  /**
+   * The S3 bucket that holds this environment's Terraform state (encrypted, with a native lock file).
+   */
+  stateBackend: {
+    /**
+     * State bucket name.
+     */
+    bucket: string;
+    /**
+     * State object key. Default: fm-platform/<name>.tfstate.
+     */
+    key?: string;
+    /**
+     * An AWS Region code such as us-east-1.
+     */
+    region?: string;
+  };
+  /**
+   * The routes this environment serves, each with optional overrides of the catalog's route. A route not listed is not deployed here.
+   *
+   * @minItems 1
+   */
+  routes: [RouteSelection, ...RouteSelection[]];
+  /**
+   * Capacity and roll-out of the SageMaker-hosted models this environment uses.
+   */
+  sagemaker?: {
+    /**
+     * Per model id: how its endpoint is provisioned here. A SageMaker model used by a route and not listed gets the catalog's instance type and count.
+     */
+    endpoints?: {
+      [k: string]: EndpointCapacity;
+    };
+    rollout?: EndpointRollout;
+  };
+  /**
+   * The API Gateway REST API in front of the router.
+   */
+  api: {
+    throttle: Throttle;
+    /**
+     * Teams that call the API with an API key, each with its own usage plan. IAM (SigV4) auth applies to every route in any case.
+     */
+    consumers?: Consumer[];
+    /**
+     * Associate a regional AWS WAF web ACL with the stage.
+     */
+    waf?: {
+      /**
+       * Whether to create and associate the web ACL.
+       */
+      enabled: boolean;
+      /**
+       * Requests per 5 minutes from one IP before WAF blocks it.
+       */
+      rateLimitPer5Minutes?: number;
+    };
+  };
+  /**
+   * The router Lambda function.
+   */
+  router: {
+    /**
+     * Memory in MB.
+     */
+    memoryMb: number;
+    /**
+     * Reserved concurrent executions, capping the load the router can put on the models.
+     */
+    reservedConcurrency: number;
+    /**
+     * Log prompt and completion text. Off unless an environment needs it for debugging: prompts may hold personal data.
+     */
+    logPromptText?: boolean;
+  };
+  /**
+   * How a new routing table rolls out through AWS AppConfig.
+   */
+  appConfig: {
+    /**
+     * The deployment strategy: all-at-once, linear steps, or canary (exponential growth from a small share).
+     */
+    deployment: {
+      /**
+       * Roll-out shape.
+       */
+      type: 'all-at-once' | 'linear' | 'canary';
+      /**
+       * Minutes over which the configuration reaches every target (linear and canary).
+       */
+      durationMinutes?: number;
+      /**
+       * Share of targets added at each step (linear) or first share, doubling (canary).
+       */
+      growthFactorPercent?: number;
+      /**
+       * Minutes AppConfig watches the rollback alarms after the roll-out before it completes.
+       */
+      finalBakeMinutes?: number;
+    };
+    /**
+     * How often the AppConfig Lambda extension polls for a new routing table.
+     */
+    pollIntervalSeconds?: number;
+  };
+  /**
+   * Log retention for every log group of the environment.
+   */
+  logs: {
+    /**
+     * Days CloudWatch keeps the logs.
+     */
+    retentionDays:
+      | 1
+      | 3
+      | 5
+      | 7
+      | 14
+      | 30
+      | 60
+      | 90
+      | 120
+      | 150
+      | 180
+      | 365
+      | 400
+      | 545
+      | 731
+      | 1096
+      | 1827
+      | 2192
+      | 2557
+      | 2922
+      | 3288
+      | 3653;
+  };
+  /**
+   * Tags on every resource, merged with environment and project tags.
+   */
+  tags?: {
+    [k: string]: string;
+  };
+  /**
+   * Expected traffic per route, for cost estimates in the audit.
+   */
+  costAssumptions?: {
+    [k: string]: TrafficAssumption;
+  };
+  /**
+   * How npm run audit judges changes to this environment.
+   */
+  audit?: {
+    /**
+     * The cost-increase gate fails when the estimated monthly cost rises by more than this share against the base. Default 25.
+     */
+    costIncreaseThresholdPercent?: number;
+    /**
+     * Models reaching end of life within this many days are listed. Default 90.
+     */
+    lifecycleWindowDays?: number;
+    /**
+     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase.
+     */
+    disabledGates?: (
+      | 'retired-model'
+      | 'preview-in-production'
+      | 'production-fallback'
+      | 'end-of-life'
+      | 'wildcard-invoke'
+      | 'cost-increase'
+    )[];
+  };
 }
 /**
  * A catalog route enabled in this environment, with optional overrides.
  */
 export interface RouteSelection {
-/**
- * The catalog route id.
- */
-id: string
-/**
- * Override of the route's target here (e.g. a cheaper model in dev).
- */
-target?: string
-/**
- * Override of the route's fallback chain here.
- * 
- * Items: A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
- */
-fallbacks?: string[]
-/**
- * Whether a content-based route's rules apply here; false serves every request from the target.
- */
-useRules?: boolean
-/**
- * Override of the route's latency budget here.
- */
-latencyBudgetMs?: number
+  /**
+   * The catalog route id.
+   */
+  id: string;
+  /**
+   * Override of the route's target here (e.g. a cheaper model in dev).
+   */
+  target?: string;
+  /**
+   * Override of the route's fallback chain here.
+   *
+   * Items: A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+   */
+  fallbacks?: string[];
+  /**
+   * Whether a content-based route's rules apply here; false serves every request from the target.
+   */
+  useRules?: boolean;
+  /**
+   * Override of the route's latency budget here.
+   */
+  latencyBudgetMs?: number;
 }
 /**
  * How one SageMaker-hosted model is provisioned in this environment.
  */
 export interface EndpointCapacity {
-/**
- * instances: a real-time endpoint; serverless: a serverless endpoint (CPU only, no adapters); none: no endpoint here, so no route may use the model.
- */
-mode: ("instances" | "serverless" | "none")
-/**
- * Instance type (instances). Default: the catalog's.
- */
-instanceType?: string
-/**
- * Instances (instances). Default: the catalog's.
- */
-instanceCount?: number
-/**
- * Memory of a serverless endpoint in MB.
- */
-memorySizeMb?: (1024 | 2048 | 3072 | 4096 | 5120 | 6144)
-/**
- * Concurrent invocations of a serverless endpoint.
- */
-maxConcurrency?: number
-/**
- * USD per instance-hour of this instance type, when it differs from the catalog's default type. Used for cost estimates.
- */
-instanceHourUsd?: number
+  /**
+   * instances: a real-time endpoint; serverless: a serverless endpoint (CPU only, no adapters); none: no endpoint here, so no route may use the model.
+   */
+  mode: 'instances' | 'serverless' | 'none';
+  /**
+   * Instance type (instances). Default: the catalog's.
+   */
+  instanceType?: string;
+  /**
+   * Instances (instances). Default: the catalog's.
+   */
+  instanceCount?: number;
+  /**
+   * Memory of a serverless endpoint in MB.
+   */
+  memorySizeMb?: 1024 | 2048 | 3072 | 4096 | 5120 | 6144;
+  /**
+   * Concurrent invocations of a serverless endpoint.
+   */
+  maxConcurrency?: number;
+  /**
+   * USD per instance-hour of this instance type, when it differs from the catalog's default type. Used for cost estimates.
+   */
+  instanceHourUsd?: number;
 }
 /**
  * How endpoint updates shift traffic, and their automatic rollback. Default: all at once.
  */
 export interface EndpointRollout {
-/**
- * ALL_AT_ONCE, CANARY or LINEAR traffic shifting.
- */
-type: ("all-at-once" | "canary" | "linear")
-/**
- * Canary size or linear step as a share of capacity (SageMaker allows 10 to 50 for linear, up to 50 for canary).
- */
-stepPercent?: number
-/**
- * Bake time between steps in seconds.
- */
-waitIntervalSeconds?: number
-/**
- * Longest the whole roll-out may take in seconds.
- */
-maximumExecutionTimeoutSeconds?: number
-/**
- * Seconds the old fleet is kept after the shift, for a fast rollback.
- */
-terminationWaitSeconds?: number
+  /**
+   * ALL_AT_ONCE, CANARY or LINEAR traffic shifting.
+   */
+  type: 'all-at-once' | 'canary' | 'linear';
+  /**
+   * Canary size or linear step as a share of capacity (SageMaker allows 10 to 50 for linear, up to 50 for canary).
+   */
+  stepPercent?: number;
+  /**
+   * Bake time between steps in seconds.
+   */
+  waitIntervalSeconds?: number;
+  /**
+   * Longest the whole roll-out may take in seconds.
+   */
+  maximumExecutionTimeoutSeconds?: number;
+  /**
+   * Seconds the old fleet is kept after the shift, for a fast rollback.
+   */
+  terminationWaitSeconds?: number;
 }
 /**
  * Stage-wide throttling.
  */
 export interface Throttle {
-/**
- * Steady requests per second.
- */
-rateLimit: number
-/**
- * Burst size in requests.
- */
-burstLimit: number
+  /**
+   * Steady requests per second.
+   */
+  rateLimit: number;
+  /**
+   * Burst size in requests.
+   */
+  burstLimit: number;
 }
 /**
  * A team calling the API with an API key and its own usage plan.
  */
 export interface Consumer {
-/**
- * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
- */
-name: string
-throttle: Throttle1
-/**
- * Requests per month before API Gateway refuses the key.
- */
-monthlyQuota?: number
+  /**
+   * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+   */
+  name: string;
+  throttle: Throttle1;
+  /**
+   * Requests per month before API Gateway refuses the key.
+   */
+  monthlyQuota?: number;
 }
 /**
  * The team's throttling.
  */
 export interface Throttle1 {
-/**
- * Steady requests per second.
- */
-rateLimit: number
-/**
- * Burst size in requests.
- */
-burstLimit: number
+  /**
+   * Steady requests per second.
+   */
+  rateLimit: number;
+  /**
+   * Burst size in requests.
+   */
+  burstLimit: number;
 }
 /**
  * Expected traffic of one route.
  */
 export interface TrafficAssumption {
-/**
- * Requests per day.
- */
-requestsPerDay: number
-/**
- * Mean input tokens per request.
- */
-inputTokensPerRequest: number
-/**
- * Mean output tokens per request.
- */
-outputTokensPerRequest: number
+  /**
+   * Requests per day.
+   */
+  requestsPerDay: number;
+  /**
+   * Mean input tokens per request.
+   */
+  inputTokensPerRequest: number;
+  /**
+   * Mean output tokens per request.
+   */
+  outputTokensPerRequest: number;
 }

@@ -4,492 +4,510 @@
 /**
  * An AWS Region code such as us-east-1.
  */
-export type Region = string
+export type Region = string;
 /**
  * A kind of content a model reads or writes.
  */
-export type Modality = ("text" | "image" | "document" | "video" | "audio")
+export type Modality = 'text' | 'image' | 'document' | 'video' | 'audio';
 /**
  * An ISO 639-1 language code, lowercase (en, fr, de ...).
  */
-export type Language = string
+export type Language = string;
 /**
  * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
  */
-export type Id = string
+export type Id = string;
 
 /**
  * The model catalog: every foundation model the platform may call and every route (use case) applications call. Reviewed in a pull request; environments/<env>.json chooses what each environment enables.
  */
 export interface ModelCatalog {
-/**
- * Path or URL of this schema, so editors complete and check the file while it is written.
- */
-$schema?: string
-/**
- * Catalog version, shown in every routing record and audit. Bump it in the pull request that changes the catalog, e.g. 2026.11.29-1.
- */
-version: string
-/**
- * Every model the platform knows, including legacy and retired ones, each with a unique id.
- * 
- * @minItems 1
- */
-models: [Model, ...(Model)[]]
-/**
- * The use cases applications call by id (POST /v1/routes/{route}/converse), each choosing a model and its fallbacks.
- * 
- * @minItems 1
- */
-routes: [Route, ...(Route)[]]
-/**
- * Accepted exceptions to policy gates, each with a reason the validator and the audit show. A waived gate reports a warning instead of failing.
- */
-waivers?: Waiver[]
+  /**
+   * Path or URL of this schema, so editors complete and check the file while it is written.
+   */
+  $schema?: string;
+  /**
+   * Catalog version, shown in every routing record and audit. Bump it in the pull request that changes the catalog, e.g. 2026.11.29-1.
+   */
+  version: string;
+  /**
+   * Every model the platform knows, including legacy and retired ones, each with a unique id.
+   *
+   * @minItems 1
+   */
+  models: [Model, ...Model[]];
+  /**
+   * The use cases applications call by id (POST /v1/routes/{route}/converse), each choosing a model and its fallbacks.
+   *
+   * @minItems 1
+   */
+  routes: [Route, ...Route[]];
+  /**
+   * Accepted exceptions to policy gates, each with a reason the validator and the audit show. A waived gate reports a warning instead of failing.
+   */
+  waivers?: Waiver[];
 }
 /**
  * One foundation model as the platform calls it.
  */
 export interface Model {
-/**
- * The model's catalog id, used by routes, environments, logs and metrics.
- */
-id: string
-/**
- * Human-readable name, e.g. Claude 3.5 Sonnet v2.
- */
-name: string
-/**
- * Who publishes the base model.
- */
-provider: ("anthropic" | "meta" | "amazon" | "mistral" | "cohere" | "team")
-/**
- * Model family, used to group models in evaluations and as the SageMaker Model Registry package group name for the team's models, e.g. claude-3, llama-3.
- */
-family: string
-/**
- * Where the model runs: Amazon Bedrock (on demand, optionally through a cross-Region inference profile) or a SageMaker endpoint the platform deploys.
- */
-hosting: (BedrockHosting | SagemakerHosting)
-capabilities: Capabilities
-pricing: Pricing
-performance?: Performance
-lifecycle: Lifecycle
+  /**
+   * The model's catalog id, used by routes, environments, logs and metrics.
+   */
+  id: string;
+  /**
+   * Human-readable name, e.g. Claude 3.5 Sonnet v2.
+   */
+  name: string;
+  /**
+   * Who publishes the base model.
+   */
+  provider: 'anthropic' | 'meta' | 'amazon' | 'mistral' | 'cohere' | 'team';
+  /**
+   * Model family, used to group models in evaluations and as the SageMaker Model Registry package group name for the team's models, e.g. claude-3, llama-3.
+   */
+  family: string;
+  /**
+   * Where the model runs: Amazon Bedrock (on demand, optionally through a cross-Region inference profile) or a SageMaker endpoint the platform deploys.
+   */
+  hosting: BedrockHosting | SagemakerHosting;
+  capabilities: Capabilities;
+  pricing: Pricing;
+  performance?: Performance;
+  lifecycle: Lifecycle;
 }
 /**
  * A model served by Amazon Bedrock.
  */
 export interface BedrockHosting {
-/**
- * Hosted on Amazon Bedrock.
- */
-type: "bedrock"
-/**
- * The Bedrock foundation-model id, e.g. anthropic.claude-3-5-sonnet-20241022-v2:0.
- */
-modelId: string
-/**
- * Regions where the model can be invoked on demand in-Region by its model id. Leave empty for models only reachable through an inference profile.
- */
-regions?: Region[]
-/**
- * Cross-Region inference profiles of this model. When an environment's Region is in a profile's Regions, the router calls the profile id rather than the model id.
- */
-inferenceProfiles?: InferenceProfile[]
+  /**
+   * Hosted on Amazon Bedrock.
+   */
+  type: 'bedrock';
+  /**
+   * The Bedrock foundation-model id, e.g. anthropic.claude-3-5-sonnet-20241022-v2:0.
+   */
+  modelId: string;
+  /**
+   * Regions where the model can be invoked on demand in-Region by its model id. Leave empty for models only reachable through an inference profile.
+   */
+  regions?: Region[];
+  /**
+   * Cross-Region inference profiles of this model. When an environment's Region is in a profile's Regions, the router calls the profile id rather than the model id.
+   */
+  inferenceProfiles?: InferenceProfile[];
 }
 /**
  * A system-defined cross-Region inference profile; its id is <geography>.<modelId>.
  */
 export interface InferenceProfile {
-/**
- * The profile's geography, the prefix of its id.
- */
-geography: ("us" | "eu" | "apac" | "jp" | "au" | "us-gov" | "global")
-/**
- * Every Region the profile routes to (also the Regions it can be called from). IAM grants the foundation model in each of them, so list them as GetInferenceProfile returns them.
- * 
- * @minItems 1
- */
-regions: [Region, ...(Region)[]]
+  /**
+   * The profile's geography, the prefix of its id.
+   */
+  geography: 'us' | 'eu' | 'apac' | 'jp' | 'au' | 'us-gov' | 'global';
+  /**
+   * Every Region the profile routes to (also the Regions it can be called from). IAM grants the foundation model in each of them, so list them as GetInferenceProfile returns them.
+   *
+   * @minItems 1
+   */
+  regions: [Region, ...Region[]];
 }
 /**
  * A model the platform deploys to a SageMaker real-time or serverless endpoint, such as the team's LoRA fine-tune of an open model.
  */
 export interface SagemakerHosting {
-/**
- * Hosted on a SageMaker endpoint the platform deploys.
- */
-type: "sagemaker"
-/**
- * The inference container image URI in ECR, e.g. the Large Model Inference (LMI) container.
- */
-image: string
-/**
- * S3 URI of the base model weights (a model.tar.gz or an S3 prefix). Give this or modelRegistry.
- */
-modelDataUrl?: string
-/**
- * The SageMaker Model Registry version to deploy instead of modelDataUrl.
- */
-modelRegistry?: {
-/**
- * Model package group name. Default: the model's family.
- */
-packageGroup?: string
-/**
- * The approved model package version to deploy; roll back by setting the previous approved version.
- */
-approvedVersion: number
-}
-/**
- * Environment variables for the container, e.g. OPTION_MAX_MODEL_LEN. No secrets: values land in Terraform state.
- */
-environment?: {
-[k: string]: string
-}
-/**
- * LoRA (PEFT) adapters served on the base model as adapter inference components; a request chooses one with metadata.adapter, or gets the first.
- */
-adapters?: LoraAdapter[]
-/**
- * Default instance type of the endpoint, e.g. ml.g5.2xlarge. An environment may override it or choose serverless.
- */
-instanceType?: string
-/**
- * Default number of instances behind the endpoint.
- */
-instanceCount?: number
+  /**
+   * Hosted on a SageMaker endpoint the platform deploys.
+   */
+  type: 'sagemaker';
+  /**
+   * The inference container image URI in ECR, e.g. the Large Model Inference (LMI) container.
+   */
+  image: string;
+  /**
+   * S3 URI of the base model weights (a model.tar.gz or an S3 prefix). Give this or modelRegistry.
+   */
+  modelDataUrl?: string;
+  /**
+   * The SageMaker Model Registry version to deploy instead of modelDataUrl.
+   */
+  modelRegistry?: {
+    /**
+     * Model package group name. Default: the model's family.
+     */
+    packageGroup?: string;
+    /**
+     * The approved model package version to deploy; roll back by setting the previous approved version.
+     */
+    approvedVersion: number;
+  };
+  /**
+   * Environment variables for the container, e.g. OPTION_MAX_MODEL_LEN. No secrets: values land in Terraform state.
+   */
+  environment?: {
+    [k: string]: string;
+  };
+  /**
+   * LoRA (PEFT) adapters served on the base model by the LMI container (multi-adapter serving): each lives under the base weights at <modelDataUrl>adapters/<name>/, and a request chooses one with metadata.adapter (default: the first).
+   */
+  adapters?: LoraAdapter[];
+  /**
+   * Default instance type of the endpoint, e.g. ml.g5.2xlarge. An environment may override it or choose serverless.
+   */
+  instanceType?: string;
+  /**
+   * Default number of instances behind the endpoint.
+   */
+  instanceCount?: number;
 }
 /**
  * A LoRA adapter trained on the base model.
  */
 export interface LoraAdapter {
-/**
- * Adapter name, used as the inference component suffix and as metadata.adapter in requests.
- */
-name: string
-/**
- * S3 URI of the adapter weights.
- */
-artifactUrl: string
+  /**
+   * Adapter name, used as the inference component suffix and as metadata.adapter in requests.
+   */
+  name: string;
+  /**
+   * S3 URI of the adapter weights: <modelDataUrl>adapters/<name>/, where the LMI container loads adapters from.
+   */
+  artifactUrl: string;
 }
 /**
  * What the model can take and produce; routes' requirements are checked against these.
  */
 export interface Capabilities {
-/**
- * Context window in tokens (input plus output).
- */
-contextWindowTokens: number
-/**
- * Most tokens the model can generate in one response.
- */
-maxOutputTokens: number
-/**
- * Kinds of content the model reads.
- * 
- * @minItems 1
- */
-inputModalities: [Modality, ...(Modality)[]]
-/**
- * Kinds of content the model writes.
- * 
- * @minItems 1
- */
-outputModalities: [Modality, ...(Modality)[]]
-/**
- * Languages the model is documented to handle well.
- * 
- * @minItems 1
- */
-languages: [Language, ...(Language)[]]
-/**
- * Whether the model supports tool use (function calling) through Converse.
- */
-toolUse: boolean
-/**
- * Whether the model supports streaming responses.
- */
-streaming: boolean
-/**
- * What the model is chosen for; informs model selection.
- */
-strengths?: ("reasoning" | "coding" | "classification" | "summarization" | "multilingual" | "general" | "extraction" | "vision" | "low-latency" | "low-cost" | "domain-tuned")[]
+  /**
+   * Context window in tokens (input plus output).
+   */
+  contextWindowTokens: number;
+  /**
+   * Most tokens the model can generate in one response.
+   */
+  maxOutputTokens: number;
+  /**
+   * Kinds of content the model reads.
+   *
+   * @minItems 1
+   */
+  inputModalities: [Modality, ...Modality[]];
+  /**
+   * Kinds of content the model writes.
+   *
+   * @minItems 1
+   */
+  outputModalities: [Modality, ...Modality[]];
+  /**
+   * Languages the model is documented to handle well.
+   *
+   * @minItems 1
+   */
+  languages: [Language, ...Language[]];
+  /**
+   * Whether the model supports tool use (function calling) through Converse.
+   */
+  toolUse: boolean;
+  /**
+   * Whether the model supports streaming responses.
+   */
+  streaming: boolean;
+  /**
+   * What the model is chosen for; informs model selection.
+   */
+  strengths?: (
+    | 'reasoning'
+    | 'coding'
+    | 'classification'
+    | 'summarization'
+    | 'multilingual'
+    | 'general'
+    | 'extraction'
+    | 'vision'
+    | 'low-latency'
+    | 'low-cost'
+    | 'domain-tuned'
+  )[];
 }
 /**
  * Published on-demand prices in USD, for cost estimates and model selection.
  */
 export interface Pricing {
-/**
- * USD per 1M input tokens (Bedrock on demand).
- */
-inputPerMillionTokensUsd?: number
-/**
- * USD per 1M output tokens (Bedrock on demand).
- */
-outputPerMillionTokensUsd?: number
-/**
- * USD per instance-hour of the default instance type (SageMaker real-time).
- */
-instanceHourUsd?: number
-/**
- * Where the prices come from, e.g. the Bedrock pricing page for us-east-1.
- */
-source: string
-/**
- * The date the prices were read.
- */
-asOf: string
+  /**
+   * USD per 1M input tokens (Bedrock on demand).
+   */
+  inputPerMillionTokensUsd?: number;
+  /**
+   * USD per 1M output tokens (Bedrock on demand).
+   */
+  outputPerMillionTokensUsd?: number;
+  /**
+   * USD per instance-hour of the default instance type (SageMaker real-time).
+   */
+  instanceHourUsd?: number;
+  /**
+   * Where the prices come from, e.g. the Bedrock pricing page for us-east-1.
+   */
+  source: string;
+  /**
+   * The date the prices were read.
+   */
+  asOf: string;
 }
 /**
  * Measured performance, written by npm run evaluate or entered from a benchmark.
  */
 export interface Performance {
-/**
- * Median end-to-end latency in milliseconds.
- */
-latencyP50Ms?: number
-/**
- * 95th percentile end-to-end latency in milliseconds.
- */
-latencyP95Ms?: number
-/**
- * Output tokens per second while generating.
- */
-outputTokensPerSecond?: number
-/**
- * Mean score from 0 to 1 on the evaluation dataset named in source.
- */
-quality?: number
-/**
- * How the figures were measured (dataset, target, tool).
- */
-source: string
-/**
- * The date of the measurement.
- */
-measuredAt: string
+  /**
+   * Median end-to-end latency in milliseconds.
+   */
+  latencyP50Ms?: number;
+  /**
+   * 95th percentile end-to-end latency in milliseconds.
+   */
+  latencyP95Ms?: number;
+  /**
+   * Output tokens per second while generating.
+   */
+  outputTokensPerSecond?: number;
+  /**
+   * Mean score from 0 to 1 on the evaluation dataset named in source.
+   */
+  quality?: number;
+  /**
+   * How the figures were measured (dataset, target, tool).
+   */
+  source: string;
+  /**
+   * The date of the measurement.
+   */
+  measuredAt: string;
 }
 /**
  * Where the model is in its life, and what replaces it.
  */
 export interface Lifecycle {
-/**
- * Lifecycle status.
- */
-status: ("preview" | "active" | "legacy" | "deprecated" | "retired")
-/**
- * Date the model became available.
- */
-releasedOn?: string
-/**
- * Date the provider marked it legacy.
- */
-legacyOn?: string
-/**
- * Date after which requests fail.
- */
-endOfLifeOn?: string
-/**
- * Id of the model that takes over its routes; required once the model is legacy, deprecated or retired.
- */
-replacement?: string
-/**
- * Why, with a link to the provider's notice.
- */
-note?: string
+  /**
+   * Lifecycle status.
+   */
+  status: 'preview' | 'active' | 'legacy' | 'deprecated' | 'retired';
+  /**
+   * Date the model became available.
+   */
+  releasedOn?: string;
+  /**
+   * Date the provider marked it legacy.
+   */
+  legacyOn?: string;
+  /**
+   * Date after which requests fail.
+   */
+  endOfLifeOn?: string;
+  /**
+   * Id of the model that takes over its routes; required once the model is legacy, deprecated or retired.
+   */
+  replacement?: string;
+  /**
+   * Why, with a link to the provider's notice.
+   */
+  note?: string;
 }
 /**
  * A use case applications call by id, with the model that serves it and its fallbacks.
  */
 export interface Route {
-/**
- * The route id in the API path and in the OpenAI-compatible model field.
- */
-id: string
-/**
- * What the route is for.
- */
-description: string
-/**
- * static: always the target; content-based: the first matching rule picks the target, else the default target.
- */
-strategy: ("static" | "content-based")
-/**
- * The model that serves the route (content-based: when no rule matches).
- */
-target: string
-/**
- * Content-based rules, tried in order; the first that matches picks its target.
- */
-rules?: RoutingRule[]
-/**
- * Models tried in order when the target fails, ending in the simplest, cheapest one (graceful degradation).
- */
-fallbacks: Id[]
-requirements: RouteRequirements
-resilience: Resilience
-/**
- * A Bedrock guardrail applied to Bedrock calls of this route.
- */
-guardrail?: {
-/**
- * The guardrail id.
- */
-id: string
-/**
- * The guardrail version (a number or DRAFT).
- */
-version: string
-}
+  /**
+   * The route id in the API path and in the OpenAI-compatible model field.
+   */
+  id: string;
+  /**
+   * What the route is for.
+   */
+  description: string;
+  /**
+   * static: always the target; content-based: the first matching rule picks the target, else the default target.
+   */
+  strategy: 'static' | 'content-based';
+  /**
+   * The model that serves the route (content-based: when no rule matches).
+   */
+  target: string;
+  /**
+   * Content-based rules, tried in order; the first that matches picks its target.
+   */
+  rules?: RoutingRule[];
+  /**
+   * Models tried in order when the target fails, ending in the simplest, cheapest one (graceful degradation).
+   */
+  fallbacks: Id[];
+  requirements: RouteRequirements;
+  resilience: Resilience;
+  /**
+   * A Bedrock guardrail applied to Bedrock calls of this route.
+   */
+  guardrail?: {
+    /**
+     * The guardrail id.
+     */
+    id: string;
+    /**
+     * The guardrail version (a number or DRAFT).
+     */
+    version: string;
+  };
 }
 /**
  * A content-based rule: when every condition holds, the target serves the request.
  */
 export interface RoutingRule {
-/**
- * Rule name, shown in the routing record.
- */
-name: string
-when: RuleCondition
-/**
- * The model chosen when the rule matches.
- */
-target: string
+  /**
+   * Rule name, shown in the routing record.
+   */
+  name: string;
+  when: RuleCondition;
+  /**
+   * The model chosen when the rule matches.
+   */
+  target: string;
 }
 /**
  * Conditions on the request, all of which must hold.
  */
 export interface RuleCondition {
-/**
- * The request's metadata.taskType is one of these.
- * 
- * @minItems 1
- */
-taskTypes?: [string, ...(string)[]]
-/**
- * The estimated input tokens are at least this.
- */
-minInputTokens?: number
-/**
- * The estimated input tokens are at most this.
- */
-maxInputTokens?: number
-/**
- * The request has (true) or has no (false) image content.
- */
-hasImages?: boolean
-/**
- * The request has (true) or has no (false) document content.
- */
-hasDocuments?: boolean
-/**
- * The request's language (metadata.language, or detected) is one of these.
- * 
- * @minItems 1
- */
-languages?: [Language, ...(Language)[]]
-/**
- * Request metadata keys that must equal these values.
- */
-metadata?: {
-[k: string]: string
-}
+  /**
+   * The request's metadata.taskType is one of these.
+   *
+   * @minItems 1
+   */
+  taskTypes?: [string, ...string[]];
+  /**
+   * The estimated input tokens are at least this.
+   */
+  minInputTokens?: number;
+  /**
+   * The estimated input tokens are at most this.
+   */
+  maxInputTokens?: number;
+  /**
+   * The request has (true) or has no (false) image content.
+   */
+  hasImages?: boolean;
+  /**
+   * The request has (true) or has no (false) document content.
+   */
+  hasDocuments?: boolean;
+  /**
+   * The request's language (metadata.language, or detected) is one of these.
+   *
+   * @minItems 1
+   */
+  languages?: [Language, ...Language[]];
+  /**
+   * Request metadata keys that must equal these values.
+   */
+  metadata?: {
+    [k: string]: string;
+  };
 }
 /**
  * What every candidate model of the route must offer.
  */
 export interface RouteRequirements {
-/**
- * Smallest acceptable context window in tokens.
- */
-minContextWindowTokens?: number
-/**
- * Input modalities every candidate must read.
- */
-inputModalities?: Modality[]
-/**
- * Languages every candidate must handle.
- */
-languages?: Language[]
-/**
- * Every candidate must support tool use.
- */
-toolUse?: boolean
+  /**
+   * Smallest acceptable context window in tokens.
+   */
+  minContextWindowTokens?: number;
+  /**
+   * Input modalities every candidate must read.
+   */
+  inputModalities?: Modality[];
+  /**
+   * Languages every candidate must handle.
+   */
+  languages?: Language[];
+  /**
+   * Every candidate must support tool use.
+   */
+  toolUse?: boolean;
 }
 /**
  * Timeouts, retries, latency budget and circuit breaker of the route.
  */
 export interface Resilience {
-/**
- * Timeout of one model call in milliseconds.
- */
-attemptTimeoutMs: number
-/**
- * Attempts on one model and Region before moving on (1 = no retry).
- */
-attemptsPerModel: number
-/**
- * Budget for the whole request, every attempt and fallback included; kept under API Gateway's 29 s integration timeout.
- */
-latencyBudgetMs: number
-/**
- * Jittered exponential backoff between attempts on one model.
- */
-backoff: {
-/**
- * First delay in milliseconds (full jitter: a random delay up to this).
- */
-baseMs: number
-/**
- * Largest delay in milliseconds.
- */
-maxMs: number
-}
-/**
- * Per model and Region, shared by every router instance and the workflows.
- */
-circuitBreaker: {
-/**
- * Failures within the window that open the circuit.
- */
-failureThreshold: number
-/**
- * Window in seconds over which failures are counted.
- */
-windowSeconds: number
-/**
- * Seconds an open circuit stays open before a probe may close it.
- */
-cooldownSeconds: number
-}
+  /**
+   * Timeout of one model call in milliseconds.
+   */
+  attemptTimeoutMs: number;
+  /**
+   * Attempts on one model and Region before moving on (1 = no retry).
+   */
+  attemptsPerModel: number;
+  /**
+   * Budget for the whole request, every attempt and fallback included; kept under API Gateway's 29 s integration timeout.
+   */
+  latencyBudgetMs: number;
+  /**
+   * Jittered exponential backoff between attempts on one model.
+   */
+  backoff: {
+    /**
+     * First delay in milliseconds (full jitter: a random delay up to this).
+     */
+    baseMs: number;
+    /**
+     * Largest delay in milliseconds.
+     */
+    maxMs: number;
+  };
+  /**
+   * Per model and Region, shared by every router instance and the workflows.
+   */
+  circuitBreaker: {
+    /**
+     * Failures within the window that open the circuit.
+     */
+    failureThreshold: number;
+    /**
+     * Window in seconds over which failures are counted.
+     */
+    windowSeconds: number;
+    /**
+     * Seconds an open circuit stays open before a probe may close it.
+     */
+    cooldownSeconds: number;
+  };
 }
 /**
  * An accepted exception to one policy gate for one route or model.
  */
 export interface Waiver {
-/**
- * The gate waived.
- */
-gate: ("retired-model" | "preview-in-production" | "production-fallback" | "end-of-life" | "wildcard-invoke" | "cost-increase")
-/**
- * The route or model id the exception is for (the environment name for cost-increase).
- */
-subject: string
-/**
- * Environments the waiver applies to. Default: all.
- */
-environments?: string[]
-/**
- * Why the exception is acceptable, and until when; shown in every report.
- */
-reason: string
-/**
- * Who accepted the risk.
- */
-approvedBy?: string
-/**
- * The last day the waiver applies; after it the gate fails again.
- */
-expires: string
+  /**
+   * The gate waived.
+   */
+  gate:
+    | 'retired-model'
+    | 'preview-in-production'
+    | 'production-fallback'
+    | 'end-of-life'
+    | 'wildcard-invoke'
+    | 'cost-increase';
+  /**
+   * The route or model id the exception is for (the environment name for cost-increase).
+   */
+  subject: string;
+  /**
+   * Environments the waiver applies to. Default: all.
+   */
+  environments?: string[];
+  /**
+   * Why the exception is acceptable, and until when; shown in every report.
+   */
+  reason: string;
+  /**
+   * Who accepted the risk.
+   */
+  approvedBy?: string;
+  /**
+   * The last day the waiver applies; after it the gate fails again.
+   */
+  expires: string;
 }

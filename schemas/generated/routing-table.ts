@@ -5,277 +5,276 @@
  * The routing table of one environment, resolved from the catalog: what the router reads from AppConfig at run time. Draft-04, because AppConfig's JSON Schema validator accepts no other draft.
  */
 export interface RoutingTable {
-/**
- * Version of this format; the router refuses a table of another version.
- */
-schemaVersion: 1
-/**
- * The catalog version the table was resolved from.
- */
-catalogVersion: string
-/**
- * The environment the table was resolved for.
- */
-environment: string
-/**
- * The environment's primary Region.
- */
-region: string
-/**
- * Whether the router may log prompt and completion text.
- */
-logPromptText: boolean
-/**
- * The models the environment's routes may call, by id.
- */
-models: {
-[k: string]: TableModel
-}
-/**
- * The environment's routes, by id.
- */
-routes: {
-[k: string]: TableRoute
-}
+  /**
+   * Version of this format; the router refuses a table of another version.
+   */
+  schemaVersion: 1;
+  /**
+   * The catalog version the table was resolved from.
+   */
+  catalogVersion: string;
+  /**
+   * The environment the table was resolved for.
+   */
+  environment: string;
+  /**
+   * The environment's primary Region.
+   */
+  region: string;
+  /**
+   * Whether the router may log prompt and completion text.
+   */
+  logPromptText: boolean;
+  /**
+   * The models the environment's routes may call, by id.
+   */
+  models: {
+    [k: string]: TableModel;
+  };
+  /**
+   * The environment's routes, by id.
+   */
+  routes: {
+    [k: string]: TableRoute;
+  };
 }
 /**
  * A model as the router calls it.
  */
 export interface TableModel {
-/**
- * Publisher of the model.
- */
-provider: string
-/**
- * Which backend calls it.
- */
-hosting: ("bedrock" | "sagemaker")
-/**
- * Where to call it, in order: the primary Region, then failover Regions. The circuit breaker keys on model id and Region.
- * 
- * @minItems 1
- */
-targets: [{
-/**
- * The Region of the call.
- */
-region: string
-/**
- * Bedrock: the model id or inference profile id; SageMaker: the endpoint name.
- */
-id: string
-}, ...({
-/**
- * The Region of the call.
- */
-region: string
-/**
- * Bedrock: the model id or inference profile id; SageMaker: the endpoint name.
- */
-id: string
-})[]]
-/**
- * SageMaker: inference component names of the LoRA adapters, the first being the default.
- */
-adapters?: {
-/**
- * Adapter name as a request's metadata.adapter gives it.
- */
-name: string
-/**
- * The adapter's inference component name.
- */
-inferenceComponent: string
-}[]
-/**
- * Context window in tokens.
- */
-contextWindowTokens: number
-/**
- * Most output tokens per response.
- */
-maxOutputTokens: number
-/**
- * Kinds of content the model reads.
- */
-inputModalities: string[]
-/**
- * Languages the model handles well.
- */
-languages: string[]
-/**
- * Whether it supports tool use.
- */
-toolUse: boolean
-/**
- * USD per 1M tokens, for the estimated-cost metric.
- */
-pricing: {
-/**
- * USD per 1M input tokens.
- */
-inputPerMillionTokensUsd: number
-/**
- * USD per 1M output tokens.
- */
-outputPerMillionTokensUsd: number
-}
-/**
- * Lifecycle status.
- */
-status: ("preview" | "active" | "legacy" | "deprecated" | "retired")
-/**
- * The model that takes its traffic when it is retired.
- */
-replacement?: string
+  /**
+   * Publisher of the model.
+   */
+  provider: string;
+  /**
+   * Which backend calls it.
+   */
+  hosting: 'bedrock' | 'sagemaker';
+  /**
+   * Where to call it, in order: the primary Region, then failover Regions. The circuit breaker keys on model id and Region.
+   *
+   * @minItems 1
+   */
+  targets: [
+    {
+      /**
+       * The Region of the call.
+       */
+      region: string;
+      /**
+       * Bedrock: the model id or inference profile id; SageMaker: the endpoint name.
+       */
+      id: string;
+    },
+    ...{
+      /**
+       * The Region of the call.
+       */
+      region: string;
+      /**
+       * Bedrock: the model id or inference profile id; SageMaker: the endpoint name.
+       */
+      id: string;
+    }[]
+  ];
+  /**
+   * SageMaker: the LoRA adapters the endpoint serves (LMI loads them from the model's adapters/ folder), the first being the default; a request names one in its payload.
+   */
+  adapters?: {
+    /**
+     * Adapter name, as a request's metadata.adapter gives it and as the payload's adapters field sends it.
+     */
+    name: string;
+  }[];
+  /**
+   * Context window in tokens.
+   */
+  contextWindowTokens: number;
+  /**
+   * Most output tokens per response.
+   */
+  maxOutputTokens: number;
+  /**
+   * Kinds of content the model reads.
+   */
+  inputModalities: string[];
+  /**
+   * Languages the model handles well.
+   */
+  languages: string[];
+  /**
+   * Whether it supports tool use.
+   */
+  toolUse: boolean;
+  /**
+   * USD per 1M tokens, for the estimated-cost metric.
+   */
+  pricing: {
+    /**
+     * USD per 1M input tokens.
+     */
+    inputPerMillionTokensUsd: number;
+    /**
+     * USD per 1M output tokens.
+     */
+    outputPerMillionTokensUsd: number;
+  };
+  /**
+   * Lifecycle status.
+   */
+  status: 'preview' | 'active' | 'legacy' | 'deprecated' | 'retired';
+  /**
+   * The model that takes its traffic when it is retired.
+   */
+  replacement?: string;
 }
 /**
  * A route as the router serves it, overrides applied.
  */
 export interface TableRoute {
-/**
- * What the route is for.
- */
-description: string
-/**
- * static or content-based.
- */
-strategy: ("static" | "content-based")
-/**
- * Default target model id.
- */
-target: string
-/**
- * Content-based rules in order.
- */
-rules: {
-/**
- * Rule name.
- */
-name: string
-/**
- * Target model id when the rule matches.
- */
-target: string
-/**
- * Conditions that must all hold.
- */
-when: {
-/**
- * metadata.taskType is one of these.
- */
-taskTypes?: string[]
-/**
- * Estimated input tokens at least.
- */
-minInputTokens?: number
-/**
- * Estimated input tokens at most.
- */
-maxInputTokens?: number
-/**
- * Has image content.
- */
-hasImages?: boolean
-/**
- * Has document content.
- */
-hasDocuments?: boolean
-/**
- * Request language is one of these.
- */
-languages?: string[]
-/**
- * Metadata keys equal to these values.
- */
-metadata?: {
-[k: string]: string
-}
-}
-}[]
-/**
- * Fallback model ids in order.
- */
-fallbacks: string[]
-/**
- * What every candidate must offer.
- */
-requirements: {
-/**
- * Smallest context window.
- */
-minContextWindowTokens?: number
-/**
- * Required input modalities.
- */
-inputModalities?: string[]
-/**
- * Required languages.
- */
-languages?: string[]
-/**
- * Tool use required.
- */
-toolUse?: boolean
-}
-/**
- * Timeouts, retries, budget and circuit breaker.
- */
-resilience: {
-/**
- * Timeout of one call in ms.
- */
-attemptTimeoutMs: number
-/**
- * Attempts per model and Region.
- */
-attemptsPerModel: number
-/**
- * Budget for the whole request in ms.
- */
-latencyBudgetMs: number
-/**
- * Jittered exponential backoff.
- */
-backoff: {
-/**
- * First delay in ms.
- */
-baseMs: number
-/**
- * Largest delay in ms.
- */
-maxMs: number
-}
-/**
- * Circuit breaker settings.
- */
-circuitBreaker: {
-/**
- * Failures that open the circuit.
- */
-failureThreshold: number
-/**
- * Counting window in seconds.
- */
-windowSeconds: number
-/**
- * Open time in seconds.
- */
-cooldownSeconds: number
-}
-}
-/**
- * Bedrock guardrail for the route's Bedrock calls.
- */
-guardrail?: {
-/**
- * Guardrail id.
- */
-id: string
-/**
- * Guardrail version.
- */
-version: string
-}
+  /**
+   * What the route is for.
+   */
+  description: string;
+  /**
+   * static or content-based.
+   */
+  strategy: 'static' | 'content-based';
+  /**
+   * Default target model id.
+   */
+  target: string;
+  /**
+   * Content-based rules in order.
+   */
+  rules: {
+    /**
+     * Rule name.
+     */
+    name: string;
+    /**
+     * Target model id when the rule matches.
+     */
+    target: string;
+    /**
+     * Conditions that must all hold.
+     */
+    when: {
+      /**
+       * metadata.taskType is one of these.
+       */
+      taskTypes?: string[];
+      /**
+       * Estimated input tokens at least.
+       */
+      minInputTokens?: number;
+      /**
+       * Estimated input tokens at most.
+       */
+      maxInputTokens?: number;
+      /**
+       * Has image content.
+       */
+      hasImages?: boolean;
+      /**
+       * Has document content.
+       */
+      hasDocuments?: boolean;
+      /**
+       * Request language is one of these.
+       */
+      languages?: string[];
+      /**
+       * Metadata keys equal to these values.
+       */
+      metadata?: {
+        [k: string]: string;
+      };
+    };
+  }[];
+  /**
+   * Fallback model ids in order.
+   */
+  fallbacks: string[];
+  /**
+   * What every candidate must offer.
+   */
+  requirements: {
+    /**
+     * Smallest context window.
+     */
+    minContextWindowTokens?: number;
+    /**
+     * Required input modalities.
+     */
+    inputModalities?: string[];
+    /**
+     * Required languages.
+     */
+    languages?: string[];
+    /**
+     * Tool use required.
+     */
+    toolUse?: boolean;
+  };
+  /**
+   * Timeouts, retries, budget and circuit breaker.
+   */
+  resilience: {
+    /**
+     * Timeout of one call in ms.
+     */
+    attemptTimeoutMs: number;
+    /**
+     * Attempts per model and Region.
+     */
+    attemptsPerModel: number;
+    /**
+     * Budget for the whole request in ms.
+     */
+    latencyBudgetMs: number;
+    /**
+     * Jittered exponential backoff.
+     */
+    backoff: {
+      /**
+       * First delay in ms.
+       */
+      baseMs: number;
+      /**
+       * Largest delay in ms.
+       */
+      maxMs: number;
+    };
+    /**
+     * Circuit breaker settings.
+     */
+    circuitBreaker: {
+      /**
+       * Failures that open the circuit.
+       */
+      failureThreshold: number;
+      /**
+       * Counting window in seconds.
+       */
+      windowSeconds: number;
+      /**
+       * Open time in seconds.
+       */
+      cooldownSeconds: number;
+    };
+  };
+  /**
+   * Bedrock guardrail for the route's Bedrock calls.
+   */
+  guardrail?: {
+    /**
+     * Guardrail id.
+     */
+    id: string;
+    /**
+     * Guardrail version.
+     */
+    version: string;
+  };
 }

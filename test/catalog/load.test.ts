@@ -57,7 +57,7 @@ describe('loadProject on the shipped catalog', () => {
     expect(dev.routingTable.logPromptText).toBe(true);
   });
 
-  it('sizes the fine-tuned model per environment and names its adapter components', () => {
+  it('sizes the fine-tuned model per environment and lists its adapters for the router', () => {
     const prod = project.plans.find((p) => p.name === 'prod')!;
     const lora = prod.models.find((m) => m.id === 'llama-3-8b-support-lora')!;
     expect(lora.hosting).toMatchObject({
@@ -70,10 +70,7 @@ describe('loadProject on the shipped catalog', () => {
     expect(prod.routingTable.models['llama-3-8b-support-lora']).toMatchObject({
       hosting: 'sagemaker',
       targets: [{ region: 'us-east-1', id: 'fm-prod-llama-3-8b-support-lora' }],
-      adapters: [
-        { name: 'support-tone', inferenceComponent: 'fm-prod-llama-3-8b-support-lora-support-tone' },
-        { name: 'billing-faq', inferenceComponent: 'fm-prod-llama-3-8b-support-lora-billing-faq' },
-      ],
+      adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }],
     });
   });
 

@@ -126,7 +126,15 @@ const FIXTURES: readonly Fixture[] = [
       const h = model(c, 'llama-3-8b-support-lora').hosting;
       if (h.type === 'sagemaker') delete h.modelDataUrl;
     },
-    expect: { rule: 'sagemaker-model', file: 'catalog', pointer: '/models/7/hosting/adapters', message: 'adapter "support-tone" of "llama-3-8b-support-lora" has no SageMaker base model: adapter inference components load onto base weights given by modelDataUrl' },
+    expect: { rule: 'sagemaker-model', file: 'catalog', pointer: '/models/7/hosting/adapters', message: 'adapter "support-tone" of "llama-3-8b-support-lora" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl' },
+  },
+  {
+    name: 'fails if an adapter is not under the base weights, where LMI loads adapters from',
+    change: (c) => {
+      const h = model(c, 'llama-3-8b-support-lora').hosting;
+      if (h.type === 'sagemaker') h.adapters![1].artifactUrl = 's3://elsewhere/billing-faq/';
+    },
+    expect: { rule: 'sagemaker-model', file: 'catalog', pointer: '/models/7/hosting/adapters/1/artifactUrl', message: 'adapter "billing-faq" of "llama-3-8b-support-lora" is at s3://elsewhere/billing-faq/, where the LMI container will not load it', fix: 'copy the adapter to s3://fm-platform-model-artifacts/llama-3-1-8b-instruct/adapters/billing-faq/ and point artifactUrl there' },
   },
   {
     name: 'fails if a Bedrock model has no token prices',
@@ -210,7 +218,7 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if a serverless endpoint would carry LoRA adapters',
     change: (_c, e) => (e.staging.sagemaker!.endpoints!['llama-3-8b-support-lora'] = { mode: 'serverless', memorySizeMb: 6144, maxConcurrency: 5 }),
-    expect: { rule: 'sagemaker-capacity', file: 'staging', pointer: '/sagemaker/endpoints/llama-3-8b-support-lora/mode', message: 'model "llama-3-8b-support-lora" has LoRA adapters, which serverless endpoints cannot host (adapters are inference components on instances)' },
+    expect: { rule: 'sagemaker-capacity', file: 'staging', pointer: '/sagemaker/endpoints/llama-3-8b-support-lora/mode', message: 'model "llama-3-8b-support-lora" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)' },
   },
   {
     name: 'fails if a linear AppConfig roll-out has no duration',

@@ -13,14 +13,15 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
-const invoke = (component?: string) =>
-  client.send(new InvokeEndpointCommand({ EndpointName: 'ep', InferenceComponentName: component, ContentType: 'application/json', Body: new TextEncoder().encode(JSON.stringify({ inputs: 'User: hi\nAssistant:', parameters: {} })) }));
+const invoke = (adapter?: string) =>
+  client.send(new InvokeEndpointCommand({ EndpointName: 'ep', ContentType: 'application/json', Body: new TextEncoder().encode(JSON.stringify({ inputs: 'User: hi\nAssistant:', parameters: {}, ...(adapter ? { adapters: adapter } : {}) })) }));
 
 describe('SageMakerRuntimeSim', () => {
-  it('answers the LMI JSON and sees the inference component header', async () => {
-    const out = await invoke('ep-billing');
-    expect(JSON.parse(new TextDecoder().decode(out.Body))).toEqual({ generated_text: 'Simulated answer from ep (ep-billing) in us-east-1.' });
-    expect(sim.calls[0].headers['x-amzn-sagemaker-inference-component']).toBe('ep-billing');
+  it('answers the LMI JSON and sees the adapter the payload names', async () => {
+    const out = await invoke('billing');
+    expect(JSON.parse(new TextDecoder().decode(out.Body))).toEqual({ generated_text: 'Simulated answer from ep (billing) in us-east-1.' });
+    await invoke();
+    expect(sim.adapters).toEqual(['billing', undefined]);
   });
 
   it.each(Object.entries(SAGEMAKER_ERROR_STATUS))('fails with %s that the SDK parses into that exception name and status %i', async (type, status) => {

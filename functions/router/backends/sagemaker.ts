@@ -5,9 +5,10 @@ import type { RouterRequest } from '../request';
 import type { Backend, ModelAnswer, ModelCall } from './backend';
 
 /**
- * SageMaker InvokeEndpoint for `hosting: sagemaker` models (an LMI container with LoRA adapters as
- * inference components). The payload is this simple JSON, the LMI/TGI text-generation form:
- *   request  {"inputs": "<prompt>", "parameters": {"max_new_tokens": n, "temperature": t, "top_p": p, "stop": [...]}}
+ * SageMaker InvokeEndpoint for `hosting: sagemaker` models: an LMI container serving the base model
+ * and its LoRA adapters (multi-adapter serving, adapters loaded from the model's adapters/ folder).
+ * The payload is the LMI text-generation JSON, the adapter named per request:
+ *   request  {"inputs": "<prompt>", "parameters": {"max_new_tokens": n, "temperature": t, "top_p": p, "stop": [...]}, "adapters": "<name>"}
  *   response {"generated_text": "..."}  (a one-element array of it is accepted too)
  * The prompt is a plain transcript ("System: ...", "User: ...", "Assistant: ...", ending with
  * "Assistant:"); token counts are estimated at ~4 characters per token (the container reports none).
@@ -15,6 +16,8 @@ import type { Backend, ModelAnswer, ModelCall } from './backend';
 export interface LmiRequest {
   readonly inputs: string;
   readonly parameters: { max_new_tokens?: number; temperature?: number; top_p?: number; stop?: string[] };
+  /** The LoRA adapter to apply; absent for the base model. */
+  readonly adapters?: string;
 }
 
 export function lmiPrompt(request: RouterRequest): string {
@@ -29,16 +32,16 @@ export function lmiPrompt(request: RouterRequest): string {
   return lines.join('\n');
 }
 
-export function lmiRequest(request: RouterRequest): LmiRequest {
+export function lmiRequest(request: RouterRequest, adapter?: string): LmiRequest {
   const c = request.inferenceConfig;
-  return { inputs: lmiPrompt(request), parameters: { max_new_tokens: c?.maxTokens, temperature: c?.temperature, top_p: c?.topP, stop: c?.stopSequences } };
+  return { inputs: lmiPrompt(request), parameters: { max_new_tokens: c?.maxTokens, temperature: c?.temperature, top_p: c?.topP, stop: c?.stopSequences }, ...(adapter ? { adapters: adapter } : {}) };
 }
 
-/** The adapter's inference component: metadata.adapter by name, else the first (default) adapter. */
-export function inferenceComponent(call: ModelCall): string | undefined {
+/** The adapter to apply: metadata.adapter when the endpoint serves it, else the first (default) adapter. */
+export function adapterOf(call: ModelCall): string | undefined {
   const adapters = call.model.adapters ?? [];
   const wanted = call.request.metadata.adapter;
-  return (wanted !== undefined ? adapters.find((a) => a.name === wanted) : undefined)?.inferenceComponent ?? adapters[0]?.inferenceComponent;
+  return (wanted !== undefined ? adapters.find((a) => a.name === wanted) : undefined)?.name ?? adapters[0]?.name;
 }
 
 export function generatedText(body: unknown): string {
@@ -50,11 +53,10 @@ export function generatedText(body: unknown): string {
 
 export const sagemakerBackend: Backend = {
   async invoke(call: ModelCall): Promise<ModelAnswer> {
-    const payload = lmiRequest(call.request);
+    const payload = lmiRequest(call.request, adapterOf(call));
     const out = await sagemakerClient(call.region).send(
       new InvokeEndpointCommand({
         EndpointName: call.targetId,
-        InferenceComponentName: inferenceComponent(call),
         ContentType: 'application/json',
         Accept: 'application/json',
         Body: new TextEncoder().encode(JSON.stringify(payload)),

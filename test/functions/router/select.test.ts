@@ -102,9 +102,10 @@ describe('selection through the handler', () => {
     const res = await call(router, converse('support', userText('Where is my invoice?', { adapter: 'billing-faq' })));
     expect(res.status).toBe(200);
     expect(res.body.routing).toMatchObject({ model: 'llama-3-8b-support-lora' });
-    expect(res.body.output?.message.content[0].text).toBe(`Simulated answer from ${TARGET.supportEndpoint} (${TARGET.supportEndpoint}-billing-faq) in us-east-1.`);
+    expect(res.body.output?.message.content[0].text).toBe(`Simulated answer from ${TARGET.supportEndpoint} (billing-faq) in us-east-1.`);
     await call(router, converse('support', userText('Hello')));
-    expect(h.sagemaker.calls.map((c) => c.headers['x-amzn-sagemaker-inference-component'])).toEqual([`${TARGET.supportEndpoint}-billing-faq`, `${TARGET.supportEndpoint}-support-tone`]);
+    await call(router, converse('support', userText('Hello', { adapter: 'no-such-adapter' })));
+    expect(h.sagemaker.adapters).toEqual(['billing-faq', 'support-tone', 'support-tone']);
   });
 });
 

@@ -7,7 +7,7 @@ const props: ModelEndpointProps = {
   endpointName: 'fm-test-llama',
   image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.31.0-lmi13.0.0-cu124',
   modelDataUrl: 's3://artifacts/llama/',
-  adapters: [{ name: 'tone', artifactUrl: 's3://artifacts/adapters/tone/v1/', inferenceComponentName: 'fm-test-llama-tone' }],
+  adapters: [{ name: 'tone', artifactUrl: 's3://artifacts/llama/adapters/tone/' }],
   capacity: { mode: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 1 },
   rollout: { type: 'linear', stepPercent: 20, waitIntervalSeconds: 120 },
   kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc',
@@ -60,7 +60,7 @@ describe('ModelEndpoint', () => {
 
   it('lets its execution role read only its own artifacts and pull its own image', () => {
     const statements = (Object.values(synth(props).data.aws_iam_policy_document) as { statement: { sid?: string; resources?: string[] }[] }[]).flatMap((d) => d.statement);
-    expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual(['arn:aws:s3:::artifacts/llama/*', 'arn:aws:s3:::artifacts/adapters/tone/v1/*']);
+    expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual(['arn:aws:s3:::artifacts/llama/*', 'arn:aws:s3:::artifacts/llama/adapters/tone/*']);
     expect(statements.find((s) => s.sid === 'PullImage')?.resources).toEqual(['arn:aws:ecr:us-east-1:763104351884:repository/djl-inference']);
   });
 
