@@ -1,6 +1,5 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import catalogSchema from '../schemas/model-catalog.schema.json';
-import environmentSchema from '../schemas/environment.schema.json';
+import type { ErrorObject } from 'ajv';
+import * as validators from '../schemas/generated/catalog-validators';
 import type { CatalogIssue } from './issues';
 import type { JsonDocument } from './json-file';
 import { didYouMean, listOf } from './suggest';
@@ -11,22 +10,10 @@ interface SchemaNode {
   readonly pattern?: string;
 }
 
-let compiled: { catalog: ValidateFunction; environment: ValidateFunction } | undefined;
-
-/** The two compiled validators, built once per process (about 30 ms). */
-function validators(): { catalog: ValidateFunction; environment: ValidateFunction } {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addSchema(catalogSchema);
-    ajv.addSchema(environmentSchema);
-    compiled = { catalog: ajv.getSchema(catalogSchema.$id)!, environment: ajv.getSchema(environmentSchema.$id)! };
-  }
-  return compiled;
-}
-
 /** Validates a parsed document against its JSON Schema; every violation becomes a located issue. */
 export function schemaIssues(doc: JsonDocument, kind: 'catalog' | 'environment'): CatalogIssue[] {
-  const validate = validators()[kind];
+  // Precompiled by ajv from the schemas (npm run gen:types): no schema compile at run time.
+  const validate = validators[kind];
   if (validate(doc.value)) return [];
   const issues = (validate.errors ?? []).map((e) => toIssue(e, doc));
   // ajv can report one violation through several keywords; keep each distinct message once.
