@@ -16,6 +16,8 @@ import { RouterFunction } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ModelEndpoint } from '../modules/sagemaker/model-endpoint';
 import { ModelPackageGroup } from '../modules/sagemaker/model-package-group';
+import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
+import { probeTargets, recoveryWorkflowDefinition, routeWorkflowDefinition, workflowCandidate, type WorkflowCandidate } from '../workflows/definitions';
 
 export interface PlatformStackProps {
   /** The resolved environment: every resource of the stack derives from it. */
@@ -138,8 +140,35 @@ export class PlatformStack extends TerraformStack {
     circuits.grantReadWrite(role);
     key.grantDecrypt(role);
 
-    // Issue 5 slot: `new ResilienceWorkflows(this, 'Workflows', { routes: plan.routes, circuitTable: circuits, ... })`
-    // goes here, with `circuits.grantReadWrite(workflows.role)` and its own model grants.
+    // Issue 5: the circuit-breaker workflows, generated per route from the plan (workflows/definitions.ts).
+    // TableName takes the table's ARN (DynamoDB accepts either). The ARN is unknown until apply, which also keeps
+    // the provider's plan-time ValidateStateMachineDefinition call (an AWS API call) out of the offline plan.
+    const workflowTargets = { circuitTableName: circuits.tableArn, routerFunctionArn: router.functionArn };
+    const bedrockCalls = (candidates: readonly WorkflowCandidate[]) =>
+      candidates.flatMap((c) => (c.via === 'bedrock' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : []));
+    const workflows = new ResilienceWorkflows(this, 'Workflows', {
+      namePrefix: prefix,
+      account: plan.account,
+      region: plan.region,
+      routes: plan.routes.map((r) => {
+        const candidates = r.candidates.map((m) => workflowCandidate(plan, m));
+        return {
+          routeId: r.id,
+          definitionJson: JSON.stringify(routeWorkflowDefinition(plan, r.id, workflowTargets)),
+          bedrockInvocations: bedrockCalls(candidates),
+          invokesRouter: candidates.some((c) => c.via === 'router'),
+        };
+      }),
+      recovery: {
+        definitionJson: JSON.stringify(recoveryWorkflowDefinition(plan, workflowTargets)),
+        bedrockInvocations: bedrockCalls(probeTargets(plan).map((t) => workflowCandidate(plan, t.model))),
+      },
+      circuitTableArn: circuits.tableArn,
+      routerFunctionArn: router.functionArn,
+      kmsKeyArn: key.keyArn,
+      logRetentionDays: plan.logs.retentionDays,
+      includeExecutionData: plan.router.logPromptText,
+    });
 
     new PlatformDashboard(this, 'Dashboard', {
       dashboardName: prefix,
@@ -162,6 +191,9 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'appconfig_profile_id', { value: routing.profileId });
     new TerraformOutput(this, 'kms_key_arn', { value: key.keyArn });
     new TerraformOutput(this, 'sagemaker_endpoint_names', { value: endpoints.map((e) => e.endpointName) });
+    // Start a route's workflow with `aws stepfunctions start-sync-execution --state-machine-arn <arn> --input '{"prompt":"..."}'`.
+    new TerraformOutput(this, 'workflow_state_machine_arns', { value: workflows.routeStateMachineArns });
+    new TerraformOutput(this, 'workflow_recovery_state_machine_arn', { value: workflows.recoveryStateMachineArn });
   }
 }
 

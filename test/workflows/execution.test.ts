@@ -1,0 +1,211 @@
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadProject, type EnvironmentPlan } from '../../catalog';
+import { CircuitStore, circuitKey } from '../../functions/router/circuit-store';
+import { LocalDynamo } from '../../sim/dynamodb';
+import { RECOVERY_STATES, recoveryWorkflowDefinition, routeWorkflowDefinition, stateNames, type WorkflowTargets } from '../../workflows/definitions';
+import { dynamoHandlers, execute, modelTask, task, taskError } from './harness';
+
+const TABLE = 'fm-test-circuits';
+const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
+const targets: WorkflowTargets = { circuitTableName: TABLE, routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
+
+let dynamo: LocalDynamo;
+let client: DynamoDBClient;
+let store: CircuitStore;
+let prod: EnvironmentPlan;
+
+beforeAll(async () => {
+  prod = loadProject({ only: ['prod'] }).plans[0];
+  dynamo = await LocalDynamo.start();
+  await dynamo.createCircuitTable(TABLE);
+  client = dynamo.client();
+  store = new CircuitStore(client, TABLE);
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamo.close();
+});
+afterEach(async () => {
+  for (const m of prod.models) await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
+});
+
+type Cue = Parameters<typeof modelTask>[0];
+
+/** Handlers for every task of a route: DynamoDB on dynalite, each model per its cues. */
+function routeHandlers(candidates: readonly string[], cues: Readonly<Record<string, Cue>>) {
+  const { getItem, updateItem } = dynamoHandlers(client);
+  const models = Object.fromEntries(candidates.map((m) => [m, modelTask(cues[m] ?? ['ok'], { text: `answer from ${m}` })]));
+  const handlers: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
+  for (const m of candidates) {
+    const n = stateNames(m);
+    handlers[n.readCircuit] = getItem;
+    for (const s of [n.recordFailure, n.newWindow, n.reopenProbe, n.openCircuit]) handlers[s] = updateItem;
+    handlers[n.invoke] = models[m].handler;
+  }
+  const calls = () => Object.fromEntries(candidates.map((m) => [m, models[m].calls.length]));
+  return { handlers, calls, models };
+}
+
+function runChat(cues: Readonly<Record<string, Cue>>, now = NOW) {
+  const route = prod.routes.find((r) => r.id === 'chat')!;
+  const h = routeHandlers(route.candidates, cues);
+  const run = execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, now);
+  return { run, calls: h.calls, models: h.models };
+}
+
+describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lite > mistral-large > nova-micro)', () => {
+  it('answers with the primary when it is healthy, one call, no circuit written', async () => {
+    const { run, calls, models } = runChat({});
+    await expect(run).resolves.toEqual({ route: 'chat', model: 'claude-3-haiku', region: 'us-east-1', output: { text: 'answer from claude-3-haiku' }, attempts: {} });
+    expect(calls()).toEqual({ 'claude-3-haiku': 1, 'claude-sonnet-4': 0, 'nova-lite': 0, 'mistral-large': 0, 'nova-micro': 0 });
+    expect(models['claude-3-haiku'].calls[0]).toMatchObject({ ModelId: 'us.anthropic.claude-3-haiku-20240307-v1:0', Body: { anthropic_version: 'bedrock-2023-05-31', max_tokens: 512, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
+  });
+
+  it('retries a throttled primary and answers with it (attemptsPerModel 2: one retry)', async () => {
+    const { run, calls } = runChat({ 'claude-3-haiku': ['throttle', 'ok'] });
+    await expect(run).resolves.toMatchObject({ model: 'claude-3-haiku', attempts: {} });
+    expect(calls()['claude-3-haiku']).toBe(2);
+    expect(calls()['claude-sonnet-4']).toBe(0);
+  });
+
+  it('uses the fallback when the primary fails, and records the failure as the router would', async () => {
+    const { run, calls } = runChat({ 'claude-3-haiku': ['model-error'] });
+    await expect(run).resolves.toMatchObject({
+      model: 'claude-sonnet-4',
+      attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' } },
+    });
+    expect(calls()).toMatchObject({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1 });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'CLOSED', failures: 1, windowStart: NOW, lastErrorKind: 'model-error' });
+  });
+
+  it('uses the fallback when the primary throttles on every attempt, then counts one failure', async () => {
+    const { run, calls } = runChat({ 'claude-3-haiku': ['throttle'] });
+    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'throttled', error: 'Bedrock.ThrottlingException' } } });
+    expect(calls()['claude-3-haiku']).toBe(2);
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ failures: 1, lastErrorKind: 'throttled' });
+  });
+
+  it('skips a model whose circuit the router opened, without calling it', async () => {
+    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    for (let i = 0; i < settings.failureThreshold; i++) await store.recordFailure(pk, 'unavailable', settings, NOW - 1000);
+    expect(await store.read(pk)).toMatchObject({ state: 'OPEN', openUntil: NOW - 1000 + 30_000 });
+    const { run, calls } = runChat({});
+    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { model: 'claude-3-haiku', outcome: 'skipped', state: 'OPEN', untilMs: NOW + 29_000 } } });
+    expect(calls()).toMatchObject({ 'claude-3-haiku': 0, 'claude-sonnet-4': 1 });
+  });
+
+  it('calls a model again once its open circuit has cooled down', async () => {
+    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    for (let i = 0; i < settings.failureThreshold; i++) await store.recordFailure(pk, 'unavailable', settings, NOW - 31_000);
+    const { run, calls } = runChat({});
+    await expect(run).resolves.toMatchObject({ model: 'claude-3-haiku' });
+    expect(calls()['claude-3-haiku']).toBe(1);
+  });
+
+  it('opens the circuit at the threshold, and the router\'s circuit store reads it as open', async () => {
+    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    for (let i = 0; i < settings.failureThreshold - 1; i++) await store.recordFailure(pk, 'timeout', settings, NOW - 5000);
+    const { run } = runChat({ 'claude-3-haiku': ['model-error'] });
+    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'model-error', circuit: { opened: true } } } });
+    const item = await store.read(pk);
+    expect(item).toMatchObject({ state: 'OPEN', failures: 5, openUntil: NOW + 30_000, lastErrorKind: 'model-error' });
+    // The router's own next failure report sees OPEN: nothing to count, nothing to reopen.
+    expect(await store.tryHalfOpen(pk, 1000, NOW + 1000)).toBeUndefined();
+    expect(await store.tryHalfOpen(pk, 1000, NOW + 30_000)).toMatchObject({ state: 'HALF_OPEN' });
+  });
+
+  it('fails with a cause naming every attempt when every candidate fails or is skipped', async () => {
+    await store.recordFailure(circuitKey('nova-lite', 'us-east-1'), 'unavailable', { ...settings, failureThreshold: 1 }, NOW);
+    const { run, calls } = runChat({ 'claude-3-haiku': ['model-error'], 'claude-sonnet-4': ['timeout'], 'mistral-large': ['throttle'], 'nova-micro': ['model-error'] });
+    // The interpreter wraps the Fail state's error (name = Error, message = Cause) in an ExecutionError.
+    const failure = await run.then(
+      () => undefined,
+      (err: Error) => err.cause as Error,
+    );
+    expect(failure?.name).toBe('AllCandidatesFailed');
+    const message = failure?.message ?? '';
+    expect(message).toMatch(/^every candidate of route chat failed or was skipped: \{/);
+    expect(JSON.parse(message.slice(message.indexOf('{')))).toEqual({
+      c0: expect.objectContaining({ model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' }),
+      c1: expect.objectContaining({ model: 'claude-sonnet-4', outcome: 'failed', kind: 'timeout', error: 'States.Timeout' }),
+      c2: expect.objectContaining({ model: 'nova-lite', outcome: 'skipped', state: 'OPEN' }),
+      c3: expect.objectContaining({ model: 'mistral-large', outcome: 'failed', kind: 'throttled', error: 'Bedrock.ThrottlingException' }),
+      c4: expect.objectContaining({ model: 'nova-micro', outcome: 'failed', kind: 'model-error' }),
+    });
+    expect(calls()).toEqual({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1, 'nova-lite': 0, 'mistral-large': 2, 'nova-micro': 1 });
+  });
+
+  it('fails without a fallback when the model rejects the request as invalid', async () => {
+    const { run, calls } = runChat({ 'claude-3-haiku': ['invalid'] });
+    await expect(run).rejects.toMatchObject({ cause: { name: 'InvalidRequest' } });
+    expect(calls()['claude-sonnet-4']).toBe(0);
+  });
+});
+
+describe('route workflow (prod support: the SageMaker model through the router)', () => {
+  const route = () => prod.routes.find((r) => r.id === 'support')!;
+
+  it('calls the router with the route and the model named, and reports the model that answered', async () => {
+    const h = routeHandlers(route().candidates, {});
+    const payloads: unknown[] = [];
+    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task((input) => {
+      payloads.push(input);
+      return { StatusCode: 200, Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora', output: { message: { role: 'assistant', content: [{ text: 'ok' }] } } }) } };
+    });
+    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
+    expect(payloads[0]).toMatchObject({ FunctionName: targets.routerFunctionArn, Payload: { httpMethod: 'POST', path: '/v1/routes/support/converse' } });
+    const body = JSON.parse((payloads[0] as { Payload: { body: string } }).Payload.body) as unknown;
+    expect(body).toEqual({ messages: [{ role: 'user', content: [{ text: 'help' }] }], inferenceConfig: { maxTokens: 512 }, metadata: { model: 'llama-3-8b-support-lora', source: 'step-functions' } });
+    expect(h.calls()['claude-3-haiku']).toBe(0);
+  });
+
+  it('falls back to Bedrock when the router answers an error, without recording it twice', async () => {
+    const h = routeHandlers(route().candidates, {});
+    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => ({ StatusCode: 200, Payload: { statusCode: 503, body: JSON.stringify({ error: { code: 'all_candidates_failed', message: 'every candidate failed', requestId: 'r' } }) } }));
+    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({
+      model: 'claude-3-haiku',
+      attempts: { c0: { model: 'llama-3-8b-support-lora', outcome: 'failed', kind: 'unavailable', error: 'Router.all_candidates_failed' } },
+    });
+    expect(await store.read(circuitKey('llama-3-8b-support-lora', 'us-east-1'))).toBeUndefined();
+  });
+
+  it('retries a throttled router invocation', async () => {
+    const h = routeHandlers(route().candidates, {});
+    let n = 0;
+    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => {
+      if (n++ === 0) throw taskError('Lambda.TooManyRequestsException');
+      return { StatusCode: 200, Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora' }) } };
+    });
+    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
+    expect(n).toBe(2);
+  });
+});
+
+describe('recovery workflow (prod)', () => {
+  it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
+    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
+    const nova = circuitKey('nova-lite', 'us-east-1');
+    const sonnet = circuitKey('claude-sonnet-4', 'us-east-1');
+    const once = { ...settings, failureThreshold: 1 };
+    await store.recordFailure(haiku, 'unavailable', once, NOW - 120_000);
+    await store.recordFailure(nova, 'unavailable', once, NOW - 120_000);
+    await store.recordFailure(sonnet, 'unavailable', once, NOW - 1000); // still cooling down
+    const { getItem, updateItem } = dynamoHandlers(client);
+    const probed: string[] = [];
+    const probe = task((input) => {
+      probed.push(String(input.ModelId));
+      if (String(input.ModelId).includes('nova-lite')) throw taskError('Bedrock.ServiceUnavailableException');
+      return { Body: {} };
+    });
+    const r = RECOVERY_STATES;
+    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string }[] };
+    expect(Object.fromEntries(out.circuits.map((c) => [c.pk, c.action]))).toMatchObject({ [haiku]: 'closed', [nova]: 'reopened', [sonnet]: 'not-due', [circuitKey('nova-micro', 'us-east-1')]: 'none' });
+    expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-3-haiku-20240307-v1:0']);
+    expect(await store.read(haiku)).toMatchObject({ state: 'CLOSED', failures: 0, windowStart: NOW });
+    const reopened = await store.read(nova);
+    expect(reopened).toMatchObject({ state: 'OPEN', lastErrorKind: 'unavailable', openUntil: NOW + 60_000 });
+    expect(reopened?.probeUntil).toBeUndefined();
+  });
+});
