@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', 'schemas/generated/', '.plan/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', 'schemas/generated/', '.plan/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
