@@ -1,5 +1,5 @@
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../catalog';
-import { circuitKey } from '../functions/router/circuit-store';
+import { CIRCUIT_ATTRIBUTE_NAMES, CIRCUIT_TRANSITIONS, circuitKey, type CircuitTransition } from '../functions/router/circuit-store';
 import { CIRCUIT_FAILURES, ERROR_ACTIONS, type ErrorKind } from '../functions/router/error-kinds';
 import type { Json, State, StateMachineDefinition } from './asl';
 import { clockStart, clockStates } from './clock';
@@ -129,7 +129,23 @@ export function retrierFor(route: PlannedRoute, errorNames: readonly string[]): 
 }
 
 const KEY = (pk: string): Json => ({ pk: { S: pk } });
-const NAMES: Json = { '#s': 'state' };
+/**
+ * One circuit transition as the parameters of a dynamodb:updateItem task: the router's expressions
+ * and constants (CIRCUIT_TRANSITIONS), with this workflow's values (JSONPath references) for the
+ * placeholders that vary.
+ */
+function transition(name: CircuitTransition, tableName: string, key: Json, values: Record<string, Json>): Json {
+  const t = CIRCUIT_TRANSITIONS[name];
+  return {
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: t.update,
+    ConditionExpression: t.condition,
+    ExpressionAttributeNames: { ...CIRCUIT_ATTRIBUTE_NAMES },
+    ExpressionAttributeValues: { ...t.constants, ...values },
+    ReturnValues: 'ALL_NEW',
+  };
+}
 
 /** Catchers per kind for the names of one integration (`prefixes`), then `States.ALL` as unknown. */
 function catchers(prefixes: readonly string[], failedState: (kind: ErrorKind) => string, resultPath: string): Json[] {
@@ -285,29 +301,19 @@ function candidateStates(plan: EnvironmentPlan, route: PlannedRoute, targets: Wo
 function recordFailureStates(modelId: string, pk: string, slot: string, threshold: number, targets: WorkflowTargets, next: string): Record<string, State> {
   const n = stateNames(modelId);
   const s = (x: string) => `${modelId}.${x}`;
-  const common: Json = {
+  const failure: Record<string, Json> = {
     ':now': { 'N.$': '$.clock.now' },
     ':exp': { 'N.$': '$.clock.expiresAt' },
     ':kind': { 'S.$': `${slot}.kind` },
-    ':closed': { S: 'CLOSED' },
     ':floor': { 'N.$': '$.clock.windowFloor' },
-    ':one': { N: '1' },
   };
-  const update = (expression: string, condition: string, values: Json): Json => ({
-    TableName: targets.circuitTableName,
-    Key: KEY(pk),
-    UpdateExpression: expression,
-    ConditionExpression: condition,
-    ExpressionAttributeNames: NAMES,
-    ExpressionAttributeValues: values,
-    ReturnValues: 'ALL_NEW',
-  });
+  const update = (name: CircuitTransition, values: Record<string, Json>): Json => transition(name, targets.circuitTableName, KEY(pk), values);
   const failOpen = { ErrorEquals: ['States.ALL'], ResultPath: '$.circuitError', Next: next };
   return {
     [n.recordFailure]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET failures = failures + :one, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind', 'attribute_exists(pk) AND #s = :closed AND windowStart > :floor', common),
+      Parameters: update('countFailure', failure),
       ResultPath: '$.recorded',
       Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: '$.circuitError', Next: n.newWindow }, failOpen],
       Next: s('CountFailures'),
@@ -315,11 +321,7 @@ function recordFailureStates(modelId: string, pk: string, slot: string, threshol
     [n.newWindow]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update(
-        'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil',
-        'attribute_not_exists(pk) OR (#s = :closed AND windowStart <= :floor)',
-        common,
-      ),
+      Parameters: update('newWindow', failure),
       ResultPath: '$.recorded',
       Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: '$.circuitError', Next: n.reopenProbe }, failOpen],
       Next: s('CountFailures'),
@@ -328,9 +330,7 @@ function recordFailureStates(modelId: string, pk: string, slot: string, threshol
     [n.reopenProbe]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil', '#s = :half', {
-        ':open': { S: 'OPEN' },
-        ':half': { S: 'HALF_OPEN' },
+      Parameters: update('reopen', {
         ':until': { 'N.$': '$.clock.openUntil' },
         ':now': { 'N.$': '$.clock.now' },
         ':exp': { 'N.$': '$.clock.expiresAt' },
@@ -346,12 +346,7 @@ function recordFailureStates(modelId: string, pk: string, slot: string, threshol
     [n.openCircuit]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET #s = :open, openUntil = :until, updatedAt = :now', '#s = :closed', {
-        ':open': { S: 'OPEN' },
-        ':closed': { S: 'CLOSED' },
-        ':until': { 'N.$': '$.clock.openUntil' },
-        ':now': { 'N.$': '$.clock.now' },
-      }),
+      Parameters: update('open', { ':until': { 'N.$': '$.clock.openUntil' }, ':now': { 'N.$': '$.clock.now' } }),
       ResultSelector: { opened: true },
       ResultPath: `${slot}.circuit`,
       Catch: [failOpen],
@@ -429,15 +424,7 @@ export function probeTargets(plan: EnvironmentPlan): ProbeTarget[] {
 /** The scheduled recovery workflow of one environment. */
 export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: WorkflowTargets): StateMachineDefinition {
   const r = RECOVERY_STATES;
-  const update = (expression: string, condition: string, values: Json): Json => ({
-    TableName: targets.circuitTableName,
-    'Key': { pk: { 'S.$': '$.item.pk' } },
-    UpdateExpression: expression,
-    ConditionExpression: condition,
-    ExpressionAttributeNames: NAMES,
-    ExpressionAttributeValues: values,
-    ReturnValues: 'ALL_NEW',
-  });
+  const update = (name: CircuitTransition, values: Record<string, Json>): Json => transition(name, targets.circuitTableName, { pk: { 'S.$': '$.item.pk' } }, values);
   const outcome = (action: string, extra: Record<string, Json> = {}): State => ({ Type: 'Pass', Parameters: { 'pk.$': '$.item.pk', action, ...extra }, End: true });
   const unreachable = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Unreachable' };
   const probeFailed = (kind: ErrorKind) => `ProbeFailed.${kind}`;
@@ -460,12 +447,7 @@ export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: Workf
     [r.halfOpen]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET #s = :half, probeUntil = :lease, updatedAt = :now', '(#s = :open AND openUntil <= :now) OR (#s = :half AND probeUntil <= :now)', {
-        ':half': { S: 'HALF_OPEN' },
-        ':open': { S: 'OPEN' },
-        ':lease': { 'N.$': '$.clock.lease' },
-        ':now': { 'N.$': '$.clock.now' },
-      }),
+      Parameters: update('halfOpen', { ':lease': { 'N.$': '$.clock.lease' }, ':now': { 'N.$': '$.clock.now' } }),
       ResultPath: null,
       Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: 'NotDue' }, unreachable],
       Next: r.probe,
@@ -482,12 +464,7 @@ export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: Workf
     [r.close]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET #s = :closed, failures = :zero, windowStart = :now, updatedAt = :now REMOVE openUntil, probeUntil', '#s = :half', {
-        ':closed': { S: 'CLOSED' },
-        ':half': { S: 'HALF_OPEN' },
-        ':zero': { N: '0' },
-        ':now': { 'N.$': '$.clock.now' },
-      }),
+      Parameters: update('close', { ':now': { 'N.$': '$.clock.now' } }),
       ResultPath: null,
       Catch: [{ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: 'Lost' }, unreachable],
       Next: 'Closed',
@@ -495,9 +472,7 @@ export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: Workf
     [r.reopen]: {
       Type: 'Task',
       Resource: TASK.updateItem,
-      Parameters: update('SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil', '#s = :half', {
-        ':open': { S: 'OPEN' },
-        ':half': { S: 'HALF_OPEN' },
+      Parameters: update('reopen', {
         ':until': { 'N.$': '$.times.until' },
         ':now': { 'N.$': '$.clock.now' },
         ':exp': { 'N.$': '$.times.expiresAt' },

@@ -46,9 +46,57 @@ export interface BreakerSettings {
 
 export const circuitKey = (modelId: string, region: string): string => `${modelId}#${region}`;
 
+/**
+ * Every state change of a circuit item as one conditional UpdateItem: the expressions and their
+ * constant values, written once for the router (below) and the Step Functions workflows
+ * (workflows/definitions.ts), so both move circuits the same way. Each caller supplies only the
+ * values that vary: `:now`, `:exp`, `:kind`, `:floor`, `:until`, `:lease`.
+ */
+export const CIRCUIT_TRANSITIONS = {
+  /** A failure inside the current window of a CLOSED circuit. */
+  countFailure: {
+    update: 'SET failures = failures + :one, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind',
+    condition: 'attribute_exists(pk) AND #s = :closed AND windowStart > :floor',
+    constants: { ':closed': { S: 'CLOSED' }, ':one': { N: '1' } },
+  },
+  /** A failure with no item, or after the window: a new window with one failure. */
+  newWindow: {
+    update: 'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil',
+    condition: 'attribute_not_exists(pk) OR (#s = :closed AND windowStart <= :floor)',
+    constants: { ':closed': { S: 'CLOSED' }, ':one': { N: '1' } },
+  },
+  /** The threshold is reached: OPEN until now + cooldown. */
+  open: {
+    update: 'SET #s = :open, openUntil = :until, updatedAt = :now',
+    condition: '#s = :closed',
+    constants: { ':open': { S: 'OPEN' }, ':closed': { S: 'CLOSED' } },
+  },
+  /** After the cooldown one caller takes the probe (or an abandoned probe's lease expired). */
+  halfOpen: {
+    update: 'SET #s = :half, probeUntil = :lease, updatedAt = :now',
+    condition: '(#s = :open AND openUntil <= :now) OR (#s = :half AND probeUntil <= :now)',
+    constants: { ':half': { S: 'HALF_OPEN' }, ':open': { S: 'OPEN' } },
+  },
+  /** The probe succeeded. */
+  close: {
+    update: 'SET #s = :closed, failures = :zero, windowStart = :now, updatedAt = :now REMOVE openUntil, probeUntil',
+    condition: '#s = :half',
+    constants: { ':closed': { S: 'CLOSED' }, ':half': { S: 'HALF_OPEN' }, ':zero': { N: '0' } },
+  },
+  /** The probe (or a late failure of it) failed: OPEN again. */
+  reopen: {
+    update: 'SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil',
+    condition: '#s = :half',
+    constants: { ':open': { S: 'OPEN' }, ':half': { S: 'HALF_OPEN' } },
+  },
+} as const;
+export type CircuitTransition = keyof typeof CIRCUIT_TRANSITIONS;
+
+/** The attribute-name placeholder every transition uses (`state` is a DynamoDB reserved word). */
+export const CIRCUIT_ATTRIBUTE_NAMES = { '#s': 'state' } as const;
+
 const n = (v: number): AttributeValue => ({ N: String(v) });
 const s = (v: string): AttributeValue => ({ S: v });
-const NAMES = { '#s': 'state' };
 
 function parse(item: Record<string, AttributeValue> | undefined): CircuitItem | undefined {
   if (item === undefined || item.pk?.S === undefined) return undefined;
@@ -81,19 +129,15 @@ export class CircuitStore {
   /** Records a failure; returns the item after it and whether this call opened the circuit. */
   async recordFailure(pk: string, kind: ErrorKind, settings: BreakerSettings, now: number): Promise<{ item?: CircuitItem; opened: boolean }> {
     const expiresAt = Math.ceil(now / 1000) + settings.windowSeconds + settings.cooldownSeconds + 3600;
-    const common = { ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind), ':closed': s('CLOSED'), ':floor': n(now - settings.windowSeconds * 1000), ':one': n(1) };
-    let item =
-      (await this.update(pk, 'SET failures = failures + :one, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind', 'attribute_exists(pk) AND #s = :closed AND windowStart > :floor', common)) ??
-      (await this.update(pk, 'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil', 'attribute_not_exists(pk) OR (#s = :closed AND windowStart <= :floor)', common));
+    const failure = { ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind), ':floor': n(now - settings.windowSeconds * 1000) };
+    let item = (await this.update(pk, 'countFailure', failure)) ?? (await this.update(pk, 'newWindow', failure));
     if (item === undefined) {
       // OPEN or HALF_OPEN: a failed probe (or a late failure of one) opens it again.
-      item = await this.update(pk, 'SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil', '#s = :half', {
-        ':open': s('OPEN'), ':half': s('HALF_OPEN'), ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind),
-      });
+      item = await this.update(pk, 'reopen', { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind) });
       return { item, opened: item !== undefined };
     }
     if (item.state === 'CLOSED' && item.failures >= settings.failureThreshold) {
-      const opened = await this.update(pk, 'SET #s = :open, openUntil = :until, updatedAt = :now', '#s = :closed', { ':open': s('OPEN'), ':closed': s('CLOSED'), ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now) });
+      const opened = await this.update(pk, 'open', { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now) });
       if (opened !== undefined) return { item: opened, opened: true };
     }
     return { item, opened: false };
@@ -101,23 +145,28 @@ export class CircuitStore {
 
   /** Takes the one probe of an open circuit whose cooldown is over; undefined when someone else has it. */
   async tryHalfOpen(pk: string, leaseMs: number, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'SET #s = :half, probeUntil = :lease, updatedAt = :now', '(#s = :open AND openUntil <= :now) OR (#s = :half AND probeUntil <= :now)', {
-      ':half': s('HALF_OPEN'), ':open': s('OPEN'), ':lease': n(now + leaseMs), ':now': n(now),
-    });
+    return this.update(pk, 'halfOpen', { ':lease': n(now + leaseMs), ':now': n(now) });
   }
 
   /** Closes a half-open circuit after a successful probe; undefined when it was not half-open. */
   async close(pk: string, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'SET #s = :closed, failures = :zero, windowStart = :now, updatedAt = :now REMOVE openUntil, probeUntil', '#s = :half', {
-      ':closed': s('CLOSED'), ':half': s('HALF_OPEN'), ':zero': n(0), ':now': n(now),
-    });
+    return this.update(pk, 'close', { ':now': n(now) });
   }
 
-  /** A conditional UpdateItem; undefined when the condition does not hold. */
-  private async update(pk: string, expression: string, condition: string, values: Record<string, AttributeValue>): Promise<CircuitItem | undefined> {
+  /** One transition as a conditional UpdateItem; undefined when its condition does not hold. */
+  private async update(pk: string, transition: CircuitTransition, values: Record<string, AttributeValue>): Promise<CircuitItem | undefined> {
+    const t = CIRCUIT_TRANSITIONS[transition];
     try {
       const out = await this.client.send(
-        new UpdateItemCommand({ TableName: this.table, Key: { pk: s(pk) }, UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeNames: NAMES, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW' }),
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: s(pk) },
+          UpdateExpression: t.update,
+          ConditionExpression: t.condition,
+          ExpressionAttributeNames: { ...CIRCUIT_ATTRIBUTE_NAMES },
+          ExpressionAttributeValues: { ...t.constants, ...values },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return parse(out.Attributes);
     } catch (err) {
