@@ -50,7 +50,8 @@ describe('router permissions', () => {
     expect(invokable[0]).toMatch(/^\$\{aws_sagemaker_endpoint\.Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/);
     expect(byAction('appconfig:GetLatestConfiguration')[0]).toMatch(/^arn:aws:appconfig:us-east-1:222222222222:application\/\$\{.+\}\/environment\/\$\{.+\}\/configuration\/\$\{.+\}$/);
     expect(statements.find((s) => s.sid === 'CircuitItems')?.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(byAction('xray:PutTraceSegments')).toEqual(['*']);
+    // X-Ray's segment API has no resource-level permissions: '*' is its only resource, for every role that traces.
+    expect(new Set(byAction('xray:PutTraceSegments'))).toEqual(new Set(['*']));
   });
 
   it('applies guardrails of routes that have one', () => {
