@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpSim, delay, signedRegion } from './http-sim';
+import { HttpSim, delay, signedRegion, type Behaviour, type SimPrompt } from './http-sim';
 
 /** Bedrock Runtime's documented error statuses (ServiceQuotaExceeded's 400 is unconfirmed; see AWS-FACTS B.1). */
 export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
@@ -43,23 +43,29 @@ export class BedrockRuntimeSim extends HttpSim {
     const b = this.behaviourOf(modelId, region);
     const at = Date.now();
     const failure = this.draw(modelId, region, b);
-    await delay(b.delayMs ?? 0);
-    if (res.destroyed) return;
-    let body: ConverseBody;
+    let parsed: ConverseBody | undefined;
     try {
-      body = JSON.parse(raw) as ConverseBody;
+      parsed = JSON.parse(raw) as ConverseBody;
     } catch {
+      parsed = undefined;
+    }
+    const reply: ReturnType<NonNullable<Behaviour['reply']>> = parsed !== undefined && b.reply ? b.reply(promptOf(parsed)) : {};
+    const delayMs = reply.delayMs ?? b.delayMs ?? 0;
+    await delay(delayMs);
+    if (res.destroyed) return;
+    if (parsed === undefined) {
       this.record({ target: modelId, region, at, status: 400, errorType: 'ValidationException', headers: req.headers });
       this.sendError(res, 'ValidationException', 'Malformed input request');
       return;
     }
+    const body = parsed;
     if (failure !== undefined) {
       const status = this.sendError(res, failure, b.errorMessage ?? `${failure} (simulated)`);
       this.record({ target: modelId, region, at, status, errorType: failure, headers: req.headers });
       return;
     }
     const inputChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? []).length;
-    const text = b.answer ?? `Simulated answer from ${modelId} in ${region}.`;
+    const text = reply.answer ?? b.answer ?? `Simulated answer from ${modelId} in ${region}.`;
     const inputTokens = Math.ceil(inputChars / 4);
     const outputTokens = Math.ceil(text.length / 4);
     this.record({ target: modelId, region, at, status: 200, headers: req.headers });
@@ -67,7 +73,14 @@ export class BedrockRuntimeSim extends HttpSim {
       output: { message: { role: 'assistant', content: [{ text }] } },
       stopReason: 'end_turn',
       usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-      metrics: { latencyMs: b.delayMs ?? 0 },
+      metrics: { latencyMs: delayMs },
     });
   }
+}
+
+/** The system text and the last user message's text of a Converse body. */
+function promptOf(body: ConverseBody): SimPrompt {
+  const texts = (blocks: { text?: string }[] | undefined): string => (blocks ?? []).flatMap((c) => (typeof c.text === 'string' ? [c.text] : [])).join('\n');
+  const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
+  return { system: texts(body.system), text: texts(lastUser?.content) };
 }

@@ -18,6 +18,17 @@ export interface Behaviour {
   readonly errorMessage?: string;
   /** A fixed answer; default an echo naming the model and Region. */
   readonly answer?: string;
+  /**
+   * A reply chosen from the prompt (deterministic simulated models for evaluation): its `answer`
+   * and `delayMs`, when given, take the place of the fixed ones above. Bedrock Converse only.
+   */
+  readonly reply?: (prompt: SimPrompt) => { readonly answer?: string; readonly delayMs?: number };
+}
+
+/** What a simulated model is asked: the text of its system blocks and of the last user message. */
+export interface SimPrompt {
+  readonly system: string;
+  readonly text: string;
 }
 
 export interface SimCall {

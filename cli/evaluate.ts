@@ -1,0 +1,157 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { loadProject } from '../catalog';
+import { defaultCatalogPath } from '../catalog/paths';
+import { didYouMean } from '../catalog/suggest';
+import { renderChart } from '../evaluation/chart';
+import { readDataset } from '../evaluation/dataset';
+import { summarize } from '../evaluation/measures';
+import { progressBar } from '../evaluation/progress';
+import { MEASURES_NOTE, jsonReport, markdownReport, resultsTable, type EvaluationReport } from '../evaluation/report';
+import { runEvaluation } from '../evaluation/run';
+import { defaultSimulatedModel } from '../evaluation/simulated-models';
+import { apiTarget, bedrockTarget, localTarget, type EvalTarget } from '../evaluation/targets';
+import { performanceOf, writePerformance } from '../evaluation/write-catalog';
+import { parseOptions } from './args';
+
+const USAGE = `usage: npm run evaluate -- --dataset FILE.jsonl (--models a,b,c | --route NAME) [--target local|bedrock|api]
+                           [--env NAME] [--api-url URL] [--concurrency N] [--out DIR] [--write-catalog]
+
+Sends every example of a JSONL dataset to each model, scores the answers deterministically and
+reports per model: quality (mean score), latency p50/p95, output tokens per second and estimated
+cost per 1,000 requests, as Markdown, JSON and an SVG chart (cost against quality, latency as size).
+  --dataset FILE     JSONL, one example a line; malformed lines are reported and skipped
+  --models a,b,c     catalog model ids (default with --route: the route's candidates)
+  --route NAME       the route: its candidates, or for --target api the route called
+  --target T         local (default: the built-in Bedrock simulator, no AWS account; deterministic
+                     simulated models), bedrock (Converse with your credentials), or api (a deployed
+                     environment's POST /v1/routes/{route}/converse, SigV4-signed)
+  --env NAME         environment whose Region is used (default: prod)
+  --api-url URL      the API's base URL for --target api (default: $FM_API_URL)
+  --concurrency N    calls in flight (default: 4)
+  --out DIR          where report.md, summary.json and chart.svg go (default: evaluation-results/<dataset>-<target>)
+  --write-catalog    write the measured figures into each model's performance in model-catalog.json
+                     (the rest of the file unchanged), then re-validate; refused if it becomes invalid
+  --catalog FILE     the catalog (default: model-catalog.json); --environments DIR likewise
+Ctrl-C stops the run and writes what is done so far.`;
+
+const opts = parseOptions(
+  {
+    dataset: { type: 'string' },
+    models: { type: 'string' },
+    route: { type: 'string' },
+    target: { type: 'string' },
+    env: { type: 'string' },
+    'api-url': { type: 'string' },
+    concurrency: { type: 'string' },
+    out: { type: 'string' },
+    'write-catalog': { type: 'boolean' },
+    catalog: { type: 'string' },
+    environments: { type: 'string' },
+  },
+  USAGE,
+);
+
+function fail(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (opts.dataset === undefined) fail(`give --dataset FILE.jsonl\n\n${USAGE}`);
+  const targetName = opts.target ?? 'local';
+  if (targetName !== 'local' && targetName !== 'bedrock' && targetName !== 'api') fail(`--target must be local, bedrock or api, but "${targetName}" was given`);
+  const concurrency = Number(opts.concurrency ?? 4);
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a whole number of 1 or more, but "${opts.concurrency ?? ''}" was given`);
+
+  const envName = opts.env ?? 'prod';
+  const catalogPath = resolve(opts.catalog ?? defaultCatalogPath);
+  const project = loadProject({ only: [envName], catalogPath, ...(opts.environments ? { environmentsDir: opts.environments } : {}) });
+  const plan = project.plans.find((p) => p.name === envName);
+  if (plan === undefined) fail(`no environment "${envName}"`);
+  const catalog = project.catalog;
+  const route = opts.route === undefined ? undefined : plan.routes.find((r) => r.id === opts.route);
+  if (opts.route !== undefined && route === undefined) {
+    const hint = didYouMean(opts.route, plan.routes.map((r) => r.id));
+    fail(`no route "${opts.route}" in ${plan.name}${hint ? `; ${hint}` : ''}`);
+  }
+
+  let models: string[];
+  if (targetName === 'api') {
+    if (route === undefined) fail('--target api needs --route NAME: the route chooses the model');
+    models = [route.id];
+  } else {
+    models = opts.models !== undefined ? opts.models.split(',').map((m) => m.trim()).filter((m) => m !== '') : [...(route?.candidates ?? [])];
+    if (models.length === 0) fail(`give --models a,b,c or --route NAME\n\n${USAGE}`);
+    const ids = catalog.models.map((m) => m.id);
+    for (const m of models) if (!ids.includes(m)) fail(`unknown model "${m}"${didYouMean(m, ids) ? `; ${didYouMean(m, ids)}` : ''}`);
+  }
+
+  const dataset = readDataset(opts.dataset);
+  for (const p of dataset.problems) console.error(`${opts.dataset}:${p.line}: skipped: ${p.message}`);
+  if (dataset.examples.length === 0) fail(`no usable example in ${opts.dataset}`, 1);
+
+  let target: EvalTarget;
+  if (targetName === 'local') {
+    const simulated = Object.fromEntries(models.map((id) => [id, defaultSimulatedModel(catalog.models.find((m) => m.id === id)!, dataset.examples)]));
+    target = await localTarget(catalog, plan.region, simulated, { concurrency });
+  } else if (targetName === 'bedrock') {
+    target = bedrockTarget(catalog, plan.region);
+  } else {
+    const url = opts['api-url'] ?? process.env.FM_API_URL;
+    if (url === undefined) fail('--target api needs --api-url URL (or FM_API_URL)');
+    target = apiTarget(url, route!.id, plan.region);
+  }
+
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    console.error('\ninterrupted: writing the results so far (Ctrl-C again to quit now)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  console.error(`evaluating ${dataset.examples.length} examples × ${models.length} model${models.length === 1 ? '' : 's'} on ${target.description}`);
+  const bar = progressBar(`${basename(opts.dataset)} on ${target.description}`);
+  const run = await runEvaluation({ examples: dataset.examples, models, target, concurrency, signal: controller.signal, onProgress: bar.update }).finally(() => {
+    bar.end();
+    process.off('SIGINT', onSigint);
+  });
+  await target.close();
+
+  const date = new Date().toISOString().slice(0, 10);
+  const summaries = summarize(run.results, catalog).sort((a, b) => b.quality - a.quality || a.model.localeCompare(b.model));
+  const report: EvaluationReport = { dataset: basename(opts.dataset), target: target.description, date, interrupted: run.interrupted, planned: run.planned, problems: dataset.problems, models: summaries, results: run.results };
+  const out = resolve(opts.out ?? join('evaluation-results', `${basename(opts.dataset, '.jsonl')}-${targetName}`));
+  mkdirSync(out, { recursive: true });
+  const chart = renderChart(summaries, `${report.dataset} on ${target.description}: cost against quality`);
+  writeFileSync(join(out, 'chart.svg'), chart.svg);
+  writeFileSync(join(out, 'report.md'), markdownReport(report, 'chart.svg'));
+  writeFileSync(join(out, 'summary.json'), jsonReport(report));
+  console.log(`${resultsTable(summaries)}\n\n${MEASURES_NOTE}\n\nwrote ${join(out, 'report.md')}, summary.json and chart.svg`);
+  if (run.interrupted) {
+    console.error(`interrupted after ${run.results.length} of ${run.planned} calls; the catalog is not written from a partial run`);
+    process.exitCode = 130;
+    return;
+  }
+
+  if (opts['write-catalog']) {
+    if (targetName === 'local') console.error('note: these figures come from simulated models; their source in the catalog says "local simulator". Measure with --target bedrock or api before relying on them.');
+    const source = `npm run evaluate: ${report.dataset} on ${target.description}, ${dataset.examples.length} examples`;
+    const entries = Object.fromEntries(summaries.filter((s) => s.answered > 0 && catalog.models.some((m) => m.id === s.model)).map((s) => [s.model, performanceOf(s, source, date)]));
+    try {
+      const written = writePerformance(catalogPath, entries, opts.environments ? { environmentsDir: opts.environments } : {});
+      console.log(`wrote performance of ${written.join(', ')} into ${catalogPath}`);
+    } catch (err) {
+      fail(`refused to write the catalog (restored as it was):\n${(err as Error).message}`, 1);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
