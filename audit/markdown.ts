@@ -67,7 +67,7 @@ function environmentSection(env: EnvironmentAudit): string[] {
   if (env.lifecycle.length) {
     out.push('', '**Lifecycle**');
     for (const l of env.lifecycle) {
-      out.push(`- ${l.model} is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn} (${l.daysLeft} days)` : ''}${l.replacement ? `; replacement ${l.replacement}` : ''}; routes: ${l.routes.join(', ')}`);
+      out.push(`- ${l.model} is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn} (${l.daysLeft} days)` : ''}${l.replacement ? `; replacement ${l.replacement}` : l.suggested ? `; no replacement named, npm run select suggests ${l.suggested}` : ''}; routes: ${l.routes.join(', ')}`);
     }
   }
   out.push('', `Gates: ${env.gates.map((g) => `${g.gate} ${g.status === 'pass' ? '✅' : g.status === 'waived' ? '⚠️ waived' : '❌'}`).join(' · ')}`);

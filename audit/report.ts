@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
 import { GATES, findWaiver, type Gate } from '../catalog/waivers';
+import { suggestReplacement } from '../selection/rank';
 import { estimateCost, type CostEstimate } from './cost';
 import { diffResources, planResourceChanges, type ResourceChange } from './resource-changes';
 import { planIamStatements, stackIamStatements, stackResources, type IamStatement, type TerraformPlanJson } from './stack-json';
@@ -68,6 +69,8 @@ export interface LifecycleNotice {
   readonly endOfLifeOn: string | null;
   readonly daysLeft: number | null;
   readonly replacement: string | null;
+  /** Without a replacement: the model npm run select ranks first for what this one offers, here. */
+  readonly suggested: string | null;
   readonly routes: readonly string[];
 }
 
@@ -147,7 +150,7 @@ export function buildAudit(head: AuditSide, options: AuditOptions): AuditReport 
       modelAccess: modelAccessOf(permissions),
       endpoints: endpointsOf(plan),
       cost,
-      lifecycle: lifecycleOf(plan, head.project.environments.find((e) => e.name === plan.name)?.audit?.lifecycleWindowDays ?? 90, options.today),
+      lifecycle: lifecycleOf(plan, head.project, options.today),
     };
     let changes: ChangeSet | undefined;
     let resources: ResourceChange[] | undefined;
@@ -243,7 +246,8 @@ function endpointsOf(plan: EnvironmentPlan): EndpointSummary[] {
   });
 }
 
-function lifecycleOf(plan: EnvironmentPlan, windowDays: number, today: string): LifecycleNotice[] {
+function lifecycleOf(plan: EnvironmentPlan, project: LoadedProject, today: string): LifecycleNotice[] {
+  const windowDays = project.environments.find((e) => e.name === plan.name)?.audit?.lifecycleWindowDays ?? 90;
   const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   return plan.models
     .filter((m) => {
@@ -256,6 +260,7 @@ function lifecycleOf(plan: EnvironmentPlan, windowDays: number, today: string): 
       endOfLifeOn: m.lifecycle.endOfLifeOn ?? null,
       daysLeft: m.lifecycle.endOfLifeOn ? Math.round(day(m.lifecycle.endOfLifeOn) - day(today)) : null,
       replacement: m.lifecycle.replacement ?? null,
+      suggested: m.lifecycle.replacement ? null : (suggestReplacement(project.catalog, m.id, plan.region)?.id ?? null),
       routes: m.routes,
     }));
 }

@@ -3,6 +3,8 @@ import type { Environment } from '../schemas/generated/environment';
 import type { CatalogIssue } from './issues';
 import { pointerOf } from './issues';
 import type { JsonDocument } from './json-file';
+import { bedrockAccess, unmetRequirements } from './capabilities';
+import { suggestReplacement } from '../selection/rank';
 import { regionInGeography } from './regions';
 import { didYouMean, listOf } from './suggest';
 
@@ -114,22 +116,6 @@ function unknownModel(ctx: CatalogContext, doc: JsonDocument, id: string, path: 
     expected: `the id of a model in ${ctx.doc.file} /models`,
     fix: didYouMean(id, ctx.models.keys()) ?? `add a model "${id}" to ${ctx.doc.file} or use one of ${listOf([...ctx.models.keys()])}`,
   });
-}
-
-/** Why a model cannot serve a route, or nothing when it can. */
-export function unmetRequirements(model: Model, route: Pick<Route, 'requirements'>): string[] {
-  const req = route.requirements;
-  const cap = model.capabilities;
-  const unmet: string[] = [];
-  if (req.minContextWindowTokens !== undefined && cap.contextWindowTokens < req.minContextWindowTokens) {
-    unmet.push(`context window ${cap.contextWindowTokens} < ${req.minContextWindowTokens} tokens`);
-  }
-  const missingModalities = (req.inputModalities ?? []).filter((m) => !cap.inputModalities.includes(m));
-  if (missingModalities.length) unmet.push(`does not read ${missingModalities.join(', ')}`);
-  const missingLanguages = (req.languages ?? []).filter((l) => !cap.languages.includes(l));
-  if (missingLanguages.length) unmet.push(`does not handle ${missingLanguages.join(', ')}`);
-  if (req.toolUse && !cap.toolUse) unmet.push('has no tool use');
-  return unmet;
 }
 
 /** The first model a chain visits twice, with the chain up to it, or nothing. */
@@ -359,7 +345,15 @@ export const CATALOG_RULES: readonly Rule<CatalogContext>[] = [
         const l = m.lifecycle;
         const out: CatalogIssue[] = [];
         if (LIFECYCLE_NEEDS_REPLACEMENT.has(l.status) && l.replacement === undefined) {
-          out.push(issueAt(ctx.doc, 'lifecycle', ['models', i, 'lifecycle'], `${l.status} model "${m.id}" names no replacement`, { fix: 'add "replacement" with the id of the model that takes over its routes' }));
+          const region = m.hosting.type === 'bedrock' ? (m.hosting.regions?.[0] ?? m.hosting.inferenceProfiles?.[0]?.regions[0]) : undefined;
+          const suggested = region === undefined ? undefined : suggestReplacement(ctx.catalog, m.id, region);
+          out.push(
+            issueAt(ctx.doc, 'lifecycle', ['models', i, 'lifecycle'], `${l.status} model "${m.id}" names no replacement`, {
+              fix: suggested
+                ? `add "replacement": "${suggested.id}" (ranked first in ${region} by npm run select for what "${m.id}" offers), or another model that takes over its routes`
+                : 'add "replacement" with the id of the model that takes over its routes',
+            }),
+          );
         }
         if (l.replacement === m.id) {
           out.push(issueAt(ctx.doc, 'lifecycle', ['models', i, 'lifecycle', 'replacement'], `model "${m.id}" names itself as its replacement`, { fix: 'name another model' }));
@@ -392,15 +386,6 @@ export const CATALOG_RULES: readonly Rule<CatalogContext>[] = [
       }),
   },
 ];
-
-/** How a Bedrock model is reached from a Region: a profile covering it, on-demand in-Region, or not at all. */
-export function bedrockAccess(model: Model, region: string): { kind: 'profile'; geography: string } | { kind: 'direct' } | undefined {
-  if (model.hosting.type !== 'bedrock') return undefined;
-  const profile = (model.hosting.inferenceProfiles ?? []).find((p) => p.regions.includes(region));
-  if (profile) return { kind: 'profile', geography: profile.geography };
-  if ((model.hosting.regions ?? []).includes(region)) return { kind: 'direct' };
-  return undefined;
-}
 
 export const ENVIRONMENT_RULES: readonly Rule<EnvironmentContext>[] = [
   {

@@ -149,7 +149,13 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if a deprecated model names no replacement',
     change: (c) => (model(c, 'titan-text-express').lifecycle = { status: 'deprecated' }),
-    expect: { rule: 'lifecycle', file: 'catalog', pointer: '/models/5/lifecycle', message: 'deprecated model "titan-text-express" names no replacement' },
+    expect: {
+      rule: 'lifecycle',
+      file: 'catalog',
+      pointer: '/models/5/lifecycle',
+      message: 'deprecated model "titan-text-express" names no replacement',
+      fix: 'add "replacement": "llama-3-1-70b" (ranked first in us-east-1 by npm run select for what "titan-text-express" offers), or another model that takes over its routes',
+    },
   },
   {
     name: 'fails if one attempt cannot fit in the latency budget',
