@@ -55,12 +55,40 @@ export function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** An HTTP server on 127.0.0.1 (a free port unless one is given): listen, url, close. */
+export abstract class LoopbackServer {
+  private server?: Server;
+
+  protected abstract serve(req: IncomingMessage, res: ServerResponse): void;
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => this.serve(req, res));
+    server.keepAliveTimeout = 60_000;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const a = this.server?.address() as AddressInfo | null | undefined;
+    if (!a) throw new Error(`the ${this.constructor.name} simulator is not listening`);
+    return `http://127.0.0.1:${a.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+}
+
 /** A loopback HTTP server with per-target behaviours and a record of every call. */
-export abstract class HttpSim {
+export abstract class HttpSim extends LoopbackServer {
   readonly calls: SimCall[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly counts = new Map<string, number>();
-  private server?: Server;
   private random: () => number = Math.random;
 
   /** Sets the behaviour of a target, in one Region or (no region) in every Region. */
@@ -116,32 +144,12 @@ export abstract class HttpSim {
     res.end(JSON.stringify(body));
   }
 
-  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => {
-      readBody(req)
-        .then((body) => this.handle(req, res, body))
-        .catch((err: unknown) => {
-          if (!res.headersSent) this.sendError(res, 'InternalServerException', String(err));
-        });
-    });
-    server.keepAliveTimeout = 60_000;
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, host, resolve));
-    return this.url;
-  }
-
-  get url(): string {
-    const a = this.server?.address() as AddressInfo | null | undefined;
-    if (!a) throw new Error('the simulator is not listening');
-    return `http://127.0.0.1:${a.port}`;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    this.server = undefined;
+  protected serve(req: IncomingMessage, res: ServerResponse): void {
+    readBody(req)
+      .then((body) => this.handle(req, res, body))
+      .catch((err: unknown) => {
+        if (!res.headersSent) this.sendError(res, 'InternalServerException', String(err));
+      });
   }
 }
 
