@@ -56,4 +56,5 @@ console.error(
     `${report.passed ? 'gates pass' : report.environments.length === 0 ? 'the catalog does not validate' : `${failed.length} gate failure${failed.length === 1 ? '' : 's'}`} ` +
     `(${Math.round(performance.now() - started)} ms)${opts.out ? `; wrote ${opts.out}` : ''}`,
 );
-process.exit(report.passed ? 0 : 1);
+// exitCode, not exit(): a large report written to a pipe must drain before the process ends.
+process.exitCode = report.passed ? 0 : 1;

@@ -28,7 +28,7 @@ if (opts.help) {
   process.exit(0);
 }
 if (opts.rules) {
-  for (const r of [...CATALOG_RULES, ...ENVIRONMENT_RULES]) console.log(`${r.id.padEnd(20)} ${r.summary}`);
+  for (const r of [...CATALOG_RULES, ...ENVIRONMENT_RULES]) console.log(`${r.id.padEnd(22)} ${r.summary}`);
   process.exit(0);
 }
 
@@ -67,4 +67,5 @@ if (opts.json) {
   }
   console.error(`\n${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: nothing was changed. Fix the errors above and run npm run validate again.`);
 }
-process.exit(result.project ? 0 : 1);
+// exitCode, not exit(): --json output written to a pipe must drain before the process ends.
+process.exitCode = result.project ? 0 : 1;
