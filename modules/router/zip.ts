@@ -5,6 +5,21 @@ import { crc32, deflateRawSync } from 'node:zlib';
  * the same files always give the same bytes, so the Lambda's source hash changes only with its
  * content. Written here because cdktf's ARCHIVE assets zip in a child process (about 1 s each).
  */
+/**
+ * Deflated form and CRC of each content, by identity: the three environments' packages share the
+ * same bundle and source map (only the routing table differs), so each is compressed once.
+ */
+const compressed = new WeakMap<Uint8Array, { data: Buffer; crc: number }>();
+
+function deflate(content: Uint8Array): { data: Buffer; crc: number } {
+  let entry = compressed.get(content);
+  if (!entry) {
+    entry = { data: deflateRawSync(content), crc: crc32(content) };
+    compressed.set(content, entry);
+  }
+  return entry;
+}
+
 export function zipFiles(files: readonly { readonly name: string; readonly content: Uint8Array }[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -14,8 +29,7 @@ export function zipFiles(files: readonly { readonly name: string; readonly conte
   const dosDate = (0 << 9) | (1 << 5) | 1;
   for (const file of files) {
     const name = Buffer.from(file.name, 'utf8');
-    const data = deflateRawSync(file.content, { level: 9 });
-    const crc = crc32(file.content);
+    const { data, crc } = deflate(file.content);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
