@@ -5,16 +5,17 @@
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { createHandler, routerDeps } from '../functions/router/app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
+import { build } from 'esbuild';
+import { routerBundle } from '../modules/router/bundle';
 import { SimStack } from '../sim/stack';
 import { fmt, httpJson, percentile, prodTable, sortNumbers, waitForHttp } from './support/common';
 
@@ -131,15 +132,18 @@ async function main(): Promise<void> {
   console.log(`  target p50 overhead < 1 ms: in-process ${over('router in-process', 50) < 1 ? 'met' : 'MISSED'}, over HTTP ${over('router over HTTP', 50) < 1 ? 'met' : 'MISSED'}; lower than Portkey: ${over('router over HTTP', 50) < over('Portkey over HTTP', 50) ? 'yes' : 'NO'}`);
 
   // The Lambda bundle: functions/router/index.ts, minified, node22, @aws-sdk/* bundled (the runtime's SDK version is not pinned).
+  // Exactly what the stack deploys: the same bundle function, the same options.
   const outfile = join(dir, 'lambda', 'index.js');
-  await build({ entryPoints: ['functions/router/index.ts'], bundle: true, minify: true, platform: 'node', target: 'node22', format: 'cjs', outfile, logLevel: 'warning' });
+  const bundle = routerBundle('functions/router/index.ts', join(dir, 'bundle-cache'));
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(outfile, bundle.code);
   const bytes = statSync(outfile).size;
   console.log(`\nLambda bundle: ${(bytes / 1024).toFixed(0)} KiB minified, ${(gzipSync(readFileSync(outfile)).length / 1024).toFixed(0)} KiB gzipped`);
 
   // Cold start: a fresh node process loads the bundle and serves its first request against the simulators.
   const probe = join(dir, 'lambda', 'cold.js');
-  writeFileSync(probe, `const t0=performance.now();const m=require('./index.js');const t1=performance.now();m.handler({httpMethod:'POST',path:'/v1/routes/bench/converse',headers:{'content-type':'application/json'},body:JSON.stringify({messages:[{role:'user',content:[{text:'hi'}]}]})}).then((r)=>{const t2=performance.now();process.stdout.write(JSON.stringify({load:t1-t0,first:t2-t1,status:r.statusCode})+'\\n');});`);
-  const colds: { load: number; first: number; status: number }[] = [];
+  writeFileSync(probe, `const t0=performance.now();const m=require('./index.js');const t1=performance.now();const ev={httpMethod:'POST',path:'/v1/routes/bench/converse',headers:{'content-type':'application/json'},body:JSON.stringify({messages:[{role:'user',content:[{text:'hi'}]}]})};m.handler(ev).then((r)=>{const t2=performance.now();return m.handler(ev).then(()=>{const t3=performance.now();process.stdout.write(JSON.stringify({load:t1-t0,first:t2-t1,warm:t3-t2,status:r.statusCode})+'\\n');});});`);
+  const colds: { load: number; first: number; warm: number; status: number }[] = [];
   for (let i = 0; i < 5; i++) {
     const { child } = await startChild(process.execPath, [probe], { ...process.env, ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
     const out = await new Promise<string>((res) => {
@@ -148,11 +152,13 @@ async function main(): Promise<void> {
       child.on('exit', () => res(s));
     });
     const line = out.split('\n').find((l) => l.startsWith('{"load"'));
-    if (line) colds.push(JSON.parse(line) as { load: number; first: number; status: number });
+    if (line) colds.push(JSON.parse(line) as { load: number; first: number; warm: number; status: number });
   }
   const med = (xs: number[]) => percentile(sortNumbers(xs), 50);
   const init = med(colds.map((c) => c.load + c.first));
-  console.log(`Cold start (median of ${colds.length} fresh processes): module load ${fmt(med(colds.map((c) => c.load)))}, first request ${fmt(med(colds.map((c) => c.first)))} (table read, circuit read, model call), init total ${fmt(init)} — target < 150 ms ${init < 150 ? 'met' : 'MISSED'}; statuses ${colds.map((c) => c.status).join(',')}`);
+  console.log(`Cold start (median of ${colds.length} fresh processes): module load ${fmt(med(colds.map((c) => c.load)))}, first request ${fmt(med(colds.map((c) => c.first)))} (table read, circuit read, model call; a warm one takes ${fmt(med(colds.map((c) => c.warm)))}), init total ${fmt(init)} wall — target < 150 ms ${init < 150 ? 'met' : 'MISSED'}; statuses ${colds.map((c) => c.status).join(',')}`);
+  const setup = med(colds.map((c) => c.load + c.first - c.warm));
+  console.log(`  module load plus first-request setup (the first request less a warm one, i.e. without the simulators' own answer time): ${fmt(setup)} — target < 150 ms ${setup < 150 ? 'met' : 'MISSED'}`);
 
   direct.destroy();
   routerProc.child.kill();

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { routingTableErrors } from '../../catalog/routing-table';
 import type { RoutingTable } from '../../schemas/generated/routing-table';
@@ -54,9 +55,7 @@ export class RoutingTableSource {
     this.checkedAt = this.now();
     let raw: string;
     try {
-      const res = await fetch(this.options.url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      raw = await res.text();
+      raw = await getText(this.options.url, this.options.timeoutMs ?? 2000);
     } catch (err) {
       log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', { error: String(err), origin: this.current?.origin ?? 'none' });
       if (this.current === undefined) await this.loadBaked();
@@ -103,4 +102,21 @@ export class RoutingTableSource {
       this.current = { table, origin: 'baked' };
     }
   }
+}
+
+/**
+ * GET over plain node:http: the extension listens on localhost, and the global fetch would load
+ * undici on its first use, about 40 ms of a cold start.
+ */
+function getText(url: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${res.statusCode ?? '?'}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }
