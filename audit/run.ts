@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { checkProject, type EnvironmentPlan } from '../catalog';
 import { defaultCatalogPath, defaultEnvironmentsDir, projectRoot } from '../catalog/paths';
 import { synthesize } from '../main';
@@ -99,8 +99,13 @@ function materializeRef(ref: string, catalogPath: string, environmentsDir: strin
   } catch {
     throw new AuditInputError(`--base ${ref}: no such commit in ${projectRoot} (fetch it first, e.g. git fetch origin main)`);
   }
-  const catalogInRepo = relative(projectRoot, catalogPath);
-  const envsInRepo = relative(projectRoot, environmentsDir);
+  // A head outside the repository (a scratch copy being tried) compares with the repository's own files.
+  const inRepo = (path: string, fallback: string) => {
+    const rel = relative(projectRoot, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? fallback : rel;
+  };
+  const catalogInRepo = inRepo(catalogPath, 'model-catalog.json');
+  const envsInRepo = inRepo(environmentsDir, 'environments');
   let catalogText: string;
   try {
     catalogText = git('show', `${ref}:${catalogInRepo}`);

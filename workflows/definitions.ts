@@ -384,7 +384,7 @@ export function routeWorkflowDefinition(plan: EnvironmentPlan, routeId: string, 
     CallerFault: { Type: 'Fail', Error: 'InvalidRequest', Cause: 'a model rejected the request as invalid (ValidationException): the caller must change it; no fallback is tried' },
   };
   return {
-    Comment: `fm-platform ${plan.name}: route ${route.id}, circuit breaker over ${route.candidates.join(' > ')} (catalog ${plan.catalogVersion})`,
+    Comment: `fm-platform ${plan.name}: route ${route.id}, circuit breaker over ${route.candidates.join(' > ')}`,
     QueryLanguage: 'JSONPath',
     StartAt: 'Defaults',
     TimeoutSeconds: Math.min(EXPRESS_MAX_SECONDS, Math.ceil(route.resilience.latencyBudgetMs / 1000)),
@@ -492,7 +492,7 @@ export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: Workf
   for (const kind of kindsOf(['Bedrock.', 'States.'])) iterator[probeFailed(kind)] = { Type: 'Pass', Result: { kind }, ResultPath: '$.probe', Next: r.reopen };
 
   return {
-    Comment: `fm-platform ${plan.name}: half-open expired circuits, probe, close or re-open (catalog ${plan.catalogVersion})`,
+    Comment: `fm-platform ${plan.name}: half-open expired circuits, probe, close or re-open`,
     QueryLanguage: 'JSONPath',
     StartAt: clockStart('Clock.'),
     TimeoutSeconds: EXPRESS_MAX_SECONDS,

@@ -51,7 +51,7 @@ export function bedrockStatements(invocations: readonly ModelInvocationTarget[],
     entry.profiles.push(i.profileArn);
     viaProfile.set(key, entry);
   }
-  [...viaProfile.values()].forEach((e, n) =>
+  [...viaProfile.values()].sort((a, b) => a.models[0].localeCompare(b.models[0])).forEach((e, n) =>
     statements.push({
       sid: `InvokeModelsViaProfile${n}`,
       actions: INVOKE,

@@ -39,12 +39,13 @@ export class RolePolicy extends Construct {
   }
 }
 
+/** A statement as `aws_iam_policy_document` takes it, actions and resources sorted: their order means nothing to IAM, so a reordering never shows as a change. */
 export function toDocumentStatement(s: PolicyStatement) {
   return {
     sid: s.sid,
     effect: 'Allow',
-    actions: [...s.actions],
-    resources: [...s.resources],
+    actions: [...s.actions].sort(),
+    resources: [...s.resources].sort(),
     condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
   };
 }
