@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../catalog';
 import { projectRoot } from '../../catalog/paths';
+import { runAudit } from '../../audit/run';
 import { findProviderMirror, offlineOverrides, planOffline, PlanSetupError, type EnvironmentPlanResult } from '../../cli/plan';
 
 interface PlanJson {
@@ -31,6 +32,16 @@ describe('offline terraform plan', () => {
     for (const type of present) expect(created).toContain(type);
     for (const type of absent) expect(created).not.toContain(type);
     expect(json.resource_changes.filter((c) => c.mode === 'managed').length).toBe(Number(/Plan: (\d+) to add/.exec(result?.summary ?? '')?.[1]));
+  });
+
+  it("feeds a real terraform show -json plan to the audit, which reads Terraform's actions and the rendered policies", () => {
+    const prod = results.get('prod')!;
+    const report = runAudit({ only: ['prod'], planFile: prod.planJsonPath, today: '2026-11-29' });
+    const env = report.environments[0];
+    expect(report.passed).toBe(true);
+    expect(env.resources!.length).toBe(Number(/Plan: (\d+) to add/.exec(prod.summary)?.[1]));
+    expect(env.resources!.every((r) => r.action === 'create')).toBe(true);
+    expect(env.modelAccess.map((a) => a.resource)).toContain('arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0');
   });
 
   it('runs offline: local backend, fake keys, no account lookup', () => {
