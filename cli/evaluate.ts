@@ -15,7 +15,7 @@ import { performanceOf, writePerformance } from '../evaluation/write-catalog';
 import { parseOptions } from './args';
 
 const USAGE = `usage: npm run evaluate -- --dataset FILE.jsonl (--models a,b,c | --route NAME) [--target local|bedrock|api]
-                           [--env NAME] [--api-url URL] [--concurrency N] [--out DIR] [--write-catalog]
+                           [--env NAME] [--api-url URL] [--api-key KEY] [--concurrency N] [--out DIR] [--write-catalog]
 
 Sends every example of a JSONL dataset to each model, scores the answers deterministically and
 reports per model: quality (mean score), latency p50/p95, output tokens per second and estimated
@@ -28,6 +28,7 @@ cost per 1,000 requests, as Markdown, JSON and an SVG chart (cost against qualit
                      environment's POST /v1/routes/{route}/converse, SigV4-signed)
   --env NAME         environment whose Region is used (default: prod)
   --api-url URL      the API's base URL for --target api (default: $FM_API_URL)
+  --api-key KEY      your team's API key for --target api, when the environment has consumers (default: $FM_API_KEY)
   --concurrency N    calls in flight (default: 4)
   --out DIR          where report.md, summary.json and chart.svg go (default: evaluation-results/<dataset>-<target>)
   --write-catalog    write the measured figures into each model's performance in model-catalog.json
@@ -43,6 +44,7 @@ const opts = parseOptions(
     target: { type: 'string' },
     env: { type: 'string' },
     'api-url': { type: 'string' },
+    'api-key': { type: 'string' },
     concurrency: { type: 'string' },
     out: { type: 'string' },
     'write-catalog': { type: 'boolean' },
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   } else {
     const url = opts['api-url'] ?? process.env.FM_API_URL;
     if (url === undefined) fail('--target api needs --api-url URL (or FM_API_URL)');
-    target = apiTarget(url, route!.id, plan.region);
+    target = apiTarget(url, route!.id, plan.region, opts['api-key'] ?? process.env.FM_API_KEY);
   }
 
   const controller = new AbortController();

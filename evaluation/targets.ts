@@ -129,9 +129,10 @@ export async function localTarget(catalog: ModelCatalog, region: string, models:
 
 /**
  * A deployed environment's API: `POST {baseUrl}/v1/routes/{route}/converse`, signed with SigV4 for
- * execute-api with the caller's credentials. The route chooses the model; the reply names it.
+ * execute-api with the caller's credentials, with the consumer's API key where the environment
+ * has consumers (its methods then require one). The route chooses the model; the reply names it.
  */
-export function apiTarget(baseUrl: string, route: string, region: string): EvalTarget {
+export function apiTarget(baseUrl: string, route: string, region: string, apiKey?: string): EvalTarget {
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/v1/routes/${encodeURIComponent(route)}/converse`);
   return {
@@ -146,7 +147,7 @@ export function apiTarget(baseUrl: string, route: string, region: string): EvalT
         ...(url.port ? { port: Number(url.port) } : {}),
         path: url.pathname,
         query: {},
-        headers: { host: url.host, 'content-type': 'application/json' },
+        headers: { host: url.host, 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) },
         body,
       });
       const started = performance.now();

@@ -54,6 +54,13 @@ describe('apiTarget', () => {
     expect(JSON.parse(seen.body!)).toEqual({ messages: [{ role: 'user', content: [{ text: 'Hello' }] }], system: [{ text: 'Translate.' }] });
   });
 
+  it("sends the consumer's API key, which the environment's usage plans require", async () => {
+    status = 200;
+    await apiTarget(baseUrl, 'translate', 'us-east-1', 'team-key-123').invoke('translate', example, new AbortController().signal);
+    expect(seen.headers?.['x-api-key']).toBe('team-key-123');
+    expect(seen.headers?.authorization).toMatch(/SignedHeaders=[^,]*x-api-key/);
+  });
+
   it('fails a 429 as ThrottlingException, which the runner retries', async () => {
     status = 429;
     const target = apiTarget(baseUrl, 'translate', 'us-east-1');
