@@ -22,6 +22,9 @@ export interface RouterEnv {
 
 const DEFAULT_POLL_SECONDS = 45;
 
+/** The file beside the bundle holding the baked routing table; the stack writes it into the package. */
+export const BAKED_ROUTING_TABLE_FILE = 'routing-table.json';
+
 /** Builds the extension URL; FM_APPCONFIG_URL (a base such as http://127.0.0.1:4000) or AWS_APPCONFIG_EXTENSION_HTTP_PORT override localhost:2772. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
   const base = env.FM_APPCONFIG_URL ?? `http://localhost:${env.AWS_APPCONFIG_EXTENSION_HTTP_PORT ?? '2772'}`;
@@ -33,6 +36,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
     pollIntervalMs: (Number.isFinite(poll) && poll >= 0 ? poll : DEFAULT_POLL_SECONDS) * 1000,
     circuitTable: env.FM_CIRCUIT_TABLE ?? '',
     region: env.AWS_REGION ?? 'us-east-1',
-    bakedTablePath: env.FM_BAKED_ROUTING_TABLE ?? join(__dirname, 'routing-table.json'),
+    bakedTablePath: env.FM_BAKED_ROUTING_TABLE ?? join(__dirname, BAKED_ROUTING_TABLE_FILE),
   };
 }

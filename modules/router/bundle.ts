@@ -2,10 +2,9 @@ import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { BAKED_ROUTING_TABLE_FILE } from '../../functions/router/env';
 import { zipFiles } from './zip';
 
-/** The file the router reads at a cold start as its last known good routing table. */
-export const BAKED_ROUTING_TABLE_FILE = 'routing-table.json';
 
 interface Bundle {
   readonly code: Uint8Array;

@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAudit } from '../../audit/run';
 import { planResourceChanges } from '../../audit/resource-changes';
 import { projectRoot } from '../../catalog/paths';
 import type { TerraformPlanJson } from '../../audit/stack-json';
+import { runCli } from '../support/cli';
 import { tempProject } from '../support/project';
 
 const fixture = join(projectRoot, 'test/audit/fixtures/prod-plan.json');
@@ -55,10 +55,7 @@ describe('model lifecycle in the audit', () => {
 });
 
 describe('npm run audit', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, ['build.mjs'], { cwd: projectRoot });
-  });
-  const run = (args: string[]) => spawnSync(process.execPath, [join(projectRoot, 'dist/cli/audit.js'), ...args], { cwd: projectRoot, encoding: 'utf8' });
+  const run = (args: string[]) => runCli('audit', args);
 
   it('audits the shipped catalog against HEAD: no changes, gates pass, exit 0', () => {
     const r = run(['--base', 'HEAD', '--format', 'json']);

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../catalog/paths';
+import { cliPath } from '../support/cli';
 
 const schemasDir = join(projectRoot, 'schemas');
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(schemasDir, name), 'utf8')) as Record<string, unknown>;
@@ -50,10 +51,7 @@ describe('the routing-table schema', () => {
 // json-schema-to-typescript loads prettier through a dynamic import that jest cannot run: the
 // generator runs as the built command, as a user or CI runs it.
 describe('generated types', () => {
-  const check = (schemasDir: string) => spawnSync(process.execPath, [join(projectRoot, 'dist/cli/gen-types.js'), '--check', '--schemas', schemasDir], { encoding: 'utf8' });
-  beforeAll(() => {
-    execFileSync(process.execPath, ['build.mjs'], { cwd: projectRoot });
-  });
+  const check = (schemasDir: string) => spawnSync(process.execPath, [cliPath('gen-types'), '--check', '--schemas', schemasDir], { encoding: 'utf8' });
 
   it('match the schemas (run npm run gen:types after changing a schema)', () => {
     const r = check(schemasDir);

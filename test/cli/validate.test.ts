@@ -1,22 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { projectRoot } from '../../catalog/paths';
+import { runCli } from '../support/cli';
 import { tempProject } from '../support/project';
-
-/** Runs a built command-line tool as a user would, returning its exit code and output. */
-function run(cli: string, args: string[]) {
-  const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli', `${cli}.js`), ...args], { cwd: projectRoot, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  execFileSync(process.execPath, ['build.mjs'], { cwd: projectRoot });
-});
 
 describe('npm run validate', () => {
   it('passes the shipped catalog with a one-line summary', () => {
-    const r = run('validate', []);
+    const r = runCli('validate', []);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/);
@@ -27,7 +16,7 @@ describe('npm run validate', () => {
       c.routes[0].fallbacks = ['nova-lit', 'nova-micro'];
       e.prod.routes = [...e.prod.routes, { id: 'clasify' }];
     });
-    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`error[unknown-model] ${catalogPath}:`);
@@ -39,7 +28,7 @@ describe('npm run validate', () => {
 
   it('prints machine-readable records with --json', () => {
     const { catalogPath, environmentsDir } = tempProject((c) => (c.routes[2].target = 'claude-3-haik'));
-    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir, '--json']);
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir, '--json']);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { valid: boolean; errors: number; issues: { rule: string; pointer: string; line: number; fix: string }[] };
     expect(report).toMatchObject({ valid: false, errors: 1 });
@@ -50,14 +39,14 @@ describe('npm run validate', () => {
   it('fails cleanly, without a stack trace, for a file that is not JSON', () => {
     const { catalogPath, environmentsDir } = tempProject();
     writeFileSync(catalogPath, '{ "version": "1", models: [] }');
-    const r = run('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`error[json-syntax] ${catalogPath}:1:19 (document)\n  not valid JSON: an unexpected character (keys and strings need double quotes`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('fails with the usage for an unknown option', () => {
-    const r = run('validate', ['--catalogue', 'x.json']);
+    const r = runCli('validate', ['--catalogue', 'x.json']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("Unknown option '--catalogue'");
     expect(r.stderr).toContain('usage: npm run validate');
@@ -67,7 +56,7 @@ describe('npm run validate', () => {
 describe('npm run synth', () => {
   it('writes one stack per environment', () => {
     const out = join(tempProject().dir, 'cdktf.out');
-    const r = run('synth', ['--out', out]);
+    const r = runCli('synth', ['--out', out]);
     expect(r.status).toBe(0);
     expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
   });
@@ -79,7 +68,7 @@ describe('npm run synth', () => {
     mkdirSync(dirname(earlier), { recursive: true });
     writeFileSync(earlier, '{"earlier": true}');
 
-    const r = run('synth', ['--out', out, '--catalog', catalogPath, '--environments', environmentsDir]);
+    const r = runCli('synth', ['--out', out, '--catalog', catalogPath, '--environments', environmentsDir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('unknown model "claude-sonet-4"');
     expect(r.stderr).toContain('synth refused: the catalog or an environment is invalid (see above); nothing was written.');

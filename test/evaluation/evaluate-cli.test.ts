@@ -1,23 +1,13 @@
-import { buildSync } from 'esbuild';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../catalog/paths';
 import type { EvaluationReport } from '../../evaluation/report';
 import type { ModelCatalog } from '../../schemas/generated/model-catalog';
+import { cliPath, runCli } from '../support/cli';
 
-const cli = join(projectRoot, 'dist', 'test-cli', 'evaluate.js');
-
-function evaluate(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-// Bundled on its own, as build.mjs bundles it, so other suites rebuilding dist/cli cannot race this one.
-beforeAll(() => {
-  buildSync({ entryPoints: [join(projectRoot, 'cli', 'evaluate.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
-});
+const evaluate = (args: string[]) => runCli('evaluate', args);
 
 describe('npm run evaluate', () => {
   it('reports skipped lines by number, writes report.md, summary.json and chart.svg, and the catalog\'s performance on request', () => {
@@ -54,7 +44,7 @@ describe('npm run evaluate', () => {
     const catalogPath = join(dir, 'model-catalog.json');
     copyFileSync(join(projectRoot, 'model-catalog.json'), catalogPath);
     const before = readFileSync(catalogPath, 'utf8');
-    const child = spawn(process.execPath, [cli, '--dataset', join(projectRoot, 'evaluation/datasets/classification.jsonl'), '--route', 'translate', '--concurrency', '1', '--out', join(dir, 'out'), '--catalog', catalogPath, '--write-catalog'], { cwd: projectRoot });
+    const child = spawn(process.execPath, [cliPath('evaluate'), '--dataset', join(projectRoot, 'evaluation/datasets/classification.jsonl'), '--route', 'translate', '--concurrency', '1', '--out', join(dir, 'out'), '--catalog', catalogPath, '--write-catalog'], { cwd: projectRoot });
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.stderr.on('data', (chunk: Buffer) => {

@@ -1,21 +1,9 @@
-import { buildSync } from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../catalog/paths';
+import { runCli } from '../support/cli';
 
-const cli = join(projectRoot, 'dist', 'test-cli', 'select.js');
-
-function select(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-// Bundled on its own, as build.mjs bundles it, so other suites rebuilding dist/cli cannot race this one.
-beforeAll(() => {
-  buildSync({ entryPoints: [join(projectRoot, 'cli', 'select.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
-});
+const select = (args: string[]) => runCli('select', args);
 
 describe('npm run select', () => {
   it('ranks the models of a route with weights, reasons and the excluded models', () => {

@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { projectRoot } from '../../catalog/paths';
+
+const built = new Map<string, string>();
+
+/**
+ * The built command `cli/<name>.ts`, bundled as build.mjs bundles it, once per test process and
+ * into a folder of that process: suites in other workers never read a file another is writing.
+ */
+export function cliPath(name: string): string {
+  let file = built.get(name);
+  if (file === undefined) {
+    file = join(projectRoot, 'dist', 'test-cli', String(process.pid), `${name}.js`);
+    buildSync({ entryPoints: [join(projectRoot, 'cli', `${name}.ts`)], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+    built.set(name, file);
+  }
+  return file;
+}
+
+/** Runs a command as a user would, from the project root; its exit status and output. */
+export function runCli(name: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cliPath(name), ...args], { cwd: projectRoot, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
