@@ -40,7 +40,7 @@ export interface PlatformApiProps {
   readonly handler: { readonly functionName: string; readonly invokeArn: string };
   /** Stage-wide throttling. */
   readonly throttle: ApiThrottle;
-  /** Teams calling with an API key; when there are any, every method requires a key besides IAM auth. @default [] */
+  /** Teams calling with an API key; when there are any, every method requires a key besides IAM auth (none: IAM auth alone). */
   readonly consumers: readonly ApiConsumer[];
   /** Encrypts the access log group. */
   readonly kmsKeyArn: string;
@@ -101,8 +101,9 @@ export class PlatformApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
-    validateProps('PlatformApi', props, PLATFORM_API_RULES);
+    validateProps(this, 'PlatformApi', props, PLATFORM_API_RULES);
     const stageName = props.stageName ?? 'v1';
+    const integrationTimeoutMs = props.integrationTimeoutMs ?? 29000;
     const apiKeyRequired = props.consumers.length > 0;
 
     const api = new ApiGatewayRestApi(this, 'Resource', {
@@ -147,14 +148,14 @@ export class PlatformApi extends Construct {
           type: 'AWS_PROXY',
           integrationHttpMethod: 'POST',
           uri: props.handler.invokeArn,
-          timeoutMilliseconds: props.integrationTimeoutMs ?? 29000,
+          timeoutMilliseconds: integrationTimeoutMs,
         }),
       );
     }
 
     // A new deployment whenever the routes or their settings change; the stage moves to it first.
     const shape = createHash('sha256')
-      .update(JSON.stringify({ routes: API_ROUTES, apiKeyRequired, timeout: props.integrationTimeoutMs ?? 29000 }))
+      .update(JSON.stringify({ routes: API_ROUTES, apiKeyRequired, timeout: integrationTimeoutMs }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: api.id,

@@ -1,31 +1,86 @@
-import type { ValidationRule } from '../validation';
-import type { PlatformApiProps } from './platform-api';
+import { logRetentionRule } from '../logs/retention';
+import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
+import type { ApiThrottle, PlatformApiProps } from './platform-api';
+import type { RegionalWebAclProps } from './web-acl';
 
-const positive = (n: number) => Number.isFinite(n) && n > 0;
+/** The longest a REST API waits for its integration, by default (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
+export const MAX_INTEGRATION_TIMEOUT_MS = 29_000;
 
-export const PLATFORM_API_RULES: readonly ValidationRule<PlatformApiProps>[] = [
-  {
-    fails: (p) => !positive(p.throttle.rateLimit) || !Number.isInteger(p.throttle.burstLimit) || p.throttle.burstLimit < 1,
-    message: (p) => `stage throttle must have a positive rate and a burst of 1 or more, but rate ${p.throttle.rateLimit} and burst ${p.throttle.burstLimit} were provided`,
-  },
-  {
-    fails: (p) => new Set(p.consumers.map((c) => c.name)).size !== p.consumers.length,
-    message: (p) => `consumer names must be unique, but ${p.consumers.map((c) => c.name).join(', ')} were provided`,
-  },
-  {
-    fails: (p) => p.consumers.some((c) => c.throttle.rateLimit > p.throttle.rateLimit),
-    message: (p) =>
-      `a consumer's rate limit must not exceed the stage's ${p.throttle.rateLimit}, but ${p.consumers
-        .filter((c) => c.throttle.rateLimit > p.throttle.rateLimit)
-        .map((c) => `${c.name} ${c.throttle.rateLimit}`)
+/** Stage names: alphanumerics, hyphens and underscores, at most 128 (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html). */
+const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+const KEBAB_CASE = /^[a-z0-9][a-z0-9-]*$/;
+/** Web ACL names (https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html). */
+const WEB_ACL_NAME = /^[\w-]{1,128}$/;
+/** A rate-based rule's limit per 5 minutes (https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html). */
+const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 };
+
+const badThrottle = (t: ApiThrottle) => !(Number.isFinite(t.rateLimit) && t.rateLimit > 0) || !isIntegerIn(t.burstLimit, 1);
+
+export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
+  rule({
+    value: (p) => p.stageName,
+    fails: (name) => !STAGE_NAME.test(name),
+    message: (name) => `stage name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.throttle,
+    fails: badThrottle,
+    message: (t) => `stage throttle must have a positive rate and a burst of 1 or more, but rate ${t.rateLimit} and burst ${t.burstLimit} were provided`,
+  }),
+  eachRule({
+    each: (p) => p.consumers.map((c) => c.name),
+    fails: (names) => names.some((n) => !KEBAB_CASE.test(n)),
+    message: (names) => `consumer names must be kebab-case, but ${names.filter((n) => !KEBAB_CASE.test(n)).map((n) => `"${n}"`).join(', ')} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.consumers.map((c) => c.name),
+    fails: (names) => new Set(names).size !== names.length,
+    message: (names) => `consumer names must be unique, but ${names.join(', ')} were provided`,
+  }),
+  eachRule({
+    each: (p) => p.consumers,
+    fails: (consumers) => consumers.some((c) => badThrottle(c.throttle)),
+    message: (consumers) =>
+      `a consumer's throttle must have a positive rate and a burst of 1 or more, but ${consumers
+        .filter((c) => badThrottle(c.throttle))
+        .map((c) => `${c.name} rate ${c.throttle.rateLimit} and burst ${c.throttle.burstLimit}`)
         .join(', ')} was provided`,
-  },
-  {
-    fails: (p) => p.integrationTimeoutMs !== undefined && (p.integrationTimeoutMs < 50 || p.integrationTimeoutMs > 29000),
-    message: (p) => `integration timeout must be 50 to 29000 ms, but ${p.integrationTimeoutMs} was provided`,
-  },
-  {
-    fails: (p) => p.waf !== undefined && (!Number.isInteger(p.waf.rateLimitPer5Minutes) || p.waf.rateLimitPer5Minutes < 10),
-    message: (p) => `waf rate limit must be 10 or more requests per 5 minutes, but ${p.waf?.rateLimitPer5Minutes} was provided`,
-  },
+  }),
+  rule({
+    value: (p) => ({ stage: p.throttle.rateLimit, consumers: p.consumers.map((c) => ({ name: c.name, rate: c.throttle.rateLimit })) }),
+    fails: ({ stage, consumers }) => consumers.some((c) => c.rate > stage),
+    message: ({ stage, consumers }) =>
+      `a consumer's rate limit must not exceed the stage's ${stage}, but ${consumers
+        .filter((c) => c.rate > stage)
+        .map((c) => `${c.name} ${c.rate}`)
+        .join(', ')} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.consumers.flatMap((c) => (c.monthlyQuota === undefined ? [] : [{ name: c.name, quota: c.monthlyQuota }])),
+    fails: (quotas) => quotas.some((q) => !isIntegerIn(q.quota, 1)),
+    message: (quotas) =>
+      `a consumer's monthly quota must be 1 request or more, but ${quotas
+        .filter((q) => !isIntegerIn(q.quota, 1))
+        .map((q) => `${q.name} ${q.quota}`)
+        .join(', ')} was provided`,
+  }),
+  logRetentionRule((p) => p.logRetentionDays),
+  rule({
+    value: (p) => p.integrationTimeoutMs,
+    fails: (ms) => !isIntegerIn(ms, 50, MAX_INTEGRATION_TIMEOUT_MS),
+    message: (ms) => `integration timeout must be 50 to ${MAX_INTEGRATION_TIMEOUT_MS} ms, but ${ms} was provided`,
+  }),
+];
+
+export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] = [
+  rule({
+    value: (p) => p.name,
+    fails: (name) => !WEB_ACL_NAME.test(name),
+    message: (name) => `web acl name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.rateLimitPer5Minutes,
+    fails: (limit) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
+    message: (limit) => `waf rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+  }),
 ];

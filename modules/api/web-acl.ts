@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { validateProps } from '../validation';
+import { REGIONAL_WEB_ACL_RULES } from './validate';
 
 export interface RegionalWebAclProps {
   readonly name: string;
@@ -18,6 +20,7 @@ export class RegionalWebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
     super(scope, id);
+    validateProps(this, 'RegionalWebAcl', props, REGIONAL_WEB_ACL_RULES);
     const acl = new Wafv2WebAcl(this, 'Resource', {
       name: props.name,
       scope: 'REGIONAL',

@@ -45,7 +45,7 @@ export class RoutingConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: RoutingConfigProps) {
     super(scope, id);
-    validateProps('RoutingConfig', props, ROUTING_CONFIG_RULES);
+    validateProps(this, 'RoutingConfig', props, ROUTING_CONFIG_RULES);
     this.applicationName = props.applicationName;
     this.environmentName = props.environmentName;
     this.profileName = props.profileName ?? 'routing-table';

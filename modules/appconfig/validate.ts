@@ -1,8 +1,12 @@
-import type { ValidationRule } from '../validation';
+import { isIntegerIn, rule, type PropsRule } from '../validation';
 import type { RoutingConfigProps } from './routing-config';
 
 /** AppConfig checks a JSON_SCHEMA validator against draft-04 only. */
 const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
+/** A validator's content, at most (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_Validator.html). */
+const MAX_VALIDATOR_CHARACTERS = 32_768;
+/** Alarm monitors per environment (https://docs.aws.amazon.com/appconfig/2019-10-09/APIReference/API_CreateEnvironment.html). */
+const MAX_MONITORS = 5;
 
 function schemaDialect(schemaJson: string): string | undefined {
   try {
@@ -13,25 +17,36 @@ function schemaDialect(schemaJson: string): string | undefined {
   }
 }
 
-export const ROUTING_CONFIG_RULES: readonly ValidationRule<RoutingConfigProps>[] = [
-  {
-    fails: (p) => schemaDialect(p.validatorSchemaJson) !== DRAFT_04,
-    message: (p) => `validator schema must be json schema draft-04 (${DRAFT_04}), but ${schemaDialect(p.validatorSchemaJson) ?? 'no $schema'} was provided`,
-  },
-  {
-    fails: (p) => (p.alarmArns?.length ?? 0) > 5,
-    message: (p) => `appconfig allows at most 5 alarm monitors, but ${p.alarmArns?.length} were provided`,
-  },
-  {
-    fails: (p) => p.rollout.growthFactorPercent < 1 || p.rollout.growthFactorPercent > 100,
-    message: (p) => `growth factor must be 1 to 100 percent, but ${p.rollout.growthFactorPercent} was provided`,
-  },
-  {
-    fails: (p) => p.rollout.durationMinutes < 0 || p.rollout.durationMinutes > 1440,
-    message: (p) => `deployment duration must be 0 to 1440 minutes, but ${p.rollout.durationMinutes} was provided`,
-  },
-  {
-    fails: (p) => p.rollout.finalBakeMinutes < 0 || p.rollout.finalBakeMinutes > 1440,
-    message: (p) => `final bake time must be 0 to 1440 minutes, but ${p.rollout.finalBakeMinutes} was provided`,
-  },
+export const ROUTING_CONFIG_RULES: readonly PropsRule<RoutingConfigProps>[] = [
+  rule({
+    value: (p) => p.validatorSchemaJson,
+    fails: (schema) => schemaDialect(schema) !== DRAFT_04,
+    message: (schema) => `validator schema must be json schema draft-04 (${DRAFT_04}), but ${schemaDialect(schema) ?? 'no $schema'} was provided`,
+  }),
+  rule({
+    value: (p) => p.validatorSchemaJson.length,
+    fails: (n) => n > MAX_VALIDATOR_CHARACTERS,
+    message: (n) => `validator schema must be at most ${MAX_VALIDATOR_CHARACTERS} characters, but ${n} were provided`,
+  }),
+  rule({
+    // A list's length is known even when its elements (alarm ARNs) are tokens.
+    value: (p) => p.alarmArns?.length,
+    fails: (n) => n > MAX_MONITORS,
+    message: (n) => `appconfig allows at most ${MAX_MONITORS} alarm monitors, but ${n} were provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.growthFactorPercent,
+    fails: (pct) => !(pct >= 1 && pct <= 100),
+    message: (pct) => `growth factor must be 1 to 100 percent, but ${pct} was provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.durationMinutes,
+    fails: (min) => !isIntegerIn(min, 0, 1440),
+    message: (min) => `deployment duration must be 0 to 1440 minutes, but ${min} was provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.finalBakeMinutes,
+    fails: (min) => !isIntegerIn(min, 0, 1440),
+    message: (min) => `final bake time must be 0 to 1440 minutes, but ${min} was provided`,
+  }),
 ];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { RolePolicy, type GrantableRole, type PolicyStatement } from '../iam/role-policy';
-import { validateProps, type ValidationRule } from '../validation';
+import { validateProps } from '../validation';
+import { BEDROCK_MODEL_ACCESS_RULES } from './validate';
 
 /** One way the router calls a Bedrock model: through a cross-Region profile, or directly. */
 export interface ModelInvocationTarget {
@@ -20,21 +21,11 @@ export interface BedrockModelAccessProps {
 
 const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 
-const RULES: readonly ValidationRule<BedrockModelAccessProps>[] = [
-  {
-    fails: (p) => p.invocations.some((i) => i.foundationModelArns.length === 0),
-    message: () => 'every invocation must name at least one foundation-model arn, but one with none was provided',
-  },
-  {
-    fails: (p) => [...p.invocations.flatMap((i) => [i.profileArn ?? '', ...i.foundationModelArns]), ...(p.guardrailArns ?? [])].some((a) => a.includes('*')),
-    message: () => 'model and guardrail arns must be exact, but a wildcard was provided',
-  },
-];
-
 /**
  * The statements for exactly these invocations: `InvokeModel*` on each inference profile; on the
  * foundation models behind a profile only when called through that profile (`bedrock:InferenceProfileArn`
- * condition, AWS-FACTS B.3); unconditioned on foundation models the router calls directly.
+ * condition, https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html);
+ * unconditioned on foundation models the router calls directly.
  */
 export function bedrockStatements(invocations: readonly ModelInvocationTarget[], guardrailArns: readonly string[] = []): PolicyStatement[] {
   const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
@@ -72,7 +63,7 @@ export class BedrockModelAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: BedrockModelAccessProps) {
     super(scope, id);
-    validateProps('BedrockModelAccess', props, RULES);
+    validateProps(this, 'BedrockModelAccess', props, BEDROCK_MODEL_ACCESS_RULES);
     const statements = bedrockStatements(props.invocations, props.guardrailArns);
     this.policy = statements.length ? new RolePolicy(this, 'Resource', { role: props.role, policyName: 'bedrock-models', statements }) : undefined;
   }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { grantId, RolePolicy, type GrantableRole } from '../iam/role-policy';
+import { validateProps } from '../validation';
+import { CIRCUIT_TABLE_RULES } from './validate';
 
 export interface CircuitTableProps {
   /** Physical table name. */
@@ -27,6 +29,7 @@ export class CircuitTable extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitTableProps) {
     super(scope, id);
+    validateProps(this, 'CircuitTable', props, CIRCUIT_TABLE_RULES);
     const table = new DynamodbTable(this, 'Resource', {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { validateProps } from '../validation';
+import { ROLE_POLICY_RULES } from './validate';
 
 /** One IAM statement as data: what a grant method writes and a reviewer reads. */
 export interface PolicyStatement {
@@ -34,6 +36,7 @@ export class RolePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: RolePolicyProps) {
     super(scope, id);
+    validateProps(this, 'RolePolicy', props, ROLE_POLICY_RULES);
     this.document = new DataAwsIamPolicyDocument(this, 'Document', { statement: props.statements.map(toDocumentStatement) });
     this.resource = new IamRolePolicy(this, 'Resource', { name: props.policyName, role: props.role.name, policy: this.document.json });
   }

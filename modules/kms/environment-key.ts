@@ -3,13 +3,15 @@ import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { grantId, RolePolicy, type GrantableRole } from '../iam/role-policy';
+import { validateProps } from '../validation';
+import { ENVIRONMENT_KEY_RULES } from './validate';
 
 export interface EnvironmentKeyProps {
   /** The environment name: the alias is `alias/fm-<environment>`. */
   readonly environment: string;
   readonly account: string;
   readonly region: string;
-  /** @default 30 */
+  /** Days between a key's scheduled deletion and its deletion (7 to 30). @default 30 */
   readonly deletionWindowDays?: number;
 }
 
@@ -24,6 +26,7 @@ export class EnvironmentKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
     super(scope, id);
+    validateProps(this, 'EnvironmentKey', props, ENVIRONMENT_KEY_RULES);
     const { account, region } = props;
     const policy = new DataAwsIamPolicyDocument(this, 'Policy', {
       statement: [

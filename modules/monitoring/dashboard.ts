@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { validateProps } from '../validation';
 import { ROUTER_METRICS } from './metrics';
+import { PLATFORM_DASHBOARD_RULES } from './validate';
 
 export interface PlatformDashboardProps {
   readonly dashboardName: string;
@@ -23,6 +25,7 @@ type Metric = (string | { stat?: string; label?: string })[];
 export class PlatformDashboard extends Construct {
   constructor(scope: Construct, id: string, props: PlatformDashboardProps) {
     super(scope, id);
+    validateProps(this, 'PlatformDashboard', props, PLATFORM_DASHBOARD_RULES);
     const m = ROUTER_METRICS;
     const widget = (title: string, metrics: Metric[], y: number, x: number, stat = 'Sum') => ({
       type: 'metric',
@@ -53,8 +56,9 @@ export class PlatformDashboard extends Construct {
         ], 18 + 6 * Math.floor(n / 2), 12 * (n % 2)),
       ),
     );
-    if (props.alarmArns?.length) {
-      widgets.push({ type: 'alarm', x: 0, y: 100, width: 24, height: 4, properties: { title: 'Alarms', alarms: [...props.alarmArns] } });
+    const alarmArns = props.alarmArns ?? [];
+    if (alarmArns.length) {
+      widgets.push({ type: 'alarm', x: 0, y: 100, width: 24, height: 4, properties: { title: 'Alarms', alarms: [...alarmArns] } });
     }
     new CloudwatchDashboard(this, 'Resource', { dashboardName: props.dashboardName, dashboardBody: JSON.stringify({ widgets }) });
   }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { validateProps } from '../validation';
 import { ROUTER_METRICS } from './metrics';
+import { PLATFORM_ALARMS_RULES } from './validate';
 
 export interface PlatformAlarmsProps {
   /** Prefix of every alarm name (`fm-<env>`). */
@@ -30,6 +32,7 @@ export class PlatformAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
+    validateProps(this, 'PlatformAlarms', props, PLATFORM_ALARMS_RULES);
     const p = props.namePrefix;
     const actions = props.alarmActions ? { alarmActions: [...props.alarmActions], okActions: [...props.alarmActions] } : {};
     const api = { ApiName: props.apiName, Stage: props.stageName };

@@ -67,7 +67,7 @@ export class RouterFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
     super(scope, id);
-    validateProps('RouterFunction', props, ROUTER_FUNCTION_RULES);
+    validateProps(this, 'RouterFunction', props, ROUTER_FUNCTION_RULES);
 
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: `/aws/lambda/${props.functionName}`,

@@ -35,7 +35,7 @@ export interface ModelEndpointProps {
   readonly modelDataUrl?: string;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself. @default [] */
+  /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself (none: the base model alone). */
   readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
   readonly capacity: EndpointCapacity;
   readonly rollout: EndpointRolloutSettings;
@@ -86,7 +86,7 @@ export class ModelEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
-    validateProps('ModelEndpoint', props, MODEL_ENDPOINT_RULES);
+    validateProps(this, 'ModelEndpoint', props, MODEL_ENDPOINT_RULES);
     const { endpointName, capacity, rollout, region, account } = props;
 
     this.role = new IamRole(this, 'ExecutionRole', {

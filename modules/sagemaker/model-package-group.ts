@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { SagemakerModelPackageGroup } from '@cdktf/provider-aws/lib/sagemaker-model-package-group';
+import { validateProps } from '../validation';
+import { MODEL_PACKAGE_GROUP_RULES } from './validate';
 
 export interface ModelPackageGroupProps {
   /** The Model Registry group of one custom model family. */
@@ -18,6 +20,7 @@ export class ModelPackageGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelPackageGroupProps) {
     super(scope, id);
+    validateProps(this, 'ModelPackageGroup', props, MODEL_PACKAGE_GROUP_RULES);
     const group = new SagemakerModelPackageGroup(this, 'Resource', {
       modelPackageGroupName: props.groupName,
       modelPackageGroupDescription: props.description,

@@ -1,60 +1,102 @@
-import type { ValidationRule } from '../validation';
+import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import type { ModelEndpointProps } from './model-endpoint';
+import type { ModelPackageGroupProps } from './model-package-group';
 
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[^:@]+[:@].+$/;
-const inRange = (v: number | undefined, lo: number, hi: number) => v === undefined || (Number.isInteger(v) && v >= lo && v <= hi);
+/** `ml.<family>.<size>`, as SageMaker names hosting instances (`ml.g5.2xlarge`). */
+const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[a-z0-9]+$/;
+/** Model package group names (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackageGroup.html). */
+const PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const isS3Url = (url: string) => url.startsWith('s3://');
 
-export const MODEL_ENDPOINT_RULES: readonly ValidationRule<ModelEndpointProps>[] = [
-  {
-    fails: (p) => !/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(p.endpointName) || p.endpointName.length > 63,
-    message: (p) => `endpoint name must be 1 to 63 letters, digits and hyphens, but ${p.endpointName} was provided`,
-  },
-  {
-    fails: (p) => !ECR_IMAGE.test(p.image),
-    message: (p) => `image must be an ecr image uri (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>), but ${p.image} was provided`,
-  },
-  {
-    fails: (p) => p.modelDataUrl !== undefined && !p.modelDataUrl.startsWith('s3://'),
-    message: (p) => `model data url must be an s3:// url, but ${p.modelDataUrl} was provided`,
-  },
-  {
-    fails: (p) => p.capacity.mode === 'instances' && (!Number.isInteger(p.capacity.instanceCount) || p.capacity.instanceCount < 1),
-    message: (p) => `initial instance count must be 1 or more, but ${p.capacity.mode === 'instances' ? p.capacity.instanceCount : ''} was provided`,
-  },
-  {
-    fails: (p) => p.capacity.mode === 'serverless' && (p.capacity.memorySizeMb < 1024 || p.capacity.memorySizeMb > 6144 || p.capacity.memorySizeMb % 1024 !== 0),
-    message: (p) => `serverless memory must be 1024 to 6144 mb in steps of 1024, but ${p.capacity.mode === 'serverless' ? p.capacity.memorySizeMb : ''} was provided`,
-  },
-  {
-    fails: (p) => p.capacity.mode === 'serverless' && !inRange(p.capacity.maxConcurrency, 1, 200),
-    message: (p) => `serverless max concurrency must be 1 to 200, but ${p.capacity.mode === 'serverless' ? p.capacity.maxConcurrency : ''} was provided`,
-  },
-  {
-    fails: (p) => p.capacity.mode === 'serverless' && p.adapters.length > 0,
-    message: (p) => `adapters need instance capacity, but a serverless endpoint with ${p.adapters.length} adapters was provided`,
-  },
-  {
-    fails: (p) => p.adapters.some((a) => !a.artifactUrl.startsWith('s3://')),
-    message: (p) => `adapter artifact urls must be s3:// urls, but ${p.adapters.map((a) => a.artifactUrl).join(', ')} was provided`,
-  },
-  {
-    fails: (p) => p.rollout.type === 'canary' && !inRange(p.rollout.stepPercent ?? 10, 1, 50),
-    message: (p) => `canary size must be 1 to 50 percent, but ${p.rollout.stepPercent} was provided`,
-  },
-  {
-    fails: (p) => p.rollout.type === 'linear' && !inRange(p.rollout.stepPercent ?? 10, 10, 50),
-    message: (p) => `linear step must be 10 to 50 percent, but ${p.rollout.stepPercent} was provided`,
-  },
-  {
-    fails: (p) => !inRange(p.rollout.waitIntervalSeconds, 0, 3600),
-    message: (p) => `wait interval must be 0 to 3600 seconds, but ${p.rollout.waitIntervalSeconds} was provided`,
-  },
-  {
-    fails: (p) => !inRange(p.rollout.maximumExecutionTimeoutSeconds, 600, 14400),
-    message: (p) => `maximum execution timeout must be 600 to 14400 seconds, but ${p.rollout.maximumExecutionTimeoutSeconds} was provided`,
-  },
-  {
-    fails: (p) => !inRange(p.rollout.terminationWaitSeconds, 0, 3600),
-    message: (p) => `termination wait must be 0 to 3600 seconds, but ${p.rollout.terminationWaitSeconds} was provided`,
-  },
+export const MODEL_ENDPOINT_RULES: readonly PropsRule<ModelEndpointProps>[] = [
+  rule({
+    value: (p) => p.endpointName,
+    fails: (name) => !ENDPOINT_NAME.test(name) || name.length > 63,
+    message: (name) => `endpoint name must be 1 to 63 letters, digits and hyphens, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.image,
+    fails: (image) => !ECR_IMAGE.test(image),
+    message: (image) => `image must be an ecr image uri (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>), but ${image} was provided`,
+  }),
+  rule({
+    value: (p) => p.modelDataUrl,
+    fails: (url) => !isS3Url(url),
+    message: (url) => `model data url must be an s3:// url, but ${url} was provided`,
+  }),
+  rule({
+    value: (p) => (p.capacity.mode === 'instances' ? p.capacity.instanceType : undefined),
+    fails: (type) => !INSTANCE_TYPE.test(type),
+    message: (type) => `instance type must be an ml.<family>.<size> instance type, but ${type} was provided`,
+  }),
+  rule({
+    value: (p) => (p.capacity.mode === 'instances' ? p.capacity.instanceCount : undefined),
+    fails: (n) => !isIntegerIn(n, 1),
+    message: (n) => `initial instance count must be 1 or more, but ${n} was provided`,
+  }),
+  rule({
+    value: (p) => (p.capacity.mode === 'serverless' ? p.capacity.memorySizeMb : undefined),
+    fails: (mb) => !isIntegerIn(mb, 1024, 6144) || mb % 1024 !== 0,
+    message: (mb) => `serverless memory must be 1024 to 6144 mb in steps of 1024, but ${mb} was provided`,
+  }),
+  rule({
+    value: (p) => (p.capacity.mode === 'serverless' ? p.capacity.maxConcurrency : undefined),
+    fails: (n) => !isIntegerIn(n, 1, 200),
+    message: (n) => `serverless max concurrency must be 1 to 200, but ${n} was provided`,
+  }),
+  rule({
+    value: (p) => (p.capacity.mode === 'serverless' ? p.adapters.length : undefined),
+    fails: (n) => n > 0,
+    message: (n) => `adapters need instance capacity, but a serverless endpoint with ${n} adapters was provided`,
+  }),
+  eachRule({
+    each: (p) => p.adapters.map((a) => a.artifactUrl),
+    fails: (urls) => !urls.every(isS3Url),
+    message: (urls) => `adapter artifact urls must be s3:// urls, but ${urls.filter((u) => !isS3Url(u)).join(', ')} was provided`,
+  }),
+  rule({
+    value: (p) => (p.rollout.type === 'canary' ? p.rollout.stepPercent : undefined),
+    fails: (pct) => !isIntegerIn(pct, 1, 50),
+    message: (pct) => `canary size must be 1 to 50 percent, but ${pct} was provided`,
+  }),
+  rule({
+    value: (p) => (p.rollout.type === 'linear' ? p.rollout.stepPercent : undefined),
+    fails: (pct) => !isIntegerIn(pct, 10, 50),
+    message: (pct) => `linear step must be 10 to 50 percent, but ${pct} was provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.waitIntervalSeconds,
+    fails: (s) => !isIntegerIn(s, 0, 3600),
+    message: (s) => `wait interval must be 0 to 3600 seconds, but ${s} was provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.maximumExecutionTimeoutSeconds,
+    fails: (s) => !isIntegerIn(s, 600, 14400),
+    message: (s) => `maximum execution timeout must be 600 to 14400 seconds, but ${s} was provided`,
+  }),
+  rule({
+    value: (p) => p.rollout.terminationWaitSeconds,
+    fails: (s) => !isIntegerIn(s, 0, 3600),
+    message: (s) => `termination wait must be 0 to 3600 seconds, but ${s} was provided`,
+  }),
+  rule({
+    value: (p) => p.latencyAlarmMicroseconds,
+    fails: (us) => !(Number.isFinite(us) && us > 0),
+    message: (us) => `latency alarm threshold must be more than 0 microseconds, but ${us} was provided`,
+  }),
+];
+
+export const MODEL_PACKAGE_GROUP_RULES: readonly PropsRule<ModelPackageGroupProps>[] = [
+  rule({
+    value: (p) => p.groupName,
+    fails: (name) => !PACKAGE_GROUP_NAME.test(name),
+    message: (name) => `package group name must be 1 to 63 letters, digits and hyphens, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.description?.length,
+    fails: (n) => n > 1024,
+    message: (n) => `description must be at most 1024 characters, but ${n} were provided`,
+  }),
 ];

@@ -7,6 +7,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { bedrockStatements, type ModelInvocationTarget } from '../bedrock/model-access';
 import { RolePolicy, serviceTrust, type PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
+import { workflowNames } from './names';
 import { RESILIENCE_WORKFLOWS_RULES } from './validate';
 
 /** One route's workflow: its definition and exactly what it may call. */
@@ -69,10 +70,10 @@ export class ResilienceWorkflows extends Construct {
 
   constructor(scope: Construct, id: string, props: ResilienceWorkflowsProps) {
     super(scope, id);
-    validateProps('ResilienceWorkflows', props, RESILIENCE_WORKFLOWS_RULES);
-    const p = props.namePrefix;
+    validateProps(this, 'ResilienceWorkflows', props, RESILIENCE_WORKFLOWS_RULES);
+    const names = workflowNames(props.namePrefix);
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
-      name: `/aws/vendedlogs/states/${p}-workflows`,
+      name: names.logGroup,
       retentionInDays: props.logRetentionDays ?? 30,
       kmsKeyId: props.kmsKeyArn,
     });
@@ -80,7 +81,7 @@ export class ResilienceWorkflows extends Construct {
     const source = [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.account] }];
 
     const machine = (key: string, name: string, definition: string, statements: PolicyStatement[]): SfnStateMachine => {
-      const role = new IamRole(this, `Role-${key}`, { name: `${name}-role`, assumeRolePolicy: serviceTrust(this, `Trust-${key}`, 'states.amazonaws.com', source).json });
+      const role = new IamRole(this, `Role-${key}`, { name: names.role(name), assumeRolePolicy: serviceTrust(this, `Trust-${key}`, 'states.amazonaws.com', source).json });
       this.roles[key] = role;
       const policy = new RolePolicy(this, `Policy-${key}`, { role, policyName: 'workflow', statements: [...statements, ...this.circuitStatements(props), LOG_DELIVERY, TRACING] });
       const sm = new SfnStateMachine(this, key === 'recovery' ? 'Recovery' : `Route-${key}`, {
@@ -114,17 +115,17 @@ export class ResilienceWorkflows extends Construct {
     for (const route of props.routes) {
       const invoke: PolicyStatement[] = route.bedrockInvocations.length ? onlyInvokeModel(bedrockStatements(route.bedrockInvocations)) : [];
       if (route.invokesRouter) invoke.push({ sid: 'InvokeRouter', actions: ['lambda:InvokeFunction'], resources: [props.routerFunctionArn] });
-      this.routeStateMachineArns[route.routeId] = machine(route.routeId, `${p}-route-${route.routeId}`, route.definitionJson, invoke).arn;
+      this.routeStateMachineArns[route.routeId] = machine(route.routeId, names.route(route.routeId), route.definitionJson, invoke).arn;
     }
 
-    const recovery = machine('recovery', `${p}-circuit-recovery`, props.recovery.definitionJson, props.recovery.bedrockInvocations.length ? onlyInvokeModel(bedrockStatements(props.recovery.bedrockInvocations)) : []);
+    const recovery = machine('recovery', names.recovery, props.recovery.definitionJson, props.recovery.bedrockInvocations.length ? onlyInvokeModel(bedrockStatements(props.recovery.bedrockInvocations)) : []);
     this.recoveryStateMachineArn = recovery.arn;
 
-    const schedulerRole = new IamRole(this, 'SchedulerRole', { name: `${p}-circuit-recovery-schedule-role`, assumeRolePolicy: serviceTrust(this, 'SchedulerTrust', 'scheduler.amazonaws.com', source).json });
+    const schedulerRole = new IamRole(this, 'SchedulerRole', { name: names.schedulerRole, assumeRolePolicy: serviceTrust(this, 'SchedulerTrust', 'scheduler.amazonaws.com', source).json });
     this.roles.scheduler = schedulerRole;
     new RolePolicy(this, 'SchedulerPolicy', { role: schedulerRole, policyName: 'start-recovery', statements: [{ sid: 'StartRecovery', actions: ['states:StartExecution'], resources: [recovery.arn] }] });
     new SchedulerSchedule(this, 'RecoverySchedule', {
-      name: `${p}-circuit-recovery`,
+      name: names.recovery,
       description: 'half-opens expired circuits, probes them, closes or re-opens them',
       scheduleExpression: props.recoverySchedule ?? 'rate(1 minute)',
       flexibleTimeWindow: { mode: 'OFF' },

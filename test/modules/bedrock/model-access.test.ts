@@ -76,6 +76,6 @@ describe('router permissions', () => {
       Testing.synthScope((scope) => {
         new BedrockModelAccess(scope, 'Access', { role: { name: 'r', arn: 'a' }, invocations: [{ foundationModelArns: ['arn:aws:bedrock:us-east-1::foundation-model/*'] }] });
       }),
-    ).toThrow('model and guardrail arns must be exact, but a wildcard was provided');
+    ).toThrow('BedrockModelAccess at stack/Access: model and guardrail arns must be exact, but arn:aws:bedrock:us-east-1::foundation-model/* was provided');
   });
 });

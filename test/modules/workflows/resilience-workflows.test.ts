@@ -98,7 +98,7 @@ describe('ResilienceWorkflows', () => {
 
   it('fails if a model arn has a wildcard', () => {
     expect(() => synth({ ...base, recovery: { ...base.recovery, bedrockInvocations: [{ foundationModelArns: ['arn:aws:bedrock:us-east-1::foundation-model/*'] }] } })).toThrow(
-      'ResilienceWorkflows: model arns must be exact, but a wildcard was provided',
+      'ResilienceWorkflows at test/Workflows: model arns must be exact, but arn:aws:bedrock:us-east-1::foundation-model/* was provided',
     );
   });
 });
