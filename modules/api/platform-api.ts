@@ -12,8 +12,9 @@ import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
-import { PLATFORM_API_RULES } from './validate';
+import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
 import { RegionalWebAcl } from './web-acl';
 
 export interface ApiThrottle {
@@ -51,6 +52,14 @@ export interface PlatformApiProps {
   /** A regional WAF web ACL on the stage. @default - none */
   readonly waf?: { readonly rateLimitPer5Minutes: number };
 }
+
+/** The optional props' defaults. */
+const DEFAULTS = {
+  stageName: 'v1',
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+  /** The longest API Gateway allows: the router's timeout, shorter, ends a slow request first. */
+  integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
+} as const;
 
 /** The routes the API serves: each a Lambda proxy to the router. */
 export const API_ROUTES = [
@@ -102,8 +111,8 @@ export class PlatformApi extends Construct {
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
     validateProps(this, 'PlatformApi', props, PLATFORM_API_RULES);
-    const stageName = props.stageName ?? 'v1';
-    const integrationTimeoutMs = props.integrationTimeoutMs ?? 29000;
+    const stageName = props.stageName ?? DEFAULTS.stageName;
+    const integrationTimeoutMs = props.integrationTimeoutMs ?? DEFAULTS.integrationTimeoutMs;
     const apiKeyRequired = props.consumers.length > 0;
 
     const api = new ApiGatewayRestApi(this, 'Resource', {
@@ -166,7 +175,7 @@ export class PlatformApi extends Construct {
 
     const accessLogs = new CloudwatchLogGroup(this, 'AccessLogs', {
       name: `/aws/apigateway/${props.apiName}/${stageName}/access`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
     const stage = new ApiGatewayStage(this, 'Stage', {

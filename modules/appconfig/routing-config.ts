@@ -29,6 +29,12 @@ export interface RoutingConfigProps {
   readonly region: string;
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  profileName: 'routing-table',
+  alarmArns: [],
+} as const;
+
 /**
  * The routing table in AWS AppConfig: application, environment with alarm monitors, a freeform
  * hosted profile validated by the draft-04 schema, the version, its strategy and its deployment.
@@ -48,14 +54,14 @@ export class RoutingConfig extends Construct {
     validateProps(this, 'RoutingConfig', props, ROUTING_CONFIG_RULES);
     this.applicationName = props.applicationName;
     this.environmentName = props.environmentName;
-    this.profileName = props.profileName ?? 'routing-table';
+    this.profileName = props.profileName ?? DEFAULTS.profileName;
 
     const application = new AppconfigApplication(this, 'Resource', {
       name: props.applicationName,
       description: 'Model routing table of the fm-platform router',
     });
 
-    const alarmArns = props.alarmArns ?? [];
+    const alarmArns = props.alarmArns ?? DEFAULTS.alarmArns;
     let monitor: { alarmArn: string; alarmRoleArn: string }[] | undefined;
     if (alarmArns.length) {
       const role = new IamRole(this, 'MonitorRole', {

@@ -19,6 +19,11 @@ export interface BedrockModelAccessProps {
   readonly guardrailArns?: readonly string[];
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  guardrailArns: [],
+} as const;
+
 const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 
 /**
@@ -64,7 +69,7 @@ export class BedrockModelAccess extends Construct {
   constructor(scope: Construct, id: string, props: BedrockModelAccessProps) {
     super(scope, id);
     validateProps(this, 'BedrockModelAccess', props, BEDROCK_MODEL_ACCESS_RULES);
-    const statements = bedrockStatements(props.invocations, props.guardrailArns);
+    const statements = bedrockStatements(props.invocations, props.guardrailArns ?? DEFAULTS.guardrailArns);
     this.policy = statements.length ? new RolePolicy(this, 'Resource', { role: props.role, policyName: 'bedrock-models', statements }) : undefined;
   }
 }

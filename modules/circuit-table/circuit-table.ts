@@ -14,6 +14,11 @@ export interface CircuitTableProps {
   readonly pointInTimeRecovery?: boolean;
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  pointInTimeRecovery: true,
+} as const;
+
 /** Attribute names of the circuit item, shared with the router and the workflows. */
 export const CIRCUIT_TABLE_KEYS = { partitionKey: 'pk', expiry: 'expiresAt' } as const;
 
@@ -36,7 +41,7 @@ export class CircuitTable extends Construct {
       hashKey: CIRCUIT_TABLE_KEYS.partitionKey,
       attribute: [{ name: CIRCUIT_TABLE_KEYS.partitionKey, type: 'S' }],
       ttl: { attributeName: CIRCUIT_TABLE_KEYS.expiry, enabled: true },
-      pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? true },
+      pointInTimeRecovery: { enabled: props.pointInTimeRecovery ?? DEFAULTS.pointInTimeRecovery },
       serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
       deletionProtectionEnabled: false,
     });

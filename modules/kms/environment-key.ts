@@ -15,6 +15,12 @@ export interface EnvironmentKeyProps {
   readonly deletionWindowDays?: number;
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  /** The longest window KMS allows: time to notice and cancel a deletion. */
+  deletionWindowDays: 30,
+} as const;
+
 /**
  * The environment's customer managed key: logs, the circuit table, the router's environment
  * variables and SageMaker volumes (where the instance type allows it). Rotated yearly.
@@ -51,7 +57,7 @@ export class EnvironmentKey extends Construct {
     const key = new KmsKey(this, 'Resource', {
       description: `fm-platform ${props.environment}: logs, circuit state, router environment, model volumes`,
       enableKeyRotation: true,
-      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      deletionWindowInDays: props.deletionWindowDays ?? DEFAULTS.deletionWindowDays,
       policy: policy.json,
     });
     this.aliasName = `alias/fm-${props.environment}`;

@@ -19,6 +19,12 @@ export interface PlatformDashboardProps {
   readonly alarmArns?: readonly string[];
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  endpointNames: [],
+  alarmArns: [],
+} as const;
+
 type Metric = (string | { stat?: string; label?: string })[];
 
 /** One dashboard per environment: API, router, routes (fallbacks, latency) and endpoints. */
@@ -47,7 +53,7 @@ export class PlatformDashboard extends Construct {
       widget('Fallbacks per route', perRoute(m.names.fallbacks), 12, 0),
       widget('Latency p99 per route (ms)', perRoute(m.names.latency, 'p99'), 12, 12, 'p99'),
     ];
-    (props.endpointNames ?? []).forEach((e, n) =>
+    (props.endpointNames ?? DEFAULTS.endpointNames).forEach((e, n) =>
       widgets.push(
         widget(`${e}: invocations, 5xx, model latency p99`, [
           ['AWS/SageMaker', 'Invocations', 'EndpointName', e, 'VariantName', 'AllTraffic'],
@@ -56,7 +62,7 @@ export class PlatformDashboard extends Construct {
         ], 18 + 6 * Math.floor(n / 2), 12 * (n % 2)),
       ),
     );
-    const alarmArns = props.alarmArns ?? [];
+    const alarmArns = props.alarmArns ?? DEFAULTS.alarmArns;
     if (alarmArns.length) {
       widgets.push({ type: 'alarm', x: 0, y: 100, width: 24, height: 4, properties: { title: 'Alarms', alarms: [...alarmArns] } });
     }

@@ -22,6 +22,12 @@ export interface PlatformAlarmsProps {
   readonly alarmActions?: readonly string[];
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  api5xxRatePercent: 5,
+  fallbackRatePercent: 20,
+} as const;
+
 /** The platform's alarms: API 5xx rate and p99 latency, router errors and throttles, fallback rate. */
 export class PlatformAlarms extends Construct {
   readonly api5xxRate: CloudwatchMetricAlarm;
@@ -48,7 +54,7 @@ export class PlatformAlarms extends Construct {
       period: 60,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      threshold: (props.api5xxRatePercent ?? 5) / 100,
+      threshold: (props.api5xxRatePercent ?? DEFAULTS.api5xxRatePercent) / 100,
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
       ...actions,
@@ -104,7 +110,7 @@ export class PlatformAlarms extends Construct {
       alarmDescription: 'share of requests answered by a fallback model (router EMF metrics)',
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      threshold: props.fallbackRatePercent ?? 20,
+      threshold: props.fallbackRatePercent ?? DEFAULTS.fallbackRatePercent,
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
       metricQuery: [

@@ -6,6 +6,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { APPCONFIG_EXTENSION_ARM64_LAYERS } from './appconfig-layers';
 import { routerBundle, writeRouterPackage } from './bundle';
@@ -54,6 +55,13 @@ export interface RouterFunctionProps {
   readonly packageDir?: string;
 }
 
+/** The optional props' defaults (the folders are read when the construct is made). */
+const DEFAULTS = {
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+  bundleCacheDir: () => join(process.cwd(), 'dist', 'router'),
+  packageDir: () => join(tmpdir(), 'fm-platform-router'),
+} as const;
+
 /**
  * The router Lambda: esbuild bundle plus baked routing table in a deterministic zip (a cdktf asset),
  * Node.js 22 on arm64 with the AppConfig extension layer, its own encrypted log group, X-Ray on.
@@ -71,7 +79,7 @@ export class RouterFunction extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
     this.role = new IamRole(this, 'Role', {
@@ -88,8 +96,8 @@ export class RouterFunction extends Construct {
       ],
     });
 
-    const bundle = routerBundle(props.entry, props.bundleCacheDir ?? join(process.cwd(), 'dist', 'router'));
-    const pkg = writeRouterPackage(bundle, props.routingTableJson, props.packageDir ?? join(tmpdir(), 'fm-platform-router'));
+    const bundle = routerBundle(props.entry, props.bundleCacheDir ?? DEFAULTS.bundleCacheDir());
+    const pkg = writeRouterPackage(bundle, props.routingTableJson, props.packageDir ?? DEFAULTS.packageDir());
     const asset = new TerraformAsset(this, 'Code', { path: pkg.path, type: AssetType.FILE });
 
     const fn = new LambdaFunction(this, 'Resource', {

@@ -47,6 +47,13 @@ export interface ModelEndpointProps {
   readonly latencyAlarmMicroseconds?: number;
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  environment: {},
+  rollout: { stepPercent: 10, waitIntervalSeconds: 300, maximumExecutionTimeoutSeconds: 3600, terminationWaitSeconds: 300 },
+  latencyAlarmMicroseconds: 20_000_000,
+} as const;
+
 /** Blue/green needs the same variant name in the old and the new endpoint configuration. */
 export const VARIANT_NAME = 'AllTraffic';
 
@@ -127,7 +134,7 @@ export class ModelEndpoint extends Construct {
     const dataSource = props.modelDataUrl?.endsWith('/');
     const container = {
       image: props.image,
-      environment: { ...(props.environment ?? {}) },
+      environment: { ...(props.environment ?? DEFAULTS.environment) },
       modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
       modelDataSource: dataSource
         ? { s3DataSource: [{ s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' }] }
@@ -183,13 +190,13 @@ export class ModelEndpoint extends Construct {
       extendedStatistic: 'p99',
       period: 60,
       evaluationPeriods: 3,
-      threshold: props.latencyAlarmMicroseconds ?? 20_000_000,
+      threshold: props.latencyAlarmMicroseconds ?? DEFAULTS.latencyAlarmMicroseconds,
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
     });
     this.alarmNames = [`${endpointName}-5xx`, `${endpointName}-model-latency-p99`];
 
-    const step = { type: 'CAPACITY_PERCENT', value: rollout.stepPercent ?? 10 };
+    const step = { type: 'CAPACITY_PERCENT', value: rollout.stepPercent ?? DEFAULTS.rollout.stepPercent };
     const traffic =
       rollout.type === 'canary'
         ? { type: 'CANARY', canarySize: step }
@@ -201,9 +208,9 @@ export class ModelEndpoint extends Construct {
       endpointConfigName: config.name,
       deploymentConfig: {
         blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: { ...traffic, waitIntervalInSeconds: rollout.waitIntervalSeconds ?? 300 },
-          maximumExecutionTimeoutInSeconds: rollout.maximumExecutionTimeoutSeconds ?? 3600,
-          terminationWaitInSeconds: rollout.terminationWaitSeconds ?? 300,
+          trafficRoutingConfiguration: { ...traffic, waitIntervalInSeconds: rollout.waitIntervalSeconds ?? DEFAULTS.rollout.waitIntervalSeconds },
+          maximumExecutionTimeoutInSeconds: rollout.maximumExecutionTimeoutSeconds ?? DEFAULTS.rollout.maximumExecutionTimeoutSeconds,
+          terminationWaitInSeconds: rollout.terminationWaitSeconds ?? DEFAULTS.rollout.terminationWaitSeconds,
         },
         autoRollbackConfiguration: { alarms: [{ alarmName: errors.alarmName }, { alarmName: latency.alarmName }] },
       },

@@ -6,6 +6,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { bedrockStatements, type ModelInvocationTarget } from '../bedrock/model-access';
 import { RolePolicy, serviceTrust, type PolicyStatement } from '../iam/role-policy';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { workflowNames } from './names';
 import { RESILIENCE_WORKFLOWS_RULES } from './validate';
@@ -43,6 +44,13 @@ export interface ResilienceWorkflowsProps {
   readonly alarmActions?: readonly string[];
 }
 
+/** The optional props' defaults. */
+const DEFAULTS = {
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+  includeExecutionData: false,
+  recoverySchedule: 'rate(1 minute)',
+} as const;
+
 // Step Functions' log delivery APIs have no resource-level permissions: AWS documents `*` as the only resource.
 const LOG_DELIVERY: PolicyStatement = {
   sid: 'LogDelivery',
@@ -74,7 +82,7 @@ export class ResilienceWorkflows extends Construct {
     const names = workflowNames(props.namePrefix);
     const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: names.logGroup,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
     this.logGroupName = logGroup.name;
@@ -89,7 +97,7 @@ export class ResilienceWorkflows extends Construct {
         type: 'EXPRESS',
         roleArn: role.arn,
         definition,
-        loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: props.includeExecutionData ?? false, level: 'ALL' },
+        loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: props.includeExecutionData ?? DEFAULTS.includeExecutionData, level: 'ALL' },
         tracingConfiguration: { enabled: true },
         dependsOn: [policy.resource],
       });
@@ -127,7 +135,7 @@ export class ResilienceWorkflows extends Construct {
     new SchedulerSchedule(this, 'RecoverySchedule', {
       name: names.recovery,
       description: 'half-opens expired circuits, probes them, closes or re-opens them',
-      scheduleExpression: props.recoverySchedule ?? 'rate(1 minute)',
+      scheduleExpression: props.recoverySchedule ?? DEFAULTS.recoverySchedule,
       flexibleTimeWindow: { mode: 'OFF' },
       target: { arn: recovery.arn, roleArn: schedulerRole.arn, input: '{}', retryPolicy: { maximumRetryAttempts: 0 } },
     });
