@@ -66,6 +66,18 @@ describe('PlatformApi', () => {
     expect(json.resource.aws_wafv2_web_acl).toBeUndefined();
   });
 
+  it('defaults to the v1 stage, a 29000 ms integration timeout and 30 days of access logs', () => {
+    const json = synth(props);
+    expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'v1' });
+    const integrations = Object.values(json.resource.aws_api_gateway_integration);
+    expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000]);
+    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ name: '/aws/apigateway/fm-test-api/v1/access', retention_in_days: 30 });
+    const custom = synth({ ...props, stageName: 'beta', integrationTimeoutMs: 10000, logRetentionDays: 90 });
+    expect(Object.values(custom.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'beta' });
+    expect(Object.values(custom.resource.aws_api_gateway_integration).map((i) => i.timeout_milliseconds)).toEqual([10000, 10000, 10000]);
+    expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
+  });
+
   it('fails if a consumer may go faster than the stage', () => {
     expect(() => synth({ ...props, consumers: [{ name: 'greedy', throttle: { rateLimit: 500, burstLimit: 10 } }] })).toThrow(
       "a consumer's rate limit must not exceed the stage's 50, but greedy 500 was provided",

@@ -63,6 +63,13 @@ describe('RoutingConfig', () => {
     });
   });
 
+  it('defaults to the routing-table profile and no alarm monitors (nor their role)', () => {
+    const json = synth({ ...props, profileName: undefined, alarmArns: undefined });
+    expect(Object.values(json.resource.aws_appconfig_configuration_profile)[0]).toMatchObject({ name: 'routing-table' });
+    expect(Object.values(json.resource.aws_appconfig_environment)[0].monitor).toBeUndefined();
+    expect(json.resource.aws_iam_role).toBeUndefined();
+  });
+
   it('fails if the validator schema is not draft-04', () => {
     expect(() => synth({ ...props, validatorSchemaJson: '{"$schema":"https://json-schema.org/draft/2020-12/schema"}' })).toThrow(
       'validator schema must be json schema draft-04 (http://json-schema.org/draft-04/schema#), but https://json-schema.org/draft/2020-12/schema was provided',

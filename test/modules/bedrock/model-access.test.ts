@@ -71,6 +71,18 @@ describe('router permissions', () => {
     expect(statements[0].condition).toBeUndefined();
   });
 
+  it('allows no guardrail unless given some', () => {
+    const json = parseSynth(Testing.synthScope((scope) => {
+        new BedrockModelAccess(scope, 'Access', {
+          role: { name: 'router', arn: 'arn:aws:iam::111111111111:role/router' },
+          invocations: [{ foundationModelArns: ['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0'] }],
+        });
+      }),
+    );
+    const statements = Object.values(json.data.aws_iam_policy_document as Record<string, { statement: { sid: string }[] }>)[0].statement;
+    expect(statements.map((s) => s.sid)).toEqual(['InvokeModelsDirectly']);
+  });
+
   it('fails if a model arn is a wildcard', () => {
     expect(() =>
       Testing.synthScope((scope) => {

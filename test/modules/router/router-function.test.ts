@@ -58,6 +58,11 @@ describe('RouterFunction', () => {
     expect(group).toMatchObject({ name: '/aws/lambda/fm-test-router', retention_in_days: 14, kms_key_id: props.kmsKeyArn });
   });
 
+  it('keeps its logs 30 days unless told otherwise', () => {
+    const group = Object.values(synth({ ...props, logRetentionDays: undefined }).resource.aws_cloudwatch_log_group)[0];
+    expect(group).toMatchObject({ retention_in_days: 30 });
+  });
+
   it('packages the bundle as a cdktf asset zip with no archive provider, hashed as Lambda reports it', () => {
     const json = synth(props);
     const fn = Object.values(json.resource.aws_lambda_function)[0] as { filename: string; source_code_hash: string };

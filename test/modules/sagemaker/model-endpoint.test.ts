@@ -58,6 +58,20 @@ describe('ModelEndpoint', () => {
     });
   });
 
+  it('defaults to a 10 percent step, 300 s waits, a one-hour roll-out limit, a 20 s latency alarm and no container environment', () => {
+    const json = synth({ ...props, rollout: { type: 'canary' } });
+    const endpoint = Object.values(json.resource.aws_sagemaker_endpoint)[0] as { deployment_config: { blue_green_update_policy: unknown } };
+    expect(endpoint.deployment_config.blue_green_update_policy).toEqual({
+      traffic_routing_configuration: { type: 'CANARY', canary_size: { type: 'CAPACITY_PERCENT', value: 10 }, wait_interval_in_seconds: 300 },
+      maximum_execution_timeout_in_seconds: 3600,
+      termination_wait_in_seconds: 300,
+    });
+    const alarms = Object.values(json.resource.aws_cloudwatch_metric_alarm) as { metric_name: string; threshold: number }[];
+    expect(alarms.find((a) => a.metric_name === 'ModelLatency')?.threshold).toBe(20000000);
+    const model = Object.values(json.resource.aws_sagemaker_model)[0] as { primary_container: { environment?: unknown } };
+    expect(model.primary_container.environment ?? {}).toEqual({});
+  });
+
   it('lets its execution role read only its own artifacts and pull its own image', () => {
     const statements = (Object.values(synth(props).data.aws_iam_policy_document) as { statement: { sid?: string; resources?: string[] }[] }[]).flatMap((d) => d.statement);
     expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual(['arn:aws:s3:::artifacts/llama/*', 'arn:aws:s3:::artifacts/llama/adapters/tone/*']);

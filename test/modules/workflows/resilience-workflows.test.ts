@@ -53,6 +53,10 @@ describe('ResilienceWorkflows', () => {
     expect(Object.values(s.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 365, kms_key_id: base.kmsKeyArn });
   });
 
+  it('keeps its logs 30 days unless told otherwise', () => {
+    expect(Object.values(synth({ ...base, logRetentionDays: undefined }).resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 30 });
+  });
+
   it('logs execution data only when asked to', () => {
     const s = synth({ ...base, includeExecutionData: true });
     for (const m of Object.values(s.resource.aws_sfn_state_machine)) expect(m.logging_configuration).toMatchObject({ include_execution_data: true });
