@@ -17,7 +17,9 @@ import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ModelEndpoint } from '../modules/sagemaker/model-endpoint';
 import { ModelPackageGroup } from '../modules/sagemaker/model-package-group';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
-import { probeTargets, recoveryWorkflowDefinition, routeWorkflowDefinition, workflowCandidate, type WorkflowCandidate } from '../workflows/definitions';
+import { workflowCandidate, type WorkflowCandidate } from '../workflows/candidates';
+import { probeTargets, recoveryWorkflowDefinition } from '../workflows/recovery-workflow';
+import { routeWorkflowDefinition } from '../workflows/route-workflow';
 
 export interface PlatformStackProps {
   /** The resolved environment: every resource of the stack derives from it. */
@@ -140,7 +142,7 @@ export class PlatformStack extends TerraformStack {
     circuits.grantReadWrite(role);
     key.grantDecrypt(role);
 
-    // Issue 5: the circuit-breaker workflows, generated per route from the plan (workflows/definitions.ts).
+    // The circuit-breaker workflows, generated per route from the plan (workflows/route-workflow.ts, workflows/recovery-workflow.ts).
     // TableName takes the table's ARN (DynamoDB accepts either). The ARN is unknown until apply, which also keeps
     // the provider's plan-time ValidateStateMachineDefinition call (an AWS API call) out of the offline plan.
     const workflowTargets = { circuitTableName: circuits.tableArn, routerFunctionArn: router.functionArn };

@@ -49,7 +49,7 @@ export const circuitKey = (modelId: string, region: string): string => `${modelI
 /**
  * Every state change of a circuit item as one conditional UpdateItem: the expressions and their
  * constant values, written once for the router (below) and the Step Functions workflows
- * (workflows/definitions.ts), so both move circuits the same way. Each caller supplies only the
+ * (workflows/circuit-tasks.ts), so both move circuits the same way. Each caller supplies only the
  * values that vary: `:now`, `:exp`, `:kind`, `:floor`, `:until`, `:lease`.
  */
 export const CIRCUIT_TRANSITIONS = {

@@ -14,7 +14,7 @@ import { RESILIENCE_WORKFLOWS_RULES } from './validate';
 /** One route's workflow: its definition and exactly what it may call. */
 export interface RouteWorkflow {
   readonly routeId: string;
-  /** The Amazon States Language definition (workflows/definitions.ts), as JSON. */
+  /** The Amazon States Language definition (workflows/route-workflow.ts), as JSON. */
   readonly definitionJson: string;
   /** The Bedrock calls the workflow makes (its candidates' primary-Region invocations). */
   readonly bedrockInvocations: readonly ModelInvocationTarget[];

@@ -1,4 +1,6 @@
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CircuitStore } from '../../functions/router/circuit-store';
+import { LocalDynamo } from '../../sim/dynamodb';
 import type { StateMachineDefinition } from '../../workflows/asl';
 
 // aws-local-stepfunctions 3 needs Promise.withResolvers (Node 22); Node 20 lacks it.
@@ -30,6 +32,12 @@ interface LocalStateMachine {
 // Required after the polyfill on purpose (an import would be hoisted above it).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: new (definition: unknown, options?: unknown) => LocalStateMachine };
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+
+/** asl-validator mutates its input: give it a deep copy, and no options (an options object replaces every default). */
+export const validateDefinition = (d: StateMachineDefinition) => aslValidator(JSON.parse(JSON.stringify(d)) as unknown);
 
 /** An error as a Step Functions task surfaces it: the interpreter matches Retry/Catch on `name`. */
 export function taskError(name: string, message = name): Error {
@@ -88,4 +96,17 @@ export function modelTask(cues: readonly ('ok' | 'throttle' | 'timeout' | 'model
     }
   });
   return { handler, calls };
+}
+
+/** A circuit table on dynalite, with the real SDK client and the router's circuit store over it. */
+export async function startCircuitTable(tableName: string) {
+  const dynamo = await LocalDynamo.start();
+  await dynamo.createCircuitTable(tableName);
+  const client = dynamo.client();
+  const store = new CircuitStore(client, tableName);
+  const close = async () => {
+    client.destroy();
+    await dynamo.close();
+  };
+  return { client, store, close };
 }

@@ -1,30 +1,55 @@
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadProject, type EnvironmentPlan } from '../../catalog';
-import { CircuitStore, circuitKey } from '../../functions/router/circuit-store';
-import { LocalDynamo } from '../../sim/dynamodb';
-import { RECOVERY_STATES, recoveryWorkflowDefinition, routeWorkflowDefinition, stateNames, type WorkflowTargets } from '../../workflows/definitions';
-import { dynamoHandlers, execute, modelTask, task, taskError } from './harness';
+import { circuitKey, type CircuitStore } from '../../functions/router/circuit-store';
+import { routeWorkflowDefinition, routeWorkflowDefinitions, stateNames } from '../../workflows/route-workflow';
+import type { WorkflowTargets } from '../../workflows/targets';
+import { retryableErrorNames } from '../../workflows/error-names';
+import { dynamoHandlers, execute, modelTask, startCircuitTable, task, taskError, validateDefinition } from './harness';
 
 const TABLE = 'fm-test-circuits';
 const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
 const targets: WorkflowTargets = { circuitTableName: TABLE, routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
 const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
 
-let dynamo: LocalDynamo;
+describe('route workflow definitions', () => {
+  const plans = loadProject().plans;
+  const all = plans.flatMap((plan) => Object.entries(routeWorkflowDefinitions(plan, targets)).map(([route, d]) => [`${plan.name} route ${route}`, d] as const));
+
+  it.each(all)('%s passes asl-validator', (_, definition) => {
+    const result = validateDefinition(definition);
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it.each(all)('%s fits an Express workflow (timeout <= 300 s, definition < 1 MB)', (_, definition) => {
+    expect(definition.TimeoutSeconds).toBeLessThanOrEqual(300);
+    expect(JSON.stringify(definition).length).toBeLessThan(1_000_000);
+  });
+
+  it('retries with the route resilience: full jitter, capped delay, attemptsPerModel - 1 retries', () => {
+    const prod = plans.find((p) => p.name === 'prod')!;
+    const invoke = routeWorkflowDefinition(prod, 'chat', targets).States[stateNames('claude-3-haiku').invoke];
+    expect(invoke.Retry).toEqual([{ ErrorEquals: retryableErrorNames().filter((n) => n.startsWith('Bedrock.')), IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 1, MaxDelaySeconds: 1, JitterStrategy: 'FULL' }]);
+    expect(invoke.TimeoutSeconds).toBe(10);
+    expect((invoke.Catch as { ErrorEquals: string[] }[]).at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+  });
+
+  it('fails if a route is not in the plan', () => {
+    expect(() => routeWorkflowDefinition(plans[0], 'nope', targets)).toThrow(`workflow: route "nope" is not in the plan of ${plans[0].name}`);
+  });
+});
+
 let client: DynamoDBClient;
 let store: CircuitStore;
+let close: () => Promise<void>;
 let prod: EnvironmentPlan;
 
 beforeAll(async () => {
   prod = loadProject({ only: ['prod'] }).plans[0];
-  dynamo = await LocalDynamo.start();
-  await dynamo.createCircuitTable(TABLE);
-  client = dynamo.client();
-  store = new CircuitStore(client, TABLE);
+  ({ client, store, close } = await startCircuitTable(TABLE));
 });
 afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
+  await close();
 });
 afterEach(async () => {
   for (const m of prod.models) await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
@@ -53,7 +78,6 @@ function runChat(cues: Readonly<Record<string, Cue>>, now = NOW) {
   const run = execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, now);
   return { run, calls: h.calls, models: h.models };
 }
-
 describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lite > mistral-large > nova-micro)', () => {
   it('answers with the primary when it is healthy, one call, no circuit written', async () => {
     const { run, calls, models } = runChat({});
@@ -183,29 +207,3 @@ describe('route workflow (prod support: the SageMaker model through the router)'
   });
 });
 
-describe('recovery workflow (prod)', () => {
-  it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
-    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
-    const nova = circuitKey('nova-lite', 'us-east-1');
-    const sonnet = circuitKey('claude-sonnet-4', 'us-east-1');
-    const once = { ...settings, failureThreshold: 1 };
-    await store.recordFailure(haiku, 'unavailable', once, NOW - 120_000);
-    await store.recordFailure(nova, 'unavailable', once, NOW - 120_000);
-    await store.recordFailure(sonnet, 'unavailable', once, NOW - 1000); // still cooling down
-    const { getItem, updateItem } = dynamoHandlers(client);
-    const probed: string[] = [];
-    const probe = task((input) => {
-      probed.push(String(input.ModelId));
-      if (String(input.ModelId).includes('nova-lite')) throw taskError('Bedrock.ServiceUnavailableException');
-      return { Body: {} };
-    });
-    const r = RECOVERY_STATES;
-    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string }[] };
-    expect(Object.fromEntries(out.circuits.map((c) => [c.pk, c.action]))).toMatchObject({ [haiku]: 'closed', [nova]: 'reopened', [sonnet]: 'not-due', [circuitKey('nova-micro', 'us-east-1')]: 'none' });
-    expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-3-haiku-20240307-v1:0']);
-    expect(await store.read(haiku)).toMatchObject({ state: 'CLOSED', failures: 0, windowStart: NOW });
-    const reopened = await store.read(nova);
-    expect(reopened).toMatchObject({ state: 'OPEN', lastErrorKind: 'unavailable', openUntil: NOW + 60_000 });
-    expect(reopened?.probeUntil).toBeUndefined();
-  });
-});

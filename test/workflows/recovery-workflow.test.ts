@@ -1,0 +1,62 @@
+import { loadProject } from '../../catalog';
+import { circuitKey } from '../../functions/router/circuit-store';
+import { RECOVERY_STATES, recoveryWorkflowDefinition } from '../../workflows/recovery-workflow';
+import type { WorkflowTargets } from '../../workflows/targets';
+import { dynamoHandlers, execute, startCircuitTable, task, taskError, validateDefinition } from './harness';
+
+const TABLE = 'fm-test-circuits';
+const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
+const targets: WorkflowTargets = { circuitTableName: TABLE, routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
+
+describe('recovery workflow definitions', () => {
+  const all = loadProject().plans.map((plan) => [`${plan.name} recovery`, recoveryWorkflowDefinition(plan, targets)] as const);
+
+  it.each(all)('%s passes asl-validator', (_, definition) => {
+    const result = validateDefinition(definition);
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it.each(all)('%s fits an Express workflow (timeout <= 300 s, definition < 1 MB)', (_, definition) => {
+    expect(definition.TimeoutSeconds).toBeLessThanOrEqual(300);
+    expect(JSON.stringify(definition).length).toBeLessThan(1_000_000);
+  });
+});
+
+describe('recovery workflow (prod)', () => {
+  const prod = loadProject({ only: ['prod'] }).plans[0];
+  let table: Awaited<ReturnType<typeof startCircuitTable>>;
+  beforeAll(async () => {
+    table = await startCircuitTable(TABLE);
+  });
+  afterAll(async () => {
+    await table.close();
+  });
+
+  it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
+    const { client, store } = table;
+    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
+    const nova = circuitKey('nova-lite', 'us-east-1');
+    const sonnet = circuitKey('claude-sonnet-4', 'us-east-1');
+    const once = { ...settings, failureThreshold: 1 };
+    await store.recordFailure(haiku, 'unavailable', once, NOW - 120_000);
+    await store.recordFailure(nova, 'unavailable', once, NOW - 120_000);
+    await store.recordFailure(sonnet, 'unavailable', once, NOW - 1000); // still cooling down
+    const { getItem, updateItem } = dynamoHandlers(client);
+    const probed: string[] = [];
+    const probe = task((input) => {
+      probed.push(String(input.ModelId));
+      if (String(input.ModelId).includes('nova-lite')) throw taskError('Bedrock.ServiceUnavailableException');
+      return { Body: {} };
+    });
+    const r = RECOVERY_STATES;
+    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string }[] };
+    expect(Object.fromEntries(out.circuits.map((c) => [c.pk, c.action]))).toMatchObject({ [haiku]: 'closed', [nova]: 'reopened', [sonnet]: 'not-due', [circuitKey('nova-micro', 'us-east-1')]: 'none' });
+    expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-3-haiku-20240307-v1:0']);
+    expect(await store.read(haiku)).toMatchObject({ state: 'CLOSED', failures: 0, windowStart: NOW });
+    const reopened = await store.read(nova);
+    expect(reopened).toMatchObject({ state: 'OPEN', lastErrorKind: 'unavailable', openUntil: NOW + 60_000 });
+    expect(reopened?.probeUntil).toBeUndefined();
+  });
+});
