@@ -57,4 +57,16 @@ describe('PlatformStack', () => {
     const fn = resourcesOf(synthEnvironment('prod'), 'aws_lambda_function')[0];
     expect(fn.timeout).toBe(28); // prod's slowest route (code) has a 27 s budget
   });
+
+  it('names the circuit table by its ARN in every DynamoDB task of every workflow', () => {
+    type AslState = { Resource?: string; Parameters?: { TableName?: string }; ItemProcessor?: { States: Record<string, AslState> } };
+    const everyState = (states: Record<string, AslState>): AslState[] => Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
+    const stack = synthEnvironment('prod');
+    const [table] = Object.keys(stack.resource.aws_dynamodb_table);
+    const machines = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string }[];
+    const dynamo = machines.flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States)).filter((s) => s.Resource?.startsWith('arn:aws:states:::dynamodb:'));
+    expect(machines.length).toBeGreaterThan(1);
+    expect(dynamo.length).toBeGreaterThan(machines.length);
+    for (const t of dynamo) expect(t.Parameters?.TableName).toBe(`\${aws_dynamodb_table.${table}.arn}`);
+  });
 });

@@ -46,15 +46,36 @@ export function taskError(name: string, message = name): Error {
   return err;
 }
 
+/** A circuit table's ARN, as the stack passes it to the workflows' DynamoDB tasks (`circuits.tableArn`). */
+export const tableArn = (region: string, account: string, name: string): string => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+
+const TABLE_ARN = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
+
+/**
+ * DynamoDB takes a table's name or its ARN in `TableName`
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html#DDB-GetItem-request-TableName).
+ * dynalite predates ARNs (it checks the name pattern), so the handlers resolve an ARN to its table
+ * name, and refuse one that is malformed or names a table in another Region than the client's.
+ */
+async function withTableName(client: DynamoDBClient, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const tableName = String(input.TableName);
+  if (!tableName.startsWith('arn:')) return input;
+  const arn = TABLE_ARN.exec(tableName);
+  const region = await client.config.region();
+  if (arn === null || arn[1] !== region) throw taskError('DynamoDB.ValidationException', `not a table ARN in ${region}: ${tableName}`);
+  return { ...input, TableName: arn[3] };
+}
+
 /** DynamoDB tasks backed by the real SDK client (dynalite): the items written are real items. */
 export function dynamoHandlers(client: DynamoDBClient) {
   const getItem: Handler = async (input) => {
-    const out = await client.send(new GetItemCommand(input as unknown as ConstructorParameters<typeof GetItemCommand>[0]));
+    const out = await client.send(new GetItemCommand((await withTableName(client, input)) as unknown as ConstructorParameters<typeof GetItemCommand>[0]));
     return out.Item ? { Item: out.Item } : {};
   };
   const updateItem: Handler = async (input) => {
+    const request = await withTableName(client, input);
     try {
-      const out = await client.send(new UpdateItemCommand(input as unknown as ConstructorParameters<typeof UpdateItemCommand>[0]));
+      const out = await client.send(new UpdateItemCommand(request as unknown as ConstructorParameters<typeof UpdateItemCommand>[0]));
       return { Attributes: out.Attributes };
     } catch (err) {
       // The optimized DynamoDB integration names service errors `DynamoDB.<Exception>`.

@@ -2,11 +2,12 @@ import { loadProject } from '../../catalog';
 import { circuitKey } from '../../functions/router/circuit-store';
 import { RECOVERY_STATES, recoveryWorkflowDefinition } from '../../workflows/recovery-workflow';
 import type { WorkflowTargets } from '../../workflows/targets';
-import { dynamoHandlers, execute, startCircuitTable, task, taskError, validateDefinition } from './harness';
+import { dynamoHandlers, execute, startCircuitTable, tableArn, task, taskError, validateDefinition } from './harness';
 
 const TABLE = 'fm-test-circuits';
 const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
-const targets: WorkflowTargets = { circuitTableName: TABLE, routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+// The form that ships: the stack passes the table's ARN (circuits.tableArn), not its name.
+const targets: WorkflowTargets = { circuitTableName: tableArn('us-east-1', '333333333333', TABLE), routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
 const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
 
 describe('recovery workflow definitions', () => {

@@ -4,11 +4,12 @@ import { circuitKey, type CircuitStore } from '../../functions/router/circuit-st
 import { routeWorkflowDefinition, routeWorkflowDefinitions, stateNames } from '../../workflows/route-workflow';
 import type { WorkflowTargets } from '../../workflows/targets';
 import { retryableErrorNames } from '../../workflows/error-names';
-import { dynamoHandlers, execute, modelTask, startCircuitTable, task, taskError, validateDefinition } from './harness';
+import { dynamoHandlers, execute, modelTask, startCircuitTable, tableArn, task, taskError, validateDefinition } from './harness';
 
 const TABLE = 'fm-test-circuits';
 const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
-const targets: WorkflowTargets = { circuitTableName: TABLE, routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+// The form that ships: the stack passes the table's ARN (circuits.tableArn), not its name.
+const targets: WorkflowTargets = { circuitTableName: tableArn('us-east-1', '333333333333', TABLE), routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
 const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
 
 describe('route workflow definitions', () => {
@@ -102,6 +103,14 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
     });
     expect(calls()).toMatchObject({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1 });
     expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'CLOSED', failures: 1, windowStart: NOW, lastErrorKind: 'model-error' });
+  });
+
+  it('fails open and writes no circuit when the table ARN names another Region (the ARN, not a name, picks the table)', async () => {
+    const route = prod.routes.find((r) => r.id === 'chat')!;
+    const h = routeHandlers(route.candidates, { 'claude-3-haiku': ['model-error'] });
+    const elsewhere = { ...targets, circuitTableName: tableArn('eu-west-1', '333333333333', TABLE) };
+    await expect(execute(routeWorkflowDefinition(prod, 'chat', elsewhere), { prompt: 'hi' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'claude-sonnet-4' });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
   });
 
   it('uses the fallback when the primary throttles on every attempt, then counts one failure', async () => {
