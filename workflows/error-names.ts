@@ -4,16 +4,24 @@ import { ERROR_ACTIONS, type ErrorKind } from '../functions/router/error-kinds';
  * The one table from the error names a Step Functions task surfaces to the router's ErrorKinds.
  * It drives every Retry list, every Catch list and the `lastErrorKind` written to the circuit table.
  *
- * | source                                   | names                                                      | certainty |
- * |------------------------------------------|------------------------------------------------------------|-----------|
- * | `bedrock:invokeModel` (optimized)        | `Bedrock.<Exception>` (the Bedrock Runtime exception name) | UNCERTAIN: the prefix is pinned here, not verified in an account (AWS-FACTS D.2) |
- * | `lambda:invoke` (optimized)              | `Lambda.<Exception>`                                       | documented by AWS for the Lambda integration |
- * | the router's JSON error answer           | `Router.<error.code>` (built by the workflow itself)        | ours: functions/router/errors.ts codes |
- * | Step Functions itself                    | `States.Timeout`, `States.Permissions`                     | documented |
+ * | source                            | names                                                   | what AWS documents |
+ * |-----------------------------------|---------------------------------------------------------|--------------------|
+ * | `bedrock:invokeModel` (optimized) | `Bedrock.<Exception>` (the Bedrock Runtime exception)   | no error-name form: the integration's page lists its APIs and request fields only (https://docs.aws.amazon.com/step-functions/latest/dg/connect-bedrock.html). The prefix is pinned here and not relied on: see below |
+ * | AWS SDK integrations              | `<ServiceName>.<Exception>`, both PascalCase, always with the `Exception` suffix (`BedrockRuntime.ThrottlingException` for `aws-sdk:bedrockruntime:*`) | documented (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html); the workflows use no SDK integration |
+ * | `lambda:invoke` (optimized)       | `Lambda.<Exception>`                                    | documented (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html) |
+ * | the router's JSON error answer    | `Router.<error.code>` (built by the workflow itself)    | ours: functions/router/errors.ts codes |
+ * | Step Functions itself             | `States.Timeout`, `States.Permissions`                  | documented (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html) |
  *
- * Anything not listed is caught by the last catcher (`States.ALL`) as `unknown`.
- * `ValidationException` cannot be split into context-length and invalid-request here (ASL cannot
- * read the message), so it is an invalid request: the caller's fault, no fallback.
+ * Because the Bedrock form is undocumented, a Bedrock call does not depend on it: after the
+ * catchers of the names below it catches `States.TaskFailed` (in a Catch, every task error but
+ * `States.Timeout`, same page) and classifies the error by its Bedrock Runtime exception name
+ * (BEDROCK_EXCEPTIONS), found at the end of `Error` whatever its prefix, or in `Cause`. So a wrong
+ * prefix costs the Retry (the retriers can match names only) but not the error's kind: the call
+ * still falls back, records its kind, or stops as the caller's fault. Anything still unmatched is
+ * caught by the last catcher (`States.ALL`) or the classification's default as `unknown`.
+ * `ValidationException` is not split into context-length and invalid-request here (only its
+ * message, worded by each model, tells them apart), so it is an invalid request: the caller's
+ * fault, no fallback.
  */
 export const STEP_FUNCTIONS_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
   'Bedrock.ThrottlingException': 'throttled',
@@ -39,6 +47,14 @@ export const STEP_FUNCTIONS_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
   'States.Timeout': 'timeout',
   'States.Permissions': 'access-denied',
 };
+
+/** The pinned prefix of the optimized Bedrock integration's error names. */
+const BEDROCK_PREFIX = 'Bedrock.';
+
+/** The Bedrock Runtime exceptions of the table, without a prefix, each with its kind (table order). */
+export const BEDROCK_EXCEPTIONS: readonly { readonly exception: string; readonly kind: ErrorKind }[] = Object.entries(STEP_FUNCTIONS_ERROR_KINDS)
+  .filter(([name]) => name.startsWith(BEDROCK_PREFIX))
+  .map(([name, kind]) => ({ exception: name.slice(BEDROCK_PREFIX.length), kind }));
 
 /** The ASL name of a DynamoDB conditional write that did not apply (optimized DynamoDB integration). */
 export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';

@@ -5,7 +5,7 @@ import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition
 import { workflowCandidate } from './candidates';
 import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';
 import { clockStart, clockStates } from './clock';
-import { catchers, kindsCaught } from './error-handling';
+import { catchers, classifyByExceptionName, kindsCaught } from './error-handling';
 import { CONDITION_FAILED } from './error-names';
 import { INVOKE_MODEL_TASK, invokeModelBody, JSON_BODY } from './invoke-model';
 import type { WorkflowTargets } from './targets';
@@ -21,7 +21,7 @@ export const PROBE_LEASE_SECONDS = 60;
 /** The recovery probe's own timeout. */
 export const PROBE_TIMEOUT_SECONDS = 30;
 
-export const RECOVERY_STATES = { read: 'ReadCircuit', halfOpen: 'HalfOpen', probe: 'Probe', close: 'Close', reopen: 'Reopen' } as const;
+export const RECOVERY_STATES = { read: 'ReadCircuit', halfOpen: 'HalfOpen', probe: 'Probe', classify: 'ClassifyProbeFailure', close: 'Close', reopen: 'Reopen' } as const;
 
 /** Names a probe's Catch matches: the `Bedrock.` exceptions and Step Functions' own. */
 const PROBE_PREFIXES = ['Bedrock.', 'States.'];
@@ -92,9 +92,10 @@ function probeStates(targets: WorkflowTargets): Record<string, State> {
       Parameters: { 'ModelId.$': '$.item.invokeId', ...JSON_BODY, 'Body.$': '$.item.body' },
       TimeoutSeconds: PROBE_TIMEOUT_SECONDS,
       ResultPath: null,
-      Catch: catchers(PROBE_PREFIXES, probeFailed, '$.failure'),
+      Catch: catchers(PROBE_PREFIXES, probeFailed, '$.failure', r.classify),
       Next: r.close,
     },
+    [r.classify]: classifyByExceptionName('$.failure', probeFailed),
     [r.close]: {
       Type: 'Task',
       Resource: UPDATE_ITEM_TASK,

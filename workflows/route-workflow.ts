@@ -5,7 +5,7 @@ import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition
 import { modelOf, workflowCandidate, type WorkflowCandidate } from './candidates';
 import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';
 import { clockStart, clockStates } from './clock';
-import { catchers, kindsCaught, retrierFor, retryableNames } from './error-handling';
+import { catchers, classifyByExceptionName, kindsCaught, retrierFor, retryableNames } from './error-handling';
 import { CONDITION_FAILED, caughtKinds, errorNamesOf } from './error-names';
 import { INVOKE_MODEL_TASK, invokeModelBody, JSON_BODY } from './invoke-model';
 import type { WorkflowTargets } from './targets';
@@ -39,6 +39,7 @@ export const stateNames = (modelId: string) => {
     blocked: s('Blocked'),
     skip: s('Skip'),
     invoke: s('Invoke'),
+    classifyFailure: s('ClassifyFailure'),
     routerRequest: s('RouterRequest'),
     routerStatus: s('RouterStatus'),
     routerAnswer: s('RouterAnswer'),
@@ -113,7 +114,10 @@ function circuitCheckStates(c: CandidateContext): Record<string, State> {
   };
 }
 
-/** A Bedrock-hosted candidate: the optimized InvokeModel integration with the model's own request body. */
+/**
+ * A Bedrock-hosted candidate: the optimized InvokeModel integration with the model's own request
+ * body. An error no catcher names is classified by its exception name (error-names.ts says why).
+ */
 function bedrockCallStates(c: CandidateContext): Record<string, State> {
   const { names: n, candidate } = c;
   return {
@@ -129,9 +133,10 @@ function bedrockCallStates(c: CandidateContext): Record<string, State> {
       ResultSelector: { model: candidate.modelId, region: candidate.region, 'body.$': '$.Body' },
       ResultPath: '$.answer',
       Retry: [retrierFor(c.route, retryableNames(BEDROCK_PREFIXES))],
-      Catch: catchers(BEDROCK_PREFIXES, n.failed, '$.failure'),
+      Catch: catchers(BEDROCK_PREFIXES, n.failed, '$.failure', n.classifyFailure),
       Next: 'Answered',
     },
+    [n.classifyFailure]: classifyByExceptionName('$.failure', n.failed),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadProject } from '../../catalog';
 import { circuitKey } from '../../functions/router/circuit-store';
 import { RECOVERY_STATES, recoveryWorkflowDefinition } from '../../workflows/recovery-workflow';
@@ -34,6 +35,9 @@ describe('recovery workflow (prod)', () => {
   afterAll(async () => {
     await table.close();
   });
+  afterEach(async () => {
+    for (const m of prod.models) await table.client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
+  });
 
   it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
     const { client, store } = table;
@@ -59,5 +63,20 @@ describe('recovery workflow (prod)', () => {
     const reopened = await store.read(nova);
     expect(reopened).toMatchObject({ state: 'OPEN', lastErrorKind: 'unavailable', openUntil: NOW + 60_000 });
     expect(reopened?.probeUntil).toBeUndefined();
+  });
+
+  it('re-opens a circuit whose probe fails with an error name in another form, with the exception\'s kind', async () => {
+    const { client, store } = table;
+    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
+    await store.recordFailure(haiku, 'unavailable', { ...settings, failureThreshold: 1 }, NOW - 120_000);
+    const { getItem, updateItem } = dynamoHandlers(client);
+    const probe = task((input) => {
+      if (String(input.ModelId).includes('claude-3-haiku')) throw taskError('BedrockRuntime.ModelNotReadyException', 'model not ready');
+      return { Body: {} };
+    });
+    const r = RECOVERY_STATES;
+    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string; kind?: string }[] };
+    expect(out.circuits.find((c) => c.pk === haiku)).toMatchObject({ action: 'reopened', kind: 'throttled', error: 'BedrockRuntime.ModelNotReadyException' });
+    expect(await store.read(haiku)).toMatchObject({ state: 'OPEN', lastErrorKind: 'throttled' });
   });
 });

@@ -177,6 +177,54 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
   });
 });
 
+describe('route workflow: Bedrock error names in any form (AWS documents none for the optimized integration)', () => {
+  const CAUSE = 'Too many requests, please wait before trying again. (Service: BedrockRuntime; Status Code: 429; Error Code: ThrottlingException; Request ID: r)';
+
+  /** Runs prod chat with the primary failing every call with this error. */
+  function failPrimaryWith(name: string, cause: string) {
+    const route = prod.routes.find((r) => r.id === 'chat')!;
+    const h = routeHandlers(route.candidates, {});
+    let calls = 0;
+    h.handlers[stateNames('claude-3-haiku').invoke] = task(() => {
+      calls++;
+      throw taskError(name, cause);
+    });
+    return { run: execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, NOW), calls: () => calls };
+  }
+
+  it.each([
+    ['the pinned form', 'Bedrock.ThrottlingException', 'Too many requests'],
+    ["the AWS SDK integrations' documented form", 'BedrockRuntime.ThrottlingException', 'Too many requests'],
+    ['no prefix', 'ThrottlingException', 'Too many requests'],
+    ['a generic name, the exception in the cause', 'States.TaskFailed', CAUSE],
+  ])('classifies a throttled primary by its exception name (%s: %s), falls back and counts it in the circuit', async (_, name, cause) => {
+    const { run } = failPrimaryWith(name, cause);
+    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'throttled', error: name, cause } } });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ failures: 1, lastErrorKind: 'throttled' });
+  });
+
+  it('retries the pinned form only: the retriers match names, the classification runs after them', async () => {
+    const pinned = failPrimaryWith('Bedrock.ThrottlingException', 'Too many requests');
+    await pinned.run;
+    expect(pinned.calls()).toBe(2);
+    const other = failPrimaryWith('BedrockRuntime.ThrottlingException', 'Too many requests');
+    await other.run;
+    expect(other.calls()).toBe(1);
+  });
+
+  it('stops as the caller\'s fault on a validation error in another form, without a fallback', async () => {
+    await expect(failPrimaryWith('BedrockRuntime.ValidationException', 'Malformed input request').run).rejects.toMatchObject({ cause: { name: 'InvalidRequest' } });
+  });
+
+  it('classifies a model error named only in the cause', async () => {
+    await expect(failPrimaryWith('States.TaskFailed', 'The model returned an error (Error Code: ModelErrorException)').run).resolves.toMatchObject({ attempts: { c0: { kind: 'model-error', error: 'States.TaskFailed' } } });
+  });
+
+  it('leaves an error no exception name matches unknown, and still falls back', async () => {
+    await expect(failPrimaryWith('Bedrock.SomethingNewException', 'something new').run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'unknown', error: 'Bedrock.SomethingNewException' } } });
+  });
+});
+
 describe('route workflow (prod support: the SageMaker model through the router)', () => {
   const route = () => prod.routes.find((r) => r.id === 'support')!;
 
