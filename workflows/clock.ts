@@ -9,10 +9,17 @@ import type { State } from './asl';
  * its fields into numbers (`States.Format('1{}', '07')` then `- 100`: `StringToJson('07')` is not
  * JSON), look up the seconds of each field in constant tables (years since 2020, month starts for
  * common and leap years, days, hours, minutes) and add them with `States.MathAdd`, every operand a
- * 32-bit integer. The epoch-ms value is then a string concatenation of epoch seconds and the
- * timestamp's three millisecond digits (`States.Format('{}{}', seconds, '123')`), which is both the
- * `N` value to write and, through `States.StringToJson`, a number a Choice state compares with
+ * 32-bit integer. The epoch-ms value is then a string concatenation of epoch seconds and three
+ * millisecond digits (`States.Format('{}{}', seconds, '123')`), which is both the `N` value to
+ * write and, through `States.StringToJson`, a number a Choice state compares with
  * `States.StringToJson(item.openUntil.N)`.
+ *
+ * The timestamp's fraction of a second may have any number of digits, or none (ISO 8601 does not
+ * fix it; https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+ * shows three). Its milliseconds are its first three digits: `'1.' + digits + 'e3'` read as a JSON
+ * number is 1000 + the fraction in milliseconds (`1.1e3` = 1100, `1.123456e3` = 1123.456, no
+ * fraction: `1.0e3`), whose integer part (the text before its `.`, in either service's rendering)
+ * minus 1000 is a number from 0 to 999; a Choice pads it to three digits.
  *
  * Limits, by construction: years 2020 to 2087 (the table); epoch seconds exceed 2^31 on
  * 2038-01-19, and whether `States.MathAdd` accepts sums above 2^31 is not documented (UNCERTAIN):
@@ -50,7 +57,7 @@ const field = (array: string, index: number, minus: number) => `States.MathAdd(S
 
 /**
  * The clock's states, `prefix` on each name, ending at `next`. The result, at `$.clock`:
- * `epochSeconds` (number), `ms` (the three digits), `nowMs` (number), `now` (string) and one
+ * `epochSeconds` (number), `ms` (three digits), `nowMs` (number), `now` (string) and one
  * string per entry of `values` (DynamoDB `N` values).
  */
 export function clockStates(prefix: string, next: string, values: Readonly<Record<string, ClockValue>> = {}): Record<string, State> {
@@ -60,6 +67,13 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
     const seconds = v.offsetSeconds === 0 ? '$.clock.epochSeconds' : `States.MathAdd($.clock.epochSeconds, ${v.offsetSeconds})`;
     derived[`${name}.$`] = v.unit === 'ms' ? `States.Format('{}{}', ${seconds}, $.clock.ms)` : `States.JsonToString(${seconds})`;
   }
+  // The milliseconds, padded to three digits.
+  const padded = (format: string): State => ({
+    Type: 'Pass',
+    Parameters: { 'epochSeconds.$': '$.clock.epochSeconds', 'ms.$': `States.Format('${format}', $.clock.msNumber)` },
+    ResultPath: '$.clock',
+    Next: t('Values'),
+  });
   return {
     [t('Tables')]: { Type: 'Pass', Result: { t: clockTables() }, ResultPath: '$.clock', Next: t('Split') },
     [t('Split')]: {
@@ -81,7 +95,8 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
         'd.$': field('$.clock.date', 2, 101),
         'h.$': field('$.clock.time', 0, 100),
         'mi.$': field('$.clock.time', 1, 100),
-        'sec.$': "States.StringSplit(States.ArrayGetItem($.clock.time, 2), '.')",
+        // "55.123Z" or "55Z": without the Z and with ".0" appended, [seconds, fraction, ...] or [seconds, "0"].
+        'sec.$': "States.StringSplit(States.Format('{}.0', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.clock.time, 2), 'Z'), 0)), '.')",
       },
       ResultPath: '$.clock',
       Next: t('Parts'),
@@ -95,7 +110,8 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
         'h.$': 'States.ArrayGetItem($.clock.t.h, $.clock.h)',
         'mi.$': 'States.ArrayGetItem($.clock.t.mi, $.clock.mi)',
         's.$': field('$.clock.sec', 0, 100),
-        'ms.$': "States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.clock.sec, 1), 'Z'), 0)",
+        // 1000 + the fraction in milliseconds, as text ("1123.456", "1100", or "1100.0" where a double keeps its point).
+        'ms1000.$': "States.JsonToString(States.StringToJson(States.Format('1.{}e3', States.ArrayGetItem($.clock.sec, 1))))",
       },
       ResultPath: '$.clock',
       Next: t('Sum'),
@@ -104,11 +120,22 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
       Type: 'Pass',
       Parameters: {
         'epochSeconds.$': `States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd($.clock.y, $.clock.mo), $.clock.d), $.clock.h), $.clock.mi), $.clock.s), ${EPOCH_OF_FIRST_YEAR})`,
-        'ms.$': '$.clock.ms',
+        'msNumber.$': "States.MathAdd(States.StringToJson(States.ArrayGetItem(States.StringSplit($.clock.ms1000, '.'), 0)), -1000)",
       },
       ResultPath: '$.clock',
-      Next: t('Values'),
+      Next: t('Pad'),
     },
+    [t('Pad')]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.clock.msNumber', NumericLessThan: 10, Next: t('Ms00') },
+        { Variable: '$.clock.msNumber', NumericLessThan: 100, Next: t('Ms0') },
+      ],
+      Default: t('Ms'),
+    },
+    [t('Ms00')]: padded('00{}'),
+    [t('Ms0')]: padded('0{}'),
+    [t('Ms')]: padded('{}'),
     [t('Values')]: {
       Type: 'Pass',
       Parameters: {

@@ -15,4 +15,26 @@ describe('workflow clock', () => {
     const now = Date.parse(iso);
     await expect(execute(definition, {}, {}, now)).resolves.toMatchObject({ nowMs: now, now: String(now), later: String(now + 30_000), ttl: String(Math.floor(now / 1000) + 3600) });
   });
+
+  // ISO 8601 leaves the fraction's length open: none, or 1 to 9 digits. The milliseconds are its first three.
+  it.each([
+    '2026-11-29T07:19:55Z',
+    '2026-11-29T07:19:55.1Z',
+    '2026-11-29T07:19:55.12Z',
+    '2026-11-29T07:19:55.1234Z',
+    '2026-11-29T07:19:55.12345Z',
+    '2026-11-29T07:19:55.123456Z',
+    '2026-11-29T07:19:55.1234567Z',
+    '2026-11-29T07:19:55.12345678Z',
+    '2026-11-29T07:19:55.123456789Z',
+    '2026-11-29T07:19:55.0Z',
+    '2026-11-29T07:19:55.05Z',
+    '2026-11-29T07:19:55.000000001Z',
+    '2028-02-29T23:59:59.999999999Z',
+  ])('computes epoch ms from EnteredTime %s, whatever the number of fraction digits', async (entered) => {
+    const [whole, fraction = ''] = entered.slice(0, -1).split('.');
+    const ms = (fraction + '000').slice(0, 3);
+    const now = Date.parse(`${whole}Z`) + Number(ms);
+    await expect(execute(definition, {}, {}, entered)).resolves.toMatchObject({ ms, nowMs: now, now: String(now), later: String(now + 30_000), ttl: String(Math.floor(now / 1000) + 3600) });
+  });
 });

@@ -86,9 +86,12 @@ export function dynamoHandlers(client: DynamoDBClient) {
   return { getItem, updateItem };
 }
 
-/** Runs a definition with local handlers, the clock at `now`, retries without waiting. */
-export async function execute(definition: StateMachineDefinition, input: unknown, handlers: Record<string, Handler>, now: number): Promise<unknown> {
-  const iso = new Date(now).toISOString();
+/**
+ * Runs a definition with local handlers, retries without waiting, and the clock at `now`: epoch ms
+ * (as an ISO timestamp with three fraction digits) or the `$$.State.EnteredTime` text itself.
+ */
+export async function execute(definition: StateMachineDefinition, input: unknown, handlers: Record<string, Handler>, now: number | string): Promise<unknown> {
+  const iso = typeof now === 'string' ? now : new Date(now).toISOString();
   const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
   const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((k) => [k, 0]));
   return machine.run(input, {
