@@ -1,7 +1,6 @@
-import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
-import { GATES, findWaiver, type Gate } from '../catalog/waivers';
+import { GATES, judgeGateFailure, type Gate } from '../catalog/waivers';
 import { suggestReplacement } from '../selection/rank';
 import { estimateCost, type CostEstimate } from './cost';
 import { diffResources, planResourceChanges, type ResourceChange } from './resource-changes';
@@ -114,8 +113,6 @@ export interface AuditReport {
 export interface AuditSide {
   readonly project: LoadedProject;
   readonly issues: readonly CatalogIssue[];
-  /** The catalog file as issues name it, to tell catalog-wide issues from an environment's. */
-  readonly catalogFile: string;
   /** cdk.tf.json of each environment, by name. */
   readonly stacks: ReadonlyMap<string, unknown>;
 }
@@ -344,24 +341,19 @@ function changeSet(
 
 function gatesOf(plan: EnvironmentPlan, head: AuditSide, permissions: readonly IamStatement[], changes: ChangeSet | undefined, today: string): GateResult[] {
   const env = head.project.environments.find((e) => e.name === plan.name);
-  const disabled = new Set(env?.audit?.disabledGates ?? []);
   const waivers = head.project.catalog.waivers ?? [];
   const results: GateResult[] = [];
 
   // Gates the validator evaluates: a waived or disabled one reaches here as a warning that says so.
   for (const issue of head.issues) {
     if (!(GATES as readonly string[]).includes(issue.rule) || !issue.waived) continue;
-    if (issue.file !== head.catalogFile && basename(issue.file) !== `${plan.name}.json`) continue;
+    if (issue.environment !== undefined && issue.environment !== plan.name) continue;
     results.push({ gate: issue.rule as Gate, status: 'waived', ...(issue.subject ? { subject: issue.subject } : {}), message: issue.message, waiver: issue.waived });
   }
 
   const judge = (gate: Gate, subject: string, message: string, fix: string): void => {
-    if (disabled.has(gate)) {
-      results.push({ gate, status: 'waived', subject, message, waiver: `gate ${gate} is disabled in ${plan.name}` });
-      return;
-    }
-    const waiver = findWaiver(waivers, gate, subject, plan.name, today);
-    results.push(waiver ? { gate, status: 'waived', subject, message, waiver: `waived until ${waiver.expires}: ${waiver.reason}` } : { gate, status: 'fail', subject, message, fix });
+    const judgement = judgeGateFailure({ gate, subject }, env, waivers, today);
+    results.push(judgement.verdict === 'fail' ? { gate, status: 'fail', subject, message, fix } : { gate, status: 'waived', subject, message, waiver: judgement.message });
   };
 
   for (const s of permissions) {

@@ -56,7 +56,7 @@ export function auditFiles(
     baseVersion = checked.project?.catalog.version ?? catalogVersionOf(base.files.catalogPath);
     if (checked.project) {
       const plans = checked.project.plans.filter((p) => !options.only?.length || options.only.includes(p.name));
-      baseSide = { project: { ...checked.project, plans }, issues: checked.issues, catalogFile: base.files.catalogPath, stacks: synthStacks(plans) };
+      baseSide = { project: { ...checked.project, plans }, issues: checked.issues, stacks: synthStacks(plans) };
     }
   }
   const baseInfo = base ? { ref: base.ref, catalogVersion: baseVersion, side: baseSide } : undefined;
@@ -64,9 +64,8 @@ export function auditFiles(
   if (!head.project) {
     return blockedAudit(catalogVersionOf(headFiles.catalogPath), head.issues, baseInfo ? { ref: baseInfo.ref, catalogVersion: baseVersion, valid: baseSide !== undefined } : undefined);
   }
-  const catalogFile = relative(process.cwd(), headFiles.catalogPath) || headFiles.catalogPath;
   return buildAudit(
-    { project: head.project, issues: head.issues, catalogFile, stacks: synthStacks(head.project.plans) },
+    { project: head.project, issues: head.issues, stacks: synthStacks(head.project.plans) },
     { today, ...(baseInfo ? { base: baseInfo } : {}), ...(options.plan ? { plan: options.plan } : {}) },
   );
 }

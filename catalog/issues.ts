@@ -18,6 +18,8 @@ export interface CatalogIssue {
   readonly fix?: string;
   /** For policy gates: the route or model id a waiver names to accept this issue. */
   readonly subject?: string;
+  /** The environment whose rules raised it, by name; absent for catalog-wide issues. */
+  readonly environment?: string;
   /** Set when a waiver or the environment's disabledGates turned this gate's error into a warning. */
   readonly waived?: string;
 }

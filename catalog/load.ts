@@ -74,9 +74,11 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
   for (const rule of CATALOG_RULES) issues.push(...rule.check(ctx));
 
   const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => ({ ...ctx, envDoc: doc, env: doc.value as Environment, fileStem: stem, today }));
-  for (const envCtx of envContexts) for (const rule of ENVIRONMENT_RULES) issues.push(...rule.check(envCtx));
+  for (const envCtx of envContexts) {
+    for (const rule of ENVIRONMENT_RULES) issues.push(...rule.check(envCtx).map((issue) => ({ ...issue, environment: envCtx.env.name })));
+  }
 
-  const sorted = sortIssues(applyWaivers(issues, catalogDoc, envContexts.map((e) => ({ file: e.envDoc.file, env: e.env })), today));
+  const sorted = sortIssues(applyWaivers(issues, catalogDoc, envContexts.map((e) => e.env), today));
   if (sorted.some((i) => i.severity === 'error') || envDocs.length !== envFiles.length) return { issues: sorted };
 
   const plans = envContexts

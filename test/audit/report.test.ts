@@ -144,7 +144,7 @@ describe('golden audits of catalog changes', () => {
     const docs = Object.values(stack.data.aws_iam_policy_document);
     const invoke = docs.find((d) => d.statement?.some((s) => s.actions.includes('bedrock:InvokeModel')))!;
     invoke.statement.push({ actions: ['bedrock:InvokeModel'], resources: ['*'] });
-    const report = buildAudit({ project, issues: [], catalogFile: 'model-catalog.json', stacks }, { today: TODAY });
+    const report = buildAudit({ project, issues: [], stacks }, { today: TODAY });
     expect(report.passed).toBe(false);
     expect(env(report, 'dev').gates.find((g) => g.gate === 'wildcard-invoke')).toMatchObject({ status: 'fail', fix: 'grant the exact model, profile and endpoint ARNs the catalog lists' });
   });

@@ -107,6 +107,18 @@ describe('loadProject on an invalid catalog', () => {
     ]);
   });
 
+  it("names the environment on the issues its rules raise, and none on the catalog's own", () => {
+    const { catalogPath, environmentsDir } = tempProject((c, e) => {
+      c.routes[2].target = 'claude-3-haik';
+      e.dev.routes[0] = { ...e.dev.routes[0], target: 'nova-lit' };
+    });
+    const issues = checkProject({ catalogPath, environmentsDir, only: ['dev'] }).issues.filter((i) => i.rule === 'unknown-model');
+    expect(issues.map((i) => [i.message, i.environment])).toEqual([
+      ['unknown model "nova-lit"', 'dev'],
+      ['unknown model "claude-3-haik"', undefined],
+    ]);
+  });
+
   it('fails when the environments folder is missing', () => {
     const result = checkProject({ environmentsDir: '/nonexistent/environments' });
     expect(result.project).toBeUndefined();
