@@ -1,4 +1,4 @@
-import type { EnvironmentPlan } from '../catalog';
+import type { EnvironmentPlan, PlannedSagemakerHosting } from '../catalog/plan';
 
 /** Hours in an average month (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -44,23 +44,7 @@ export function estimateCost(plan: EnvironmentPlan): CostEstimate {
     const perRequest = ((m.pricing.inputPerMillionTokensUsd ?? 0) * t.inputTokensPerRequest + (m.pricing.outputPerMillionTokensUsd ?? 0) * t.outputTokensPerRequest) / 1e6;
     return { route: r.id, model: r.target, ...t, monthlyUsd: round(perRequest * t.requestsPerDay * DAYS_PER_MONTH) };
   });
-  const endpoints: EndpointCost[] = plan.models.flatMap((m) => {
-    if (m.hosting.type !== 'sagemaker') return [];
-    const cap = m.hosting.capacity;
-    if (cap.mode === 'serverless') {
-      return [{ model: m.id, endpointName: m.hosting.endpointName, capacity: `serverless ${cap.memorySizeMb} MB`, monthlyUsd: null, note: 'billed per inference second; not estimated' }];
-    }
-    const hourly = cap.instanceHourUsd;
-    return [
-      {
-        model: m.id,
-        endpointName: m.hosting.endpointName,
-        capacity: `${cap.instanceCount} × ${cap.instanceType}`,
-        monthlyUsd: hourly === undefined ? null : round(hourly * cap.instanceCount * HOURS_PER_MONTH),
-        ...(hourly === undefined ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` } : {}),
-      },
-    ];
-  });
+  const endpoints: EndpointCost[] = plan.models.flatMap((m) => (m.hosting.type === 'sagemaker' ? [endpointCost(m.id, m.hosting)] : []));
   const byModel: Record<string, number> = {};
   for (const r of routes) byModel[r.model] = round((byModel[r.model] ?? 0) + r.monthlyUsd);
   for (const e of endpoints) byModel[e.model] = round((byModel[e.model] ?? 0) + (e.monthlyUsd ?? 0));
@@ -72,6 +56,27 @@ export function estimateCost(plan: EnvironmentPlan): CostEstimate {
     totalMonthlyUsd: total,
     assumptions: `traffic from environments/${plan.name}.json costAssumptions, served by each route's target at on-demand prices; ${DAYS_PER_MONTH} days and ${HOURS_PER_MONTH} instance-hours a month`,
   };
+}
+
+/** A SageMaker endpoint's instances all month; a serverless endpoint is billed per use and not estimated. */
+function endpointCost(model: string, h: PlannedSagemakerHosting): EndpointCost {
+  const cap = h.capacity;
+  if (cap.mode === 'serverless') {
+    return { model, endpointName: h.endpointName, capacity: `serverless ${cap.memorySizeMb} MB`, monthlyUsd: null, note: 'billed per inference second; not estimated' };
+  }
+  const hourly = cap.instanceHourUsd;
+  return {
+    model,
+    endpointName: h.endpointName,
+    capacity: `${cap.instanceCount} × ${cap.instanceType}`,
+    monthlyUsd: hourly === undefined ? null : round(hourly * cap.instanceCount * HOURS_PER_MONTH),
+    ...(hourly === undefined ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` } : {}),
+  };
+}
+
+/** Dollars as the report shows them: `$1,234.50`. */
+export function usd(n: number): string {
+  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 function round(usd: number): number {

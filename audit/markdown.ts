@@ -1,7 +1,8 @@
 import { formatIssues } from '../catalog';
+import { usd } from './cost';
 import { routesFlowchart } from './mermaid';
-import { usd, type AuditReport, type ChangeSet, type EnvironmentAudit } from './report';
 import type { ResourceChange } from './resource-changes';
+import type { AuditReport, ChangeSet, EnvironmentAudit } from './types';
 
 /** The audit as a pull-request comment: verdict first, then what changes, then what each environment is. */
 export function renderMarkdown(report: AuditReport): string {

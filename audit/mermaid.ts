@@ -1,4 +1,4 @@
-import type { EnvironmentAudit } from './report';
+import type { EnvironmentAudit } from './types';
 
 /**
  * A flowchart of an environment's routes and models: a route's target (solid), its content-based

@@ -123,7 +123,9 @@ function policyResources(policy: unknown): string[] {
   }
 }
 
+/** Highest risk first. */
+export const RISK_ORDER: Readonly<Record<Risk, number>> = { high: 0, medium: 1, low: 2 };
+
 function sortChanges(changes: ResourceChange[]): ResourceChange[] {
-  const rank: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
-  return changes.sort((a, b) => rank[a.risk] - rank[b.risk] || a.address.localeCompare(b.address));
+  return changes.sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || a.address.localeCompare(b.address));
 }

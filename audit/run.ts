@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { checkProject, type EnvironmentPlan } from '../catalog';
 import { defaultCatalogPath, defaultEnvironmentsDir, projectRoot } from '../catalog/paths';
 import { synthesize } from '../main';
-import { blockedAudit, buildAudit, type AuditReport, type AuditSide } from './report';
+import { blockedAudit, buildAudit } from './report';
+import type { AuditReport, AuditSide } from './types';
 import { isTerraformPlan, type TerraformPlanJson } from './stack-json';
 
 export interface RunAuditOptions {
@@ -119,7 +120,7 @@ function materializeRef(ref: string, catalogPath: string, environmentsDir: strin
   const names = git('ls-tree', '--name-only', ref, `${envsInRepo}/`)
     .split('\n')
     .filter((n) => n.endsWith('.json'));
-  for (const n of names) writeFileSync(join(baseEnvs, n.split('/').pop()!), git('show', `${ref}:${n}`));
+  for (const n of names) writeFileSync(join(baseEnvs, posix.basename(n)), git('show', `${ref}:${n}`));
   return { dir, catalogPath: baseCatalog, environmentsDir: baseEnvs };
 }
 

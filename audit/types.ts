@@ -1,0 +1,123 @@
+import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
+import type { Gate } from '../catalog/waivers';
+import type { CostEstimate } from './cost';
+import type { ResourceChange, Risk } from './resource-changes';
+import type { IamStatement, TerraformPlanJson } from './stack-json';
+
+/** What one environment gets, and, against a base, what a change does to it. */
+export interface EnvironmentAudit {
+  readonly name: string;
+  readonly tier: EnvironmentPlan['tier'];
+  readonly region: string;
+  readonly failoverRegions: readonly string[];
+  readonly routes: readonly RouteSummary[];
+  readonly models: readonly ModelSummary[];
+  readonly permissions: readonly IamStatement[];
+  /** Which model, profile and endpoint ARNs each role may invoke, by Region. */
+  readonly modelAccess: readonly ModelAccess[];
+  readonly endpoints: readonly EndpointSummary[];
+  readonly cost: CostEstimate;
+  readonly lifecycle: readonly LifecycleNotice[];
+  readonly gates: readonly GateResult[];
+  readonly changes?: ChangeSet;
+  readonly resources?: readonly ResourceChange[];
+}
+
+export interface RouteSummary {
+  readonly id: string;
+  readonly strategy: 'static' | 'content-based';
+  readonly target: string;
+  readonly rules: readonly { readonly name: string; readonly when: string; readonly target: string }[];
+  readonly fallbacks: readonly string[];
+}
+
+export interface ModelSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly hosting: 'bedrock' | 'sagemaker';
+  /** Where it is called: Bedrock invocation Regions in order, or the endpoint's Region. */
+  readonly regions: readonly string[];
+  readonly invokeIds: readonly string[];
+  readonly inferenceProfile: string | null;
+  readonly status: string;
+  readonly replacement: string | null;
+  readonly routes: readonly string[];
+}
+
+export interface ModelAccess {
+  readonly role: string;
+  readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'other';
+  readonly region: string;
+  readonly resource: string;
+  readonly onlyViaProfile: boolean;
+}
+
+export interface EndpointSummary {
+  readonly model: string;
+  readonly endpointName: string;
+  readonly capacity: string;
+  readonly rollout: string;
+  readonly adapters: readonly string[];
+}
+
+export interface LifecycleNotice {
+  readonly model: string;
+  readonly status: string;
+  readonly endOfLifeOn: string | null;
+  readonly daysLeft: number | null;
+  readonly replacement: string | null;
+  /** Without a replacement: the model npm run select ranks first for what this one offers, here. */
+  readonly suggested: string | null;
+  readonly routes: readonly string[];
+}
+
+export interface GateResult {
+  readonly gate: Gate;
+  readonly status: 'pass' | 'fail' | 'waived';
+  readonly subject?: string;
+  readonly message?: string;
+  readonly fix?: string;
+  readonly waiver?: string;
+}
+
+export interface ChangeSet {
+  readonly baseCatalogVersion: string | null;
+  readonly routesAdded: readonly string[];
+  readonly routesRemoved: readonly string[];
+  readonly retargeted: readonly { readonly route: string; readonly from: string; readonly to: string }[];
+  readonly fallbacksChanged: readonly { readonly route: string; readonly from: readonly string[]; readonly to: readonly string[] }[];
+  readonly rulesChanged: readonly string[];
+  readonly modelsAdded: readonly string[];
+  readonly modelsRemoved: readonly string[];
+  readonly lifecycleChanged: readonly { readonly model: string; readonly from: string; readonly to: string }[];
+  readonly endpointsChanged: readonly { readonly model: string; readonly from: string; readonly to: string }[];
+  readonly permissionsAdded: readonly string[];
+  readonly permissionsRemoved: readonly string[];
+  readonly cost: { readonly baseMonthlyUsd: number; readonly headMonthlyUsd: number; readonly deltaUsd: number; readonly deltaPercent: number | null };
+  /** Catalog-level risks (a production routing change, a model moving to legacy ...). */
+  readonly risks: readonly { readonly risk: Risk; readonly reason: string }[];
+}
+
+export interface AuditReport {
+  readonly catalogVersion: string | null;
+  readonly base?: { readonly ref: string; readonly catalogVersion: string | null; readonly valid: boolean };
+  readonly passed: boolean;
+  /** Validation errors and warnings of the head catalog (gate failures among them). */
+  readonly validation: readonly CatalogIssue[];
+  readonly environments: readonly EnvironmentAudit[];
+}
+
+/** One side of a comparison: a loaded project and each environment's synthesized stack (or real plan). */
+export interface AuditSide {
+  readonly project: LoadedProject;
+  readonly issues: readonly CatalogIssue[];
+  /** cdk.tf.json of each environment, by name. */
+  readonly stacks: ReadonlyMap<string, unknown>;
+}
+
+export interface AuditOptions {
+  readonly today: string;
+  readonly base?: { readonly ref: string; readonly side?: AuditSide; readonly catalogVersion: string | null };
+  /** A real plan (terraform show -json) for one environment, read instead of the offline diff. */
+  readonly plan?: { readonly environment: string; readonly json: TerraformPlanJson };
+}
