@@ -1,0 +1,130 @@
+import { describeCondition, endpointSummaries, lifecycleNotices, modelSummary, routeSummary } from '../../audit/summaries';
+import { loadProject, type LoadedProject } from '../../catalog';
+import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../../catalog/plan';
+
+const TODAY = '2026-11-29';
+const project = loadProject({ today: TODAY });
+const planOf = (name: string): EnvironmentPlan => {
+  const plan = project.plans.find((p) => p.name === name);
+  if (!plan) throw new Error(`no plan ${name}`);
+  return plan;
+};
+const prod = planOf('prod');
+const routeOf = (plan: EnvironmentPlan, id: string): PlannedRoute => {
+  const route = plan.routes.find((r) => r.id === id);
+  if (!route) throw new Error(`no route ${id} in ${plan.name}`);
+  return route;
+};
+const modelOf = (plan: EnvironmentPlan, id: string): PlannedModel => {
+  const model = plan.models.find((m) => m.id === id);
+  if (!model) throw new Error(`no model ${id} in ${plan.name}`);
+  return model;
+};
+const withModel = (plan: EnvironmentPlan, id: string, change: (m: PlannedModel) => PlannedModel): EnvironmentPlan => ({ ...plan, models: plan.models.map((m) => (m.id === id ? change(m) : m)) });
+const withLifecycle = (lifecycle: PlannedModel['lifecycle']) => (m: PlannedModel): PlannedModel => ({ ...m, lifecycle });
+
+describe('routeSummary', () => {
+  it("shows a content-based route's target, each rule in words, and its fallbacks", () => {
+    expect(routeSummary(routeOf(prod, 'chat'))).toEqual({
+      id: 'chat',
+      strategy: 'content-based',
+      target: 'claude-3-haiku',
+      rules: [
+        { name: 'images', when: 'has images', target: 'claude-sonnet-4' },
+        { name: 'documents', when: 'has documents', target: 'claude-sonnet-4' },
+        { name: 'reasoning', when: 'task is reasoning or analysis', target: 'claude-sonnet-4' },
+        { name: 'long-input', when: 'input >= 30000 tokens', target: 'nova-lite' },
+        { name: 'european-languages', when: 'language is fr or de or es or it', target: 'mistral-large' },
+      ],
+      fallbacks: ['nova-lite', 'nova-micro'],
+    });
+  });
+
+  it('shows a route the environment serves statically without rules', () => {
+    expect(routeSummary(routeOf(planOf('dev'), 'chat'))).toEqual({ id: 'chat', strategy: 'static', target: 'nova-lite', rules: [], fallbacks: ['nova-micro'] });
+  });
+});
+
+describe('describeCondition', () => {
+  it('joins every part of a condition with and, in a fixed order', () => {
+    expect(describeCondition({ metadata: { tier: 'gold', team: 'billing' }, languages: ['fr'], hasDocuments: true, hasImages: false, maxInputTokens: 8000, minInputTokens: 1000, taskTypes: ['coding', 'review'] })).toBe(
+      'task is coding or review and input >= 1000 tokens and input <= 8000 tokens and no images and has documents and language is fr and tier = gold and team = billing',
+    );
+  });
+
+  it('says no documents for a condition that excludes them', () => {
+    expect(describeCondition({ hasDocuments: false })).toBe('no documents');
+  });
+});
+
+describe('modelSummary', () => {
+  it('shows a Bedrock model called through its inference profile in each Region', () => {
+    expect(modelSummary(modelOf(prod, 'claude-sonnet-4'))).toEqual({
+      id: 'claude-sonnet-4',
+      name: expect.any(String),
+      hosting: 'bedrock',
+      regions: ['us-east-1', 'us-west-2', 'us-east-2'],
+      invokeIds: ['us.anthropic.claude-sonnet-4-20250514-v1:0'],
+      inferenceProfile: 'us',
+      status: 'active',
+      replacement: null,
+      routes: expect.arrayContaining(['chat', 'code']),
+    });
+  });
+
+  it('shows a Bedrock model called in-Region by its model id, with no profile', () => {
+    expect(modelSummary(modelOf(planOf('staging'), 'mistral-large'))).toMatchObject({ hosting: 'bedrock', regions: ['us-east-1', 'us-west-2'], invokeIds: ['mistral.mistral-large-2402-v1:0'], inferenceProfile: null });
+  });
+
+  it('shows a SageMaker model called on its endpoint in its Region', () => {
+    const model = modelOf(prod, 'llama-3-8b-support-lora');
+    if (model.hosting.type !== 'sagemaker') throw new Error('llama-3-8b-support-lora should be on SageMaker');
+    expect(modelSummary(model)).toMatchObject({ hosting: 'sagemaker', regions: [model.hosting.region], invokeIds: [model.hosting.endpointName], inferenceProfile: null, routes: ['support'] });
+  });
+
+  it('names the replacement of a model that has one', () => {
+    expect(modelSummary(withLifecycle({ status: 'legacy', replacement: 'nova-lite' })(modelOf(prod, 'nova-micro')))).toMatchObject({ status: 'legacy', replacement: 'nova-lite' });
+  });
+});
+
+describe('endpointSummaries', () => {
+  it('describes each SageMaker endpoint: capacity, roll-out and adapters', () => {
+    const [endpoint] = endpointSummaries(prod);
+    expect(endpointSummaries(prod)).toEqual([
+      { model: 'llama-3-8b-support-lora', endpointName: endpoint.endpointName, capacity: '2 × ml.g5.2xlarge', rollout: 'blue/green canary 50%, bake 600 s, alarm rollback', adapters: ['support-tone', 'billing-faq'] },
+    ]);
+    expect(endpointSummaries(planOf('staging'))).toEqual([expect.objectContaining({ capacity: '1 × ml.g5.2xlarge', rollout: 'blue/green, all at once' })]);
+  });
+
+  it('has none where no route calls a SageMaker model', () => {
+    expect(endpointSummaries(planOf('dev'))).toEqual([]);
+  });
+
+  it('describes a serverless endpoint by its memory and concurrency', () => {
+    const serverless = withModel(prod, 'llama-3-8b-support-lora', (m) => (m.hosting.type === 'sagemaker' ? { ...m, hosting: { ...m.hosting, capacity: { mode: 'serverless', memorySizeMb: 4096, maxConcurrency: 5 } } } : m));
+    expect(endpointSummaries(serverless)).toEqual([expect.objectContaining({ capacity: 'serverless, 4096 MB, 5 concurrent' })]);
+  });
+});
+
+describe('lifecycleNotices', () => {
+  it('lists nothing for the shipped prod', () => {
+    expect(lifecycleNotices(prod, project, TODAY)).toEqual([]);
+  });
+
+  it('lists a legacy model with its replacement and the routes that use it', () => {
+    const plan = withModel(prod, 'nova-micro', withLifecycle({ status: 'legacy', replacement: 'nova-lite' }));
+    expect(lifecycleNotices(plan, project, TODAY)).toEqual([{ model: 'nova-micro', status: 'legacy', endOfLifeOn: null, daysLeft: null, replacement: 'nova-lite', suggested: null, routes: modelOf(prod, 'nova-micro').routes }]);
+  });
+
+  it('lists an active model whose end of life falls within 90 days, and suggests a replacement when none is named', () => {
+    const plan = withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-01' }));
+    expect(lifecycleNotices(plan, project, TODAY)).toEqual([expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 64, replacement: null, suggested: 'claude-sonnet-4' })]);
+    expect(lifecycleNotices(withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28' })), project, TODAY)).toEqual([]);
+  });
+
+  it("takes the window from the environment's audit settings", () => {
+    const plan = withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28', replacement: 'nova-lite' }));
+    const wider: LoadedProject = { ...project, environments: project.environments.map((e) => (e.name === 'prod' ? { ...e, audit: { lifecycleWindowDays: 120 } } : e)) };
+    expect(lifecycleNotices(plan, wider, TODAY)).toEqual([expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 91, replacement: 'nova-lite', suggested: null })]);
+  });
+});
