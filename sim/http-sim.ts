@@ -18,6 +18,8 @@ export interface Behaviour {
   readonly errorMessage?: string;
   /** A fixed answer; default an echo naming the model and Region. */
   readonly answer?: string;
+  /** A raw 200 body in place of the answer (a container that answers something unreadable). SageMaker only. */
+  readonly rawBody?: string;
   /**
    * A reply chosen from the prompt (deterministic simulated models for evaluation): its `answer`
    * and `delayMs`, when given, take the place of the fixed ones above. Bedrock Converse only.

@@ -61,6 +61,11 @@ export class SageMakerRuntimeSim extends HttpSim {
       return;
     }
     this.record({ target: endpoint, region, at, status: 200, headers: req.headers });
+    if (b.rawBody !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': `sim-${Date.now()}` });
+      res.end(b.rawBody);
+      return;
+    }
     this.sendJson(res, { generated_text: b.answer ?? `Simulated answer from ${endpoint}${adapter ? ` (${adapter})` : ''} in ${region}.` });
   }
 }

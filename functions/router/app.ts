@@ -52,8 +52,8 @@ export function createHandler(deps: RouterDeps): Handler {
         let routeId = m[1];
         try {
           routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
-        } catch {
-          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found');
+        } catch (err) {
+          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);

@@ -1,11 +1,16 @@
 import type { ErrorKind } from './error-kinds';
 import type { AttemptRecord } from './routing-record';
 
+/**
+ * Every error the router throws, in one place. Those that reach a caller extend RouterError (a
+ * status and a stable, documented code) and `errorResponse` maps them to HTTP; the others stay
+ * inside the router (a backend's unreadable answer, a failed read of the routing table).
+ */
 /** Base of the errors the router answers with; `code` is the stable, documented error code. */
 export abstract class RouterError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
   }
@@ -14,7 +19,7 @@ export abstract class RouterError extends Error {
 export class BadRequestError extends RouterError {
   readonly status = 400;
   readonly code: string;
-  constructor(message: string, code = 'invalid_request', options?: { cause?: unknown }) {
+  constructor(message: string, code = 'invalid_request', options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -33,8 +38,8 @@ export class PayloadTooLargeError extends RouterError {
 export class NotFoundError extends RouterError {
   readonly status = 404;
   readonly code: string;
-  constructor(message: string, code = 'not_found') {
-    super(message);
+  constructor(message: string, code = 'not_found', options?: ErrorOptions) {
+    super(message, options);
     this.code = code;
   }
 }
@@ -50,30 +55,96 @@ export class NoCandidateError extends RouterError {
   readonly code = 'no_candidate';
 }
 
-/** The model refused the request as invalid (a ValidationException that is not about length). */
-export class ModelRejectedRequestError extends RouterError {
-  readonly status = 400;
-  readonly code = 'model_rejected_request';
-  constructor(message: string, readonly attempts: readonly AttemptRecord[], options?: { cause?: unknown }) {
+/** A request that reached the models and failed there: it carries the attempts made, for the answer and the log. */
+export abstract class InvocationError extends RouterError {
+  constructor(
+    message: string,
+    readonly attempts: readonly AttemptRecord[],
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
 
+/** The model refused the request as invalid (a ValidationException that is not about length). */
+export class ModelRejectedRequestError extends InvocationError {
+  readonly status = 400;
+  readonly code = 'model_rejected_request';
+}
+
 /** Every candidate failed or the latency budget ran out. */
-export class AllCandidatesFailedError extends RouterError {
+export class AllCandidatesFailedError extends InvocationError {
   readonly code: string;
   readonly status: number;
-  constructor(message: string, readonly attempts: readonly AttemptRecord[], readonly lastKind: ErrorKind | 'budget', options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, attempts: readonly AttemptRecord[], readonly lastKind: ErrorKind | 'budget', options?: ErrorOptions) {
+    super(message, attempts, options);
     this.code = lastKind === 'budget' ? 'latency_budget_exceeded' : lastKind === 'throttled' ? 'all_candidates_throttled' : 'all_candidates_failed';
     this.status = lastKind === 'budget' ? 504 : lastKind === 'throttled' ? 429 : 503;
   }
 }
 
-/** No routing table at all: AppConfig unreachable and no baked copy. */
+/** No routing table at all: AppConfig gave none and there is no baked copy. */
 export class RoutingTableUnavailableError extends RouterError {
   readonly status = 503;
   readonly code = 'routing_table_unavailable';
+}
+
+/**
+ * A backend's own failure, as opposed to an error of the SDK it calls (those are classified by
+ * name and status): it states its kind, so the retry loop needs no guess.
+ */
+export abstract class BackendError extends Error {
+  abstract readonly kind: ErrorKind;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The model answered, but not with something the backend can read (no JSON, no generated text): a model error. */
+export class ModelOutputError extends BackendError {
+  readonly kind = 'model-error';
+}
+
+/**
+ * A read of the routing table from the AppConfig extension that gave no table. `code` is the
+ * stable error code the router logs it under (an alarm or a log query can match it); "not found"
+ * and "could not fetch" are apart because only the second heals by itself.
+ */
+export abstract class RoutingTableFetchError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The extension answered 404 (its ResourceNotFoundException): the application, environment or
+ * configuration profile in the URL does not exist. A configuration fault that waiting does not
+ * fix, so it is an alert.
+ * https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-OpenAPI.html
+ */
+export class RoutingTableNotFoundError extends RoutingTableFetchError {
+  readonly code = 'routing_table_not_found';
+}
+
+/** The extension could not be asked or did not answer with a table: connection refused, timeout, 5xx or another status. */
+export class RoutingTableUnreachableError extends RoutingTableFetchError {
+  readonly code = 'routing_table_unreachable';
+  constructor(
+    message: string,
+    url: string,
+    /** The extension's HTTP status; undefined when it did not answer at all. */
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, url, options);
+  }
 }
 
 export interface ErrorBody {
@@ -83,7 +154,7 @@ export interface ErrorBody {
 /** The one mapping from errors to HTTP: known RouterErrors keep their status; anything else is a 500 with no detail. */
 export function errorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (err instanceof RouterError) {
-    const attempts = err instanceof AllCandidatesFailedError || err instanceof ModelRejectedRequestError ? err.attempts : undefined;
+    const attempts = err instanceof InvocationError ? err.attempts : undefined;
     return { status: err.status, body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } } };
   }
   return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };

@@ -23,7 +23,7 @@ export function jsonBody(event: APIGatewayProxyEventLike): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new BadRequestError(`the body is not valid JSON: ${(err as Error).message}`, 'invalid_json', { cause: err });
+    throw new BadRequestError(`the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'invalid_json', { cause: err });
   }
 }
 

@@ -3,11 +3,18 @@ import type { Backend, ModelAnswer } from './backends/backend';
 import { backoffMs, sleep } from './backoff';
 import type { CircuitBreaker, Transition } from './circuit';
 import { CONFIGURATION_FAULTS, ERROR_ACTIONS, classifyError, type ErrorKind } from './error-kinds';
-import { AllCandidatesFailedError, ModelRejectedRequestError } from './errors';
+import { AllCandidatesFailedError, BackendError, ModelRejectedRequestError } from './errors';
 import { log } from './log';
 import type { RouterRequest } from './request';
 import type { AttemptRecord } from './routing-record';
 import type { Candidate } from './select';
+
+/** Why an attempt failed: our own abort, a backend's stated kind, or the SDK error's name and status. */
+function kindOf(err: unknown, signal: AbortSignal): ErrorKind {
+  if (signal.aborted) return 'timeout';
+  if (err instanceof BackendError) return err.kind;
+  return classifyError(err);
+}
 
 export interface InvokeDeps {
   readonly breaker: CircuitBreaker;
@@ -68,17 +75,18 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
           if (closed) ctx.onTransition(candidate.modelId, target.region, closed);
           return { answer, modelId: candidate.modelId, region: target.region, attempts, circuitSkips };
         } catch (err) {
-          const kind: ErrorKind = signal.aborted ? 'timeout' : classifyError(err);
+          const kind = kindOf(err, signal);
+          const failure = err instanceof Error ? err : new Error(String(err));
           attempts.push({ model: candidate.modelId, region: target.region, errorKind: kind, latencyMs: Math.round(performance.now() - started) });
           lastKind = kind;
           lastError = err;
           const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
           if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
           if (CONFIGURATION_FAULTS.has(kind)) {
-            log('error', 'ALERT configuration fault calling a model', { alert: true, model: candidate.modelId, region: target.region, targetId: target.id, errorKind: kind, error: (err as Error).name });
+            log('error', 'ALERT configuration fault calling a model', { alert: true, model: candidate.modelId, region: target.region, targetId: target.id, errorKind: kind, error: failure.name });
           }
           const action = ERROR_ACTIONS[kind];
-          if (action === 'caller-fault') throw new ModelRejectedRequestError(`the model rejected the request: ${(err as Error).message}`, attempts, { cause: err });
+          if (action === 'caller-fault') throw new ModelRejectedRequestError(`the model rejected the request: ${failure.message}`, attempts, { cause: err });
           if (kind === 'context-length') {
             largerThan = candidate.model.contextWindowTokens;
             break targets;

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../catalog/suggest';
 import type { RoutingTable } from '../../schemas/generated/routing-table';
 import type { ModelAnswer } from './backends/backend';
-import { NoCandidateError, NotFoundError, RouterError } from './errors';
+import { InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
 import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
@@ -45,7 +45,7 @@ export async function serveRoute(deps: RouterDeps, routeId: string, request: Rou
       candidates: selection.candidates,
       onTransition: (model, region, t) => recordTransition(env, routeId, model, region, t),
     }).catch((err: unknown) => {
-      if (err instanceof RouterError && 'attempts' in err) attempts = (err as { attempts: readonly AttemptRecord[] }).attempts;
+      if (err instanceof InvocationError) attempts = err.attempts;
       throw err;
     });
     attempts = done.attempts;

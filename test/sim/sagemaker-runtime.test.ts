@@ -24,6 +24,11 @@ describe('SageMakerRuntimeSim', () => {
     expect(sim.adapters).toEqual(['billing', undefined]);
   });
 
+  it('answers a raw body in place of the LMI JSON when the behaviour gives one', async () => {
+    sim.set('ep', { rawBody: 'not json' });
+    expect(new TextDecoder().decode((await invoke()).Body)).toBe('not json');
+  });
+
   it.each(Object.entries(SAGEMAKER_ERROR_STATUS))('fails with %s that the SDK parses into that exception name and status %i', async (type, status) => {
     sim.set('ep', { failRate: 1, errorType: type });
     const err = (await invoke().catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };

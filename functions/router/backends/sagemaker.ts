@@ -1,4 +1,5 @@
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { ModelOutputError } from '../errors';
 import { CHARS_PER_TOKEN } from '../features';
 import { sagemakerClient } from '../clients';
 import type { RouterRequest } from '../request';
@@ -47,7 +48,7 @@ export function adapterOf(call: ModelCall): string | undefined {
 export function generatedText(body: unknown): string {
   const first = Array.isArray(body) ? (body[0] as unknown) : body;
   const text = typeof first === 'object' && first !== null ? (first as { generated_text?: unknown }).generated_text : undefined;
-  if (typeof text !== 'string') throw Object.assign(new Error('the endpoint answered without generated_text'), { name: 'ModelError' });
+  if (typeof text !== 'string') throw new ModelOutputError('the endpoint answered without generated_text');
   return text;
 }
 
@@ -67,7 +68,7 @@ export const sagemakerBackend: Backend = {
     try {
       parsed = JSON.parse(new TextDecoder().decode(out.Body));
     } catch (err) {
-      throw Object.assign(new Error('the endpoint answered with invalid JSON', { cause: err }), { name: 'ModelError' });
+      throw new ModelOutputError('the endpoint answered with invalid JSON', { cause: err });
     }
     const text = generatedText(parsed);
     const inputTokens = Math.ceil(payload.inputs.length / CHARS_PER_TOKEN);

@@ -125,4 +125,15 @@ describe('retry loop and fallbacks', () => {
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
     expect(res.body.routing?.attempts[0]).toMatchObject({ model: 'llama-3-8b-support-lora', errorKind: 'model-error' });
   });
+
+  it.each([
+    ['without generated_text', '{"text": "no such field"}'],
+    ['with a body that is not JSON', 'Traceback (most recent call last):'],
+  ])('counts a SageMaker answer %s as a model error and falls back', async (_, rawBody) => {
+    h.sagemaker.set(TARGET.supportEndpoint, { rawBody });
+    const res = await call(await h.router(), converse('support', userText('Where is my invoice?')));
+    expect(res.status).toBe(200);
+    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
+    expect(res.body.routing?.attempts[0]).toMatchObject({ model: 'llama-3-8b-support-lora', errorKind: 'model-error' });
+  });
 });
