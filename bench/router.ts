@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   setLogSink(() => undefined);
   const table = prodTable();
   table.routes.bench = { ...table.routes.chat, description: 'benchmark', strategy: 'static', target: 'nova-lite', rules: [], fallbacks: ['nova-micro'], requirements: {} };
-  const stack = await new SimStack(table).start();
+  const stack = await SimStack.start(table);
   const simUrl = stack.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
 
   // The router, served over loopback HTTP by a child process (as Portkey is).

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     console.error(`no environment "${envName}"`);
     process.exit(2);
   }
-  const stack = await new SimStack(plan.routingTable).start({ models: !opts.aws });
+  const stack = await SimStack.start(plan.routingTable, { models: !opts.aws });
   const apply = (raws: string[] | undefined, needsValue: boolean, behaviour: (value: string) => Behaviour): void => {
     for (const raw of raws ?? []) {
       const s = spec(raw, needsValue);

@@ -1,19 +1,37 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from './http-sim';
 
+/** The extension's error answers: a status and the exception name, as a text body. */
+export const APPCONFIG_EXTENSION_ERRORS: Readonly<Record<number, string>> = {
+  400: 'BadRequestException',
+  404: 'ResourceNotFoundException',
+  500: 'InternalServerException',
+  502: 'BadGatewayException',
+  504: 'GatewayTimeoutException',
+};
+
 /**
  * A local AWS AppConfig Lambda extension: `GET /applications/{app}/environments/{env}/configurations/{profile}`
- * answers the document set for that path (any path when set with '*'); `down` drops connections,
- * as an unreachable extension does.
+ * answers the document set for that path (any path when set with '*'), and 404
+ * (ResourceNotFoundException) for a configuration it does not have, as the extension's API
+ * describes: https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-OpenAPI.html
+ * `down` drops connections, as an unreachable extension does; `failWith` answers every read with
+ * that error status (502 when AppConfig cannot be reached from the extension, for instance).
  */
 export class AppConfigExtensionSim extends LoopbackServer {
   private readonly documents = new Map<string, string>();
   down = false;
+  failWith?: number;
   requests = 0;
 
   /** Sets the document served at a path (`/applications/a/environments/e/configurations/p`), or '*' for every path. */
   setDocument(document: string | object, path = '*'): void {
     this.documents.set(path, typeof document === 'string' ? document : JSON.stringify(document));
+  }
+
+  /** Forgets every document: every read is a 404 until one is set. */
+  clear(): void {
+    this.documents.clear();
   }
 
   protected serve(req: IncomingMessage, res: ServerResponse): void {
@@ -23,13 +41,21 @@ export class AppConfigExtensionSim extends LoopbackServer {
       return;
     }
     const path = (req.url ?? '').split('?')[0];
+    if (this.failWith !== undefined) {
+      this.sendError(res, this.failWith, `${APPCONFIG_EXTENSION_ERRORS[this.failWith] ?? 'Error'}: simulated failure`);
+      return;
+    }
     const doc = this.documents.get(path) ?? this.documents.get('*');
     if (req.method !== 'GET' || !/^\/applications\/[^/]+\/environments\/[^/]+\/configurations\/[^/]+$/.test(path) || doc === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('configuration not found');
+      this.sendError(res, 404, `ResourceNotFoundException: no configuration at ${path}`);
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'configuration-version': String(this.documents.size) });
     res.end(doc);
+  }
+
+  private sendError(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { 'content-type': 'application/text' });
+    res.end(text);
   }
 }

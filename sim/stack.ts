@@ -5,49 +5,77 @@ import { LocalDynamo } from './dynamodb';
 import type { Behaviour } from './http-sim';
 import { SageMakerRuntimeSim } from './sagemaker-runtime';
 
+export interface SimStackOptions {
+  /** Start the Bedrock and SageMaker simulators; false leaves the model backends to real AWS (the dev gateway's --aws). @default true */
+  readonly models?: boolean;
+  /** The circuit table created at start. @default 'fm-circuits' */
+  readonly circuitTable?: string;
+  /** The extension's poll interval the router is given (AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS). @default 45 */
+  readonly pollSeconds?: number;
+}
+
+const APPLICATION = 'fm-platform';
+const PROFILE = 'routing-table';
+
 /**
- * Every simulator the router talks to, started together on loopback, with the environment
- * variables that point the router (and the AWS SDK) at them. `bedrock: false` leaves the model
- * backends to real AWS (the dev gateway's --aws).
+ * Every simulator the router talks to (Bedrock Runtime, SageMaker Runtime, the AppConfig
+ * extension, DynamoDB), started together on loopback, with the environment variables that point
+ * the router (and the AWS SDK) at them. The one way to start them: the tests, `npm run dev` and the
+ * benchmarks all use it. The extension serves the table only at the configuration path the
+ * environment names, so a router told another profile gets the extension's 404.
  */
 export class SimStack {
-  readonly bedrock = new BedrockRuntimeSim();
-  readonly sagemaker = new SageMakerRuntimeSim();
-  readonly appconfig = new AppConfigExtensionSim();
-  dynamo?: LocalDynamo;
-  env: Record<string, string> = {};
+  private constructor(
+    readonly table: RoutingTable,
+    readonly bedrock: BedrockRuntimeSim,
+    readonly sagemaker: SageMakerRuntimeSim,
+    readonly appconfig: AppConfigExtensionSim,
+    readonly dynamo: LocalDynamo,
+    /** The variables set in process.env at start (the router's and the SDK's). */
+    readonly env: Readonly<Record<string, string>>,
+    /** Where the extension serves the routing table: `/applications/<app>/environments/<env>/configurations/<profile>`. */
+    readonly configurationPath: string,
+  ) {}
 
-  constructor(readonly table: RoutingTable) {}
-
-  async start(options: { models?: boolean; circuitTable?: string } = {}): Promise<this> {
+  static async start(table: RoutingTable, options: SimStackOptions = {}): Promise<SimStack> {
     const models = options.models ?? true;
-    this.dynamo = await LocalDynamo.start();
+    const bedrock = new BedrockRuntimeSim();
+    const sagemaker = new SageMakerRuntimeSim();
+    const appconfig = new AppConfigExtensionSim();
+    const dynamo = await LocalDynamo.start();
     const circuitTable = options.circuitTable ?? 'fm-circuits';
-    await this.dynamo.createCircuitTable(circuitTable);
-    this.appconfig.setDocument(this.table);
-    this.env = {
-      FM_ENVIRONMENT: this.table.environment,
-      FM_APPCONFIG_URL: await this.appconfig.listen(),
-      FM_APPCONFIG_APPLICATION: 'fm-platform',
-      FM_APPCONFIG_ENVIRONMENT: this.table.environment,
-      FM_APPCONFIG_PROFILE: 'routing-table',
-      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '45',
+    await dynamo.createCircuitTable(circuitTable);
+    const env: Record<string, string> = {
+      FM_ENVIRONMENT: table.environment,
+      FM_APPCONFIG_URL: await appconfig.listen(),
+      FM_APPCONFIG_APPLICATION: APPLICATION,
+      FM_APPCONFIG_ENVIRONMENT: table.environment,
+      FM_APPCONFIG_PROFILE: PROFILE,
+      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(options.pollSeconds ?? 45),
       FM_CIRCUIT_TABLE: circuitTable,
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.url,
-      AWS_REGION: this.table.region,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_REGION: table.region,
     };
     if (models) {
-      Object.assign(this.env, {
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: await this.bedrock.listen(),
-        AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: await this.sagemaker.listen(),
+      Object.assign(env, {
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: await bedrock.listen(),
+        AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: await sagemaker.listen(),
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
       });
       delete process.env.AWS_SESSION_TOKEN;
       delete process.env.AWS_PROFILE;
     }
-    Object.assign(process.env, this.env);
-    return this;
+    Object.assign(process.env, env);
+    const path = `/applications/${encodeURIComponent(APPLICATION)}/environments/${encodeURIComponent(table.environment)}/configurations/${encodeURIComponent(PROFILE)}`;
+    const stack = new SimStack(table, bedrock, sagemaker, appconfig, dynamo, env, path);
+    stack.setTable(table);
+    return stack;
+  }
+
+  /** Serves a document (a routing table, or anything else) as the routing table, where the router reads it. */
+  setTable(document: RoutingTable | string | object): void {
+    this.appconfig.setDocument(document, this.configurationPath);
   }
 
   /** Sets a behaviour on a catalog model (by its routing-table id), in one Region or all. */
@@ -59,6 +87,6 @@ export class SimStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.bedrock.close(), this.sagemaker.close(), this.appconfig.close(), this.dynamo?.close()]);
+    await Promise.all([this.bedrock.close(), this.sagemaker.close(), this.appconfig.close(), this.dynamo.close()]);
   }
 }

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../../../catalog';
@@ -8,10 +8,11 @@ import { readEnv } from '../../../functions/router/env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from '../../../functions/router/http-types';
 import type { AttemptRecord, RoutingRecord } from '../../../functions/router/routing-record';
 import { setLogSink } from '../../../functions/router/log';
-import { AppConfigExtensionSim } from '../../../sim/appconfig-extension';
-import { BedrockRuntimeSim } from '../../../sim/bedrock-runtime';
-import { LocalDynamo } from '../../../sim/dynamodb';
-import { SageMakerRuntimeSim } from '../../../sim/sagemaker-runtime';
+import type { AppConfigExtensionSim } from '../../../sim/appconfig-extension';
+import type { BedrockRuntimeSim } from '../../../sim/bedrock-runtime';
+import type { LocalDynamo } from '../../../sim/dynamodb';
+import type { SageMakerRuntimeSim } from '../../../sim/sagemaker-runtime';
+import { SimStack } from '../../../sim/stack';
 
 /** The prod routing table with test-sized resilience: fast backoff, threshold 3, cooldown 1 s. */
 export function testTable(): RoutingTable {
@@ -23,60 +24,84 @@ export function testTable(): RoutingTable {
   return table;
 }
 
-/** The real router against loopback simulators of Bedrock, SageMaker, the AppConfig extension and DynamoDB. */
+/** The real router against the loopback simulators of sim/stack.ts (Bedrock, SageMaker, the AppConfig extension, DynamoDB). */
 export class Harness {
-  readonly bedrock = new BedrockRuntimeSim();
-  readonly sagemaker = new SageMakerRuntimeSim();
-  readonly appconfig = new AppConfigExtensionSim();
-  dynamo!: LocalDynamo;
   logs: Record<string, unknown>[] = [];
+  lastCircuitTable = '';
+  private sims?: { stack: SimStack; dir: string };
   private tables = 0;
-  private dir = mkdtempSync(join(tmpdir(), 'router-test-'));
+
+  private get started(): { stack: SimStack; dir: string } {
+    if (this.sims === undefined) throw new Error('the harness is not started: call start() in beforeAll');
+    return this.sims;
+  }
+
+  get stack(): SimStack {
+    return this.started.stack;
+  }
+
+  get bedrock(): BedrockRuntimeSim {
+    return this.stack.bedrock;
+  }
+
+  get sagemaker(): SageMakerRuntimeSim {
+    return this.stack.sagemaker;
+  }
+
+  get appconfig(): AppConfigExtensionSim {
+    return this.stack.appconfig;
+  }
+
+  get dynamo(): LocalDynamo {
+    return this.stack.dynamo;
+  }
 
   async start(): Promise<this> {
     setLogSink((line) => this.logs.push(JSON.parse(line) as Record<string, unknown>), 'debug');
-    this.dynamo = await LocalDynamo.start();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: await this.bedrock.listen(),
-      AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: await this.sagemaker.listen(),
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamo.url,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      FM_APPCONFIG_URL: await this.appconfig.listen(),
-      FM_APPCONFIG_APPLICATION: 'fm-platform',
-      FM_APPCONFIG_ENVIRONMENT: 'prod',
-      FM_APPCONFIG_PROFILE: 'routing-table',
-      FM_ENVIRONMENT: 'prod',
-      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '0',
-    });
-    this.appconfig.setDocument(testTable());
+    this.sims = { stack: await SimStack.start(testTable(), { pollSeconds: 0 }), dir: mkdtempSync(join(tmpdir(), 'router-test-')) };
     return this;
   }
 
-  /** A cold-started router (fresh table cache and breaker) with its own empty circuit table. */
-  async router(options: { baked?: RoutingTable; pollSeconds?: number } = {}): Promise<Handler> {
+  /**
+   * A cold-started router (fresh table cache and breaker) with its own empty circuit table;
+   * `profile` names another AppConfig configuration profile than the one the extension serves.
+   */
+  async router(options: { baked?: RoutingTable; pollSeconds?: number; profile?: string } = {}): Promise<Handler> {
+    const { stack, dir } = this.started;
     const circuitTable = `circuits-${++this.tables}`;
-    await this.dynamo.createCircuitTable(circuitTable);
-    const bakedPath = join(this.dir, `baked-${this.tables}.json`);
+    await stack.dynamo.createCircuitTable(circuitTable);
+    const bakedPath = join(dir, `baked-${this.tables}.json`);
     if (options.baked) writeFileSync(bakedPath, JSON.stringify(options.baked));
-    const env = readEnv({ ...process.env, FM_CIRCUIT_TABLE: circuitTable, FM_BAKED_ROUTING_TABLE: bakedPath, AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(options.pollSeconds ?? 0) });
+    const env = readEnv({
+      ...process.env,
+      FM_CIRCUIT_TABLE: circuitTable,
+      FM_BAKED_ROUTING_TABLE: bakedPath,
+      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(options.pollSeconds ?? 0),
+      ...(options.profile !== undefined ? { FM_APPCONFIG_PROFILE: options.profile } : {}),
+    });
     this.lastCircuitTable = circuitTable;
     return createHandler(routerDeps(env));
   }
 
-  lastCircuitTable = '';
+  /** Serves a routing table (or any document) where the router reads it. */
+  setTable(document: RoutingTable | string | object): void {
+    this.stack.setTable(document);
+  }
 
   reset(): void {
     this.bedrock.reset();
     this.sagemaker.reset();
     this.appconfig.down = false;
-    this.appconfig.setDocument(testTable());
+    this.appconfig.failWith = undefined;
+    this.setTable(testTable());
     this.logs = [];
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.bedrock.close(), this.sagemaker.close(), this.appconfig.close(), this.dynamo.close()]);
+    const { stack, dir } = this.started;
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+    this.sims = undefined;
   }
 
   /** Calls of the simulated Bedrock as `target@region status`. */

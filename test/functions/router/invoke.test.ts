@@ -87,7 +87,7 @@ describe('retry loop and fallbacks', () => {
   it('times out a slow attempt with its abort signal and falls back', async () => {
     const table = testTable();
     table.routes.classify.resilience.attemptTimeoutMs = 150;
-    h.appconfig.setDocument(table);
+    h.setTable(table);
     h.bedrock.set(TARGET.haiku, { delayMs: 2000 });
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro' });
@@ -97,7 +97,7 @@ describe('retry loop and fallbacks', () => {
   it('fails with 504 latency_budget_exceeded when the route budget runs out', async () => {
     const table = testTable();
     table.routes.classify.resilience = { ...table.routes.classify.resilience, attemptTimeoutMs: 150, latencyBudgetMs: 250 };
-    h.appconfig.setDocument(table);
+    h.setTable(table);
     h.bedrock.set('*', { delayMs: 2000 });
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(504);

@@ -40,7 +40,7 @@ describe('routing table from the AppConfig extension', () => {
     const next = testTable();
     next.catalogVersion = 'next';
     next.routes.classify.target = 'nova-micro';
-    h.appconfig.setDocument(next);
+    h.setTable(next);
     const res = await call(router, converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro', catalogVersion: 'next' });
   });
@@ -50,12 +50,12 @@ describe('routing table from the AppConfig extension', () => {
     await call(router, converse('classify', ask));
     const bad = testTable() as unknown as Record<string, unknown>;
     bad.schemaVersion = 2;
-    h.appconfig.setDocument(bad);
+    h.setTable(bad);
     const res = await call(router, converse('classify', ask));
     expect(res.status).toBe(200);
     expect(res.headers['x-fm-catalog-version']).toBe(testTable().catalogVersion);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: invalid; ignored', errors: ['/schemaVersion must be equal to one of the allowed values'] }));
-    h.appconfig.setDocument('{not json');
+    h.setTable('{not json');
     expect((await call(router, converse('classify', ask))).status).toBe(200);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: not JSON; ignored' }));
   });

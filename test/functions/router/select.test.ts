@@ -64,7 +64,7 @@ describe('selection through the handler', () => {
       { name: 'vip', when: { metadata: { tier: 'vip' } }, target: 'claude-sonnet-4' },
       { name: 'short', when: { maxInputTokens: 10 }, target: 'nova-micro' },
     ];
-    h.appconfig.setDocument(table);
+    h.setTable(table);
     const router = await h.router();
     expect((await call(router, converse('chat', userText('a long enough question to pass ten tokens for sure, yes', { tier: 'vip' })))).body.routing).toMatchObject({ model: 'claude-sonnet-4', rule: 'vip' });
     expect((await call(router, converse('chat', userText('hi')))).body.routing).toMatchObject({ model: 'nova-micro', rule: 'short' });
@@ -74,7 +74,7 @@ describe('selection through the handler', () => {
   it('sends the traffic of a retired model to its replacement', async () => {
     const table = testTable();
     table.models['claude-3-haiku'] = { ...table.models['claude-3-haiku'], status: 'retired', replacement: 'nova-lite' };
-    h.appconfig.setDocument(table);
+    h.setTable(table);
     const res = await call(await h.router(), converse('classify', userText('Is this spam?')));
     expect(res.body.routing).toMatchObject({ model: 'nova-lite' });
     expect(h.bedrockCalls()).toEqual([`${TARGET.novaLite}@us-east-1 200`]);
