@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer } from './http-sim';
+import { LoopbackServer, delay } from './http-sim';
 
 /** The extension's error answers: a status and the exception name, as a text body. */
 export const APPCONFIG_EXTENSION_ERRORS: Readonly<Record<number, string>> = {
@@ -16,12 +16,14 @@ export const APPCONFIG_EXTENSION_ERRORS: Readonly<Record<number, string>> = {
  * (ResourceNotFoundException) for a configuration it does not have, as the extension's API
  * describes: https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-OpenAPI.html
  * `down` drops connections, as an unreachable extension does; `failWith` answers every read with
- * that error status (502 when AppConfig cannot be reached from the extension, for instance).
+ * that error status (502 when AppConfig cannot be reached from the extension, for instance);
+ * `delayMs` holds every answer that long (an extension that does not answer in time).
  */
 export class AppConfigExtensionSim extends LoopbackServer {
   private readonly documents = new Map<string, string>();
   down = false;
   failWith?: number;
+  delayMs = 0;
   requests = 0;
 
   /** Sets the document served at a path (`/applications/a/environments/e/configurations/p`), or '*' for every path. */
@@ -40,6 +42,16 @@ export class AppConfigExtensionSim extends LoopbackServer {
       req.socket.destroy();
       return;
     }
+    if (this.delayMs > 0) {
+      void delay(this.delayMs).then(() => {
+        if (!res.destroyed) this.answer(req, res);
+      });
+      return;
+    }
+    this.answer(req, res);
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '').split('?')[0];
     if (this.failWith !== undefined) {
       this.sendError(res, this.failWith, `${APPCONFIG_EXTENSION_ERRORS[this.failWith] ?? 'Error'}: simulated failure`);

@@ -8,6 +8,7 @@ import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
 import { jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
+import { recordTableNotFound } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
@@ -22,7 +23,7 @@ export const CIRCUIT_CACHE_MS = 1000;
 export function routerDeps(env: RouterEnv): RouterDeps {
   return {
     environment: env.environment,
-    tables: new RoutingTableSource({ url: env.appConfigUrl, pollIntervalMs: env.pollIntervalMs, bakedPath: env.bakedTablePath }),
+    tables: new RoutingTableSource({ url: env.appConfigUrl, pollIntervalMs: env.pollIntervalMs, bakedPath: env.bakedTablePath, onNotFound: () => recordTableNotFound(env.environment) }),
     breaker: new CircuitBreaker(env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined, { cacheMs: CIRCUIT_CACHE_MS }),
     backends: BACKENDS,
   };

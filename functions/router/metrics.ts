@@ -15,6 +15,8 @@ export const METRICS = {
   OutputTokens: 'Count',
   EstimatedCostUsd: 'None',
   Errors: 'Count',
+  /** Reads of the routing table the AppConfig extension answered 404 (a misnamed application, environment or profile); under [Environment] only. */
+  RoutingTableNotFound: 'Count',
 } as const;
 export type MetricName = keyof typeof METRICS;
 
@@ -30,13 +32,15 @@ export const DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.envir
 
 /**
  * Emits one CloudWatch Embedded Metric Format document under every dimension set (DIMENSION_SETS,
- * plus per model when a model is given).
+ * plus per model when a model is given); a metric of no route (the routing table's) is recorded
+ * under [Environment] alone.
  */
-export function emitMetrics(dimensions: { environment: string; route: string; model?: string }, values: Partial<Record<MetricName, number>>, properties: Record<string, unknown> = {}): void {
+export function emitMetrics(dimensions: { environment: string; route?: string; model?: string }, values: Partial<Record<MetricName, number>>, properties: Record<string, unknown> = {}): void {
   const names = Object.keys(values) as MetricName[];
   if (names.length === 0) return;
-  const sets: string[][] = DIMENSION_SETS.map((set) => [...set]);
-  if (dimensions.model !== undefined) sets.push([DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model]);
+  const { route, model } = dimensions;
+  const sets: string[][] = route === undefined ? [[DIMENSIONS.environment]] : DIMENSION_SETS.map((set) => [...set]);
+  if (route !== undefined && model !== undefined) sets.push([DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model]);
   writeLine(
     JSON.stringify({
       _aws: {
@@ -44,8 +48,8 @@ export function emitMetrics(dimensions: { environment: string; route: string; mo
         CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: sets, Metrics: names.map((n) => ({ Name: n, Unit: METRICS[n] })) }],
       },
       [DIMENSIONS.environment]: dimensions.environment,
-      [DIMENSIONS.route]: dimensions.route,
-      ...(dimensions.model !== undefined ? { [DIMENSIONS.model]: dimensions.model } : {}),
+      ...(route !== undefined ? { [DIMENSIONS.route]: route } : {}),
+      ...(route !== undefined && model !== undefined ? { [DIMENSIONS.model]: model } : {}),
       ...properties,
       ...values,
     }),

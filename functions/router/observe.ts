@@ -69,3 +69,8 @@ export function recordRequest(o: RequestOutcome): void {
 export function recordTransition(environment: string, route: string, model: string, region: string, transition: 'opened' | 'closed'): void {
   emitMetrics({ environment, route, model }, transition === 'opened' ? { CircuitOpened: 1 } : { CircuitClosed: 1 }, { region });
 }
+
+/** One count per read of the routing table the AppConfig extension answered 404: a misnamed profile an alarm can catch. */
+export function recordTableNotFound(environment: string): void {
+  emitMetrics({ environment }, { RoutingTableNotFound: 1 });
+}

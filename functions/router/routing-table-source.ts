@@ -2,7 +2,7 @@ import { get as httpGet } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { routingTableErrors } from '../../catalog/routing-table';
 import type { RoutingTable } from '../../schemas/generated/routing-table';
-import { RoutingTableUnavailableError } from './errors';
+import { RoutingTableFetchError, RoutingTableNotFoundError, RoutingTableUnavailableError, RoutingTableUnreachableError } from './errors';
 import { log } from './log';
 
 export type TableOrigin = 'appconfig' | 'baked';
@@ -17,19 +17,25 @@ export interface TableSourceOptions {
   /** Timeout of one read of the extension (it answers from its local cache, so this is generous). */
   readonly timeoutMs?: number;
   readonly now?: () => number;
+  /** Called on every read the extension answers 404 (the router counts them in a metric an alarm watches). */
+  readonly onNotFound?: (error: RoutingTableNotFoundError) => void;
 }
 
 /**
  * The one cached getter of the routing table. Reads the AppConfig extension's local endpoint at
  * most once per poll interval; validates every new document against the draft-04 schema before
  * use; keeps the last good table when a read fails or a new document is invalid; falls back to the
- * baked copy when the extension cannot be reached at a cold start.
+ * baked copy when there is none yet. A failed read is one of two things: the extension answered 404
+ * (the application, environment or profile it was asked for does not exist: a configuration fault,
+ * logged as an alert with its own code and counted) or it could not be reached (connection refused,
+ * timeout, 5xx: logged as a warning, as it heals by itself).
  */
 export class RoutingTableSource {
   private current?: { table: RoutingTable; origin: TableOrigin };
   private checkedAt = -Infinity;
   private refreshing?: Promise<void>;
   private lastRaw?: string;
+  private lastFailure?: RoutingTableFetchError;
   private readonly now: () => number;
 
   constructor(private readonly options: TableSourceOptions) {
@@ -42,7 +48,10 @@ export class RoutingTableSource {
       this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
       await this.refreshing;
     }
-    if (this.current === undefined) throw new RoutingTableUnavailableError('no routing table: AppConfig cannot be reached and there is no baked copy');
+    if (this.current === undefined) {
+      const why = this.lastFailure instanceof RoutingTableNotFoundError ? 'AppConfig has no such configuration' : 'AppConfig cannot be reached';
+      throw new RoutingTableUnavailableError(`no routing table: ${why} and there is no baked copy`, { cause: this.lastFailure });
+    }
     return this.current.table;
   }
 
@@ -56,8 +65,9 @@ export class RoutingTableSource {
     let raw: string;
     try {
       raw = await getText(this.options.url, this.options.timeoutMs ?? 2000);
+      this.lastFailure = undefined;
     } catch (err) {
-      log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', { error: String(err), origin: this.current?.origin ?? 'none' });
+      this.failed(err instanceof RoutingTableFetchError ? err : new RoutingTableUnreachableError(String(err), this.options.url, undefined, { cause: err }));
       if (this.current === undefined) await this.loadBaked();
       return;
     }
@@ -69,6 +79,18 @@ export class RoutingTableSource {
       this.current = { table, origin: 'appconfig' };
     } else if (this.current === undefined) {
       await this.loadBaked();
+    }
+  }
+
+  private failed(failure: RoutingTableFetchError): void {
+    this.lastFailure = failure;
+    const origin = this.current?.origin ?? 'none';
+    if (failure instanceof RoutingTableNotFoundError) {
+      log('error', 'ALERT routing table: AppConfig has no such configuration; keeping the table in use', { alert: true, errorCode: failure.code, url: failure.url, error: failure.message, origin });
+      this.options.onNotFound?.(failure);
+    } else {
+      const status = failure instanceof RoutingTableUnreachableError ? failure.status : undefined;
+      log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', { errorCode: failure.code, status, error: failure.message, origin });
     }
   }
 
@@ -106,17 +128,27 @@ export class RoutingTableSource {
 
 /**
  * GET over plain node:http: the extension listens on localhost, and the global fetch would load
- * undici on its first use, about 40 ms of a cold start.
+ * undici on its first use, about 40 ms of a cold start. The extension answers 404
+ * (ResourceNotFoundException) for an application, environment or profile that does not exist, and
+ * 5xx when it cannot get the configuration from AppConfig:
+ * https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-integration-lambda-extensions-OpenAPI.html
  */
 function getText(url: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const unreachable = (err: Error): void => reject(new RoutingTableUnreachableError(`the AppConfig extension could not be read: ${err.message}`, url, undefined, { cause: err }));
     const req = httpGet(url, { timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`HTTP ${res.statusCode ?? '?'}`))));
-      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode;
+        if (status === 200) resolve(text);
+        else if (status === 404) reject(new RoutingTableNotFoundError(`the AppConfig extension answered 404: ${text.slice(0, 300)}`, url));
+        else reject(new RoutingTableUnreachableError(`the AppConfig extension answered ${status ?? 'no status'}: ${text.slice(0, 300)}`, url, status));
+      });
+      res.on('error', unreachable);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', unreachable);
   });
 }

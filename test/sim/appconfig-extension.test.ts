@@ -43,6 +43,16 @@ describe('AppConfigExtensionSim', () => {
     expect(await res.text()).toBe(`${name}: simulated failure`);
   });
 
+  it('holds every answer for delayMs', async () => {
+    sim.setDocument({ a: 1 });
+    sim.delayMs = 150;
+    const started = performance.now();
+    const res = await fetch(`${url}/applications/app/environments/dev/configurations/routing`);
+    sim.delayMs = 0;
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   it('fails to connect while down', async () => {
     sim.down = true;
     await expect(fetch(`${url}/applications/app/environments/dev/configurations/routing`)).rejects.toThrow();

@@ -93,6 +93,8 @@ export class Harness {
     this.sagemaker.reset();
     this.appconfig.down = false;
     this.appconfig.failWith = undefined;
+    this.appconfig.delayMs = 0;
+    this.appconfig.clear();
     this.setTable(testTable());
     this.logs = [];
   }
