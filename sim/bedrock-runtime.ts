@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpSim, delay, signedRegion, type Behaviour, type SimPrompt } from './http-sim';
 
-/** Bedrock Runtime's documented error statuses (ServiceQuotaExceeded's 400 is unconfirmed; see AWS-FACTS B.1). */
+/** Bedrock Runtime's error statuses (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors); ServiceQuotaExceeded is declared on InvokeModel, not on Converse, and its 400 is unconfirmed. */
 export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
   ThrottlingException: 429,
   ModelNotReadyException: 429,
