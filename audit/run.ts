@@ -8,6 +8,7 @@ import { synthesize } from '../main';
 import { blockedAudit, buildAudit } from './report';
 import type { AuditReport, AuditSide } from './types';
 import { isTerraformPlan, type TerraformPlanJson } from './stack-json';
+import { replacementSuggester } from '../selection/rank';
 
 export interface RunAuditOptions {
   readonly catalogPath?: string;
@@ -53,7 +54,7 @@ export function auditFiles(
   let baseSide: AuditSide | undefined;
   let baseVersion: string | null = null;
   if (base?.files) {
-    const checked = checkProject({ ...base.files, today });
+    const checked = checkProject({ ...base.files, today, suggestReplacement: replacementSuggester });
     baseVersion = checked.project?.catalog.version ?? catalogVersionOf(base.files.catalogPath);
     if (checked.project) {
       const plans = checked.project.plans.filter((p) => !options.only?.length || options.only.includes(p.name));
@@ -61,7 +62,7 @@ export function auditFiles(
     }
   }
   const baseInfo = base ? { ref: base.ref, catalogVersion: baseVersion, side: baseSide } : undefined;
-  const head = checkProject({ ...headFiles, only: options.only, today });
+  const head = checkProject({ ...headFiles, only: options.only, today, suggestReplacement: replacementSuggester });
   if (!head.project) {
     return blockedAudit(catalogVersionOf(headFiles.catalogPath), head.issues, baseInfo ? { ref: baseInfo.ref, catalogVersion: baseVersion, valid: baseSide !== undefined } : undefined);
   }

@@ -1,3 +1,5 @@
+import type { JsonDocument } from './json-file';
+
 /** One problem found in the catalog or an environment file, located precisely enough to fix. */
 export interface CatalogIssue {
   readonly severity: 'error' | 'warning';
@@ -36,6 +38,31 @@ export class CatalogValidationError extends Error {
 /** JSON Pointer (RFC 6901) of a path. */
 export function pointerOf(path: readonly (string | number)[]): string {
   return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** What an issue may add to its message. */
+export interface IssueDetails {
+  readonly expected?: string;
+  readonly fix?: string;
+  /** Default: error. */
+  readonly severity?: 'error' | 'warning';
+  readonly subject?: string;
+}
+
+/** An issue of a rule at a JSON path of a parsed file, with its line and column. */
+export function issueAt(doc: JsonDocument, rule: string, path: readonly (string | number)[], message: string, details: IssueDetails = {}): CatalogIssue {
+  const pointer = pointerOf(path);
+  return {
+    severity: details.severity ?? 'error',
+    rule,
+    ...(details.subject ? { subject: details.subject } : {}),
+    file: doc.file,
+    pointer,
+    ...doc.locate(pointer),
+    message,
+    ...(details.expected ? { expected: details.expected } : {}),
+    ...(details.fix ? { fix: details.fix } : {}),
+  };
 }
 
 /** The path segments of a JSON Pointer; numeric segments stay strings (the locator handles both). */

@@ -3,12 +3,13 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ModelCatalog } from '../schemas/generated/model-catalog';
 import type { Environment } from '../schemas/generated/environment';
 import { CatalogValidationError, sortIssues, type CatalogIssue } from './issues';
+import { catalogContext, environmentContext, type EnvironmentContext, type ReplacementSuggester } from './context';
 import { readJsonFile, type JsonDocument } from './json-file';
 import { defaultCatalogPath, defaultEnvironmentsDir } from './paths';
 import type { EnvironmentPlan } from './plan';
 import { resolveEnvironment } from './resolve';
 import { assertRoutingTable } from './routing-table';
-import { CATALOG_RULES, ENVIRONMENT_RULES, catalogContext, type EnvironmentContext } from './rules';
+import { checkRules } from './rules';
 import { schemaIssues } from './schema-validation';
 import { applyWaivers } from './waivers';
 
@@ -21,6 +22,11 @@ export interface LoadOptions {
   readonly only?: readonly string[];
   /** Today as YYYY-MM-DD, for end-of-life checks. Default: the current UTC date. */
   readonly today?: string;
+  /**
+   * Proposes a replacement where a leaving model names none (the commands pass selection's ranking).
+   * @default - the fix only says to add a replacement
+   */
+  readonly suggestReplacement?: ReplacementSuggester;
 }
 
 export interface LoadedProject {
@@ -70,13 +76,9 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
   }
 
   if (!catalogDoc) return { issues: sortIssues(issues) };
-  const ctx = catalogContext(catalogDoc);
-  for (const rule of CATALOG_RULES) issues.push(...rule.check(ctx));
-
-  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => ({ ...ctx, envDoc: doc, env: doc.value as Environment, fileStem: stem, today }));
-  for (const envCtx of envContexts) {
-    for (const rule of ENVIRONMENT_RULES) issues.push(...rule.check(envCtx).map((issue) => ({ ...issue, environment: envCtx.env.name })));
-  }
+  const ctx = catalogContext(catalogDoc, options.suggestReplacement);
+  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => environmentContext(ctx, doc, stem, today));
+  issues.push(...checkRules(ctx, envContexts));
 
   const sorted = sortIssues(applyWaivers(issues, catalogDoc, envContexts.map((e) => e.env), today));
   if (sorted.some((i) => i.severity === 'error') || envDocs.length !== envFiles.length) return { issues: sorted };

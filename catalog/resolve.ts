@@ -3,7 +3,7 @@ import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/
 import { endpointName } from './names';
 import type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
 import { foundationModelArn, inferenceProfileArn, inferenceProfileId } from './regions';
-import { effectiveRoutes, type EnvironmentContext } from './rules';
+import { effectiveRoutes, type EnvironmentContext } from './context';
 
 /**
  * Resolves one validated environment into its plan: a pure function of the catalog and the
@@ -18,7 +18,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     target: eff.target,
     rules: eff.rules,
     fallbacks: eff.fallbacks,
-    candidates: unique([eff.target, ...eff.rules.map((r) => r.target), ...eff.fallbacks]),
+    candidates: eff.candidates,
     requirements: eff.route.requirements,
     resilience: { ...eff.route.resilience, latencyBudgetMs: eff.latencyBudgetMs },
     ...(eff.route.guardrail ? { guardrail: eff.route.guardrail } : {}),
@@ -185,10 +185,6 @@ function nonEmpty<T>(items: T[], modelId: string): [T, ...T[]] {
 
 function instanceCapacity(instanceType: string, instanceCount: number, instanceHourUsd: number | undefined): PlannedSagemakerHosting['capacity'] {
   return { mode: 'instances', instanceType, instanceCount, ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}) };
-}
-
-function unique<T>(items: readonly T[]): T[] {
-  return items.filter((x, i) => items.indexOf(x) === i);
 }
 
 function deepFreeze<T>(value: T): T {

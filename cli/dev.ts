@@ -6,6 +6,7 @@ import { serveHandler } from '../sim/gateway';
 import type { Behaviour } from '../sim/http-sim';
 import { SimStack } from '../sim/stack';
 import { parseOptions } from './args';
+import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run dev -- [--env NAME] [--port N] [--slow MODEL=MS[@REGION]] [--throttle MODEL=RATE[@REGION]]
                       [--down MODEL[@REGION]] [--fail MODEL=ERROR[@REGION]] [--aws] [--quiet]
@@ -55,7 +56,7 @@ function spec(raw: string, needsValue: boolean): { model: string; value: string;
 
 async function main(): Promise<void> {
   const envName = opts.env ?? 'dev';
-  const plan = loadProject({ only: [envName] }).plans.find((p) => p.name === envName);
+  const plan = loadProject({ only: [envName], suggestReplacement: replacementSuggester }).plans.find((p) => p.name === envName);
   if (plan === undefined) {
     console.error(`no environment "${envName}"`);
     process.exit(2);

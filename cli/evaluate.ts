@@ -13,6 +13,7 @@ import { defaultSimulatedModel } from '../evaluation/simulated-models';
 import { apiTarget, bedrockTarget, localTarget, type EvalTarget } from '../evaluation/targets';
 import { performanceOf, writePerformance } from '../evaluation/write-catalog';
 import { parseOptions } from './args';
+import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run evaluate -- --dataset FILE.jsonl (--models a,b,c | --route NAME) [--target local|bedrock|api]
                            [--env NAME] [--api-url URL] [--api-key KEY] [--concurrency N] [--out DIR] [--write-catalog]
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
 
   const envName = opts.env ?? 'prod';
   const catalogPath = resolve(opts.catalog ?? defaultCatalogPath);
-  const project = loadProject({ only: [envName], catalogPath, ...(opts.environments ? { environmentsDir: opts.environments } : {}) });
+  const project = loadProject({ only: [envName], catalogPath, suggestReplacement: replacementSuggester, ...(opts.environments ? { environmentsDir: opts.environments } : {}) });
   const plan = project.plans.find((p) => p.name === envName);
   if (plan === undefined) fail(`no environment "${envName}"`);
   const catalog = project.catalog;

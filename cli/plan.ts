@@ -7,6 +7,7 @@ import { checkProject, formatIssues, type EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../main';
 import { parseOptions } from './args';
+import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run plan -- [--env NAME] [--out DIR]
 
@@ -180,7 +181,7 @@ function main(): void {
     console.log(USAGE);
     process.exit(0);
   }
-  const checked = checkProject();
+  const checked = checkProject({ suggestReplacement: replacementSuggester });
   if (!checked.project) {
     console.error(formatIssues(checked.issues));
     console.error('\nplan refused: the catalog or an environment is invalid (see above).');

@@ -3,7 +3,7 @@ import { loadProject } from '../catalog';
 import { didYouMean } from '../catalog/suggest';
 import { formatRanking } from '../selection/format';
 import { readNeedsFile, type Needs } from '../selection/needs';
-import { rankModels } from '../selection/rank';
+import { rankModels, replacementSuggester } from '../selection/rank';
 import { DEFAULT_WEIGHTS, parseWeights } from '../selection/weights';
 import { parseOptions } from './args';
 
@@ -54,7 +54,7 @@ function main(): void {
   }
 
   const envName = opts.env ?? 'prod';
-  const project = loadProject({ only: [envName] });
+  const project = loadProject({ only: [envName], suggestReplacement: replacementSuggester });
   const plan = project.plans.find((p) => p.name === envName);
   if (plan === undefined) fail(`no environment "${envName}"`);
   let needs: Needs = fromFile;

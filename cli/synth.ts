@@ -5,6 +5,7 @@ import { checkProject, formatIssues } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../main';
 import { parseOptions } from './args';
+import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run synth -- [--out DIR] [--catalog FILE] [--environments DIR]
 
@@ -19,7 +20,7 @@ if (opts.help) {
 }
 
 const started = performance.now();
-const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments });
+const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments, suggestReplacement: replacementSuggester });
 if (!result.project) {
   console.error(formatIssues(result.issues));
   console.error('\nsynth refused: the catalog or an environment is invalid (see above); nothing was written.');

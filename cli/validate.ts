@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { CATALOG_RULES, ENVIRONMENT_RULES, checkProject, formatIssues } from '../catalog';
+import { RULES, checkProject, formatIssues } from '../catalog';
 import { parseOptions } from './args';
+import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run validate -- [--catalog FILE] [--environments DIR] [--env NAME ...] [--json] [--rules]
 
@@ -28,12 +29,12 @@ if (opts.help) {
   process.exit(0);
 }
 if (opts.rules) {
-  for (const r of [...CATALOG_RULES, ...ENVIRONMENT_RULES]) console.log(`${r.id.padEnd(22)} ${r.summary}`);
+  for (const r of RULES) console.log(`${r.id.padEnd(22)} ${r.summary}`);
   process.exit(0);
 }
 
 const started = performance.now();
-const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments, only: opts.env });
+const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments, only: opts.env, suggestReplacement: replacementSuggester });
 const elapsedMs = Math.round(performance.now() - started);
 const errors = result.issues.filter((i) => i.severity === 'error');
 const warnings = result.issues.filter((i) => i.severity === 'warning');

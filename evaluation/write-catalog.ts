@@ -4,6 +4,7 @@ import { checkProject } from '../catalog';
 import { CatalogValidationError } from '../catalog/issues';
 import type { ModelCatalog, Performance } from '../schemas/generated/model-catalog';
 import type { ModelSummary } from './measures';
+import { replacementSuggester } from '../selection/rank';
 
 /** The performance entry a summary becomes; undefined figures are left out. */
 export function performanceOf(summary: ModelSummary, source: string, measuredAt: string): Performance {
@@ -36,7 +37,7 @@ export function writePerformance(catalogPath: string, entries: Readonly<Record<s
     written.push(id);
   }
   writeFileSync(catalogPath, text);
-  const check = checkProject({ catalogPath, ...(options.environmentsDir ? { environmentsDir: options.environmentsDir } : {}) });
+  const check = checkProject({ catalogPath, suggestReplacement: replacementSuggester, ...(options.environmentsDir ? { environmentsDir: options.environmentsDir } : {}) });
   if (!check.project) {
     writeFileSync(catalogPath, original);
     throw new CatalogValidationError(check.issues);

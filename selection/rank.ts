@@ -1,3 +1,4 @@
+import type { ReplacementSuggester } from '../catalog/context';
 import type { Environment, TrafficAssumption } from '../schemas/generated/environment';
 import type { Model, ModelCatalog } from '../schemas/generated/model-catalog';
 import { failedNeeds } from './eligibility';
@@ -133,6 +134,12 @@ export function suggestReplacement(catalog: ModelCatalog, modelId: string, regio
   };
   return rankModels(catalog, needs, { region, exclude: [modelId], weights: REPLACEMENT_WEIGHTS }).ranked[0];
 }
+
+/** suggestReplacement as the validator takes it: the model, and why it was chosen, in the words of the fix. */
+export const replacementSuggester: ReplacementSuggester = (catalog, modelId, region) => {
+  const suggested = suggestReplacement(catalog, modelId, region);
+  return suggested && { id: suggested.id, basis: `ranked first in ${region} by npm run select for what "${modelId}" offers` };
+};
 
 /** Dollars with enough digits to tell cheap models apart: 0.0042, 0.45, 12.3. */
 export function formatUsd(usd: number): string {

@@ -1,0 +1,223 @@
+import type { Model } from '../../schemas/generated/model-catalog';
+import { bedrockAccess } from '../capabilities';
+import { effectiveRoutes, type EffectiveRoute, type EnvironmentContext } from '../context';
+import type { CatalogIssue } from '../issues';
+import { regionInGeography } from '../regions';
+import { didYouMean, listOf } from '../suggest';
+import { firstRepeat, type Rule } from './rule';
+
+/** Each model the environment's routes may call, once, with the first route that calls it. */
+function modelsInUse(ctx: EnvironmentContext): { model: Model; served: EffectiveRoute }[] {
+  const seen = new Set<string>();
+  const out: { model: Model; served: EffectiveRoute }[] = [];
+  for (const served of effectiveRoutes(ctx)) {
+    for (const id of served.candidates) {
+      const model = ctx.models.get(id)?.model;
+      if (!model || seen.has(id)) continue;
+      seen.add(id);
+      out.push({ model, served });
+    }
+  }
+  return out;
+}
+
+/** Past its end-of-life date and not yet marked retired (a retired model is the retired-model rule's). */
+function pastEndOfLife(model: Model, today: string): boolean {
+  const l = model.lifecycle;
+  return l.endOfLifeOn !== undefined && l.endOfLifeOn <= today && l.status !== 'retired';
+}
+
+/** The rules on one environment file, judged against the catalog. */
+export const ENVIRONMENT_RULES: readonly Rule[] = [
+  {
+    id: 'environment-name',
+    summary: "an environment's name equals its file name",
+    environment: (ctx, issue) =>
+      ctx.env.name === ctx.fileStem
+        ? []
+        : [issue(['name'], `name "${ctx.env.name}" differs from the file name ${ctx.fileStem}.json`, { fix: `set "name": "${ctx.fileStem}" or rename the file` })],
+  },
+  {
+    id: 'unknown-route',
+    summary: 'an environment enables existing routes, each once, and assumes traffic only for them',
+    environment: (ctx, issue) => {
+      const enabled = new Set(ctx.env.routes.map((r) => r.id));
+      return [
+        ...ctx.env.routes.flatMap((sel, i) => {
+          if (!ctx.routes.has(sel.id)) {
+            return [issue(['routes', i, 'id'], `unknown route "${sel.id}"`, { expected: `the id of a route in ${ctx.doc.file} /routes`, fix: didYouMean(sel.id, ctx.routes.keys()) ?? `one of ${listOf([...ctx.routes.keys()])}` })];
+          }
+          if (ctx.env.routes.findIndex((r) => r.id === sel.id) !== i) {
+            return [issue(['routes', i, 'id'], `route "${sel.id}" is listed twice`, { fix: 'merge the two entries' })];
+          }
+          return [];
+        }),
+        ...Object.keys(ctx.env.costAssumptions ?? {}).flatMap((id) =>
+          enabled.has(id)
+            ? []
+            : [issue(['costAssumptions', id], `cost assumptions for route "${id}", which this environment does not serve`, { fix: didYouMean(id, enabled) ?? 'remove them or enable the route' })],
+        ),
+      ];
+    },
+  },
+  {
+    id: 'override',
+    summary: 'useRules is overridden only on content-based routes',
+    environment: (ctx, issue) =>
+      effectiveRoutes(ctx).flatMap((served) => {
+        const sel = ctx.env.routes[served.selectionIndex];
+        return sel.useRules !== undefined && served.route.strategy === 'static'
+          ? [issue(['routes', served.selectionIndex, 'useRules'], `route "${sel.id}" is static: useRules has nothing to turn on or off`, { fix: 'remove "useRules"' })]
+          : [];
+      }),
+  },
+  {
+    id: 'region',
+    summary: "every model a route may call is served in the environment's Region, directly or through a profile whose geography matches",
+    environment: (ctx, issue) => {
+      const out: CatalogIssue[] = [];
+      const reported = new Set<string>();
+      for (const eff of effectiveRoutes(ctx)) {
+        for (const id of eff.candidates) {
+          const m = ctx.models.get(id)?.model;
+          if (!m || m.hosting.type !== 'bedrock' || reported.has(id) || bedrockAccess(m, ctx.env.region)) continue;
+          reported.add(id);
+          const profiles = m.hosting.inferenceProfiles ?? [];
+          const mismatched = profiles.filter((p) => !regionInGeography(ctx.env.region, p.geography)).map((p) => p.geography);
+          const message =
+            mismatched.length > 0
+              ? `model "${id}" (route "${eff.route.id}") is not served in ${ctx.env.region}: the geography of its profiles (${mismatched.join(', ')}) does not match the Region`
+              : `model "${id}" (route "${eff.route.id}") is not served in ${ctx.env.region}`;
+          out.push(issue(['region'], message, {
+            expected: `a Region in ${[...(m.hosting.regions ?? []), ...profiles.flatMap((p) => p.regions)].filter((r, i, a) => a.indexOf(r) === i).join(', ')}`,
+            fix: `override route "${eff.route.id}" here with a model served in ${ctx.env.region}, or add the Region to the model if Bedrock now serves it there`,
+          }));
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: 'production-fallback',
+    summary: 'every production route has a fallback',
+    environment: (ctx, issue) =>
+      ctx.env.tier !== 'production'
+        ? []
+        : effectiveRoutes(ctx)
+            .filter((eff) => eff.fallbacks.length === 0)
+            .map((eff) =>
+              issue(['routes', eff.selectionIndex], `production route "${eff.route.id}" has no fallback: one failing model would fail every request`, {
+                subject: eff.route.id,
+                fix: 'add a fallback model to the route (or its override here)',
+              }),
+            ),
+  },
+  {
+    id: 'preview-in-production',
+    summary: 'production serves no preview model',
+    environment: (ctx, issue) =>
+      ctx.env.tier !== 'production'
+        ? []
+        : effectiveRoutes(ctx).flatMap((eff) =>
+            eff.candidates
+              .filter((id) => ctx.models.get(id)?.model.lifecycle.status === 'preview')
+              .map((id) =>
+                issue(['routes', eff.selectionIndex], `production route "${eff.route.id}" uses preview model "${id}"`, {
+                  subject: id,
+                  fix: 'override the route here with an active model until the model is generally available',
+                }),
+              ),
+          ),
+  },
+  {
+    id: 'end-of-life',
+    summary: 'no environment uses a model past its end of life',
+    environment: (ctx, issue) =>
+      modelsInUse(ctx)
+        .filter(({ model }) => pastEndOfLife(model, ctx.today))
+        .map(({ model, served }) =>
+          issue(['routes', served.selectionIndex], `model "${model.id}" (route "${served.route.id}") reached its end of life on ${model.lifecycle.endOfLifeOn}`, {
+            subject: model.id,
+            fix: model.lifecycle.replacement ? `move to "${model.lifecycle.replacement}" and mark the model retired` : 'move the route to another model',
+          }),
+        ),
+  },
+  {
+    id: 'lifecycle-use',
+    summary: 'a legacy or deprecated model in use (and not yet past its end of life) is a warning',
+    environment: (ctx, issue) =>
+      modelsInUse(ctx)
+        .filter(({ model }) => (model.lifecycle.status === 'legacy' || model.lifecycle.status === 'deprecated') && !pastEndOfLife(model, ctx.today))
+        .map(({ model, served }) => {
+          const l = model.lifecycle;
+          return issue(['routes', served.selectionIndex], `model "${model.id}" (route "${served.route.id}") is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn}` : ''}`, {
+            severity: 'warning',
+            fix: l.replacement ? `plan the move to "${l.replacement}"` : undefined,
+          });
+        }),
+  },
+  {
+    id: 'sagemaker-capacity',
+    summary: 'endpoint capacity names SageMaker models; a model a route uses has an endpoint here; serverless endpoints carry no adapters',
+    environment: (ctx, issue) => {
+      const out: CatalogIssue[] = [];
+      const endpoints = ctx.env.sagemaker?.endpoints ?? {};
+      for (const [id, cap] of Object.entries(endpoints)) {
+        const m = ctx.models.get(id)?.model;
+        const path = ['sagemaker', 'endpoints', id];
+        // An unknown id is the unknown-model rule's to report.
+        if (!m) continue;
+        if (m.hosting.type !== 'sagemaker') {
+          out.push(issue(path, `model "${id}" is hosted on ${m.hosting.type}, not SageMaker: it has no endpoint to size`, { fix: 'remove this entry' }));
+          continue;
+        }
+        if (cap.mode === 'serverless' && (m.hosting.adapters ?? []).length > 0) {
+          out.push(issue([...path, 'mode'], `model "${id}" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)`, { fix: 'use "mode": "instances", or "none" and route elsewhere' }));
+        }
+        if (cap.mode === 'serverless' && (cap.memorySizeMb === undefined || cap.maxConcurrency === undefined)) {
+          out.push(issue(path, `serverless endpoint of "${id}" needs memorySizeMb and maxConcurrency`, { fix: 'add both' }));
+        }
+        if (cap.mode === 'instances' && cap.instanceType === undefined && m.hosting.instanceType === undefined) {
+          out.push(issue(path, `endpoint of "${id}" has no instance type here or in the catalog`, { fix: 'add "instanceType"' }));
+        }
+      }
+      for (const eff of effectiveRoutes(ctx)) {
+        for (const id of eff.candidates) {
+          const m = ctx.models.get(id)?.model;
+          if (m?.hosting.type !== 'sagemaker') continue;
+          if (endpoints[id]?.mode === 'none') {
+            out.push(issue(['sagemaker', 'endpoints', id, 'mode'], `route "${eff.route.id}" uses "${id}", which has no endpoint in ${ctx.env.name}`, { fix: `override route "${eff.route.id}" here with a Bedrock model, or give "${id}" an endpoint` }));
+          } else if (endpoints[id] === undefined && m.hosting.instanceType === undefined) {
+            out.push(issue(['sagemaker'], `route "${eff.route.id}" uses "${id}", but neither the catalog nor ${ctx.env.name} sizes its endpoint`, { fix: `add sagemaker.endpoints["${id}"]` }));
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: 'rollout',
+    summary: 'failover Regions differ from the primary; roll-out strategies have the figures their shape needs; consumer names are unique',
+    environment: (ctx, issue) => {
+      const out: CatalogIssue[] = [];
+      (ctx.env.failoverRegions ?? []).forEach((r, i) => {
+        if (r === ctx.env.region) out.push(issue(['failoverRegions', i], `failover Region ${r} is the primary Region`, { fix: 'remove it' }));
+      });
+      const d = ctx.env.appConfig.deployment;
+      if (d.type !== 'all-at-once') {
+        for (const key of ['durationMinutes', 'growthFactorPercent'] as const) {
+          if (d[key] === undefined) out.push(issue(['appConfig', 'deployment'], `a ${d.type} AppConfig deployment needs ${key}`, { fix: `add "${key}"` }));
+        }
+      }
+      const r = ctx.env.sagemaker?.rollout;
+      if (r && r.type !== 'all-at-once') {
+        if (r.stepPercent === undefined) out.push(issue(['sagemaker', 'rollout'], `a ${r.type} endpoint roll-out needs stepPercent`, { fix: 'add "stepPercent"' }));
+        else if (r.type === 'linear' && r.stepPercent < 10) out.push(issue(['sagemaker', 'rollout', 'stepPercent'], `linear steps of ${r.stepPercent}% are below SageMaker's minimum of 10%`, { expected: '10 to 50' }));
+      }
+      const consumers = (ctx.env.api.consumers ?? []).map((c) => c.name);
+      const dup = firstRepeat(consumers);
+      if (dup) out.push(issue(['api', 'consumers', dup.index, 'name'], `consumer "${dup.id}" is listed twice`, { fix: 'merge the two entries' }));
+      return out;
+    },
+  },
+];

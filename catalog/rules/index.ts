@@ -1,0 +1,26 @@
+import type { CatalogContext, EnvironmentContext } from '../context';
+import { issueAt, type CatalogIssue } from '../issues';
+import { CATALOG_RULES } from './catalog';
+import { ENVIRONMENT_RULES } from './environment';
+import { REFERENCE_RULES } from './references';
+import type { Rule } from './rule';
+
+export type { Report, Rule } from './rule';
+
+/** Every cross-field rule, each once, in the order `npm run validate -- --rules` lists them. */
+export const RULES: readonly Rule[] = [...REFERENCE_RULES, ...CATALOG_RULES, ...ENVIRONMENT_RULES];
+
+/** Runs every rule on the catalog, then on each environment; each issue carries the id of the rule that found it. */
+export function checkRules(ctx: CatalogContext, environments: readonly EnvironmentContext[]): CatalogIssue[] {
+  const issues: CatalogIssue[] = [];
+  for (const rule of RULES) {
+    if (rule.catalog) issues.push(...rule.catalog(ctx, (path, message, details) => issueAt(ctx.doc, rule.id, path, message, details)));
+  }
+  for (const env of environments) {
+    for (const rule of RULES) {
+      // An environment's issues name it: a gate's waiver is judged in that environment.
+      if (rule.environment) issues.push(...rule.environment(env, (path, message, details) => ({ ...issueAt(env.envDoc, rule.id, path, message, details), environment: env.env.name })));
+    }
+  }
+  return issues;
+}
