@@ -1,4 +1,5 @@
-import type { EnvironmentPlan, PlannedSagemakerHosting } from '../catalog/plan';
+import type { EnvironmentPlan } from '../catalog/plan';
+import { hostingKind } from '../hosting';
 
 /** Hours in an average month (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -33,7 +34,8 @@ export interface CostEstimate {
 
 /**
  * Monthly cost from the environment's traffic assumptions and the catalog's prices: each route's
- * tokens at its target's on-demand prices, plus every SageMaker instance all month. Routes without
+ * tokens at its target's on-demand prices, plus what each model costs by the hour (every SageMaker
+ * instance all month), as its hosting kind says. Routes without
  * assumptions count as 0 and are listed as such.
  */
 export function estimateCost(plan: EnvironmentPlan): CostEstimate {
@@ -44,7 +46,19 @@ export function estimateCost(plan: EnvironmentPlan): CostEstimate {
     const perRequest = ((m.pricing.inputPerMillionTokensUsd ?? 0) * t.inputTokensPerRequest + (m.pricing.outputPerMillionTokensUsd ?? 0) * t.outputTokensPerRequest) / 1e6;
     return { route: r.id, model: r.target, ...t, monthlyUsd: round(perRequest * t.requestsPerDay * DAYS_PER_MONTH) };
   });
-  const endpoints: EndpointCost[] = plan.models.flatMap((m) => (m.hosting.type === 'sagemaker' ? [endpointCost(m.id, m.hosting)] : []));
+  const endpoints: EndpointCost[] = plan.models.flatMap((m) => {
+    const standing = hostingKind(m.hosting).standingCost(m.hosting);
+    if (standing === undefined) return [];
+    return [
+      {
+        model: m.id,
+        endpointName: standing.resource,
+        capacity: standing.capacity,
+        monthlyUsd: standing.hourlyUsd === null ? null : round(standing.hourlyUsd * HOURS_PER_MONTH),
+        ...(standing.note !== undefined ? { note: standing.note } : {}),
+      },
+    ];
+  });
   const byModel: Record<string, number> = {};
   for (const r of routes) byModel[r.model] = round((byModel[r.model] ?? 0) + r.monthlyUsd);
   for (const e of endpoints) byModel[e.model] = round((byModel[e.model] ?? 0) + (e.monthlyUsd ?? 0));
@@ -55,22 +69,6 @@ export function estimateCost(plan: EnvironmentPlan): CostEstimate {
     byModel,
     totalMonthlyUsd: total,
     assumptions: `traffic from environments/${plan.name}.json costAssumptions, served by each route's target at on-demand prices; ${DAYS_PER_MONTH} days and ${HOURS_PER_MONTH} instance-hours a month`,
-  };
-}
-
-/** A SageMaker endpoint's instances all month; a serverless endpoint is billed per use and not estimated. */
-function endpointCost(model: string, h: PlannedSagemakerHosting): EndpointCost {
-  const cap = h.capacity;
-  if (cap.mode === 'serverless') {
-    return { model, endpointName: h.endpointName, capacity: `serverless ${cap.memorySizeMb} MB`, monthlyUsd: null, note: 'billed per inference second; not estimated' };
-  }
-  const hourly = cap.instanceHourUsd;
-  return {
-    model,
-    endpointName: h.endpointName,
-    capacity: `${cap.instanceCount} × ${cap.instanceType}`,
-    monthlyUsd: hourly === undefined ? null : round(hourly * cap.instanceCount * HOURS_PER_MONTH),
-    ...(hourly === undefined ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { LoadedProject } from '../catalog';
-import type { EnvironmentPlan, PlannedBedrockHosting, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from '../catalog/plan';
+import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../catalog/plan';
+import { hostingKind } from '../hosting';
 import { suggestReplacement } from '../selection/rank';
 import type { EndpointSummary, LifecycleNotice, ModelSummary, RouteSummary } from './types';
 
@@ -30,50 +31,25 @@ export function describeCondition(when: PlannedRoute['rules'][number]['when']): 
   return parts.join(' and ');
 }
 
+/** A model, and where it is called as its hosting kind says. */
 export function modelSummary(m: PlannedModel): ModelSummary {
   return {
     id: m.id,
     name: m.name,
-    ...(m.hosting.type === 'bedrock' ? bedrockCalls(m.hosting) : sagemakerCalls(m.hosting)),
+    hosting: m.hosting.type,
+    ...hostingKind(m.hosting).auditRow(m.hosting),
     status: m.lifecycle.status,
     replacement: m.lifecycle.replacement ?? null,
     routes: m.routes,
   };
 }
 
-type HostingColumns = Pick<ModelSummary, 'hosting' | 'regions' | 'invokeIds' | 'inferenceProfile'>;
-
-/** A Bedrock model is called in each invocation Region, by model or profile id. */
-function bedrockCalls(h: PlannedBedrockHosting): HostingColumns {
-  const geographies = [...new Set(h.invocations.flatMap((i) => (i.profile ? [i.profile.geography] : [])))];
-  return {
-    hosting: 'bedrock',
-    regions: h.invocations.map((i) => i.region),
-    invokeIds: [...new Set(h.invocations.map((i) => i.invokeId))],
-    inferenceProfile: geographies.join(', ') || null,
-  };
-}
-
-/** A SageMaker model is called on its one endpoint. */
-function sagemakerCalls(h: PlannedSagemakerHosting): HostingColumns {
-  return { hosting: 'sagemaker', regions: [h.region], invokeIds: [h.endpointName], inferenceProfile: null };
-}
-
-/** The SageMaker endpoints of an environment, in model order. */
+/** The endpoints an environment runs for its models (SageMaker's), in model order. */
 export function endpointSummaries(plan: EnvironmentPlan): EndpointSummary[] {
-  return plan.models.flatMap((m) => (m.hosting.type === 'sagemaker' ? [endpointSummary(m.id, m.hosting)] : []));
-}
-
-function endpointSummary(model: string, h: PlannedSagemakerHosting): EndpointSummary {
-  const cap = h.capacity;
-  const r = h.rollout;
-  return {
-    model,
-    endpointName: h.endpointName,
-    capacity: cap.mode === 'serverless' ? `serverless, ${cap.memorySizeMb} MB, ${cap.maxConcurrency} concurrent` : `${cap.instanceCount} × ${cap.instanceType}`,
-    rollout: r.type === 'all-at-once' ? 'blue/green, all at once' : `blue/green ${r.type} ${r.stepPercent ?? '?'}%, bake ${r.waitIntervalSeconds ?? 0} s, alarm rollback`,
-    adapters: h.adapters.map((a) => a.name),
-  };
+  return plan.models.flatMap((m) => {
+    const row = hostingKind(m.hosting).endpointRow(m.hosting);
+    return row ? [{ model: m.id, ...row }] : [];
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Gate } from '../catalog/waivers';
 import type { CostEstimate } from './cost';
 import type { ResourceChange, Risk } from './resource-changes';
 import type { IamStatement, TerraformPlanJson } from './stack-json';
+import type { EndpointRow, HostingAuditRow, HostingType } from '../hosting';
 
 /** What one environment gets, and, against a base, what a change does to it. */
 export interface EnvironmentAudit {
@@ -31,14 +32,11 @@ export interface RouteSummary {
   readonly fallbacks: readonly string[];
 }
 
-export interface ModelSummary {
+/** A model, with where it is called (its hosting kind's audit row: Bedrock invocation Regions in order, or the endpoint's Region). */
+export interface ModelSummary extends HostingAuditRow {
   readonly id: string;
   readonly name: string;
-  readonly hosting: 'bedrock' | 'sagemaker';
-  /** Where it is called: Bedrock invocation Regions in order, or the endpoint's Region. */
-  readonly regions: readonly string[];
-  readonly invokeIds: readonly string[];
-  readonly inferenceProfile: string | null;
+  readonly hosting: HostingType;
   readonly status: string;
   readonly replacement: string | null;
   readonly routes: readonly string[];
@@ -52,12 +50,8 @@ export interface ModelAccess {
   readonly onlyViaProfile: boolean;
 }
 
-export interface EndpointSummary {
+export interface EndpointSummary extends EndpointRow {
   readonly model: string;
-  readonly endpointName: string;
-  readonly capacity: string;
-  readonly rollout: string;
-  readonly adapters: readonly string[];
 }
 
 export interface LifecycleNotice {

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   route.resilience = { ...route.resilience, attemptTimeoutMs: 2000, latencyBudgetMs: 10_000, backoff: { baseMs: 5, maxMs: 40 }, circuitBreaker: { failureThreshold: 5, windowSeconds: 10, cooldownSeconds: 1 } };
   const stack = await SimStack.start(table);
   stack.setModel('claude-3-haiku', { failRate: 0.5, errorType: 'ThrottlingException', delayMs: 1 });
-  for (const id of Object.keys(table.models)) if (table.models[id].hosting === 'bedrock' && table.models[id].targets.some((t) => t.region === 'us-west-2')) stack.setModel(id, { failRate: 1, errorType: 'ServiceUnavailableException' }, 'us-west-2');
+  // us-west-2 is down for every model served there, whichever backend calls it.
+  for (const id of Object.keys(table.models)) if (table.models[id].targets.some((t) => t.region === 'us-west-2')) stack.setModel(id, { failRate: 1, errorType: 'ServiceUnavailableException' }, 'us-west-2');
   stack.setModel('nova-micro', { delayMs: 1 }, 'us-east-1');
 
   // The same breaker, recording when it let a call through (to check admissions against open circuits).

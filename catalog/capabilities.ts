@@ -1,8 +1,9 @@
 import type { Model, Route } from '../schemas/generated/model-catalog';
 
 /*
- * What a model can do and where it is served: the checks the validator's rules and model selection
- * (selection/) share, so "meets the route" and "served in the Region" mean one thing everywhere.
+ * What a model can do: the check the validator's rules and model selection (selection/) share, so
+ * "meets the route" means one thing everywhere. Where it is served is its hosting kind's to say
+ * (hosting/: servedIn).
  */
 
 /** Why a model cannot serve a route, or nothing when it can. */
@@ -20,13 +21,3 @@ export function unmetRequirements(model: Model, route: Pick<Route, 'requirements
   if (req.toolUse && !cap.toolUse) unmet.push('has no tool use');
   return unmet;
 }
-
-/** How a Bedrock model is reached from a Region: a profile covering it, on-demand in-Region, or not at all. */
-export function bedrockAccess(model: Model, region: string): { kind: 'profile'; geography: string } | { kind: 'direct' } | undefined {
-  if (model.hosting.type !== 'bedrock') return undefined;
-  const profile = (model.hosting.inferenceProfiles ?? []).find((p) => p.regions.includes(region));
-  if (profile) return { kind: 'profile', geography: profile.geography };
-  if ((model.hosting.regions ?? []).includes(region)) return { kind: 'direct' };
-  return undefined;
-}
-

@@ -1,6 +1,6 @@
 export { checkProject, loadProject, type CheckResult, type LoadOptions, type LoadedProject } from './load';
 export { CatalogValidationError, formatIssues, type CatalogIssue } from './issues';
-export type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
+export type { EnvironmentPlan, PlannedModel, PlannedModelOn, PlannedRoute } from './plan';
 export type { ReplacementSuggester } from './context';
 export { RULES, type Rule } from './rules';
 export { routingTableErrors } from './routing-table';

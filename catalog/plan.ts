@@ -1,7 +1,7 @@
 import type { Capabilities, Lifecycle, Model, Performance, Pricing, Resilience, RouteRequirements, RoutingRule } from '../schemas/generated/model-catalog';
-import type { Consumer, EndpointRollout, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
+import type { Consumer, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
 import type { RoutingTable } from '../schemas/generated/routing-table';
-import type { Geography } from './regions';
+import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';
 
 /** Everything one environment deploys, resolved from the catalog and its environment file. Deeply frozen. */
 export interface EnvironmentPlan {
@@ -63,49 +63,10 @@ export interface PlannedModel {
   readonly pricing: Pricing;
   readonly performance?: Performance;
   readonly lifecycle: Lifecycle;
-  readonly hosting: PlannedBedrockHosting | PlannedSagemakerHosting;
+  readonly hosting: PlannedHosting;
   /** The routes here that may call it. */
   readonly routes: readonly string[];
 }
 
-export interface PlannedBedrockHosting {
-  readonly type: 'bedrock';
-  readonly modelId: string;
-  /** Where the router calls it: the primary Region first, then each failover Region where it is served. */
-  readonly invocations: readonly BedrockInvocation[];
-}
-
-export interface BedrockInvocation {
-  readonly region: string;
-  /** The id passed to Converse: the inference profile id where a profile covers the Region, else the model id. */
-  readonly invokeId: string;
-  readonly profile?: {
-    readonly geography: Geography;
-    readonly arn: string;
-    readonly destinationRegions: readonly string[];
-  };
-  /** Foundation-model ARNs IAM must allow for this call: the Region's, or every destination Region of the profile. */
-  readonly foundationModelArns: readonly string[];
-}
-
-export interface PlannedSagemakerHosting {
-  readonly type: 'sagemaker';
-  readonly region: string;
-  readonly endpointName: string;
-  readonly image: string;
-  readonly modelDataUrl?: string;
-  readonly modelRegistry?: { readonly packageGroup: string; readonly approvedVersion: number };
-  readonly environment: Readonly<Record<string, string>>;
-  /** LoRA adapters under the base weights' adapters/ folder, served by the LMI container and chosen per request. */
-  readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
-  readonly capacity:
-    | {
-        readonly mode: 'instances';
-        readonly instanceType: string;
-        readonly instanceCount: number;
-        /** The environment's price for its instance type, else the catalog's when the type is the catalog's default. */
-        readonly instanceHourUsd?: number;
-      }
-    | { readonly mode: 'serverless'; readonly memorySizeMb: number; readonly maxConcurrency: number };
-  readonly rollout: EndpointRollout;
-}
+/** A planned model of one hosting type. */
+export type PlannedModelOn<T extends HostingType> = PlannedModel & { readonly hosting: PlannedHostingOf<T> };

@@ -1,9 +1,7 @@
-import type { Model } from '../schemas/generated/model-catalog';
 import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
-import { endpointName } from './names';
-import type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
-import { foundationModelArn, inferenceProfileArn, inferenceProfileId } from './regions';
+import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
+import type { EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
 
 /**
  * Resolves one validated environment into its plan: a pure function of the catalog and the
@@ -38,8 +36,8 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
       pricing: m.pricing,
       ...(m.performance ? { performance: m.performance } : {}),
       lifecycle: m.lifecycle,
-      hosting: m.hosting.type === 'bedrock' ? { type: 'bedrock', modelId: m.hosting.modelId, invocations: bedrockInvocations(m, ctx) } : sagemakerHosting(m, ctx),
-      routes: usedBy.get(m.id)!,
+      hosting: hostingKind(m.hosting).resolve(m, env),
+      routes: usedBy.get(m.id) ?? [],
     }));
 
   const deployment = env.appConfig.deployment;
@@ -84,12 +82,9 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
 export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): RoutingTable {
   const models: Record<string, TableModel> = {};
   for (const m of plan.models) {
-    const h = m.hosting;
     models[m.id] = {
       provider: m.provider,
-      hosting: h.type,
-      targets: h.type === 'bedrock' ? nonEmpty(h.invocations.map((i) => ({ region: i.region, id: i.invokeId })), m.id) : [{ region: h.region, id: h.endpointName }],
-      ...(h.type === 'sagemaker' && h.adapters.length > 0 ? { adapters: h.adapters.map((a) => ({ name: a.name })) } : {}),
+      ...hostingKind(m.hosting).routingTableEntry(m.hosting, m.id),
       contextWindowTokens: m.capabilities.contextWindowTokens,
       maxOutputTokens: m.capabilities.maxOutputTokens,
       inputModalities: [...m.capabilities.inputModalities],
@@ -130,61 +125,6 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
  */
 function tokenPricing(m: PlannedModel): TableModel['pricing'] {
   return { inputPerMillionTokensUsd: m.pricing.inputPerMillionTokensUsd ?? 0, outputPerMillionTokensUsd: m.pricing.outputPerMillionTokensUsd ?? 0 };
-}
-
-function bedrockInvocations(m: Model, ctx: EnvironmentContext): BedrockInvocation[] {
-  if (m.hosting.type !== 'bedrock') return [];
-  const { modelId } = m.hosting;
-  const profiles = m.hosting.inferenceProfiles ?? [];
-  const direct = m.hosting.regions ?? [];
-  const out: BedrockInvocation[] = [];
-  for (const region of [ctx.env.region, ...(ctx.env.failoverRegions ?? [])]) {
-    const profile = profiles.find((p) => p.regions.includes(region));
-    if (profile) {
-      const id = inferenceProfileId(profile.geography, modelId);
-      out.push({
-        region,
-        invokeId: id,
-        profile: { geography: profile.geography, arn: inferenceProfileArn(region, ctx.env.account, id), destinationRegions: profile.regions },
-        foundationModelArns: profile.regions.map((r) => foundationModelArn(r, modelId)),
-      });
-    } else if (direct.includes(region)) {
-      out.push({ region, invokeId: modelId, foundationModelArns: [foundationModelArn(region, modelId)] });
-    }
-  }
-  return out;
-}
-
-function sagemakerHosting(m: Model, ctx: EnvironmentContext): PlannedSagemakerHosting {
-  if (m.hosting.type !== 'sagemaker') throw new Error(`model ${m.id} is not hosted on SageMaker`);
-  const h = m.hosting;
-  const cap = ctx.env.sagemaker?.endpoints?.[m.id];
-  const name = endpointName(ctx.env.name, m.id);
-  return {
-    type: 'sagemaker',
-    region: ctx.env.region,
-    endpointName: name,
-    image: h.image,
-    ...(h.modelDataUrl ? { modelDataUrl: h.modelDataUrl } : {}),
-    ...(h.modelRegistry ? { modelRegistry: { packageGroup: h.modelRegistry.packageGroup ?? m.family, approvedVersion: h.modelRegistry.approvedVersion } } : {}),
-    environment: h.environment ?? {},
-    adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl })),
-    capacity:
-      cap?.mode === 'serverless'
-        ? { mode: 'serverless', memorySizeMb: cap.memorySizeMb!, maxConcurrency: cap.maxConcurrency! }
-        : instanceCapacity(cap?.instanceType ?? h.instanceType!, cap?.instanceCount ?? h.instanceCount ?? 1, cap?.instanceHourUsd ?? (cap?.instanceType === undefined || cap.instanceType === h.instanceType ? m.pricing.instanceHourUsd : undefined)),
-    rollout: ctx.env.sagemaker?.rollout ?? { type: 'all-at-once' },
-  };
-}
-
-/** The rules guarantee a model used here is invocable in the primary Region; an empty list is a bug. */
-function nonEmpty<T>(items: T[], modelId: string): [T, ...T[]] {
-  if (items.length === 0) throw new Error(`internal error: model ${modelId} has no invocation target`);
-  return items as [T, ...T[]];
-}
-
-function instanceCapacity(instanceType: string, instanceCount: number, instanceHourUsd: number | undefined): PlannedSagemakerHosting['capacity'] {
-  return { mode: 'instances', instanceType, instanceCount, ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import * as validators from '../schemas/generated/catalog-validators';
+import { HOSTING_TYPES } from '../hosting';
 import type { CatalogIssue } from './issues';
 import type { JsonDocument } from './json-file';
 import { didYouMean, listOf } from './suggest';
@@ -58,7 +59,7 @@ function toIssue(e: ErrorObject, doc: JsonDocument): CatalogIssue {
     }
     case 'discriminator': {
       const { tag } = e.params as { tag: string };
-      const allowed = ['bedrock', 'sagemaker'];
+      const allowed = HOSTING_TYPES;
       message = `${tag} ${show(e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>)[tag] : undefined)} is not a known hosting type`;
       pointer = `${pointer}/${tag}`;
       expected = `one of ${listOf(allowed)}`;

@@ -5,8 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { inferenceProfileId, type Geography } from '../catalog/regions';
-import { bedrockAccess } from '../catalog/capabilities';
+import { hostingKind } from '../hosting';
 import type { ModelCatalog } from '../schemas/generated/model-catalog';
 import { BedrockRuntimeSim } from '../sim/bedrock-runtime';
 import type { Example } from './dataset';
@@ -106,10 +105,11 @@ export function bedrockTarget(
 export function bedrockInvokeId(catalog: ModelCatalog, modelId: string, region: string): string {
   const model = catalog.models.find((m) => m.id === modelId);
   if (model === undefined) throw new TargetCallError(`unknown model "${modelId}"`, 'ValidationException');
-  if (model.hosting.type !== 'bedrock') throw new TargetCallError(`${modelId} is hosted on SageMaker: evaluate it through --target api on a route that serves it`, 'ValidationException');
-  const access = bedrockAccess(model, region);
-  if (access === undefined) throw new TargetCallError(`${modelId} is not served in ${region}`, 'ValidationException');
-  return access.kind === 'profile' ? inferenceProfileId(access.geography as Geography, model.hosting.modelId) : model.hosting.modelId;
+  const kind = hostingKind(model.hosting);
+  const access = kind.servedIn(model.hosting, region);
+  if (!access.served) throw new TargetCallError(`${modelId} is not served in ${region}`, 'ValidationException');
+  if (access.converseModelId === undefined) throw new TargetCallError(`${modelId} is hosted on ${kind.label}: evaluate it through --target api on a route that serves it`, 'ValidationException');
+  return access.converseModelId;
 }
 
 /**

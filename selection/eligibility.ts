@@ -1,4 +1,5 @@
-import { bedrockAccess, unmetRequirements } from '../catalog/capabilities';
+import { unmetRequirements } from '../catalog/capabilities';
+import { hostingKind } from '../hosting';
 import type { Environment } from '../schemas/generated/environment';
 import type { Model } from '../schemas/generated/model-catalog';
 import type { Needs } from './needs';
@@ -12,8 +13,8 @@ export interface Placement {
 
 /**
  * The hard requirements a model fails, in words, or nothing when it may be proposed. The route's
- * requirements and the Region check are the catalog validator's own (`unmetRequirements`,
- * `bedrockAccess`), so selection never disagrees with validation.
+ * requirements and the Region check are the catalog validator's own (`unmetRequirements`, the
+ * hosting kind's `servedIn`), so selection never disagrees with validation.
  */
 export function failedNeeds(model: Model, needs: Needs, placement: Placement): string[] {
   const failed = unmetRequirements(model, { requirements: needs });
@@ -24,8 +25,7 @@ export function failedNeeds(model: Model, needs: Needs, placement: Placement): s
   if (status === 'retired') failed.push(`retired${replaced}: its requests fail`);
   if ((status === 'legacy' || status === 'deprecated') && needs.allowDeprecated !== true) failed.push(`${status}${replaced} (allowDeprecated proposes it anyway)`);
   if (status === 'preview' && (placement.tier ?? 'production') === 'production') failed.push('in preview: not for production');
-  if (model.hosting.type === 'bedrock' && bedrockAccess(model, placement.region) === undefined) {
-    failed.push(`not served in ${placement.region} (neither on demand nor through an inference profile)`);
-  }
+  const access = hostingKind(model.hosting).servedIn(model.hosting, placement.region);
+  if (!access.served) failed.push(`not served in ${placement.region} (${access.reason})`);
   return failed;
 }

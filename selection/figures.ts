@@ -1,5 +1,6 @@
 import type { TrafficAssumption } from '../schemas/generated/environment';
 import type { Model } from '../schemas/generated/model-catalog';
+import { hostingKind } from '../hosting';
 
 /** A figure a score is built from: measured (the catalog's `performance`) or a stated prior. */
 export interface Figure {
@@ -53,7 +54,7 @@ export function costPer1kRequests(model: Model, traffic: TrafficAssumption): { u
     return { usd, basis: `${traffic.inputTokensPerRequest} in × $${p.inputPerMillionTokensUsd}/M + ${traffic.outputTokensPerRequest} out × $${p.outputPerMillionTokensUsd}/M` };
   }
   if (p.instanceHourUsd !== undefined) {
-    const instances = model.hosting.type === 'sagemaker' ? (model.hosting.instanceCount ?? 1) : 1;
+    const instances = hostingKind(model.hosting).catalogInstanceCount(model.hosting);
     const usd = ((p.instanceHourUsd * instances * 24) / traffic.requestsPerDay) * 1000;
     return { usd, basis: `${instances} instance${instances === 1 ? '' : 's'} × $${p.instanceHourUsd}/h × 24 h over ${traffic.requestsPerDay} requests/day` };
   }

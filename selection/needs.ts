@@ -4,6 +4,7 @@ import { readJsonFile, type JsonDocument } from '../catalog/json-file';
 import { didYouMean, listOf } from '../catalog/suggest';
 import type { Modality, RouteRequirements } from '../schemas/generated/model-catalog';
 import type { TrafficAssumption } from '../schemas/generated/environment';
+import { HOSTING_TYPES, type HostingType } from '../hosting';
 
 /**
  * What a use case needs from a model: the route's hard requirements, plus what only selection
@@ -12,7 +13,7 @@ import type { TrafficAssumption } from '../schemas/generated/environment';
  */
 export interface Needs extends RouteRequirements {
   readonly streaming?: boolean;
-  readonly hosting?: 'bedrock' | 'sagemaker';
+  readonly hosting?: HostingType;
   /** Propose legacy and deprecated models too (never retired ones). Default false. */
   readonly allowDeprecated?: boolean;
   readonly preferStrengths?: readonly string[];
@@ -31,7 +32,7 @@ export const NEEDS_SCHEMA = {
     languages: { type: 'array', items: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Z]{2})?$' }, uniqueItems: true, description: 'languages as ISO 639-1 codes, e.g. "fr"' },
     toolUse: { type: 'boolean', description: 'the model must support tool use' },
     streaming: { type: 'boolean', description: 'the model must stream' },
-    hosting: { enum: ['bedrock', 'sagemaker'], description: 'the hosting type the model must have' },
+    hosting: { enum: HOSTING_TYPES, description: 'the hosting type the model must have' },
     allowDeprecated: { type: 'boolean', description: 'propose legacy and deprecated models too' },
     preferStrengths: { type: 'array', items: { type: 'string' }, description: 'strengths that raise the quality prior of unmeasured models' },
     traffic: {

@@ -1,8 +1,8 @@
-import type { RoutingTable } from '../schemas/generated/routing-table';
+import type { RoutingTable, TableModel } from '../schemas/generated/routing-table';
 import { AppConfigExtensionSim } from './appconfig-extension';
 import { BedrockRuntimeSim } from './bedrock-runtime';
 import { LocalDynamo } from './dynamodb';
-import type { Behaviour } from './http-sim';
+import type { Behaviour, HttpSim } from './http-sim';
 import { SageMakerRuntimeSim } from './sagemaker-runtime';
 
 export interface SimStackOptions {
@@ -82,8 +82,13 @@ export class SimStack {
   setModel(modelId: string, behaviour: Behaviour, region?: string): void {
     const model = this.table.models[modelId];
     if (model === undefined) throw new Error(`no model "${modelId}" in the ${this.table.environment} routing table (${Object.keys(this.table.models).join(', ')})`);
-    const sim = model.hosting === 'sagemaker' ? this.sagemaker : this.bedrock;
+    const sim = this.backendSims()[model.hosting];
     for (const t of model.targets) if (region === undefined || t.region === region) sim.set(t.id, { ...sim.behaviourOf(t.id, t.region), ...behaviour }, region);
+  }
+
+  /** The simulator of each router backend (the routing table's hosting value). */
+  private backendSims(): Readonly<Record<TableModel['hosting'], HttpSim>> {
+    return { bedrock: this.bedrock, sagemaker: this.sagemaker };
   }
 
   async stop(): Promise<void> {

@@ -3,19 +3,17 @@ import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { EnvironmentPlan, PlannedSagemakerHosting } from '../catalog';
+import type { EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
+import { provisionHosting } from '../hosting/provision';
 import { PlatformApi } from '../modules/api/platform-api';
 import { RoutingConfig } from '../modules/appconfig/routing-config';
-import { BedrockModelAccess } from '../modules/bedrock/model-access';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
 import { RouterFunction } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
-import { ModelEndpoint } from '../modules/sagemaker/model-endpoint';
-import { ModelPackageGroup } from '../modules/sagemaker/model-package-group';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
 import { workflowCandidate, type WorkflowCandidate } from '../workflows/candidates';
 import { probeTargets, recoveryWorkflowDefinition } from '../workflows/recovery-workflow';
@@ -117,27 +115,10 @@ export class PlatformStack extends TerraformStack {
       region: plan.region,
     });
 
-    // Custom models on SageMaker: a registry group per family, an endpoint per model.
-    const sagemakerModels = plan.models.flatMap((m) => (m.hosting.type === 'sagemaker' ? [{ model: m, hosting: m.hosting }] : []));
-    const groups = new Map<string, ModelPackageGroup>();
-    for (const { model, hosting } of sagemakerModels) {
-      const groupName = hosting.modelRegistry?.packageGroup ?? model.family;
-      if (!groups.has(groupName)) {
-        groups.set(groupName, new ModelPackageGroup(this, `ModelPackageGroup-${groupName}`, { groupName, description: `${model.family} models (fm-platform)` }));
-      }
-    }
-    const endpoints = sagemakerModels.map(({ model, hosting }) => new ModelEndpoint(this, `Endpoint-${model.id}`, endpointProps(hosting, plan, key.keyArn)));
-
-    // Permissions: the router may do exactly what the plan says, each grant next to its resource.
+    // What each hosting kind needs (SageMaker endpoints ...). Permissions: the router may do exactly
+    // what the plan says, each grant next to its resource.
     const role = router.role;
-    new BedrockModelAccess(this, 'RouterBedrockAccess', {
-      role,
-      invocations: plan.models.flatMap((m) =>
-        m.hosting.type === 'bedrock' ? m.hosting.invocations.map((i) => ({ profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns })) : [],
-      ),
-      guardrailArns: plan.routes.flatMap((r) => (r.guardrail ? [`arn:aws:bedrock:${plan.region}:${plan.account}:guardrail/${r.guardrail.id}`] : [])),
-    });
-    for (const endpoint of endpoints) endpoint.grantInvoke(role);
+    const hosted = provisionHosting(this, { plan, kmsKeyArn: key.keyArn, routerRole: role });
     routing.grantRead(role);
     circuits.grantReadWrite(role);
     key.grantDecrypt(role);
@@ -147,7 +128,7 @@ export class PlatformStack extends TerraformStack {
     // the provider's plan-time ValidateStateMachineDefinition call (an AWS API call) out of the offline plan.
     const workflowTargets = { circuitTableName: circuits.tableArn, routerFunctionArn: router.functionArn };
     const bedrockCalls = (candidates: readonly WorkflowCandidate[]) =>
-      candidates.flatMap((c) => (c.via === 'bedrock' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : []));
+      candidates.flatMap((c) => (c.via === 'invoke-model' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : []));
     const workflows = new ResilienceWorkflows(this, 'Workflows', {
       namePrefix: prefix,
       account: plan.account,
@@ -180,7 +161,7 @@ export class PlatformStack extends TerraformStack {
       apiName: api.apiName,
       stageName: api.stageName,
       functionName: `${prefix}-router`,
-      endpointNames: sagemakerModels.map((s) => s.hosting.endpointName),
+      endpointNames: hosted.dashboardEndpointNames,
       alarmArns: [alarms.api5xxRate.arn, alarms.apiLatencyP99.arn, alarms.routerErrors.arn, alarms.routerThrottles.arn, alarms.fallbackRate.arn],
     });
 
@@ -192,24 +173,9 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'appconfig_environment_id', { value: routing.environmentId });
     new TerraformOutput(this, 'appconfig_profile_id', { value: routing.profileId });
     new TerraformOutput(this, 'kms_key_arn', { value: key.keyArn });
-    new TerraformOutput(this, 'sagemaker_endpoint_names', { value: endpoints.map((e) => e.endpointName) });
+    for (const [name, value] of Object.entries(hosted.outputs)) new TerraformOutput(this, name, { value });
     // Start a route's workflow with `aws stepfunctions start-sync-execution --state-machine-arn <arn> --input '{"prompt":"..."}'`.
     new TerraformOutput(this, 'workflow_state_machine_arns', { value: workflows.routeStateMachineArns });
     new TerraformOutput(this, 'workflow_recovery_state_machine_arn', { value: workflows.recoveryStateMachineArn });
   }
-}
-
-function endpointProps(hosting: PlannedSagemakerHosting, plan: EnvironmentPlan, kmsKeyArn: string) {
-  return {
-    endpointName: hosting.endpointName,
-    image: hosting.image,
-    modelDataUrl: hosting.modelDataUrl,
-    environment: hosting.environment,
-    adapters: hosting.adapters,
-    capacity: hosting.capacity,
-    rollout: hosting.rollout,
-    kmsKeyArn,
-    account: plan.account,
-    region: plan.region,
-  };
 }

@@ -40,8 +40,9 @@ export interface ProbeTarget {
 
 export function probeTargets(plan: EnvironmentPlan): ProbeTarget[] {
   return plan.models.flatMap((m) => {
-    if (m.hosting.type !== 'bedrock') return [];
+    // Circuits the workflows record: those of models called through the InvokeModel integration.
     const c = workflowCandidate(plan, m.id);
+    if (c.via !== 'invoke-model') return [];
     const routes = plan.routes.filter((r) => r.candidates.includes(m.id));
     if (routes.length === 0) return [];
     const cooldownSeconds = Math.max(...routes.map((r) => r.resilience.circuitBreaker.cooldownSeconds));

@@ -211,7 +211,7 @@ function failureStates(c: CandidateContext, kinds: readonly ErrorKind[]): Record
   const { names: n, candidate } = c;
   const states: Record<string, State> = {};
   for (const kind of kinds) {
-    const counts = candidate.via === 'bedrock' && CIRCUIT_FAILURES.has(kind);
+    const counts = candidate.via === 'invoke-model' && CIRCUIT_FAILURES.has(kind);
     states[n.failed(kind)] = {
       Type: 'Pass',
       Parameters: { model: candidate.modelId, region: candidate.region, outcome: 'failed', kind, 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
@@ -299,7 +299,7 @@ function candidateStates(plan: EnvironmentPlan, route: PlannedRoute, targets: Wo
     next,
     callEntry: candidate.via === 'router' ? names.routerRequest : names.invoke,
   };
-  if (candidate.via === 'bedrock') {
+  if (candidate.via === 'invoke-model') {
     return { ...circuitCheckStates(c), ...bedrockCallStates(c), ...failureStates(c, kindsCaught(BEDROCK_PREFIXES)), ...recordFailureStates(c) };
   }
   return { ...circuitCheckStates(c), ...routerCallStates(c), ...failureStates(c, kindsCaught([...LAMBDA_PREFIXES, 'Router.'])) };

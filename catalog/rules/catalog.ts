@@ -1,4 +1,4 @@
-import { regionInGeography } from '../regions';
+import { hostingKind } from '../../hosting';
 import type { CatalogIssue } from '../issues';
 import { firstRepeat, type Rule } from './rule';
 
@@ -45,74 +45,12 @@ export const CATALOG_RULES: readonly Rule[] = [
       }),
   },
   {
-    id: 'bedrock-regions',
-    summary: "a Bedrock model is invocable somewhere, and each inference profile's Regions lie in its geography",
-    catalog: (ctx, issue) =>
-      ctx.catalog.models.flatMap((m, i) => {
-        if (m.hosting.type !== 'bedrock') return [];
-        const h = m.hosting;
-        const out: CatalogIssue[] = [];
-        const profiles = h.inferenceProfiles ?? [];
-        if ((h.regions ?? []).length === 0 && profiles.length === 0) {
-          out.push(issue(['models', i, 'hosting'], `model "${m.id}" lists no Region and no inference profile, so no environment can call it`, { fix: 'add the Regions where it is served on demand, or its inference profiles' }));
-        }
-        profiles.forEach((p, j) => {
-          if (profiles.findIndex((q) => q.geography === p.geography) !== j) {
-            out.push(issue(['models', i, 'hosting', 'inferenceProfiles', j, 'geography'], `model "${m.id}" lists the ${p.geography} profile twice`, { fix: 'merge the two entries' }));
-          }
-          p.regions.forEach((r, k) => {
-            if (!regionInGeography(r, p.geography)) {
-              out.push(issue(['models', i, 'hosting', 'inferenceProfiles', j, 'regions', k], `Region ${r} is not in the ${p.geography} geography of profile ${p.geography}.${h.modelId}`, { expected: `a Region of the ${p.geography} geography`, fix: 'list the profile\'s Regions as GetInferenceProfile returns them' }));
-            }
-          });
-        });
-        return out;
-      }),
-  },
-  {
-    id: 'sagemaker-model',
-    summary: 'a SageMaker model has base weights (modelDataUrl or a registry version); adapters need base weights, unique names, and live under <modelDataUrl>adapters/<name>/',
-    catalog: (ctx, issue) =>
-      ctx.catalog.models.flatMap((m, i) => {
-        if (m.hosting.type !== 'sagemaker') return [];
-        const h = m.hosting;
-        const out: CatalogIssue[] = [];
-        const adapters = h.adapters ?? [];
-        if (h.modelDataUrl === undefined && h.modelRegistry === undefined) {
-          out.push(issue(['models', i, 'hosting'], `SageMaker model "${m.id}" has neither modelDataUrl nor modelRegistry: the endpoint would have no weights`, { fix: 'add "modelDataUrl" (S3 URI of the weights) or "modelRegistry"' }));
-        }
-        if (adapters.length > 0 && h.modelDataUrl === undefined) {
-          out.push(issue(['models', i, 'hosting', 'adapters'], `adapter "${adapters[0].name}" of "${m.id}" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl`, { fix: 'add "modelDataUrl" with the S3 URI of the base model weights' }));
-        }
-        const dup = firstRepeat(adapters.map((a) => a.name));
-        if (dup) out.push(issue(['models', i, 'hosting', 'adapters', dup.index, 'name'], `adapter name "${dup.id}" is used twice in "${m.id}"`, { fix: 'give each adapter its own name' }));
-        if (h.modelDataUrl !== undefined) {
-          const base = h.modelDataUrl.endsWith('/') ? h.modelDataUrl : `${h.modelDataUrl}/`;
-          adapters.forEach((a, j) => {
-            const expected = `${base}adapters/${a.name}/`;
-            if (a.artifactUrl.replace(/\/?$/, '/') !== expected) {
-              out.push(issue(['models', i, 'hosting', 'adapters', j, 'artifactUrl'], `adapter "${a.name}" of "${m.id}" is at ${a.artifactUrl}, where the LMI container will not load it`, { expected, fix: `copy the adapter to ${expected} and point artifactUrl there` }));
-            }
-          });
-        }
-        return out;
-      }),
-  },
-  {
     id: 'pricing',
-    summary: 'prices fit the hosting (token prices for Bedrock, instance-hours for SageMaker) and token limits make sense',
+    summary: 'prices fit how the hosting bills (per token, or per instance-hour) and token limits make sense',
     catalog: (ctx, issue) =>
       ctx.catalog.models.flatMap((m, i) => {
         const p = m.pricing;
-        const out: CatalogIssue[] = [];
-        if (m.hosting.type === 'bedrock') {
-          for (const key of ['inputPerMillionTokensUsd', 'outputPerMillionTokensUsd'] as const) {
-            if (p[key] === undefined) out.push(issue(['models', i, 'pricing'], `Bedrock model "${m.id}" has no ${key}`, { fix: `add "${key}" from the Bedrock pricing page` }));
-          }
-          if (p.instanceHourUsd !== undefined) out.push(issue(['models', i, 'pricing', 'instanceHourUsd'], `Bedrock model "${m.id}" is billed per token, not per instance-hour`, { fix: 'remove "instanceHourUsd"' }));
-        } else if (p.instanceHourUsd === undefined) {
-          out.push(issue(['models', i, 'pricing'], `SageMaker model "${m.id}" has no instanceHourUsd, so its cost cannot be estimated`, { fix: 'add "instanceHourUsd" for its default instance type' }));
-        }
+        const out: CatalogIssue[] = hostingKind(m.hosting).pricingIssues(m, (path, message, details) => issue(['models', i, ...path], message, details));
         if (p.inputPerMillionTokensUsd === 0 && p.outputPerMillionTokensUsd === 0) {
           out.push(issue(['models', i, 'pricing'], `model "${m.id}" is priced at 0 for input and output tokens`, { fix: 'enter the published prices' }));
         }
@@ -130,7 +68,7 @@ export const CATALOG_RULES: readonly Rule[] = [
         const l = m.lifecycle;
         const out: CatalogIssue[] = [];
         if (LIFECYCLE_NEEDS_REPLACEMENT.has(l.status) && l.replacement === undefined) {
-          const region = m.hosting.type === 'bedrock' ? (m.hosting.regions?.[0] ?? m.hosting.inferenceProfiles?.[0]?.regions[0]) : undefined;
+          const region = hostingKind(m.hosting).homeRegion(m.hosting);
           const suggested = region === undefined ? undefined : ctx.suggestReplacement?.(ctx.catalog, m.id, region);
           out.push(
             issue(['models', i, 'lifecycle'], `${l.status} model "${m.id}" names no replacement`, {

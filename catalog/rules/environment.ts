@@ -1,8 +1,7 @@
 import type { Model } from '../../schemas/generated/model-catalog';
-import { bedrockAccess } from '../capabilities';
+import { HOSTING_KINDS, hostingKind } from '../../hosting';
 import { effectiveRoutes, type EffectiveRoute, type EnvironmentContext } from '../context';
 import type { CatalogIssue } from '../issues';
-import { regionInGeography } from '../regions';
 import { didYouMean, listOf } from '../suggest';
 import { firstRepeat, type Rule } from './rule';
 
@@ -73,25 +72,23 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
   },
   {
     id: 'region',
-    summary: "every model a route may call is served in the environment's Region, directly or through a profile whose geography matches",
+    summary: "every model a route may call is served in the environment's Region (a Bedrock model directly, or through a profile whose geography matches)",
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       const reported = new Set<string>();
-      for (const eff of effectiveRoutes(ctx)) {
-        for (const id of eff.candidates) {
+      for (const served of effectiveRoutes(ctx)) {
+        for (const id of served.candidates) {
           const m = ctx.models.get(id)?.model;
-          if (!m || m.hosting.type !== 'bedrock' || reported.has(id) || bedrockAccess(m, ctx.env.region)) continue;
+          if (!m || reported.has(id)) continue;
+          const access = hostingKind(m.hosting).servedIn(m.hosting, ctx.env.region);
+          if (access.served) continue;
           reported.add(id);
-          const profiles = m.hosting.inferenceProfiles ?? [];
-          const mismatched = profiles.filter((p) => !regionInGeography(ctx.env.region, p.geography)).map((p) => p.geography);
-          const message =
-            mismatched.length > 0
-              ? `model "${id}" (route "${eff.route.id}") is not served in ${ctx.env.region}: the geography of its profiles (${mismatched.join(', ')}) does not match the Region`
-              : `model "${id}" (route "${eff.route.id}") is not served in ${ctx.env.region}`;
-          out.push(issue(['region'], message, {
-            expected: `a Region in ${[...(m.hosting.regions ?? []), ...profiles.flatMap((p) => p.regions)].filter((r, i, a) => a.indexOf(r) === i).join(', ')}`,
-            fix: `override route "${eff.route.id}" here with a model served in ${ctx.env.region}, or add the Region to the model if Bedrock now serves it there`,
-          }));
+          out.push(
+            issue(['region'], `model "${id}" (route "${served.route.id}") is not served in ${ctx.env.region}${access.detail ? `: ${access.detail}` : ''}`, {
+              expected: `a Region in ${access.regions.join(', ')}`,
+              fix: `override route "${served.route.id}" here with a model served in ${ctx.env.region}, or ${access.catalogFix}`,
+            }),
+          );
         }
       }
       return out;
@@ -157,45 +154,6 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
         }),
   },
   {
-    id: 'sagemaker-capacity',
-    summary: 'endpoint capacity names SageMaker models; a model a route uses has an endpoint here; serverless endpoints carry no adapters',
-    environment: (ctx, issue) => {
-      const out: CatalogIssue[] = [];
-      const endpoints = ctx.env.sagemaker?.endpoints ?? {};
-      for (const [id, cap] of Object.entries(endpoints)) {
-        const m = ctx.models.get(id)?.model;
-        const path = ['sagemaker', 'endpoints', id];
-        // An unknown id is the unknown-model rule's to report.
-        if (!m) continue;
-        if (m.hosting.type !== 'sagemaker') {
-          out.push(issue(path, `model "${id}" is hosted on ${m.hosting.type}, not SageMaker: it has no endpoint to size`, { fix: 'remove this entry' }));
-          continue;
-        }
-        if (cap.mode === 'serverless' && (m.hosting.adapters ?? []).length > 0) {
-          out.push(issue([...path, 'mode'], `model "${id}" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)`, { fix: 'use "mode": "instances", or "none" and route elsewhere' }));
-        }
-        if (cap.mode === 'serverless' && (cap.memorySizeMb === undefined || cap.maxConcurrency === undefined)) {
-          out.push(issue(path, `serverless endpoint of "${id}" needs memorySizeMb and maxConcurrency`, { fix: 'add both' }));
-        }
-        if (cap.mode === 'instances' && cap.instanceType === undefined && m.hosting.instanceType === undefined) {
-          out.push(issue(path, `endpoint of "${id}" has no instance type here or in the catalog`, { fix: 'add "instanceType"' }));
-        }
-      }
-      for (const eff of effectiveRoutes(ctx)) {
-        for (const id of eff.candidates) {
-          const m = ctx.models.get(id)?.model;
-          if (m?.hosting.type !== 'sagemaker') continue;
-          if (endpoints[id]?.mode === 'none') {
-            out.push(issue(['sagemaker', 'endpoints', id, 'mode'], `route "${eff.route.id}" uses "${id}", which has no endpoint in ${ctx.env.name}`, { fix: `override route "${eff.route.id}" here with a Bedrock model, or give "${id}" an endpoint` }));
-          } else if (endpoints[id] === undefined && m.hosting.instanceType === undefined) {
-            out.push(issue(['sagemaker'], `route "${eff.route.id}" uses "${id}", but neither the catalog nor ${ctx.env.name} sizes its endpoint`, { fix: `add sagemaker.endpoints["${id}"]` }));
-          }
-        }
-      }
-      return out;
-    },
-  },
-  {
     id: 'rollout',
     summary: 'failover Regions differ from the primary; roll-out strategies have the figures their shape needs; consumer names are unique',
     environment: (ctx, issue) => {
@@ -209,11 +167,7 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
           if (d[key] === undefined) out.push(issue(['appConfig', 'deployment'], `a ${d.type} AppConfig deployment needs ${key}`, { fix: `add "${key}"` }));
         }
       }
-      const r = ctx.env.sagemaker?.rollout;
-      if (r && r.type !== 'all-at-once') {
-        if (r.stepPercent === undefined) out.push(issue(['sagemaker', 'rollout'], `a ${r.type} endpoint roll-out needs stepPercent`, { fix: 'add "stepPercent"' }));
-        else if (r.type === 'linear' && r.stepPercent < 10) out.push(issue(['sagemaker', 'rollout', 'stepPercent'], `linear steps of ${r.stepPercent}% are below SageMaker's minimum of 10%`, { expected: '10 to 50' }));
-      }
+      for (const kind of Object.values(HOSTING_KINDS)) out.push(...kind.rolloutIssues(ctx.env, issue));
       const consumers = (ctx.env.api.consumers ?? []).map((c) => c.name);
       const dup = firstRepeat(consumers);
       if (dup) out.push(issue(['api', 'consumers', dup.index, 'name'], `consumer "${dup.id}" is listed twice`, { fix: 'merge the two entries' }));

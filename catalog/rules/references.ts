@@ -1,3 +1,4 @@
+import { HOSTING_KINDS } from '../../hosting';
 import { unmetRequirements } from '../capabilities';
 import { candidatesOf, effectiveRoutes, type Candidate, type CatalogContext, type EffectiveRoute, type EnvironmentContext, type JsonPath } from '../context';
 import type { CatalogIssue, IssueDetails } from '../issues';
@@ -27,9 +28,9 @@ function overrideReferences(ctx: EnvironmentContext): (Reference & { readonly se
   });
 }
 
-/** Where an environment names models outside its route overrides: the SageMaker endpoint sizes. */
-function capacityReferences(ctx: EnvironmentContext): Candidate[] {
-  return Object.keys(ctx.env.sagemaker?.endpoints ?? {}).map((id) => ({ id, path: ['sagemaker', 'endpoints', id] }));
+/** Where an environment names models outside its route overrides: each hosting kind's own section. */
+function hostingReferences(ctx: EnvironmentContext): Candidate[] {
+  return Object.values(HOSTING_KINDS).flatMap((kind) => kind.environmentReferences(ctx.env));
 }
 
 function unknownModel(ctx: CatalogContext, issue: Report, id: string, path: JsonPath): CatalogIssue {
@@ -70,7 +71,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
       ),
     ],
     environment: (ctx, issue) =>
-      [...overrideReferences(ctx), ...capacityReferences(ctx)].filter((ref) => !ctx.models.has(ref.id)).map((ref) => unknownModel(ctx, issue, ref.id, ref.path)),
+      [...overrideReferences(ctx), ...hostingReferences(ctx)].filter((ref) => !ctx.models.has(ref.id)).map((ref) => unknownModel(ctx, issue, ref.id, ref.path)),
   },
   {
     id: 'fallback-cycle',

@@ -1,4 +1,4 @@
-import type { TableRoute } from '../../schemas/generated/routing-table';
+import type { TableModel, TableRoute } from '../../schemas/generated/routing-table';
 import type { Backend, ModelAnswer } from './backends/backend';
 import { backoffMs, sleep } from './backoff';
 import type { CircuitBreaker, Transition } from './circuit';
@@ -18,7 +18,7 @@ function kindOf(err: unknown, signal: AbortSignal): ErrorKind {
 
 export interface InvokeDeps {
   readonly breaker: CircuitBreaker;
-  readonly backends: Readonly<Record<'bedrock' | 'sagemaker', Backend>>;
+  readonly backends: Readonly<Record<TableModel['hosting'], Backend>>;
   readonly random?: () => number;
 }
 

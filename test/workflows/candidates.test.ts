@@ -6,7 +6,7 @@ describe('workflow candidates', () => {
 
   it('calls a Bedrock model in the primary Region, through its inference profile', () => {
     const c = workflowCandidate(prod, 'claude-3-haiku');
-    expect(c).toMatchObject({ modelId: 'claude-3-haiku', region: 'us-east-1', via: 'bedrock', invokeId: 'us.anthropic.claude-3-haiku-20240307-v1:0' });
+    expect(c).toMatchObject({ modelId: 'claude-3-haiku', region: 'us-east-1', via: 'invoke-model', invokeId: 'us.anthropic.claude-3-haiku-20240307-v1:0' });
     expect(c.profileArn).toMatch(/:inference-profile\/us\.anthropic\.claude-3-haiku-20240307-v1:0$/);
     expect(c.foundationModelArns.length).toBeGreaterThan(0);
   });

@@ -1,0 +1,39 @@
+import { ModelEndpoint, type ModelEndpointProps } from '../../modules/sagemaker/model-endpoint';
+import { ModelPackageGroup } from '../../modules/sagemaker/model-package-group';
+import type { EnvironmentPlan } from '../../catalog';
+import type { HostingProvisioner } from '../provision';
+import type { PlannedSagemakerHosting } from './plan';
+
+/** Custom models on SageMaker: a Model Registry group per family, an endpoint per model, and the router's grant to invoke it. */
+export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
+  provision(scope, models, { plan, kmsKeyArn, routerRole }) {
+    const groups = new Map<string, ModelPackageGroup>();
+    for (const model of models) {
+      const groupName = model.hosting.modelRegistry?.packageGroup ?? model.family;
+      if (!groups.has(groupName)) {
+        groups.set(groupName, new ModelPackageGroup(scope, `ModelPackageGroup-${groupName}`, { groupName, description: `${model.family} models (fm-platform)` }));
+      }
+    }
+    const endpoints = models.map((model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)));
+    for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
+    return {
+      outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName) },
+      dashboardEndpointNames: models.map((m) => m.hosting.endpointName),
+    };
+  },
+};
+
+function endpointProps(hosting: PlannedSagemakerHosting, plan: EnvironmentPlan, kmsKeyArn: string): ModelEndpointProps {
+  return {
+    endpointName: hosting.endpointName,
+    image: hosting.image,
+    modelDataUrl: hosting.modelDataUrl,
+    environment: hosting.environment,
+    adapters: hosting.adapters,
+    capacity: hosting.capacity,
+    rollout: hosting.rollout,
+    kmsKeyArn,
+    account: plan.account,
+    region: plan.region,
+  };
+}

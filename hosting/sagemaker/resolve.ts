@@ -1,0 +1,39 @@
+import type { Environment } from '../../schemas/generated/environment';
+import { endpointName } from '../../catalog/names';
+import type { ModelHostedOn } from '../kind';
+import type { PlannedSagemakerHosting } from './plan';
+
+/** A figure the sagemaker-capacity rule requires before anything is resolved; missing here is a bug. */
+function ruled<T>(value: T | undefined, what: string, modelId: string): T {
+  if (value === undefined) throw new Error(`internal error: ${what} of ${modelId} is missing after validation`);
+  return value;
+}
+
+/** The endpoint an environment runs for a model: its name, weights, adapters, capacity and roll-out. */
+export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment): PlannedSagemakerHosting {
+  const h = m.hosting;
+  const cap = env.sagemaker?.endpoints?.[m.id];
+  return {
+    type: 'sagemaker',
+    region: env.region,
+    endpointName: endpointName(env.name, m.id),
+    image: h.image,
+    ...(h.modelDataUrl ? { modelDataUrl: h.modelDataUrl } : {}),
+    ...(h.modelRegistry ? { modelRegistry: { packageGroup: h.modelRegistry.packageGroup ?? m.family, approvedVersion: h.modelRegistry.approvedVersion } } : {}),
+    environment: h.environment ?? {},
+    adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl })),
+    capacity:
+      cap?.mode === 'serverless'
+        ? { mode: 'serverless', memorySizeMb: ruled(cap.memorySizeMb, 'memorySizeMb', m.id), maxConcurrency: ruled(cap.maxConcurrency, 'maxConcurrency', m.id) }
+        : instanceCapacity(
+            ruled(cap?.instanceType ?? h.instanceType, 'instanceType', m.id),
+            cap?.instanceCount ?? h.instanceCount ?? 1,
+            cap?.instanceHourUsd ?? (cap?.instanceType === undefined || cap.instanceType === h.instanceType ? m.pricing.instanceHourUsd : undefined),
+          ),
+    rollout: env.sagemaker?.rollout ?? { type: 'all-at-once' },
+  };
+}
+
+function instanceCapacity(instanceType: string, instanceCount: number, instanceHourUsd: number | undefined): PlannedSagemakerHosting['capacity'] {
+  return { mode: 'instances', instanceType, instanceCount, ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}) };
+}
