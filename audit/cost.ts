@@ -34,9 +34,9 @@ export interface CostEstimate {
 
 /**
  * Monthly cost from the environment's traffic assumptions and the catalog's prices: each route's
- * tokens at its target's on-demand prices, plus what each model costs by the hour (every SageMaker
- * instance all month), as its hosting kind says. Routes without
- * assumptions count as 0 and are listed as such.
+ * tokens at its target's on-demand prices, plus what each model costs by the hour as its hosting
+ * kind says (every SageMaker instance all month). Routes without assumptions count as 0 and are
+ * listed as such.
  */
 export function estimateCost(plan: EnvironmentPlan): CostEstimate {
   const models = new Map(plan.models.map((m) => [m.id, m]));

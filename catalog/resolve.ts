@@ -120,8 +120,8 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
 }
 
 /**
- * Token prices for the cost metric. A SageMaker model is paid by the instance-hour, not the token;
- * its marginal token price is 0 and its instance cost is estimated separately.
+ * Token prices for the cost metric. A model billed by the instance-hour has no token price: its
+ * marginal token price is 0, and its hosting kind estimates its cost by the hour (standingCost).
  */
 function tokenPricing(m: PlannedModel): TableModel['pricing'] {
   return { inputPerMillionTokensUsd: m.pricing.inputPerMillionTokensUsd ?? 0, outputPerMillionTokensUsd: m.pricing.outputPerMillionTokensUsd ?? 0 };

@@ -9,7 +9,7 @@ import type { Rule } from './rule';
 export type { Report, Rule } from './rule';
 
 /** Every cross-field rule, each once, in the order `npm run validate -- --rules` lists them: the hosting kinds' own last. */
-export const RULES: readonly Rule[] = [...REFERENCE_RULES, ...CATALOG_RULES, ...ENVIRONMENT_RULES, ...Object.values(HOSTING_KINDS).flatMap((kind) => kind.rules)];
+export const RULES: readonly Rule[] = [...CATALOG_RULES, ...REFERENCE_RULES, ...ENVIRONMENT_RULES, ...Object.values(HOSTING_KINDS).flatMap((kind) => kind.rules)];
 
 /** Runs every rule on the catalog, then on each environment; each issue carries the id of the rule that found it. */
 export function checkRules(ctx: CatalogContext, environments: readonly EnvironmentContext[]): CatalogIssue[] {
