@@ -1,5 +1,6 @@
 import { checkProject, loadProject, CatalogValidationError } from '../../catalog';
-import { tempProject } from '../support/project';
+import { pointerById, routeById } from '../support/by-id';
+import { shippedCatalog, tempProject } from '../support/project';
 
 describe('loadProject on the shipped catalog', () => {
   const project = loadProject({ today: '2026-11-29' });
@@ -17,8 +18,8 @@ describe('loadProject on the shipped catalog', () => {
 describe('loadProject on an invalid catalog', () => {
   it('throws a CatalogValidationError carrying every issue, not only the first', () => {
     const { catalogPath, environmentsDir } = tempProject((c) => {
-      c.routes[0].fallbacks = ['nova-lit', 'nova-micro'];
-      c.routes[2].target = 'claude-3-haik';
+      routeById(c, 'chat').fallbacks = ['nova-lit', 'nova-micro'];
+      routeById(c, 'classify').target = 'claude-3-haik';
     });
     let thrown: unknown;
     try {
@@ -28,9 +29,10 @@ describe('loadProject on an invalid catalog', () => {
     }
     expect(thrown).toBeInstanceOf(CatalogValidationError);
     const issues = (thrown as CatalogValidationError).issues.filter((i) => i.rule === 'unknown-model');
+    const catalog = shippedCatalog();
     expect(issues.map((i) => [i.pointer, i.fix])).toEqual([
-      ['/routes/0/fallbacks/0', 'did you mean "nova-lite"?'],
-      ['/routes/2/target', 'did you mean "claude-3-haiku"?'],
+      [pointerById(catalog, ['routes', 'chat', 'fallbacks', 0]), 'did you mean "nova-lite"?'],
+      [pointerById(catalog, ['routes', 'classify', 'target']), 'did you mean "claude-3-haiku"?'],
     ]);
   });
 
