@@ -2,4 +2,3 @@ export { checkProject, loadProject, type CheckResult, type LoadOptions, type Loa
 export { CatalogValidationError, formatIssues, type CatalogIssue } from './issues';
 export type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
 export { CATALOG_RULES, ENVIRONMENT_RULES } from './rules';
-export { routingTableErrors } from './routing-table';

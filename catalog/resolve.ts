@@ -1,5 +1,5 @@
 import type { Model } from '../schemas/generated/model-catalog';
-import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
+import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
 import { endpointName } from './names';
 import type { BedrockInvocation, EnvironmentPlan, PlannedModel, PlannedRoute, PlannedSagemakerHosting } from './plan';
 import { foundationModelArn, inferenceProfileArn, inferenceProfileId } from './regions';

@@ -6,7 +6,7 @@ import type { JsonDocument } from './json-file';
 import { bedrockAccess, unmetRequirements } from './capabilities';
 import { suggestReplacement } from '../selection/rank';
 import { regionInGeography } from './regions';
-import { didYouMean, listOf } from './suggest';
+import { didYouMean, listOf } from '../suggest/did-you-mean';
 
 /**
  * The cross-field rules JSON Schema cannot express. Each has a stable id (shown in messages and in

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import * as validators from '../schemas/generated/catalog-validators';
 import type { CatalogIssue } from './issues';
 import type { JsonDocument } from './json-file';
-import { didYouMean, listOf } from './suggest';
+import { didYouMean, listOf } from '../suggest/did-you-mean';
 
 interface SchemaNode {
   readonly description?: string;

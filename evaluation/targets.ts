@@ -5,6 +5,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { API_OPERATIONS, conversePath } from '../contracts/http-api';
 import { inferenceProfileId, type Geography } from '../catalog/regions';
 import { bedrockAccess } from '../catalog/capabilities';
 import type { ModelCatalog } from '../schemas/generated/model-catalog';
@@ -134,14 +135,14 @@ export async function localTarget(catalog: ModelCatalog, region: string, models:
  */
 export function apiTarget(baseUrl: string, route: string, region: string, apiKey?: string): EvalTarget {
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/v1/routes/${encodeURIComponent(route)}/converse`);
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${conversePath(route)}`);
   return {
     name: 'api',
     description: `api ${url.toString()}`,
     async invoke(_modelId, example, signal) {
       const body = JSON.stringify({ messages: converseMessages(example), ...(example.system ? { system: [{ text: example.system }] } : {}) });
       const signed = await signer.sign({
-        method: 'POST',
+        method: API_OPERATIONS.converse.method,
         protocol: url.protocol,
         hostname: url.hostname,
         ...(url.port ? { port: Number(url.port) } : {}),
@@ -151,7 +152,7 @@ export function apiTarget(baseUrl: string, route: string, region: string, apiKey
         body,
       });
       const started = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: signed.headers, body, signal });
+      const res = await fetch(url, { method: API_OPERATIONS.converse.method, headers: signed.headers, body, signal });
       const text = await res.text();
       const latencyMs = performance.now() - started;
       if (!res.ok) {

@@ -1,5 +1,5 @@
 import { checkProject, loadProject, CatalogValidationError } from '../../catalog';
-import { routingTableErrors } from '../../catalog/routing-table';
+import { routingTableErrors } from '../../contracts/routing-table';
 import { tempProject } from '../support/project';
 
 describe('loadProject on the shipped catalog', () => {
