@@ -62,7 +62,7 @@ export function bedrockTarget(
   const client = new BedrockRuntimeClient({
     region,
     maxAttempts: 1,
-    // Keep-alive HTTP/1.1: the default HTTP/2 handler opened a connection per call here (DESIGN.md).
+    // Keep-alive HTTP/1.1: the default HTTP/2 handler opened a connection per call against the local Bedrock simulator.
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) }),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
