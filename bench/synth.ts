@@ -7,7 +7,7 @@
 // this checkout's node_modules) are measured in the same run, side by side. Wall time, CPU time of all
 // Node processes, and peak memory, as medians; nothing leaves this machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -117,11 +117,19 @@ async function main(): Promise<void> {
   const starts = new Map<string, StartUp[]>();
   const modules = trees.map((t) => ({ tree: t.name, dir: t.dir, bundle: synthesisModule(t.dir) }));
   for (let i = 0; i < RUNS; i++) for (const m of modules) starts.set(m.tree, [...(starts.get(m.tree) ?? []), startUp(m.dir, m.bundle)]);
-  const node = Array.from({ length: RUNS }, () => {
-    const started = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    return performance.now() - started;
-  });
+  const timed = (command: string, args: string[], cwd: string) =>
+    Array.from({ length: RUNS }, () => {
+      const started = performance.now();
+      const r = spawnSync(command, args, { cwd });
+      if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr.toString()}`);
+      return performance.now() - started;
+    });
+  const node = timed(process.execPath, ['-e', '0'], ROOT);
+  // npm's own share of a command as typed: `npm run` of a script that only starts Node.
+  const empty = mkdtempSync(join(tmpdir(), 'fm-bench-npm-'));
+  writeFileSync(join(empty, 'package.json'), JSON.stringify({ name: 'empty', version: '1.0.0', private: true, scripts: { empty: 'node -e 0' } }));
+  const npmAlone = timed('npm', ['run', '-s', 'empty'], empty);
+  rmSync(empty, { recursive: true, force: true });
 
   const ms = (s: Sample[]) => median(s.map((x) => x.ms));
   const cell = (s: Sample[]) => `${ms(s).toFixed(0).padStart(6)} ms ${median(s.map((x) => x.cpuMs)).toFixed(0).padStart(6)} ms ${median(s.map((x) => x.peakMb)).toFixed(0).padStart(4)} MB`;
@@ -139,6 +147,7 @@ async function main(): Promise<void> {
   };
   console.log(`  ${'node -e "require(<synthesis module>)"'.padEnd(width)} ${trees.map((t) => startCell(t.name).padEnd(40)).join(' ')}`);
   console.log(`  ${'node -e 0 (Node alone)'.padEnd(width)} ${median(node).toFixed(0).padStart(4)} ms`);
+  console.log(`  ${'npm run -s <script: node -e 0> (npm alone)'.padEnd(width)} ${median(npmAlone).toFixed(0).padStart(4)} ms`);
 
   const typed = of('npm run synth (as typed)', 'this tree');
   const inner = of('node dist/cli/synth.js (inner step)', 'this tree');
