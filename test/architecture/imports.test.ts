@@ -112,7 +112,7 @@ describe('the import graph', () => {
     expect(show(edges)).toEqual(
       expect.arrayContaining([
         'cli/synth.ts -> stacks/app.ts',
-        'workflows/definitions.ts -> contracts/circuit.ts',
+        'workflows/route-workflow.ts -> contracts/circuit.ts',
         'functions/router/serve.ts -> suggest/did-you-mean.ts',
         'contracts/routing-table.ts -> schemas/generated/routing-table-validator.js',
         'schemas/generated/routing-table-validator.js -> npm:ajv',
@@ -134,14 +134,14 @@ describe('the import graph', () => {
       { from: 'contracts/routing-table.ts', to: 'schemas/generated/routing-table-validator.js' },
       { from: 'schemas/generated/routing-table-validator.js', to: 'node:fs' },
       { from: 'cli/synth.ts', to: 'main.ts' },
-      { from: 'workflows/definitions.ts', to: 'functions/other/x.ts' },
+      { from: 'workflows/route-workflow.ts', to: 'functions/other/x.ts' },
     ];
     expect(violations(broken)).toEqual({
       'nothing outside functions/router/ imports it, except what runs the router': ['modules/router/bundle.ts -> functions/router/env.ts'],
       'functions/router/ imports only itself, contracts/, suggest/ and packages (never catalog/, modules/, stacks/, workflows/, audit/, selection/)': ['functions/router/serve.ts -> catalog/suggest.ts'],
       'contracts/ imports only contracts/, schemas/generated/, and the validator runtime': ['contracts/circuit.ts -> npm:@aws-sdk/client-dynamodb', 'schemas/generated/routing-table-validator.js -> node:fs'],
       'nothing imports main.ts': ['cli/synth.ts -> main.ts'],
-      'modules/ and workflows/ import nothing from functions/': ['modules/router/bundle.ts -> functions/router/env.ts', 'workflows/definitions.ts -> functions/other/x.ts'],
+      'modules/ and workflows/ import nothing from functions/': ['modules/router/bundle.ts -> functions/router/env.ts', 'workflows/route-workflow.ts -> functions/other/x.ts'],
     });
   });
 });
