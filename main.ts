@@ -1,15 +1,7 @@
-import { App } from 'cdktf';
-import { loadProject, type EnvironmentPlan } from './catalog';
-import { PlatformStack } from './stacks/platform-stack';
+import { loadProject } from './catalog';
+import { replacementSuggester } from './selection/rank';
+import { synthesize } from './stacks/app';
 
-/** The cdktf app: one stack per environment, each built from its resolved plan. */
-export function synthesize(plans: readonly EnvironmentPlan[], outdir: string): void {
-  const app = new App({ outdir });
-  for (const plan of plans) new PlatformStack(app, plan.name, { plan });
-  app.synth();
-}
-
-// `cdktf synth|diff|deploy <env>` run this file (cdktf.json); `npm run synth` goes through cli/synth.ts.
-if (require.main === module) {
-  synthesize(loadProject().plans, process.env.CDKTF_OUTDIR ?? 'cdktf.out');
-}
+// The cdktf app entry (cdktf.json): `cdktf synth|diff|deploy <env>` run this file. `npm run synth`
+// goes through cli/synth.ts, which validates first and swaps the output folder in when complete.
+synthesize(loadProject({ suggestReplacement: replacementSuggester }).plans, process.env.CDKTF_OUTDIR ?? 'cdktf.out');

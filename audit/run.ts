@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { checkProject, type EnvironmentPlan } from '../catalog';
 import { defaultCatalogPath, defaultEnvironmentsDir, projectRoot } from '../catalog/paths';
-import { synthesize } from '../main';
+import { synthesize } from '../stacks/app';
 import { blockedAudit, buildAudit } from './report';
 import type { AuditReport, AuditSide } from './types';
 import { isTerraformPlan, type TerraformPlanJson } from './stack-json';

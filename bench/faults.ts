@@ -3,6 +3,8 @@
 // request lost (each gets an answer or a typed error), 100% success while a healthy candidate
 // exists (nova-micro in us-east-1 always is), and no model call while that model's circuit in that
 // Region is open (counted at the simulator). Loopback only; stops by itself.
+import { circuitKey } from '../contracts/circuit';
+import { API_OPERATIONS, conversePath } from '../contracts/http-api';
 import { createHandler, routerDeps } from '../functions/router/app';
 import { CircuitBreaker, type Admission } from '../functions/router/circuit';
 import { readEnv } from '../functions/router/env';
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   class RecordingBreaker extends CircuitBreaker {
     override async admit(modelId: string, region: string, leaseMs: number): Promise<Admission> {
       const a = await breaker.admit(modelId, region, leaseMs);
-      if (a !== 'open') admissions.push({ pk: `${modelId}#${region}`, at: Date.now() });
+      if (a !== 'open') admissions.push({ pk: circuitKey(modelId, region), at: Date.now() });
       return a;
     }
   }
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < TOTAL) {
       next++;
-      const res = await handler({ httpMethod: 'POST', path: '/v1/routes/classify/converse', headers: { 'content-type': 'application/json' }, body });
+      const res = await handler({ httpMethod: API_OPERATIONS.converse.method, path: conversePath('classify'), headers: { 'content-type': 'application/json' }, body });
       answered++;
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const parsed = JSON.parse(res.body) as { model?: string; error?: { code?: string } };
@@ -79,12 +81,12 @@ async function main(): Promise<void> {
   const targetOf = new Map<string, string>();
   for (const [id, m] of Object.entries(table.models)) for (const t of m.targets) targetOf.set(`${t.id}@${t.region}`, id);
   const duringOpen = stack.bedrock.calls.filter((c) => {
-    const pk = `${targetOf.get(`${c.target}@${c.region}`) ?? '?'}#${c.region}`;
+    const pk = circuitKey(targetOf.get(`${c.target}@${c.region}`) ?? '?', c.region);
     return opened.some((o) => o.pk === pk && c.at > o.at && c.at < o.openUntil);
   });
   const admittedWhileOpen = admissions.filter((a) => opened.some((o) => o.pk === a.pk && a.at > o.at && a.at < o.openUntil));
   const gaps = duringOpen.map((c) => {
-    const pk = `${targetOf.get(`${c.target}@${c.region}`) ?? '?'}#${c.region}`;
+    const pk = circuitKey(targetOf.get(`${c.target}@${c.region}`) ?? '?', c.region);
     const o = opened.find((x) => x.pk === pk && c.at > x.at && c.at < x.openUntil);
     return o ? c.at - o.at : 0;
   });

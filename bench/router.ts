@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { API_OPERATIONS, conversePath, resourcePath } from '../contracts/http-api';
 import { createHandler, routerDeps } from '../functions/router/app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
@@ -81,10 +82,10 @@ async function main(): Promise<void> {
   const calls: Record<Kind, () => Promise<string>> = {
     'direct SDK': async () => (await direct.send(new ConverseCommand({ modelId: PRIMARY, messages, inferenceConfig: { maxTokens: 64 } }))).output?.message?.content?.[0]?.text ?? '',
     'router in-process': async () => {
-      const r = await inProcess({ httpMethod: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: JSON.stringify(openAiBody) });
+      const r = await inProcess({ httpMethod: API_OPERATIONS.chatCompletions.method, path: resourcePath('chatCompletions'), headers: { 'content-type': 'application/json' }, body: JSON.stringify(openAiBody) });
       return (JSON.parse(r.body) as { choices?: { message: { content: string } }[] }).choices?.[0]?.message.content ?? r.body;
     },
-    'router over HTTP': async () => (JSON.parse((await httpJson(`${routerUrl}/v1/chat/completions`, 'POST', openAiBody)).body) as { choices?: { message: { content: string } }[] }).choices?.[0]?.message.content ?? '',
+    'router over HTTP': async () => (JSON.parse((await httpJson(`${routerUrl}${resourcePath('chatCompletions')}`, API_OPERATIONS.chatCompletions.method, openAiBody)).body) as { choices?: { message: { content: string } }[] }).choices?.[0]?.message.content ?? '',
     'Portkey over HTTP': async () => {
       const r = await httpJson(`${portkeyUrl}/v1/chat/completions`, 'POST', { ...openAiBody, model: PRIMARY }, portkeyHeaders);
       return (JSON.parse(r.body) as { choices?: { message: { content: string } }[] }).choices?.[0]?.message.content ?? r.body;
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
 
   // Cold start: a fresh node process loads the bundle and serves its first request against the simulators.
   const probe = join(dir, 'lambda', 'cold.js');
-  writeFileSync(probe, `const t0=performance.now();const m=require('./index.js');const t1=performance.now();const ev={httpMethod:'POST',path:'/v1/routes/bench/converse',headers:{'content-type':'application/json'},body:JSON.stringify({messages:[{role:'user',content:[{text:'hi'}]}]})};m.handler(ev).then((r)=>{const t2=performance.now();return m.handler(ev).then(()=>{const t3=performance.now();process.stdout.write(JSON.stringify({load:t1-t0,first:t2-t1,warm:t3-t2,status:r.statusCode})+'\\n');});});`);
+  writeFileSync(probe, `const t0=performance.now();const m=require('./index.js');const t1=performance.now();const ev={httpMethod:${JSON.stringify(API_OPERATIONS.converse.method)},path:${JSON.stringify(conversePath('bench'))},headers:{'content-type':'application/json'},body:JSON.stringify({messages:[{role:'user',content:[{text:'hi'}]}]})};m.handler(ev).then((r)=>{const t2=performance.now();return m.handler(ev).then(()=>{const t3=performance.now();process.stdout.write(JSON.stringify({load:t1-t0,first:t2-t1,warm:t3-t2,status:r.statusCode})+'\\n');});});`);
   const colds: { load: number; first: number; warm: number; status: number }[] = [];
   for (let i = 0; i < 5; i++) {
     const { child } = await startChild(process.execPath, [probe], { ...process.env, ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });

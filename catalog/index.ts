@@ -3,4 +3,3 @@ export { CatalogValidationError, formatIssues, type CatalogIssue } from './issue
 export type { EnvironmentPlan, PlannedModel, PlannedModelOn, PlannedRoute } from './plan';
 export type { ReplacementSuggester } from './context';
 export { RULES, type Rule } from './rules';
-export { routingTableErrors } from './routing-table';

@@ -1,6 +1,6 @@
 import type { Capabilities, Lifecycle, Model, Performance, Pricing, Resilience, RouteRequirements, RoutingRule } from '../schemas/generated/model-catalog';
 import type { Consumer, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
-import type { RoutingTable } from '../schemas/generated/routing-table';
+import type { RoutingTable } from '../contracts/routing-table';
 import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';
 
 /** Everything one environment deploys, resolved from the catalog and its environment file. Deeply frozen. */

@@ -1,4 +1,4 @@
-import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
+import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';

@@ -3,7 +3,7 @@ import * as validators from '../schemas/generated/catalog-validators';
 import { HOSTING_TYPES } from '../hosting';
 import type { CatalogIssue } from './issues';
 import type { JsonDocument } from './json-file';
-import { didYouMean, listOf } from './suggest';
+import { didYouMean, listOf } from '../suggest/did-you-mean';
 
 interface SchemaNode {
   readonly description?: string;

@@ -1,4 +1,5 @@
 import { loadProject } from '../catalog';
+import { conversePath, resourcePath } from '../contracts/http-api';
 import { createHandler, routerDeps } from '../functions/router/app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
@@ -83,9 +84,9 @@ async function main(): Promise<void> {
   const { url } = await serveHandler(createHandler(routerDeps(readEnv())), Number(opts.port ?? 8080));
   console.log(`router for ${envName} (catalog ${plan.routingTable.catalogVersion}) on ${url} — ${opts.aws ? 'real AWS' : 'simulated Bedrock and SageMaker'}
   routes: ${Object.keys(plan.routingTable.routes).join(', ')}
-  try:  curl -s ${url}/v1/routes
-        curl -s ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
-        curl -s ${url}/v1/routes/chat/converse -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'`);
+  try:  curl -s ${url}${resourcePath('listRoutes')}
+        curl -s ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
+        curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'`);
   const stop = (): void => {
     void stack.stop().finally(() => process.exit(0));
   };

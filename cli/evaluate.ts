@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadProject } from '../catalog';
 import { defaultCatalogPath } from '../catalog/paths';
-import { didYouMean } from '../catalog/suggest';
+import { didYouMean } from '../suggest/did-you-mean';
 import { renderChart } from '../evaluation/chart';
 import { readDataset } from '../evaluation/dataset';
 import { summarize } from '../evaluation/measures';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkProject, formatIssues, type EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
-import { synthesize } from '../main';
+import { synthesize } from '../stacks/app';
 import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
 

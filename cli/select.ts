@@ -1,6 +1,6 @@
 import { formatIssues } from '../catalog/issues';
 import { loadProject } from '../catalog';
-import { didYouMean } from '../catalog/suggest';
+import { didYouMean } from '../suggest/did-you-mean';
 import { formatRanking } from '../selection/format';
 import { readNeedsFile, type Needs } from '../selection/needs';
 import { rankModels, replacementSuggester } from '../selection/rank';

@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import { editDistance } from '../catalog/suggest';
+import { editDistance } from '../suggest/did-you-mean';
 
 /** How an answer is scored, 0..1, deterministically. */
 export type Scorer =

@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { hostingKind } from '../hosting';
+import { API_OPERATIONS, conversePath } from '../contracts/http-api';
 import type { ModelCatalog } from '../schemas/generated/model-catalog';
 import { BedrockRuntimeSim } from '../sim/bedrock-runtime';
 import type { Example } from './dataset';
@@ -60,7 +61,7 @@ export function bedrockTarget(
   const client = new BedrockRuntimeClient({
     region,
     maxAttempts: 1,
-    // Keep-alive HTTP/1.1: the default HTTP/2 handler opened a connection per call here (DESIGN.md).
+    // Keep-alive HTTP/1.1: the default HTTP/2 handler opened a connection per call against the local Bedrock simulator.
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) }),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -134,14 +135,14 @@ export async function localTarget(catalog: ModelCatalog, region: string, models:
  */
 export function apiTarget(baseUrl: string, route: string, region: string, apiKey?: string): EvalTarget {
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
-  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/v1/routes/${encodeURIComponent(route)}/converse`);
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}${conversePath(route)}`);
   return {
     name: 'api',
     description: `api ${url.toString()}`,
     async invoke(_modelId, example, signal) {
       const body = JSON.stringify({ messages: converseMessages(example), ...(example.system ? { system: [{ text: example.system }] } : {}) });
       const signed = await signer.sign({
-        method: 'POST',
+        method: API_OPERATIONS.converse.method,
         protocol: url.protocol,
         hostname: url.hostname,
         ...(url.port ? { port: Number(url.port) } : {}),
@@ -151,7 +152,7 @@ export function apiTarget(baseUrl: string, route: string, region: string, apiKey
         body,
       });
       const started = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: signed.headers, body, signal });
+      const res = await fetch(url, { method: API_OPERATIONS.converse.method, headers: signed.headers, body, signal });
       const text = await res.text();
       const latencyMs = performance.now() - started;
       if (!res.ok) {

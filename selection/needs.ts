@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { sortIssues, type CatalogIssue } from '../catalog/issues';
 import { readJsonFile, type JsonDocument } from '../catalog/json-file';
-import { didYouMean, listOf } from '../catalog/suggest';
+import { didYouMean, listOf } from '../suggest/did-you-mean';
 import type { Modality, RouteRequirements } from '../schemas/generated/model-catalog';
 import type { TrafficAssumption } from '../schemas/generated/environment';
 import { HOSTING_TYPES, type HostingType } from '../hosting';

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CIRCUIT_TABLE_KEYS } from '../contracts/circuit';
 
 /** A real DynamoDB API on loopback (dynalite, in memory) for the circuit table. */
 export class LocalDynamo {
@@ -20,10 +21,11 @@ export class LocalDynamo {
     return new DynamoDBClient({ endpoint: this.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
 
-  /** Creates a circuit table as the stack does: partition key pk (S), on-demand. */
+  /** Creates a circuit table as the stack does: its partition key (S), on-demand. */
   async createCircuitTable(name: string): Promise<void> {
     const client = this.client();
-    await client.send(new CreateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+    const key = CIRCUIT_TABLE_KEYS.partitionKey;
+    await client.send(new CreateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
     client.destroy();
   }
 

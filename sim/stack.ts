@@ -1,4 +1,5 @@
-import type { RoutingTable, TableModel } from '../schemas/generated/routing-table';
+import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../contracts/router-env';
+import type { RoutingTable, TableModel } from '../contracts/routing-table';
 import { AppConfigExtensionSim } from './appconfig-extension';
 import { BedrockRuntimeSim } from './bedrock-runtime';
 import { LocalDynamo } from './dynamodb';
@@ -46,13 +47,13 @@ export class SimStack {
     const circuitTable = options.circuitTable ?? 'fm-circuits';
     await dynamo.createCircuitTable(circuitTable);
     const env: Record<string, string> = {
-      FM_ENVIRONMENT: table.environment,
-      FM_APPCONFIG_URL: await appconfig.listen(),
-      FM_APPCONFIG_APPLICATION: APPLICATION,
-      FM_APPCONFIG_ENVIRONMENT: table.environment,
-      FM_APPCONFIG_PROFILE: PROFILE,
-      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(options.pollSeconds ?? 45),
-      FM_CIRCUIT_TABLE: circuitTable,
+      [ROUTER_ENV.environment]: table.environment,
+      [ROUTER_LOCAL_ENV.appConfigUrl]: await appconfig.listen(),
+      [ROUTER_ENV.appConfigApplication]: APPLICATION,
+      [ROUTER_ENV.appConfigEnvironment]: table.environment,
+      [ROUTER_ENV.appConfigProfile]: PROFILE,
+      [ROUTER_ENV.pollIntervalSeconds]: String(options.pollSeconds ?? 45),
+      [ROUTER_ENV.circuitTable]: circuitTable,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
       AWS_REGION: table.region,
     };

@@ -1,10 +1,10 @@
-import { CIRCUIT_ATTRIBUTE_NAMES, CIRCUIT_TRANSITIONS, type CircuitTransition } from '../functions/router/circuit-store';
+import { CIRCUIT_ATTRIBUTE_NAMES, CIRCUIT_TABLE_KEYS, CIRCUIT_TRANSITIONS, circuitLifetimeSeconds, type CircuitTransition } from '../contracts/circuit';
 import { parameter, type Json, type ParameterValue } from './asl';
 
 /**
  * The circuit item as the workflows read and write it: the optimized DynamoDB integration's
  * GetItem and UpdateItem (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html),
- * with the router's own transitions (functions/router/circuit-store.ts), so both move a circuit
+ * with the transitions the router uses too (contracts/circuit.ts), so both move a circuit
  * the same way.
  *
  * `tableName` is the table's name or its ARN: both APIs take either in `TableName` ("You can also
@@ -16,14 +16,11 @@ import { parameter, type Json, type ParameterValue } from './asl';
 export const GET_ITEM_TASK = 'arn:aws:states:::dynamodb:getItem';
 export const UPDATE_ITEM_TASK = 'arn:aws:states:::dynamodb:updateItem';
 
-/** Extra TTL on a written circuit item, as the router writes it (window + cooldown + 3600 s). */
-const EXPIRY_MARGIN_SECONDS = 3600;
-
 /** Seconds from now to the TTL of an item written after a failure: as long as the router keeps one, plus a second. */
-export const itemExpirySeconds = (windowSeconds: number, cooldownSeconds: number): number => windowSeconds + cooldownSeconds + EXPIRY_MARGIN_SECONDS + 1;
+export const itemExpirySeconds = (windowSeconds: number, cooldownSeconds: number): number => circuitLifetimeSeconds({ windowSeconds, cooldownSeconds }) + 1;
 
 /** The key of the item with partition key `pk` (a literal or a path). */
-const itemKey = (pk: ParameterValue): Json => ({ pk: parameter('S', pk) });
+const itemKey = (pk: ParameterValue): Json => ({ [CIRCUIT_TABLE_KEYS.partitionKey]: parameter('S', pk) });
 
 /** GetItem of one circuit item. */
 export function readCircuitParameters(tableName: string, pk: ParameterValue): Json {

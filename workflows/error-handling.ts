@@ -1,5 +1,5 @@
 import type { PlannedRoute } from '../catalog';
-import { ERROR_ACTIONS, type ErrorKind } from '../functions/router/error-kinds';
+import { ERROR_ACTIONS, type ErrorKind } from '../contracts/error-kinds';
 import type { Json, State } from './asl';
 import { BEDROCK_EXCEPTIONS, caughtKinds, errorNamesOf } from './error-names';
 

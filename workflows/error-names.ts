@@ -1,4 +1,4 @@
-import { ERROR_ACTIONS, type ErrorKind } from '../functions/router/error-kinds';
+import { ERROR_ACTIONS, type ErrorKind } from '../contracts/error-kinds';
 
 /**
  * The one table from the error names a Step Functions task surfaces to the router's ErrorKinds.

@@ -1,6 +1,6 @@
 import type { EnvironmentPlan } from '../catalog';
-import { circuitKey, type CircuitTransition } from '../functions/router/circuit-store';
-import type { ErrorKind } from '../functions/router/error-kinds';
+import { circuitKey, type CircuitTransition } from '../contracts/circuit';
+import type { ErrorKind } from '../contracts/error-kinds';
 import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition } from './asl';
 import { workflowCandidate } from './candidates';
 import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';

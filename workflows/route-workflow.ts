@@ -1,6 +1,7 @@
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../catalog';
-import { circuitKey, type CircuitTransition } from '../functions/router/circuit-store';
-import { CIRCUIT_FAILURES, ERROR_ACTIONS, type ErrorKind } from '../functions/router/error-kinds';
+import { circuitKey, type CircuitTransition } from '../contracts/circuit';
+import { CIRCUIT_FAILURES, ERROR_ACTIONS, type ErrorKind } from '../contracts/error-kinds';
+import { API_OPERATIONS, conversePath, resourcePath } from '../contracts/http-api';
 import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition } from './asl';
 import { modelOf, workflowCandidate, type WorkflowCandidate } from './candidates';
 import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';
@@ -165,9 +166,9 @@ function routerCallStates(c: CandidateContext): Record<string, State> {
       Parameters: {
         FunctionName: c.targets.routerFunctionArn,
         Payload: {
-          httpMethod: 'POST',
-          path: `/v1/routes/${route.id}/converse`,
-          resource: '/v1/routes/{route}/converse',
+          httpMethod: API_OPERATIONS.converse.method,
+          path: conversePath(route.id),
+          resource: resourcePath('converse'),
           pathParameters: { route: route.id },
           headers: { 'content-type': 'application/json' },
           isBase64Encoded: false,

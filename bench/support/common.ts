@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { loadProject } from '../../catalog';
-import type { RoutingTable } from '../../schemas/generated/routing-table';
+import type { RoutingTable } from '../../contracts/routing-table';
 
 /** The prod routing table, the one the benchmarks route with. */
 export function prodTable(): RoutingTable {

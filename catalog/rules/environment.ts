@@ -2,7 +2,7 @@ import type { Model } from '../../schemas/generated/model-catalog';
 import { HOSTING_KINDS, hostingKind } from '../../hosting';
 import { effectiveRoutes, type EffectiveRoute, type EnvironmentContext } from '../context';
 import type { CatalogIssue } from '../issues';
-import { didYouMean, listOf } from '../suggest';
+import { didYouMean, listOf } from '../../suggest/did-you-mean';
 import { firstRepeat, type Rule } from './rule';
 
 /** Each model the environment's routes may call, once, with the first route that calls it. */

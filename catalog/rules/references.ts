@@ -2,7 +2,7 @@ import { HOSTING_KINDS } from '../../hosting';
 import { unmetRequirements } from '../capabilities';
 import { candidatesOf, effectiveRoutes, type Candidate, type CatalogContext, type EffectiveRoute, type EnvironmentContext, type JsonPath } from '../context';
 import type { CatalogIssue, IssueDetails } from '../issues';
-import { didYouMean, listOf } from '../suggest';
+import { didYouMean, listOf } from '../../suggest/did-you-mean';
 import { firstRepeat, type Report, type Rule } from './rule';
 
 /*

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { API_OPERATIONS, operationList, pathPattern } from '../../contracts/http-api';
 import { BACKENDS } from './backends';
 import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
@@ -29,9 +30,9 @@ export function routerDeps(env: RouterEnv): RouterDeps {
   };
 }
 
-const CONVERSE_PATH = /\/v1\/routes\/([^/]+)\/converse\/?$/;
-const CHAT_PATH = /\/v1\/chat\/completions\/?$/;
-const ROUTES_PATH = /\/v1\/routes\/?$/;
+const CONVERSE_PATH = pathPattern('converse');
+const CHAT_PATH = pathPattern('chatCompletions');
+const ROUTES_PATH = pathPattern('listRoutes');
 
 function servedHeaders(served: Served): Record<string, string> {
   return { 'x-fm-route': served.routing.route, 'x-fm-model': served.modelId, 'x-fm-catalog-version': served.routing.catalogVersion };
@@ -49,7 +50,7 @@ export function createHandler(deps: RouterDeps): Handler {
       const path = event.path ?? '';
       let m: RegExpExecArray | null;
       if ((m = CONVERSE_PATH.exec(path))) {
-        requireMethod(event, 'POST');
+        requireMethod(event, API_OPERATIONS.converse.method);
         let routeId = m[1];
         try {
           routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
@@ -61,18 +62,18 @@ export function createHandler(deps: RouterDeps): Handler {
         return jsonResponse(200, { output: { message: { role: 'assistant', content: served.answer.content } }, stopReason: served.answer.stopReason, usage: served.answer.usage, model: served.modelId, routing: served.routing }, servedHeaders(served));
       }
       if (CHAT_PATH.test(path)) {
-        requireMethod(event, 'POST');
+        requireMethod(event, API_OPERATIONS.chatCompletions.method);
         const { routeId, request } = chatCompletionRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);
         return jsonResponse(200, { ...chatCompletionResponse(requestId, served.modelId, served.answer, Math.floor(Date.now() / 1000)), routing: served.routing }, servedHeaders(served));
       }
       if (ROUTES_PATH.test(path)) {
-        requireMethod(event, 'GET');
+        requireMethod(event, API_OPERATIONS.listRoutes.method);
         const table = await deps.tables.get();
         const routes = Object.entries(table.routes).map(([id, r]) => ({ id, description: r.description, strategy: r.strategy, target: r.target, fallbacks: r.fallbacks, rules: r.rules.map((x) => ({ name: x.name, target: x.target })), models: [...new Set([r.target, ...r.rules.map((x) => x.target), ...r.fallbacks])] }));
         return jsonResponse(200, { object: 'list', catalogVersion: table.catalogVersion, environment: table.environment, routes, data: routes.map((r) => ({ id: r.id, object: 'model', owned_by: 'fm-platform' })) }, { 'x-fm-catalog-version': table.catalogVersion });
       }
-      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (POST /v1/routes/{route}/converse, POST /v1/chat/completions, GET /v1/routes)`);
+      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
     } catch (err) {
       const { status, body } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error') log('error', 'unexpected error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

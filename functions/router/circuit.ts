@@ -1,5 +1,6 @@
-import { CIRCUIT_FAILURES, type ErrorKind } from './error-kinds';
-import { circuitKey, type BreakerSettings, type CircuitItem, type CircuitStore } from './circuit-store';
+import { CIRCUIT_FAILURES, type ErrorKind } from '../../contracts/error-kinds';
+import { circuitKey, type BreakerSettings, type CircuitItem } from '../../contracts/circuit';
+import type { CircuitStore } from './circuit-store';
 import { log } from './log';
 
 /** What the breaker lets a caller do with one model in one Region. */

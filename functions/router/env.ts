@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../../contracts/router-env';
+import { ROUTER_PACKAGE } from '../../contracts/router-package';
 
 /**
- * The one place the router reads environment variables (the AWS SDK also reads its own:
- * AWS_REGION, credentials, and AWS_ENDPOINT_URL_<SERVICE>, which is how tests and `npm run dev`
- * point the real clients at local servers).
+ * The one place the router reads environment variables (their names: contracts/router-env.ts; the
+ * AWS SDK also reads its own: AWS_REGION, credentials, and AWS_ENDPOINT_URL_<SERVICE>, which is how
+ * tests and `npm run dev` point the real clients at local servers).
  */
 export interface RouterEnv {
   /** FM_ENVIRONMENT: the environment name, a metric dimension. */
@@ -22,20 +24,17 @@ export interface RouterEnv {
 
 const DEFAULT_POLL_SECONDS = 45;
 
-/** The file beside the bundle holding the baked routing table; the stack writes it into the package. */
-export const BAKED_ROUTING_TABLE_FILE = 'routing-table.json';
-
 /** Builds the extension URL; FM_APPCONFIG_URL (a base such as http://127.0.0.1:4000) or AWS_APPCONFIG_EXTENSION_HTTP_PORT override localhost:2772. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
-  const base = env.FM_APPCONFIG_URL ?? `http://localhost:${env.AWS_APPCONFIG_EXTENSION_HTTP_PORT ?? '2772'}`;
+  const base = env[ROUTER_LOCAL_ENV.appConfigUrl] ?? `http://localhost:${env[ROUTER_LOCAL_ENV.appConfigPort] ?? '2772'}`;
   const part = (name: string): string => encodeURIComponent(env[name] ?? '');
-  const poll = Number(env.AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS ?? DEFAULT_POLL_SECONDS);
+  const poll = Number(env[ROUTER_ENV.pollIntervalSeconds] ?? DEFAULT_POLL_SECONDS);
   return {
-    environment: env.FM_ENVIRONMENT ?? 'unknown',
-    appConfigUrl: `${base.replace(/\/$/, '')}/applications/${part('FM_APPCONFIG_APPLICATION')}/environments/${part('FM_APPCONFIG_ENVIRONMENT')}/configurations/${part('FM_APPCONFIG_PROFILE')}`,
+    environment: env[ROUTER_ENV.environment] ?? 'unknown',
+    appConfigUrl: `${base.replace(/\/$/, '')}/applications/${part(ROUTER_ENV.appConfigApplication)}/environments/${part(ROUTER_ENV.appConfigEnvironment)}/configurations/${part(ROUTER_ENV.appConfigProfile)}`,
     pollIntervalMs: (Number.isFinite(poll) && poll >= 0 ? poll : DEFAULT_POLL_SECONDS) * 1000,
-    circuitTable: env.FM_CIRCUIT_TABLE ?? '',
+    circuitTable: env[ROUTER_ENV.circuitTable] ?? '',
     region: env.AWS_REGION ?? 'us-east-1',
-    bakedTablePath: env.FM_BAKED_ROUTING_TABLE ?? join(__dirname, BAKED_ROUTING_TABLE_FILE),
+    bakedTablePath: env[ROUTER_LOCAL_ENV.bakedRoutingTable] ?? join(__dirname, ROUTER_PACKAGE.bakedRoutingTable),
   };
 }

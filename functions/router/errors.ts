@@ -1,4 +1,4 @@
-import type { ErrorKind } from './error-kinds';
+import type { ErrorKind } from '../../contracts/error-kinds';
 import type { AttemptRecord } from './routing-record';
 
 /**

@@ -5,9 +5,9 @@ import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http
 /**
  * The router Lambda (`index.handler`). Dependencies (SDK clients, the routing-table getter, the
  * circuit breaker) are built once per execution environment, on the first event, and reused.
- * Contract with the stack: FM_ENVIRONMENT, FM_APPCONFIG_APPLICATION / _ENVIRONMENT / _PROFILE,
- * FM_CIRCUIT_TABLE, AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS, AWS_REGION; routing-table.json
- * beside the bundle is the baked last-known-good table.
+ * Contract with the stack: the environment variables of contracts/router-env.ts, and the package
+ * of contracts/router-package.ts (this module's `handler` export, the baked last-known-good table
+ * beside the bundle).
  */
 let app: Handler | undefined;
 

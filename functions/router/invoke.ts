@@ -1,8 +1,9 @@
-import type { TableModel, TableRoute } from '../../schemas/generated/routing-table';
+import type { TableModel, TableRoute } from '../../contracts/routing-table';
 import type { Backend, ModelAnswer } from './backends/backend';
 import { backoffMs, sleep } from './backoff';
 import type { CircuitBreaker, Transition } from './circuit';
-import { CONFIGURATION_FAULTS, ERROR_ACTIONS, classifyError, type ErrorKind } from './error-kinds';
+import { CONFIGURATION_FAULTS, ERROR_ACTIONS, type ErrorKind } from '../../contracts/error-kinds';
+import { classifyError } from './error-kinds';
 import { AllCandidatesFailedError, BackendError, ModelRejectedRequestError } from './errors';
 import { log } from './log';
 import type { RouterRequest } from './request';

@@ -1,4 +1,4 @@
-import type { RoutingTable } from '../../schemas/generated/routing-table';
+import type { RoutingTable } from '../../contracts/routing-table';
 import type { ModelAnswer } from './backends/backend';
 import { log } from './log';
 import { emitMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import type { ErrorKind } from './error-kinds';
+import type { ErrorKind } from '../../contracts/error-kinds';
 
 /** One call to one model in one Region, as reported in the `routing` record and logs. */
 export interface AttemptRecord {

@@ -1,7 +1,6 @@
 import { get as httpGet } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { routingTableErrors } from '../../catalog/routing-table';
-import type { RoutingTable } from '../../schemas/generated/routing-table';
+import { routingTableErrors, type RoutingTable } from '../../contracts/routing-table';
 import { RoutingTableFetchError, RoutingTableNotFoundError, RoutingTableUnavailableError, RoutingTableUnreachableError } from './errors';
 import { log } from './log';
 

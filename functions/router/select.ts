@@ -1,4 +1,4 @@
-import type { RoutingTable, TableModel, TableRoute } from '../../schemas/generated/routing-table';
+import type { RoutingTable, TableModel, TableRoute } from '../../contracts/routing-table';
 import type { RequestFeatures } from './features';
 
 export type TableRule = TableRoute['rules'][number];

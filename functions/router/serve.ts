@@ -1,5 +1,6 @@
-import { didYouMean } from '../../catalog/suggest';
-import type { RoutingTable } from '../../schemas/generated/routing-table';
+import { API_OPERATIONS, resourcePath } from '../../contracts/http-api';
+import type { RoutingTable } from '../../contracts/routing-table';
+import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
 import { InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
@@ -32,7 +33,7 @@ export async function serveRoute(deps: RouterDeps, routeId: string, request: Rou
     const route = table.routes[routeId];
     if (route === undefined || !Object.prototype.hasOwnProperty.call(table.routes, routeId)) {
       const hint = didYouMean(routeId, Object.keys(table.routes));
-      throw new NotFoundError(`no route "${routeId}"${hint ? `; ${hint}` : ''} (GET /v1/routes lists them)`, 'route_not_found');
+      throw new NotFoundError(`no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`, 'route_not_found');
     }
     const features = requestFeatures(request);
     const selection = selectCandidates(table, route, features, request.metadata);

@@ -12,6 +12,7 @@ import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { API_OPERATIONS } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
@@ -61,12 +62,8 @@ const DEFAULTS = {
   integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
 } as const;
 
-/** The routes the API serves: each a Lambda proxy to the router. */
-export const API_ROUTES = [
-  { method: 'POST', path: ['v1', 'routes', '{route}', 'converse'] },
-  { method: 'POST', path: ['v1', 'chat', 'completions'] },
-  { method: 'GET', path: ['v1', 'routes'] },
-] as const;
+/** The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API. */
+export const API_ROUTES = Object.values(API_OPERATIONS);
 
 /** Access log fields: who, what, outcome and timings; never a request or response body. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({

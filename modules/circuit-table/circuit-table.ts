@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { CIRCUIT_TABLE_KEYS } from '../../contracts/circuit';
 import { grantId, RolePolicy, type GrantableRole } from '../iam/role-policy';
 import { validateProps } from '../validation';
 import { CIRCUIT_TABLE_RULES } from './validate';
@@ -18,9 +19,6 @@ export interface CircuitTableProps {
 const DEFAULTS = {
   pointInTimeRecovery: true,
 } as const;
-
-/** Attribute names of the circuit item, shared with the router and the workflows. */
-export const CIRCUIT_TABLE_KEYS = { partitionKey: 'pk', expiry: 'expiresAt' } as const;
 
 /**
  * Circuit-breaker state per model and Region, shared by every router instance and the resilience

@@ -1,9 +1,9 @@
-import { DIMENSION_SETS, DIMENSIONS, METRIC_NAMESPACE, type MetricName } from '../../functions/router/metrics';
+import { DIMENSION_SETS, DIMENSIONS, METRIC_NAMESPACE, type MetricName } from '../../contracts/metrics';
 
 /**
  * The router's CloudWatch embedded-metric-format (EMF) contract as the alarms and dashboard read
- * it. The names, namespace and dimension sets are defined once, by the router that emits them
- * (functions/router/metrics.ts); this only gives them the shape the constructs use.
+ * it. The names, namespace and dimension sets are defined once, in contracts/metrics.ts (which the
+ * router emits by); this only gives them the shape the constructs use.
  */
 export const ROUTER_METRICS = {
   namespace: METRIC_NAMESPACE,

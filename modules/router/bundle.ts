@@ -2,7 +2,7 @@ import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BAKED_ROUTING_TABLE_FILE } from '../../functions/router/env';
+import { ROUTER_PACKAGE } from '../../contracts/router-package';
 import { zipFiles } from './zip';
 
 
@@ -84,9 +84,9 @@ function buildInto(entry: string, cacheDir: string): Bundle {
  */
 export function writeRouterPackage(bundle: Bundle, routingTableJson: string, workDir: string): { path: string; sha256: string } {
   const zip = zipFiles([
-    { name: 'index.js', content: bundle.code },
-    { name: 'index.js.map', content: bundle.map },
-    { name: BAKED_ROUTING_TABLE_FILE, content: Buffer.from(routingTableJson) },
+    { name: ROUTER_PACKAGE.bundle, content: bundle.code },
+    { name: ROUTER_PACKAGE.sourceMap, content: bundle.map },
+    { name: ROUTER_PACKAGE.bakedRoutingTable, content: Buffer.from(routingTableJson) },
   ]);
   const digest = createHash('sha256').update(zip);
   const sha256 = digest.copy().digest('base64');

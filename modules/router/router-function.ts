@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { ROUTER_ENV, type RouterEnvName } from '../../contracts/router-env';
+import { ROUTER_HANDLER } from '../../contracts/router-package';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
@@ -12,29 +14,13 @@ import { APPCONFIG_EXTENSION_ARM64_LAYERS } from './appconfig-layers';
 import { routerBundle, writeRouterPackage } from './bundle';
 import { ROUTER_FUNCTION_RULES } from './validate';
 
-/**
- * The router's environment variables: the contract with `functions/router` (which reads exactly
- * these names). Changing one is a change on both sides.
- */
-export const ROUTER_ENVIRONMENT = {
-  environment: 'FM_ENVIRONMENT',
-  appConfigApplication: 'FM_APPCONFIG_APPLICATION',
-  appConfigEnvironment: 'FM_APPCONFIG_ENVIRONMENT',
-  appConfigProfile: 'FM_APPCONFIG_PROFILE',
-  circuitTable: 'FM_CIRCUIT_TABLE',
-  pollIntervalSeconds: 'AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS',
-  nodeOptions: 'NODE_OPTIONS',
-} as const;
-
-/** The handler inside the bundle: `index.js`, export `handler`. */
-export const ROUTER_HANDLER = 'index.handler';
 export const ROUTER_RUNTIME = 'nodejs22.x';
 
 export interface RouterFunctionProps {
   readonly functionName: string;
   /** The router's TypeScript entry point (exports `handler`), bundled with esbuild. */
   readonly entry: string;
-  /** The routing table baked beside the bundle as `routing-table.json` (the cold-start fallback). */
+  /** The routing table baked beside the bundle (the cold-start fallback; its file name: contracts/router-package.ts). */
   readonly routingTableJson: string;
   readonly region: string;
   /** Value of FM_ENVIRONMENT. */
@@ -99,6 +85,15 @@ export class RouterFunction extends Construct {
     const bundle = routerBundle(props.entry, props.bundleCacheDir ?? DEFAULTS.bundleCacheDir());
     const pkg = writeRouterPackage(bundle, props.routingTableJson, props.packageDir ?? DEFAULTS.packageDir());
     const asset = new TerraformAsset(this, 'Code', { path: pkg.path, type: AssetType.FILE });
+    // Every variable of the router's contract, each set: a name added there fails to compile here.
+    const routerVariables: Record<RouterEnvName, string> = {
+      [ROUTER_ENV.environment]: props.environmentName,
+      [ROUTER_ENV.appConfigApplication]: props.appConfig.application,
+      [ROUTER_ENV.appConfigEnvironment]: props.appConfig.environment,
+      [ROUTER_ENV.appConfigProfile]: props.appConfig.profile,
+      [ROUTER_ENV.circuitTable]: props.circuitTableName,
+      [ROUTER_ENV.pollIntervalSeconds]: String(props.appConfig.pollIntervalSeconds),
+    };
 
     const fn = new LambdaFunction(this, 'Resource', {
       functionName: props.functionName,
@@ -117,13 +112,9 @@ export class RouterFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       environment: {
         variables: {
-          [ROUTER_ENVIRONMENT.environment]: props.environmentName,
-          [ROUTER_ENVIRONMENT.appConfigApplication]: props.appConfig.application,
-          [ROUTER_ENVIRONMENT.appConfigEnvironment]: props.appConfig.environment,
-          [ROUTER_ENVIRONMENT.appConfigProfile]: props.appConfig.profile,
-          [ROUTER_ENVIRONMENT.circuitTable]: props.circuitTableName,
-          [ROUTER_ENVIRONMENT.pollIntervalSeconds]: String(props.appConfig.pollIntervalSeconds),
-          [ROUTER_ENVIRONMENT.nodeOptions]: '--enable-source-maps',
+          ...routerVariables,
+          // Node itself reads this one: stack traces through the bundle's source map.
+          NODE_OPTIONS: '--enable-source-maps',
         },
       },
       dependsOn: [logGroup, basics.resource],

@@ -4,7 +4,7 @@ import { parseJsonText, readJsonFile, type JsonDocument } from '../../catalog/js
 import { defaultCatalogPath, defaultEnvironmentsDir } from '../../catalog/paths';
 import type { EnvironmentPlan } from '../../catalog/plan';
 import { resolveEnvironment } from '../../catalog/resolve';
-import { routingTableErrors } from '../../catalog/routing-table';
+import { routingTableErrors } from '../../contracts/routing-table';
 import { modelById, replaceSelection } from '../support/by-id';
 import { shippedCatalog, shippedEnvironments } from '../support/project';
 

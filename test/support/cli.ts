@@ -6,17 +6,22 @@ import { projectRoot } from '../../catalog/paths';
 const built = new Map<string, string>();
 
 /**
- * The built command `cli/<name>.ts`, bundled as build.mjs bundles it, once per test process and
- * into a folder of that process: suites in other workers never read a file another is writing.
+ * A source file (`cli/synth.ts`, `stacks/app.ts`) bundled as build.mjs bundles it, once per test
+ * process and into a folder of that process: suites in other workers never read a file another is writing.
  */
-export function cliPath(name: string): string {
-  let file = built.get(name);
+export function bundlePath(entry: string): string {
+  let file = built.get(entry);
   if (file === undefined) {
-    file = join(projectRoot, 'dist', 'test-cli', String(process.pid), `${name}.js`);
-    buildSync({ entryPoints: [join(projectRoot, 'cli', `${name}.ts`)], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
-    built.set(name, file);
+    file = join(projectRoot, 'dist', 'test-cli', String(process.pid), entry.replace(/\.ts$/, '.js'));
+    buildSync({ entryPoints: [join(projectRoot, entry)], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+    built.set(entry, file);
   }
   return file;
+}
+
+/** The built command `cli/<name>.ts`. */
+export function cliPath(name: string): string {
+  return bundlePath(`cli/${name}.ts`);
 }
 
 /** Runs a command as a user would, from the project root; its exit status and output. */

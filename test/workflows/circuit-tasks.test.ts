@@ -1,4 +1,4 @@
-import { CIRCUIT_TRANSITIONS } from '../../functions/router/circuit-store';
+import { CIRCUIT_TRANSITIONS } from '../../contracts/circuit';
 import { itemExpirySeconds, readCircuitParameters, transitionParameters } from '../../workflows/circuit-tasks';
 
 const ARN = 'arn:aws:dynamodb:us-east-1:333333333333:table/fm-prod-circuits';

@@ -1,4 +1,4 @@
-import { ERROR_KINDS } from '../../functions/router/error-kinds';
+import { ERROR_KINDS } from '../../contracts/error-kinds';
 import { kindOfErrorName, STEP_FUNCTIONS_ERROR_KINDS } from '../../workflows/error-names';
 
 describe('workflow error names', () => {

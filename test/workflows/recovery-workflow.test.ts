@@ -1,6 +1,6 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { loadProject } from '../../catalog';
-import { circuitKey } from '../../functions/router/circuit-store';
+import { circuitKey } from '../../contracts/circuit';
 import { RECOVERY_STATES, recoveryWorkflowDefinition } from '../../workflows/recovery-workflow';
 import type { WorkflowTargets } from '../../workflows/targets';
 import { dynamoHandlers, execute, startCircuitTable, tableArn, task, taskError, validateDefinition } from './harness';

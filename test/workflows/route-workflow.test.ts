@@ -1,6 +1,7 @@
 import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadProject, type EnvironmentPlan } from '../../catalog';
-import { circuitKey, type CircuitStore } from '../../functions/router/circuit-store';
+import { circuitKey } from '../../contracts/circuit';
+import type { CircuitStore } from '../../functions/router/circuit-store';
 import { routeWorkflowDefinition, routeWorkflowDefinitions, stateNames } from '../../workflows/route-workflow';
 import type { WorkflowTargets } from '../../workflows/targets';
 import { retryableErrorNames } from '../../workflows/error-names';

@@ -1,5 +1,5 @@
 import type { ContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import type { TableModel } from '../../../schemas/generated/routing-table';
+import type { TableModel } from '../../../contracts/routing-table';
 import type { RouterRequest } from '../request';
 
 /** One call of one model in one Region. */

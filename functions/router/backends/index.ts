@@ -1,4 +1,4 @@
-import type { TableModel } from '../../../schemas/generated/routing-table';
+import type { TableModel } from '../../../contracts/routing-table';
 import type { Backend } from './backend';
 import { bedrockBackend } from './bedrock';
 import { sagemakerBackend } from './sagemaker';

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CircuitBreaker } from '../../../functions/router/circuit';
-import { CircuitStore, circuitKey } from '../../../functions/router/circuit-store';
+import { circuitKey } from '../../../contracts/circuit';
+import { ROUTER_ENV } from '../../../contracts/router-env';
+import { CircuitStore } from '../../../functions/router/circuit-store';
 import { Harness, TARGET, call, converse, userText } from './harness';
 
 const h = new Harness();
@@ -67,7 +69,7 @@ describe('circuit breaker through the handler', () => {
     await h.router();
     const { createHandler, routerDeps } = await import('../../../functions/router/app');
     const { readEnv } = await import('../../../functions/router/env');
-    const router = createHandler(routerDeps(readEnv({ ...process.env, FM_CIRCUIT_TABLE: 'no-such-table' })));
+    const router = createHandler(routerDeps(readEnv({ ...process.env, [ROUTER_ENV.circuitTable]: 'no-such-table' })));
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
     const res = await call(router, converse('classify', ask));
     expect(res.status).toBe(200);

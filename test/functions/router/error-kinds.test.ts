@@ -1,4 +1,5 @@
-import { ERROR_ACTIONS, ERROR_KINDS, classifyError } from '../../../functions/router/error-kinds';
+import { ERROR_ACTIONS, ERROR_KINDS } from '../../../contracts/error-kinds';
+import { classifyError } from '../../../functions/router/error-kinds';
 
 const named = (name: string, message = '', status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../../../catalog';
-import type { RoutingTable } from '../../../schemas/generated/routing-table';
+import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../../../contracts/router-env';
+import type { RoutingTable } from '../../../contracts/routing-table';
 import { createHandler, routerDeps, type Handler } from '../../../functions/router/app';
 import { readEnv } from '../../../functions/router/env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from '../../../functions/router/http-types';
@@ -74,10 +75,10 @@ export class Harness {
     if (options.baked) writeFileSync(bakedPath, JSON.stringify(options.baked));
     const env = readEnv({
       ...process.env,
-      FM_CIRCUIT_TABLE: circuitTable,
-      FM_BAKED_ROUTING_TABLE: bakedPath,
-      AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: String(options.pollSeconds ?? 0),
-      ...(options.profile !== undefined ? { FM_APPCONFIG_PROFILE: options.profile } : {}),
+      [ROUTER_ENV.circuitTable]: circuitTable,
+      [ROUTER_LOCAL_ENV.bakedRoutingTable]: bakedPath,
+      [ROUTER_ENV.pollIntervalSeconds]: String(options.pollSeconds ?? 0),
+      ...(options.profile !== undefined ? { [ROUTER_ENV.appConfigProfile]: options.profile } : {}),
     });
     this.lastCircuitTable = circuitTable;
     return createHandler(routerDeps(env));

@@ -1,3 +1,4 @@
+import { ROUTER_ENV } from '../../../contracts/router-env';
 import { handler } from '../../../functions/router/index';
 import { Harness, TARGET, call, converse, userText } from './harness';
 
@@ -5,7 +6,7 @@ const h = new Harness();
 beforeAll(async () => {
   await h.start();
   await h.router();
-  process.env.FM_CIRCUIT_TABLE = h.lastCircuitTable;
+  process.env[ROUTER_ENV.circuitTable] = h.lastCircuitTable;
 });
 afterAll(() => h.stop());
 

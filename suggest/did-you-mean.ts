@@ -1,3 +1,9 @@
+/**
+ * "Did you mean" for a mistyped name: the closest of the valid names when one is close enough to
+ * be a plausible typo, else the list of valid names. Catalog and environment validation, model
+ * selection, the commands in cli/ and the router's answers all suggest names this one way.
+ */
+
 /** Edit distance (Levenshtein), for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -1,0 +1,39 @@
+/**
+ * The HTTP API: the operations API Gateway serves (modules/api builds one resource and Lambda proxy
+ * method per operation) and the router answers (functions/router matches the same paths); the
+ * resilience workflows call the router with a proxy event on the converse path, and the evaluation
+ * client calls a deployed API on it.
+ */
+export const API_OPERATIONS = {
+  /** A Converse-shaped body to one route. */
+  converse: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse'] },
+  /** The OpenAI-compatible chat completions API; the body's `model` names the route. */
+  chatCompletions: { method: 'POST', path: ['v1', 'chat', 'completions'] },
+  /** The routes and their models. */
+  listRoutes: { method: 'GET', path: ['v1', 'routes'] },
+} as const;
+export type ApiOperation = keyof typeof API_OPERATIONS;
+
+/** The path template, as API Gateway names the resource: `/v1/routes/{route}/converse`. */
+export function resourcePath(operation: ApiOperation): string {
+  return `/${API_OPERATIONS[operation].path.join('/')}`;
+}
+
+/** The converse path of one route, the route URI-encoded: `/v1/routes/chat/converse`. */
+export function conversePath(route: string): string {
+  return resourcePath('converse').replace('{route}', () => encodeURIComponent(route));
+}
+
+/**
+ * Matches a request path that ends in the operation's path (anything before it, such as a stage,
+ * is allowed; one trailing slash too), capturing each path parameter in order.
+ */
+export function pathPattern(operation: ApiOperation): RegExp {
+  const segments = API_OPERATIONS[operation].path.map((segment) => (/^\{.+\}$/.test(segment) ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`/${segments.join('/')}/?$`);
+}
+
+/** Every operation as `METHOD /path`, for messages: `POST /v1/routes/{route}/converse, …`. */
+export function operationList(): string {
+  return (Object.keys(API_OPERATIONS) as ApiOperation[]).map((o) => `${API_OPERATIONS[o].method} ${resourcePath(o)}`).join(', ');
+}

@@ -1,0 +1,41 @@
+/**
+ * The router's CloudWatch metrics, as Embedded Metric Format documents: the router writes them
+ * (functions/router/metrics.ts); the alarms and the dashboard (modules/monitoring) read them by
+ * these names, in this namespace, under these dimension sets. A CloudWatch alarm matches a metric's
+ * exact dimension set, so a set renamed on one side only silences the alarm.
+ */
+export const METRIC_NAMESPACE = 'FmPlatform';
+
+/** Every metric the router emits, with its CloudWatch unit. */
+export const METRICS = {
+  /** Requests handled. */
+  Requests: 'Count',
+  /** End-to-end latency of a request. */
+  Latency: 'Milliseconds',
+  /** Model calls per request, retries included. */
+  Attempts: 'Count',
+  /** Requests answered by a model other than the route's first candidate. */
+  Fallbacks: 'Count',
+  CircuitOpened: 'Count',
+  CircuitClosed: 'Count',
+  InputTokens: 'Count',
+  OutputTokens: 'Count',
+  /** Estimated cost in US dollars. */
+  EstimatedCostUsd: 'None',
+  Errors: 'Count',
+  /** Reads of the routing table the AppConfig extension answered 404 (a misnamed application, environment or profile); under [Environment] only. */
+  RoutingTableNotFound: 'Count',
+} as const;
+export type MetricName = keyof typeof METRICS;
+
+/** Dimension names: every metric has Environment and Route; per-model sets add Model. */
+export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: 'Model' } as const;
+
+/**
+ * The dimension sets every metric is recorded under: `[Environment]` is what the environment-wide
+ * alarms watch, `[Environment, Route]` feeds the dashboard.
+ */
+export const DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.environment], [DIMENSIONS.environment, DIMENSIONS.route]];
+
+/** The extra set of a model-level metric. */
+export const MODEL_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model];
