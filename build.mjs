@@ -84,7 +84,15 @@ function writeAtomically(path, contents) {
 export async function bundle(entries) {
   const { build } = await import('esbuild');
   const started = Date.now();
-  const result = await build({ ...OPTIONS, absWorkingDir: ROOT, entryPoints: entries, outdir: join(ROOT, 'dist'), outbase: ROOT, metafile: true, write: false });
+  const result = await build({
+    ...OPTIONS,
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    outdir: join(ROOT, 'dist'),
+    outbase: ROOT,
+    metafile: true,
+    write: false,
+  });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   for (const entry of entries) {
     const out = relative(ROOT, bundleOf(entry));

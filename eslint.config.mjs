@@ -2,7 +2,19 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', 'schemas/generated/', '.plan/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'cdktf.out/',
+      'coverage/',
+      'schemas/generated/',
+      '.plan/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -16,7 +28,8 @@ export default tseslint.config(
           paths: [
             {
               name: '@cdktf/provider-aws',
-              message: 'Import one resource at a time (@cdktf/provider-aws/lib/<resource>): the package root costs ~4x synth time and ~6x memory.',
+              message:
+                'Import one resource at a time (@cdktf/provider-aws/lib/<resource>): the package root costs ~4x synth time and ~6x memory.',
             },
           ],
         },

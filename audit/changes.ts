@@ -23,7 +23,11 @@ const LEAVING_SERVICE = new Set(['legacy', 'deprecated', 'retired']);
  * adds, removes or alters, the cost delta, and the risks a reviewer should weigh. Without a base
  * (a new environment) everything in the head is added.
  */
-export function changeSet(base: ChangeSide | undefined, head: ChangeSide, baseCatalogVersion: string | null): ChangeSet {
+export function changeSet(
+  base: ChangeSide | undefined,
+  head: ChangeSide,
+  baseCatalogVersion: string | null,
+): ChangeSet {
   const baseRoutes = byId(base?.plan.routes ?? []);
   const headRoutes = byId(head.plan.routes);
   const baseModels = byId(base?.plan.models ?? []);
@@ -31,13 +35,28 @@ export function changeSet(base: ChangeSide | undefined, head: ChangeSide, baseCa
   const routes = inBoth(baseRoutes, headRoutes);
   const models = inBoth(baseModels, headModels);
 
-  const retargeted = routes.filter((r) => r.base.target !== r.head.target).map((r) => ({ route: r.id, from: r.base.target, to: r.head.target }));
-  const fallbacksChanged = routes.filter((r) => !isDeepStrictEqual([...r.base.fallbacks], [...r.head.fallbacks])).map((r) => ({ route: r.id, from: r.base.fallbacks, to: r.head.fallbacks }));
-  const rulesChanged = routes.filter((r) => !isDeepStrictEqual(plain(r.base.rules), plain(r.head.rules)) || r.base.strategy !== r.head.strategy).map((r) => r.id);
-  const lifecycleChanged = models.filter((m) => m.base.lifecycle.status !== m.head.lifecycle.status).map((m) => ({ model: m.id, from: m.base.lifecycle.status, to: m.head.lifecycle.status }));
-  const endpointsChanged = inBoth(byModel(base ? endpointSummaries(base.plan) : []), byModel(endpointSummaries(head.plan)))
+  const retargeted = routes
+    .filter((r) => r.base.target !== r.head.target)
+    .map((r) => ({ route: r.id, from: r.base.target, to: r.head.target }));
+  const fallbacksChanged = routes
+    .filter((r) => !isDeepStrictEqual([...r.base.fallbacks], [...r.head.fallbacks]))
+    .map((r) => ({ route: r.id, from: r.base.fallbacks, to: r.head.fallbacks }));
+  const rulesChanged = routes
+    .filter((r) => !isDeepStrictEqual(plain(r.base.rules), plain(r.head.rules)) || r.base.strategy !== r.head.strategy)
+    .map((r) => r.id);
+  const lifecycleChanged = models
+    .filter((m) => m.base.lifecycle.status !== m.head.lifecycle.status)
+    .map((m) => ({ model: m.id, from: m.base.lifecycle.status, to: m.head.lifecycle.status }));
+  const endpointsChanged = inBoth(
+    byModel(base ? endpointSummaries(base.plan) : []),
+    byModel(endpointSummaries(head.plan)),
+  )
     .filter((e) => e.base.capacity !== e.head.capacity || e.base.rollout !== e.head.rollout)
-    .map((e) => ({ model: e.id, from: `${e.base.capacity}; ${e.base.rollout}`, to: `${e.head.capacity}; ${e.head.rollout}` }));
+    .map((e) => ({
+      model: e.id,
+      from: `${e.base.capacity}; ${e.base.rollout}`,
+      to: `${e.head.capacity}; ${e.head.rollout}`,
+    }));
   const baseGrants = grantLines(base?.permissions ?? []);
   const headGrants = grantLines(head.permissions);
   const permissionsAdded = [...headGrants].filter((g) => !baseGrants.has(g)).sort();
@@ -65,20 +84,37 @@ export function changeSet(base: ChangeSide | undefined, head: ChangeSide, baseCa
 function risksOf(c: Omit<ChangeSet, 'risks'>, tier: EnvironmentPlan['tier']): ChangeSet['risks'][number][] {
   const prod = tier === 'production';
   const risks: ChangeSet['risks'][number][] = [];
-  const rerouted = [...new Set([...c.retargeted.map((r) => r.route), ...c.fallbacksChanged.map((r) => r.route), ...c.rulesChanged])];
-  if (rerouted.length) risks.push(prod ? { risk: 'high', reason: `production routing change: ${rerouted.join(', ')}` } : { risk: 'low', reason: 'routing change outside production' });
+  const rerouted = [
+    ...new Set([...c.retargeted.map((r) => r.route), ...c.fallbacksChanged.map((r) => r.route), ...c.rulesChanged]),
+  ];
+  if (rerouted.length)
+    risks.push(
+      prod
+        ? { risk: 'high', reason: `production routing change: ${rerouted.join(', ')}` }
+        : { risk: 'low', reason: 'routing change outside production' },
+    );
   for (const l of c.lifecycleChanged) {
-    if (LEAVING_SERVICE.has(l.to)) risks.push({ risk: l.to === 'retired' ? 'high' : 'medium', reason: `model ${l.model} moves from ${l.from} to ${l.to}` });
+    if (LEAVING_SERVICE.has(l.to))
+      risks.push({
+        risk: l.to === 'retired' ? 'high' : 'medium',
+        reason: `model ${l.model} moves from ${l.from} to ${l.to}`,
+      });
   }
   const added = c.permissionsAdded.length;
   if (added) risks.push({ risk: 'high', reason: `permission widened: ${added} new grant${added === 1 ? '' : 's'}` });
-  for (const e of c.endpointsChanged) risks.push({ risk: prod ? 'high' : 'medium', reason: `endpoint of ${e.model} changes: ${e.from} -> ${e.to}` });
+  for (const e of c.endpointsChanged)
+    risks.push({ risk: prod ? 'high' : 'medium', reason: `endpoint of ${e.model} changes: ${e.from} -> ${e.to}` });
   return risks.sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk]);
 }
 
 function costDelta(baseMonthlyUsd: number, headMonthlyUsd: number): ChangeSet['cost'] {
   const deltaUsd = Math.round((headMonthlyUsd - baseMonthlyUsd) * 100) / 100;
-  return { baseMonthlyUsd, headMonthlyUsd, deltaUsd, deltaPercent: baseMonthlyUsd > 0 ? Math.round((deltaUsd / baseMonthlyUsd) * 1000) / 10 : null };
+  return {
+    baseMonthlyUsd,
+    headMonthlyUsd,
+    deltaUsd,
+    deltaPercent: baseMonthlyUsd > 0 ? Math.round((deltaUsd / baseMonthlyUsd) * 1000) / 10 : null,
+  };
 }
 
 function byId<T extends { readonly id: string }>(items: readonly T[]): ReadonlyMap<string, T> {

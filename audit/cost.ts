@@ -43,7 +43,10 @@ export function estimateCost(plan: EnvironmentPlan): CostEstimate {
   const routes: RouteCost[] = plan.routes.map((r) => {
     const t = plan.costAssumptions[r.id] ?? { requestsPerDay: 0, inputTokensPerRequest: 0, outputTokensPerRequest: 0 };
     const m = models.get(r.target)!;
-    const perRequest = ((m.pricing.inputPerMillionTokensUsd ?? 0) * t.inputTokensPerRequest + (m.pricing.outputPerMillionTokensUsd ?? 0) * t.outputTokensPerRequest) / 1e6;
+    const perRequest =
+      ((m.pricing.inputPerMillionTokensUsd ?? 0) * t.inputTokensPerRequest +
+        (m.pricing.outputPerMillionTokensUsd ?? 0) * t.outputTokensPerRequest) /
+      1e6;
     return { route: r.id, model: r.target, ...t, monthlyUsd: round(perRequest * t.requestsPerDay * DAYS_PER_MONTH) };
   });
   const endpoints: EndpointCost[] = plan.models.flatMap((m) => {

@@ -40,7 +40,9 @@ export const AUDIT_GATE_CHECKS: { readonly [G in AuditGate]: AuditGateCheck } = 
     check: ({ permissions }) =>
       permissions.flatMap((s) => {
         const wild = wildcardInvokeResources(s);
-        return wild.length ? [{ subject: s.role, message: `${s.role} may invoke models on ${wild.join(', ')} (${s.policy})` }] : [];
+        return wild.length
+          ? [{ subject: s.role, message: `${s.role} may invoke models on ${wild.join(', ')} (${s.policy})` }]
+          : [];
       }),
   },
   'cost-increase': {
@@ -49,7 +51,12 @@ export const AUDIT_GATE_CHECKS: { readonly [G in AuditGate]: AuditGateCheck } = 
       const delta = changes?.cost;
       const threshold = environment?.audit?.costIncreaseThresholdPercent ?? DEFAULT_COST_INCREASE_THRESHOLD_PERCENT;
       if (!delta || delta.deltaPercent === null || delta.deltaPercent <= threshold) return [];
-      return [{ subject: plan.name, message: `estimated monthly cost rises ${delta.deltaPercent}% (${usd(delta.baseMonthlyUsd)} -> ${usd(delta.headMonthlyUsd)}), above the ${threshold}% threshold` }];
+      return [
+        {
+          subject: plan.name,
+          message: `estimated monthly cost rises ${delta.deltaPercent}% (${usd(delta.baseMonthlyUsd)} -> ${usd(delta.headMonthlyUsd)}), above the ${threshold}% threshold`,
+        },
+      ];
     },
   },
 };
@@ -59,13 +66,22 @@ export const AUDIT_GATE_CHECKS: { readonly [G in AuditGate]: AuditGateCheck } = 
  * disabled gate accepted (a failing one never gets this far: the catalog does not validate), then
  * the audit's own gates, each failure judged by the same waiver judgement as the validator's.
  */
-export function gateResults(ctx: GateContext, issues: readonly CatalogIssue[], waivers: readonly Waiver[], today: string): GateResult[] {
+export function gateResults(
+  ctx: GateContext,
+  issues: readonly CatalogIssue[],
+  waivers: readonly Waiver[],
+  today: string,
+): GateResult[] {
   const results: GateResult[] = [...acceptedValidatorGates(issues, ctx.plan.name)];
   for (const gate of AUDIT_GATES) {
     const { fix, check } = AUDIT_GATE_CHECKS[gate];
     for (const { subject, message } of check(ctx)) {
       const judgement = judgeGateFailure({ gate, subject }, ctx.environment, waivers, today);
-      results.push(judgement.verdict === 'fail' ? { gate, status: 'fail', subject, message, fix } : { gate, status: 'waived', subject, message, waiver: judgement.message });
+      results.push(
+        judgement.verdict === 'fail'
+          ? { gate, status: 'fail', subject, message, fix }
+          : { gate, status: 'waived', subject, message, waiver: judgement.message },
+      );
     }
   }
   for (const gate of GATES) if (!results.some((r) => r.gate === gate)) results.push({ gate, status: 'pass' });
@@ -77,6 +93,14 @@ function acceptedValidatorGates(issues: readonly CatalogIssue[], environment: st
   return issues.flatMap((issue): GateResult[] => {
     if (!isGate(issue.rule) || !issue.waived) return [];
     if (issue.environment !== undefined && issue.environment !== environment) return [];
-    return [{ gate: issue.rule, status: 'waived', ...(issue.subject ? { subject: issue.subject } : {}), message: issue.message, waiver: issue.waived }];
+    return [
+      {
+        gate: issue.rule,
+        status: 'waived',
+        ...(issue.subject ? { subject: issue.subject } : {}),
+        message: issue.message,
+        waiver: issue.waived,
+      },
+    ];
   });
 }

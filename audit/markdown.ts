@@ -7,8 +7,12 @@ import type { AuditReport, ChangeSet, EnvironmentAudit } from './types';
 /** The audit as a pull-request comment: verdict first, then what changes, then what each environment is. */
 export function renderMarkdown(report: AuditReport): string {
   const out: string[] = [];
-  const failing = report.environments.flatMap((e) => e.gates.filter((g) => g.status === 'fail').map((g) => ({ env: e.name, g })));
-  const against = report.base ? ` against \`${report.base.ref}\` (catalog ${report.base.catalogVersion ?? 'absent'})` : '';
+  const failing = report.environments.flatMap((e) =>
+    e.gates.filter((g) => g.status === 'fail').map((g) => ({ env: e.name, g })),
+  );
+  const against = report.base
+    ? ` against \`${report.base.ref}\` (catalog ${report.base.catalogVersion ?? 'absent'})`
+    : '';
   out.push(`## Model platform audit: catalog ${report.catalogVersion ?? '(invalid)'}${against}`);
   out.push('');
   if (report.environments.length === 0) {
@@ -21,10 +25,17 @@ export function renderMarkdown(report: AuditReport): string {
       ? `**Gates pass** in ${report.environments.map((e) => e.name).join(', ')}.`
       : `**${failing.length} gate${failing.length === 1 ? '' : 's'} fail:**\n\n${failing.map(({ env, g }) => `- \`${env}\` **${g.gate}**: ${g.message} — fix: ${g.fix}`).join('\n')}`,
   );
-  const waived = report.environments.flatMap((e) => e.gates.filter((g) => g.status === 'waived').map((g) => ({ env: e.name, g })));
-  if (waived.length) out.push('', `Waived: ${waived.map(({ env, g }) => `\`${env}\` ${g.gate} for ${g.subject} (${g.waiver})`).join('; ')}.`);
+  const waived = report.environments.flatMap((e) =>
+    e.gates.filter((g) => g.status === 'waived').map((g) => ({ env: e.name, g })),
+  );
+  if (waived.length)
+    out.push(
+      '',
+      `Waived: ${waived.map(({ env, g }) => `\`${env}\` ${g.gate} for ${g.subject} (${g.waiver})`).join('; ')}.`,
+    );
   const warnings = report.validation.filter((i) => i.severity === 'warning' && !i.waived);
-  if (warnings.length) out.push('', `Warnings: ${warnings.map((w) => `${w.message}${w.fix ? ` (${w.fix})` : ''}`).join('; ')}.`);
+  if (warnings.length)
+    out.push('', `Warnings: ${warnings.map((w) => `${w.message}${w.fix ? ` (${w.fix})` : ''}`).join('; ')}.`);
 
   for (const env of report.environments) out.push('', ...environmentSection(env));
   return `${out.join('\n')}\n`;
@@ -41,56 +52,105 @@ function environmentSection(env: EnvironmentAudit): string[] {
   out.push('```mermaid', routesFlowchart(env), '```', '');
   out.push('| route | strategy | target | rules | fallbacks |', '| --- | --- | --- | --- | --- |');
   for (const r of env.routes) {
-    out.push(`| ${r.id} | ${r.strategy} | ${r.target} | ${r.rules.map((x) => `${x.name}: ${x.when} → ${x.target}`).join('<br/>') || '—'} | ${r.fallbacks.join(' → ') || '—'} |`);
+    out.push(
+      `| ${r.id} | ${r.strategy} | ${r.target} | ${r.rules.map((x) => `${x.name}: ${x.when} → ${x.target}`).join('<br/>') || '—'} | ${r.fallbacks.join(' → ') || '—'} |`,
+    );
   }
-  out.push('', '| model | hosting | called as | Regions | lifecycle | routes |', '| --- | --- | --- | --- | --- | --- |');
+  out.push(
+    '',
+    '| model | hosting | called as | Regions | lifecycle | routes |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
   for (const m of env.models) {
-    out.push(`| ${m.id} | ${m.hosting}${m.inferenceProfile ? ` (${m.inferenceProfile} profile)` : ''} | \`${m.invokeIds.join('`, `')}\` | ${m.regions.join(', ')} | ${m.status}${m.replacement ? ` → ${m.replacement}` : ''} | ${m.routes.join(', ')} |`);
+    out.push(
+      `| ${m.id} | ${m.hosting}${m.inferenceProfile ? ` (${m.inferenceProfile} profile)` : ''} | \`${m.invokeIds.join('`, `')}\` | ${m.regions.join(', ')} | ${m.status}${m.replacement ? ` → ${m.replacement}` : ''} | ${m.routes.join(', ')} |`,
+    );
   }
   out.push('', '</details>');
 
   out.push('', '<details><summary>Permissions: what may be invoked, where</summary>', '');
   out.push('| role | kind | Region | resource | condition |', '| --- | --- | --- | --- | --- |');
-  for (const a of env.modelAccess) out.push(`| ${a.role} | ${a.kind} | ${a.region || '—'} | \`${a.resource}\` | ${a.onlyViaProfile ? 'only through the inference profile' : '—'} |`);
+  for (const a of env.modelAccess)
+    out.push(
+      `| ${a.role} | ${a.kind} | ${a.region || '—'} | \`${a.resource}\` | ${a.onlyViaProfile ? 'only through the inference profile' : '—'} |`,
+    );
   out.push('', '</details>');
 
   if (env.endpoints.length) {
     out.push('', '| SageMaker endpoint | model | capacity | roll-out | adapters |', '| --- | --- | --- | --- | --- |');
-    for (const e of env.endpoints) out.push(`| ${e.endpointName} | ${e.model} | ${e.capacity} | ${e.rollout} | ${e.adapters.join(', ') || '—'} |`);
+    for (const e of env.endpoints)
+      out.push(`| ${e.endpointName} | ${e.model} | ${e.capacity} | ${e.rollout} | ${e.adapters.join(', ') || '—'} |`);
   }
 
   out.push('', '<details><summary>Estimated monthly cost</summary>', '');
-  out.push('| route | served by | requests/day | tokens in/out per request | USD/month |', '| --- | --- | ---: | ---: | ---: |');
-  for (const r of env.cost.routes) out.push(`| ${r.route} | ${r.model} | ${r.requestsPerDay.toLocaleString('en-US')} | ${r.inputTokensPerRequest}/${r.outputTokensPerRequest} | ${usd(r.monthlyUsd)} |`);
-  for (const e of env.cost.endpoints) out.push(`| endpoint ${e.endpointName} | ${e.model} | — | ${e.capacity} | ${e.monthlyUsd === null ? `not estimated: ${e.note}` : usd(e.monthlyUsd)} |`);
-  out.push(`| **total** | | | | **${usd(env.cost.totalMonthlyUsd)}** |`, '', `Assumptions: ${env.cost.assumptions}.`, '', '</details>');
+  out.push(
+    '| route | served by | requests/day | tokens in/out per request | USD/month |',
+    '| --- | --- | ---: | ---: | ---: |',
+  );
+  for (const r of env.cost.routes)
+    out.push(
+      `| ${r.route} | ${r.model} | ${r.requestsPerDay.toLocaleString('en-US')} | ${r.inputTokensPerRequest}/${r.outputTokensPerRequest} | ${usd(r.monthlyUsd)} |`,
+    );
+  for (const e of env.cost.endpoints)
+    out.push(
+      `| endpoint ${e.endpointName} | ${e.model} | — | ${e.capacity} | ${e.monthlyUsd === null ? `not estimated: ${e.note}` : usd(e.monthlyUsd)} |`,
+    );
+  out.push(
+    `| **total** | | | | **${usd(env.cost.totalMonthlyUsd)}** |`,
+    '',
+    `Assumptions: ${env.cost.assumptions}.`,
+    '',
+    '</details>',
+  );
 
   if (env.lifecycle.length) {
     out.push('', '**Lifecycle**');
     for (const l of env.lifecycle) {
-      out.push(`- ${l.model} is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn} (${l.daysLeft} days)` : ''}${l.replacement ? `; replacement ${l.replacement}` : l.suggested ? `; no replacement named, npm run select suggests ${l.suggested}` : ''}; routes: ${l.routes.join(', ')}`);
+      out.push(
+        `- ${l.model} is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn} (${l.daysLeft} days)` : ''}${l.replacement ? `; replacement ${l.replacement}` : l.suggested ? `; no replacement named, npm run select suggests ${l.suggested}` : ''}; routes: ${l.routes.join(', ')}`,
+      );
     }
   }
-  out.push('', `Gates: ${env.gates.map((g) => `${g.gate} ${g.status === 'pass' ? '✅' : g.status === 'waived' ? '⚠️ waived' : '❌'}`).join(' · ')}`);
+  out.push(
+    '',
+    `Gates: ${env.gates.map((g) => `${g.gate} ${g.status === 'pass' ? '✅' : g.status === 'waived' ? '⚠️ waived' : '❌'}`).join(' · ')}`,
+  );
   return out;
 }
 
 function changesSection(c: ChangeSet): string[] {
   const lines: string[] = [];
-  const add = (label: string, items: readonly string[]) => items.length && lines.push(`- ${label}: ${items.join(', ')}`);
+  const add = (label: string, items: readonly string[]) =>
+    items.length && lines.push(`- ${label}: ${items.join(', ')}`);
   add('routes added', c.routesAdded);
   add('routes removed', c.routesRemoved);
-  add('retargeted', c.retargeted.map((r) => `${r.route} ${r.from} → ${r.to}`));
-  add('fallbacks changed', c.fallbacksChanged.map((r) => `${r.route} [${r.from.join(' → ')}] → [${r.to.join(' → ')}]`));
+  add(
+    'retargeted',
+    c.retargeted.map((r) => `${r.route} ${r.from} → ${r.to}`),
+  );
+  add(
+    'fallbacks changed',
+    c.fallbacksChanged.map((r) => `${r.route} [${r.from.join(' → ')}] → [${r.to.join(' → ')}]`),
+  );
   add('rules changed', c.rulesChanged);
   add('models added', c.modelsAdded);
   add('models removed', c.modelsRemoved);
-  add('lifecycle', c.lifecycleChanged.map((l) => `${l.model} ${l.from} → ${l.to}`));
-  add('endpoints', c.endpointsChanged.map((e) => `${e.model}: ${e.from} → ${e.to}`));
-  if (c.permissionsAdded.length) lines.push(`- permissions added (${c.permissionsAdded.length}):\n${c.permissionsAdded.map((p) => `  - \`${p}\``).join('\n')}`);
+  add(
+    'lifecycle',
+    c.lifecycleChanged.map((l) => `${l.model} ${l.from} → ${l.to}`),
+  );
+  add(
+    'endpoints',
+    c.endpointsChanged.map((e) => `${e.model}: ${e.from} → ${e.to}`),
+  );
+  if (c.permissionsAdded.length)
+    lines.push(
+      `- permissions added (${c.permissionsAdded.length}):\n${c.permissionsAdded.map((p) => `  - \`${p}\``).join('\n')}`,
+    );
   if (c.permissionsRemoved.length) lines.push(`- permissions removed: ${c.permissionsRemoved.length}`);
   const pct = c.cost.deltaPercent === null ? '' : ` (${c.cost.deltaPercent > 0 ? '+' : ''}${c.cost.deltaPercent}%)`;
-  if (c.cost.deltaUsd !== 0) lines.push(`- estimated cost: ${usd(c.cost.baseMonthlyUsd)} → ${usd(c.cost.headMonthlyUsd)} per month${pct}`);
+  if (c.cost.deltaUsd !== 0)
+    lines.push(`- estimated cost: ${usd(c.cost.baseMonthlyUsd)} → ${usd(c.cost.headMonthlyUsd)} per month${pct}`);
   const risks = c.risks.map((r) => `- **${r.risk}** risk: ${r.reason}`);
   if (lines.length === 0) return ['No catalog change for this environment.'];
   return ['**What changes**', '', ...risks, ...lines];
@@ -99,7 +159,10 @@ function changesSection(c: ChangeSet): string[] {
 function resourcesSection(changes: readonly ResourceChange[]): string[] {
   if (changes.length === 0) return ['Terraform: no resource changes.'];
   const count = (a: string) => changes.filter((c) => c.action === a).length;
-  const out = [`**Terraform**: ${count('create')} to add, ${count('update')} to change, ${count('replace')} to replace, ${count('delete')} to destroy.`, ''];
+  const out = [
+    `**Terraform**: ${count('create')} to add, ${count('update')} to change, ${count('replace')} to replace, ${count('delete')} to destroy.`,
+    '',
+  ];
   out.push('| risk | action | resource | reason |', '| --- | --- | --- | --- |');
   for (const c of changes) out.push(`| ${c.risk} | ${c.action} | \`${c.address}\` | ${c.reason} |`);
   return out;

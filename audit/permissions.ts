@@ -2,11 +2,17 @@ import type { IamStatement } from './stack-json';
 import type { ModelAccess } from './types';
 
 /** Actions that invoke a model or an endpoint, wildcards included. */
-const INVOKE_ACTIONS = /^(\*|bedrock:\*|bedrock:Invoke\*?|bedrock:InvokeModel\*?|bedrock:InvokeModelWithResponseStream|sagemaker:\*|sagemaker:InvokeEndpoint\*?|sagemaker:InvokeEndpointAsync|sagemaker:InvokeEndpointWithResponseStream)$/;
+const INVOKE_ACTIONS =
+  /^(\*|bedrock:\*|bedrock:Invoke\*?|bedrock:InvokeModel\*?|bedrock:InvokeModelWithResponseStream|sagemaker:\*|sagemaker:InvokeEndpoint\*?|sagemaker:InvokeEndpointAsync|sagemaker:InvokeEndpointWithResponseStream)$/;
 /** A resource that stands for every model, profile or endpoint. */
 const WILDCARD_INVOKE_RESOURCE = /foundation-model\/\*|inference-profile\/\*|endpoint\/\*$/;
 const BEDROCK_OR_SAGEMAKER_ARN = /^arn:aws[a-z-]*:(bedrock|sagemaker):([a-z0-9-]*):[0-9]*:([a-z-]+)\//;
-const ACCESS_KINDS: ReadonlySet<string> = new Set<ModelAccess['kind']>(['inference-profile', 'foundation-model', 'endpoint', 'guardrail']);
+const ACCESS_KINDS: ReadonlySet<string> = new Set<ModelAccess['kind']>([
+  'inference-profile',
+  'foundation-model',
+  'endpoint',
+  'guardrail',
+]);
 
 /** Whether a statement allows invoking a model or an endpoint. */
 export function allowsInvoke(s: IamStatement): boolean {
@@ -25,9 +31,12 @@ export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[
   for (const s of statements) {
     if (!allowsInvoke(s) && !(s.effect === 'Allow' && s.actions.includes('bedrock:ApplyGuardrail'))) continue;
     const viaProfile = s.conditions.some((c) => c.variable === 'bedrock:InferenceProfileArn');
-    for (const resource of s.resources) out.push({ role: s.role, ...accessKindOf(resource), resource, onlyViaProfile: viaProfile });
+    for (const resource of s.resources)
+      out.push({ role: s.role, ...accessKindOf(resource), resource, onlyViaProfile: viaProfile });
   }
-  return out.sort((a, b) => a.role.localeCompare(b.role) || a.kind.localeCompare(b.kind) || a.resource.localeCompare(b.resource));
+  return out.sort(
+    (a, b) => a.role.localeCompare(b.role) || a.kind.localeCompare(b.kind) || a.resource.localeCompare(b.resource),
+  );
 }
 
 function accessKindOf(resource: string): Pick<ModelAccess, 'kind' | 'region'> {

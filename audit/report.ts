@@ -14,7 +14,15 @@ export function buildAudit(head: AuditSide, options: AuditOptions): AuditReport 
   const environments = head.project.plans.map((plan) => environmentAudit(plan, head, options));
   return {
     catalogVersion: head.project.catalog.version,
-    ...(options.base ? { base: { ref: options.base.ref, catalogVersion: options.base.catalogVersion, valid: options.base.side !== undefined } } : {}),
+    ...(options.base
+      ? {
+          base: {
+            ref: options.base.ref,
+            catalogVersion: options.base.catalogVersion,
+            valid: options.base.side !== undefined,
+          },
+        }
+      : {}),
     passed: environments.every((e) => e.gates.every((g) => g.status !== 'fail')),
     validation: head.issues,
     environments,
@@ -22,7 +30,11 @@ export function buildAudit(head: AuditSide, options: AuditOptions): AuditReport 
 }
 
 /** The report of a head that does not validate: its gate failures and every other error. */
-export function blockedAudit(catalogVersion: string | null, issues: readonly CatalogIssue[], base?: AuditReport['base']): AuditReport {
+export function blockedAudit(
+  catalogVersion: string | null,
+  issues: readonly CatalogIssue[],
+  base?: AuditReport['base'],
+): AuditReport {
   return { catalogVersion, ...(base ? { base } : {}), passed: false, validation: issues, environments: [] };
 }
 
@@ -48,17 +60,33 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
   let resources: ResourceChange[] | undefined;
   if (options.base) {
     const base = baseOf(options.base.side, plan.name);
-    changes = changeSet(base && { plan: base.plan, permissions: stackIamStatements(base.stack), cost: estimateCost(base.plan) }, { plan, permissions, cost }, options.base.catalogVersion);
-    resources = diffResources(stackResources(base?.stack ?? {}), stackResources(stack), { tier: plan.tier, widenedPermissions: changes.permissionsAdded });
+    changes = changeSet(
+      base && { plan: base.plan, permissions: stackIamStatements(base.stack), cost: estimateCost(base.plan) },
+      { plan, permissions, cost },
+      options.base.catalogVersion,
+    );
+    resources = diffResources(stackResources(base?.stack ?? {}), stackResources(stack), {
+      tier: plan.tier,
+      widenedPermissions: changes.permissionsAdded,
+    });
   }
-  if (realPlan) resources = planResourceChanges(realPlan, { tier: plan.tier, widenedPermissions: changes?.permissionsAdded ?? [] });
+  if (realPlan)
+    resources = planResourceChanges(realPlan, { tier: plan.tier, widenedPermissions: changes?.permissionsAdded ?? [] });
   const environment = head.project.environments.find((e) => e.name === plan.name);
-  const gates = gateResults({ plan, environment, permissions, changes }, head.issues, head.project.catalog.waivers ?? [], options.today);
+  const gates = gateResults(
+    { plan, environment, permissions, changes },
+    head.issues,
+    head.project.catalog.waivers ?? [],
+    options.today,
+  );
   return { ...inventory, gates, ...(changes ? { changes } : {}), ...(resources ? { resources } : {}) };
 }
 
 /** The base's plan and stack of an environment, when the base has that environment. */
-function baseOf(side: AuditSide | undefined, name: string): { readonly plan: EnvironmentPlan; readonly stack: unknown } | undefined {
+function baseOf(
+  side: AuditSide | undefined,
+  name: string,
+): { readonly plan: EnvironmentPlan; readonly stack: unknown } | undefined {
   const plan = side?.project.plans.find((p) => p.name === name);
   return side && plan ? { plan, stack: side.stacks.get(name) } : undefined;
 }

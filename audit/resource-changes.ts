@@ -27,10 +27,28 @@ const REPLACED_ON_ANY_CHANGE = new Set([
 ]);
 
 /** Arguments that name a resource: changing one makes Terraform destroy and re-create it. */
-const IDENTITY_ATTRIBUTES = new Set(['name', 'name_prefix', 'function_name', 'hash_key', 'range_key', 'endpoint_name', 'bucket', 'type', 'rest_api_id', 'role_name']);
+const IDENTITY_ATTRIBUTES = new Set([
+  'name',
+  'name_prefix',
+  'function_name',
+  'hash_key',
+  'range_key',
+  'endpoint_name',
+  'bucket',
+  'type',
+  'rest_api_id',
+  'role_name',
+]);
 
 /** Stateful or traffic-bearing resources: losing one loses data or drops requests. */
-const STATEFUL = new Set(['aws_dynamodb_table', 'aws_kms_key', 'aws_cloudwatch_log_group', 'aws_sagemaker_endpoint', 'aws_api_gateway_rest_api', 'aws_sagemaker_model_package_group']);
+const STATEFUL = new Set([
+  'aws_dynamodb_table',
+  'aws_kms_key',
+  'aws_cloudwatch_log_group',
+  'aws_sagemaker_endpoint',
+  'aws_api_gateway_rest_api',
+  'aws_sagemaker_model_package_group',
+]);
 
 /**
  * Changes between two offline configurations (base and head synthesized from the same code). Both
@@ -49,10 +67,17 @@ export function diffResources(
       out.push(classify({ address, type: h.type, action: 'create', attributes: [] }, context));
       continue;
     }
-    const attributes = Object.keys({ ...b.values, ...h.values }).filter((k) => !isDeepStrictEqual(b.values[k], h.values[k]));
+    const attributes = Object.keys({ ...b.values, ...h.values }).filter(
+      (k) => !isDeepStrictEqual(b.values[k], h.values[k]),
+    );
     if (attributes.length === 0) continue;
     const replace = REPLACED_ON_ANY_CHANGE.has(h.type) || attributes.some((a) => IDENTITY_ATTRIBUTES.has(a));
-    out.push(classify({ address, type: h.type, action: replace ? 'replace' : 'update', attributes: attributes.sort() }, context));
+    out.push(
+      classify(
+        { address, type: h.type, action: replace ? 'replace' : 'update', attributes: attributes.sort() },
+        context,
+      ),
+    );
   }
   for (const [address, b] of base) {
     if (!head.has(address)) out.push(classify({ address, type: b.type, action: 'delete', attributes: [] }, context));
@@ -66,14 +91,33 @@ export function planResourceChanges(plan: TerraformPlanJson, context: RiskContex
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode === 'data') continue;
     const a = rc.change.actions;
-    const action: Action | undefined = a.includes('delete') && a.includes('create') ? 'replace' : a.includes('create') ? 'create' : a.includes('delete') ? 'delete' : a.includes('update') ? 'update' : undefined;
+    const action: Action | undefined =
+      a.includes('delete') && a.includes('create')
+        ? 'replace'
+        : a.includes('create')
+          ? 'create'
+          : a.includes('delete')
+            ? 'delete'
+            : a.includes('update')
+              ? 'update'
+              : undefined;
     if (!action) continue;
     const before = rc.change.before ?? {};
     const after = rc.change.after ?? {};
-    const attributes = action === 'update' || action === 'replace' ? Object.keys({ ...before, ...after }).filter((k) => !isDeepStrictEqual(before[k], after[k])).sort() : [];
+    const attributes =
+      action === 'update' || action === 'replace'
+        ? Object.keys({ ...before, ...after })
+            .filter((k) => !isDeepStrictEqual(before[k], after[k]))
+            .sort()
+        : [];
     // A real plan carries both policies: what this one change grants anew is known exactly.
-    const widened = rc.type === 'aws_iam_role_policy' && action === 'update' ? policyResources(after.policy).filter((r) => !policyResources(before.policy).includes(r)) : context.widenedPermissions;
-    out.push(classify({ address: rc.address, type: rc.type, action, attributes }, { ...context, widenedPermissions: widened }));
+    const widened =
+      rc.type === 'aws_iam_role_policy' && action === 'update'
+        ? policyResources(after.policy).filter((r) => !policyResources(before.policy).includes(r))
+        : context.widenedPermissions;
+    out.push(
+      classify({ address: rc.address, type: rc.type, action, attributes }, { ...context, widenedPermissions: widened }),
+    );
   }
   return sortChanges(out);
 }
@@ -90,22 +134,49 @@ function classify(change: Omit<ResourceChange, 'risk' | 'reason'>, ctx: RiskCont
   const judge = (risk: Risk, reason: string): ResourceChange => ({ ...change, risk, reason });
 
   if (type === 'aws_sagemaker_endpoint' && (action === 'replace' || action === 'delete')) {
-    return judge('high', action === 'replace' ? 'endpoint replaced: requests fail until the new one is in service' : 'endpoint destroyed: its routes lose the fine-tuned model');
+    return judge(
+      'high',
+      action === 'replace'
+        ? 'endpoint replaced: requests fail until the new one is in service'
+        : 'endpoint destroyed: its routes lose the fine-tuned model',
+    );
   }
   if (type === 'aws_sagemaker_endpoint_configuration' && action !== 'delete') {
-    return judge(prod ? 'medium' : 'low', action === 'create' ? 'new endpoint configuration: the endpoint rolls over to it blue/green with alarm rollback' : 'endpoint configuration replaced: blue/green roll-out');
+    return judge(
+      prod ? 'medium' : 'low',
+      action === 'create'
+        ? 'new endpoint configuration: the endpoint rolls over to it blue/green with alarm rollback'
+        : 'endpoint configuration replaced: blue/green roll-out',
+    );
   }
   if (STATEFUL.has(type) && (action === 'replace' || action === 'delete')) {
-    return judge('high', `${type.replace(/^aws_/, '')} ${action === 'replace' ? 'replaced' : 'destroyed'}: its data or traffic is lost`);
+    return judge(
+      'high',
+      `${type.replace(/^aws_/, '')} ${action === 'replace' ? 'replaced' : 'destroyed'}: its data or traffic is lost`,
+    );
   }
-  if (type === 'aws_iam_role_policy' && action !== 'delete' && action !== 'create' && ctx.widenedPermissions.length > 0) {
-    return judge('high', `permission widened: ${ctx.widenedPermissions.length} new resource${ctx.widenedPermissions.length === 1 ? '' : 's'} granted`);
+  if (
+    type === 'aws_iam_role_policy' &&
+    action !== 'delete' &&
+    action !== 'create' &&
+    ctx.widenedPermissions.length > 0
+  ) {
+    return judge(
+      'high',
+      `permission widened: ${ctx.widenedPermissions.length} new resource${ctx.widenedPermissions.length === 1 ? '' : 's'} granted`,
+    );
   }
   if (type === 'aws_iam_role_policy' || type === 'aws_iam_role') {
-    return judge(action === 'create' ? 'medium' : 'low', action === 'create' ? 'new permissions' : `permissions ${action === 'delete' ? 'removed' : 'changed'}`);
+    return judge(
+      action === 'create' ? 'medium' : 'low',
+      action === 'create' ? 'new permissions' : `permissions ${action === 'delete' ? 'removed' : 'changed'}`,
+    );
   }
   if (type === 'aws_appconfig_hosted_configuration_version') {
-    return judge(prod ? 'high' : 'medium', `${prod ? 'production ' : ''}routing table changed: AppConfig rolls it out with alarm rollback`);
+    return judge(
+      prod ? 'high' : 'medium',
+      `${prod ? 'production ' : ''}routing table changed: AppConfig rolls it out with alarm rollback`,
+    );
   }
   if (action === 'delete') return judge('medium', 'destroyed');
   if (action === 'replace') return judge('medium', `replaced (${change.attributes.join(', ') || 'new content'})`);
@@ -115,9 +186,14 @@ function classify(change: Omit<ResourceChange, 'risk' | 'reason'>, ctx: RiskCont
 /** Every resource an IAM policy JSON allows. */
 function policyResources(policy: unknown): string[] {
   try {
-    const doc = JSON.parse(String(policy)) as { Statement?: { Effect?: string; Resource?: string | string[] } | { Effect?: string; Resource?: string | string[] }[] };
+    const doc = JSON.parse(String(policy)) as {
+      Statement?:
+        { Effect?: string; Resource?: string | string[] } | { Effect?: string; Resource?: string | string[] }[];
+    };
     const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-    return statements.filter((s) => s.Effect !== 'Deny').flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : s.Resource ? [s.Resource] : []));
+    return statements
+      .filter((s) => s.Effect !== 'Deny')
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : s.Resource ? [s.Resource] : []));
   } catch {
     return [];
   }

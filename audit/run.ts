@@ -33,7 +33,11 @@ export function runAudit(options: RunAuditOptions = {}): AuditReport {
   if (!options.base) return auditFiles({ catalogPath, environmentsDir }, undefined, { ...options, plan });
   const files = materializeRef(options.base, catalogPath, environmentsDir);
   try {
-    return auditFiles({ catalogPath, environmentsDir }, { ref: options.base, files: files ?? null }, { ...options, plan });
+    return auditFiles(
+      { catalogPath, environmentsDir },
+      { ref: options.base, files: files ?? null },
+      { ...options, plan },
+    );
   } finally {
     if (files) rmSync(files.dir, { recursive: true, force: true });
   }
@@ -48,7 +52,11 @@ export interface ProjectFiles {
 export function auditFiles(
   headFiles: ProjectFiles,
   base: { readonly ref: string; readonly files: ProjectFiles | null } | undefined,
-  options: { readonly only?: readonly string[]; readonly today?: string; readonly plan?: { environment: string; json: TerraformPlanJson } } = {},
+  options: {
+    readonly only?: readonly string[];
+    readonly today?: string;
+    readonly plan?: { environment: string; json: TerraformPlanJson };
+  } = {},
 ): AuditReport {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   let baseSide: AuditSide | undefined;
@@ -64,7 +72,11 @@ export function auditFiles(
   const baseInfo = base ? { ref: base.ref, catalogVersion: baseVersion, side: baseSide } : undefined;
   const head = checkProject({ ...headFiles, only: options.only, today, suggestReplacement: replacementSuggester });
   if (!head.project) {
-    return blockedAudit(catalogVersionOf(headFiles.catalogPath), head.issues, baseInfo ? { ref: baseInfo.ref, catalogVersion: baseVersion, valid: baseSide !== undefined } : undefined);
+    return blockedAudit(
+      catalogVersionOf(headFiles.catalogPath),
+      head.issues,
+      baseInfo ? { ref: baseInfo.ref, catalogVersion: baseVersion, valid: baseSide !== undefined } : undefined,
+    );
   }
   return buildAudit(
     { project: head.project, issues: head.issues, stacks: synthStacks(head.project.plans) },
@@ -86,7 +98,12 @@ export function synthStacks(plans: readonly EnvironmentPlan[]): Map<string, unkn
   const dir = mkdtempSync(join(tmpdir(), 'fm-audit-synth-'));
   try {
     synthesize(plans, dir);
-    return new Map(plans.map((p) => [p.name, JSON.parse(readFileSync(join(dir, 'stacks', p.name, 'cdk.tf.json'), 'utf8')) as unknown]));
+    return new Map(
+      plans.map((p) => [
+        p.name,
+        JSON.parse(readFileSync(join(dir, 'stacks', p.name, 'cdk.tf.json'), 'utf8')) as unknown,
+      ]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -94,11 +111,19 @@ export function synthStacks(plans: readonly EnvironmentPlan[]): Map<string, unkn
 
 /** Writes the catalog and environment files of a git ref into a scratch folder; undefined when the ref has no catalog. */
 function materializeRef(ref: string, catalogPath: string, environmentsDir: string) {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   try {
     git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
   } catch {
-    throw new AuditInputError(`--base ${ref}: no such commit in ${projectRoot} (fetch it first, e.g. git fetch origin main)`);
+    throw new AuditInputError(
+      `--base ${ref}: no such commit in ${projectRoot} (fetch it first, e.g. git fetch origin main)`,
+    );
   }
   // A head outside the repository (a scratch copy being tried) compares with the repository's own files.
   const inRepo = (path: string, fallback: string) => {
@@ -126,13 +151,19 @@ function materializeRef(ref: string, catalogPath: string, environmentsDir: strin
 }
 
 function readPlan(file: string, only: readonly string[] | undefined) {
-  if (!only || only.length !== 1) throw new AuditInputError('--plan reads the plan of one environment: name it with --env');
+  if (!only || only.length !== 1)
+    throw new AuditInputError('--plan reads the plan of one environment: name it with --env');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new AuditInputError(`--plan ${file}: cannot read a JSON plan (${err instanceof Error ? err.message : String(err)}); make it with terraform show -json tfplan > plan.json`);
+    throw new AuditInputError(
+      `--plan ${file}: cannot read a JSON plan (${err instanceof Error ? err.message : String(err)}); make it with terraform show -json tfplan > plan.json`,
+    );
   }
-  if (!isTerraformPlan(json)) throw new AuditInputError(`--plan ${file}: not a Terraform plan (no format_version and resource_changes); make it with terraform show -json tfplan > plan.json`);
+  if (!isTerraformPlan(json))
+    throw new AuditInputError(
+      `--plan ${file}: not a Terraform plan (no format_version and resource_changes); make it with terraform show -json tfplan > plan.json`,
+    );
   return { environment: only[0], json };
 }

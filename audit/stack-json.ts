@@ -49,7 +49,11 @@ export function stackResources(stack: unknown): Map<string, ResourceValues> {
   };
   for (const [type, byName] of Object.entries((stack as StackJson).resource ?? {})) {
     for (const [name, raw] of Object.entries(byName)) {
-      const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== '//').map(([k, v]) => [k, render(v)]));
+      const values = Object.fromEntries(
+        Object.entries(raw)
+          .filter(([k]) => k !== '//')
+          .map(([k, v]) => [k, render(v)]),
+      );
       out.set(`${type}.${name}`, { address: `${type}.${name}`, type, values });
     }
   }
@@ -84,7 +88,8 @@ export function planIamStatements(plan: TerraformPlanJson): IamStatement[] {
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== 'aws_iam_role_policy' || !rc.change.after) continue;
     const after = rc.change.after;
-    for (const s of jsonStatements(text(after.policy))) out.push({ role: text(after.role) || rc.address, policy: rc.address, ...s });
+    for (const s of jsonStatements(text(after.policy)))
+      out.push({ role: text(after.role) || rc.address, policy: rc.address, ...s });
   }
   return out;
 }
@@ -98,7 +103,11 @@ function documentStatements(doc: Values | undefined): BareStatement[] {
     effect: text(s.effect) || 'Allow',
     actions: (s.actions as string[] | undefined) ?? [],
     resources: (s.resources as string[] | undefined) ?? [],
-    conditions: ((s.condition as Values[] | undefined) ?? []).map((c) => ({ test: text(c.test), variable: text(c.variable), values: (c.values as string[]) ?? [] })),
+    conditions: ((s.condition as Values[] | undefined) ?? []).map((c) => ({
+      test: text(c.test),
+      variable: text(c.variable),
+      values: (c.values as string[]) ?? [],
+    })),
   }));
 }
 
@@ -129,11 +138,20 @@ export interface TerraformPlanJson {
     readonly address: string;
     readonly type: string;
     readonly mode?: string;
-    readonly change: { readonly actions: readonly string[]; readonly before: Values | null; readonly after: Values | null };
+    readonly change: {
+      readonly actions: readonly string[];
+      readonly before: Values | null;
+      readonly after: Values | null;
+    };
   }[];
 }
 
 /** Whether a value is a plan JSON rather than something else handed to --plan. */
 export function isTerraformPlan(value: unknown): value is TerraformPlanJson {
-  return typeof value === 'object' && value !== null && 'format_version' in value && Array.isArray((value as TerraformPlanJson).resource_changes);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'format_version' in value &&
+    Array.isArray((value as TerraformPlanJson).resource_changes)
+  );
 }

@@ -57,11 +57,13 @@ export function endpointSummaries(plan: EnvironmentPlan): EndpointSummary[] {
  * environment's window, each with its replacement, or the one npm run select suggests.
  */
 export function lifecycleNotices(plan: EnvironmentPlan, project: LoadedProject, today: string): LifecycleNotice[] {
-  const windowDays = project.environments.find((e) => e.name === plan.name)?.audit?.lifecycleWindowDays ?? DEFAULT_LIFECYCLE_WINDOW_DAYS;
+  const windowDays =
+    project.environments.find((e) => e.name === plan.name)?.audit?.lifecycleWindowDays ?? DEFAULT_LIFECYCLE_WINDOW_DAYS;
   const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   return plan.models.flatMap((m) => {
     const { status, endOfLifeOn, replacement } = m.lifecycle;
-    if (!LIFECYCLE_NOTICED.has(status) && !(endOfLifeOn !== undefined && day(endOfLifeOn) - day(today) <= windowDays)) return [];
+    if (!LIFECYCLE_NOTICED.has(status) && !(endOfLifeOn !== undefined && day(endOfLifeOn) - day(today) <= windowDays))
+      return [];
     return [
       {
         model: m.id,

@@ -79,7 +79,11 @@ export interface ChangeSet {
   readonly routesAdded: readonly string[];
   readonly routesRemoved: readonly string[];
   readonly retargeted: readonly { readonly route: string; readonly from: string; readonly to: string }[];
-  readonly fallbacksChanged: readonly { readonly route: string; readonly from: readonly string[]; readonly to: readonly string[] }[];
+  readonly fallbacksChanged: readonly {
+    readonly route: string;
+    readonly from: readonly string[];
+    readonly to: readonly string[];
+  }[];
   readonly rulesChanged: readonly string[];
   readonly modelsAdded: readonly string[];
   readonly modelsRemoved: readonly string[];
@@ -87,7 +91,12 @@ export interface ChangeSet {
   readonly endpointsChanged: readonly { readonly model: string; readonly from: string; readonly to: string }[];
   readonly permissionsAdded: readonly string[];
   readonly permissionsRemoved: readonly string[];
-  readonly cost: { readonly baseMonthlyUsd: number; readonly headMonthlyUsd: number; readonly deltaUsd: number; readonly deltaPercent: number | null };
+  readonly cost: {
+    readonly baseMonthlyUsd: number;
+    readonly headMonthlyUsd: number;
+    readonly deltaUsd: number;
+    readonly deltaPercent: number | null;
+  };
   /** Catalog-level risks (a production routing change, a model moving to legacy ...). */
   readonly risks: readonly { readonly risk: Risk; readonly reason: string }[];
 }

@@ -30,11 +30,19 @@ async function main(): Promise<void> {
   });
   const table = prodTable();
   const route = table.routes.classify;
-  route.resilience = { ...route.resilience, attemptTimeoutMs: 2000, latencyBudgetMs: 10_000, backoff: { baseMs: 5, maxMs: 40 }, circuitBreaker: { failureThreshold: 5, windowSeconds: 10, cooldownSeconds: 1 } };
+  route.resilience = {
+    ...route.resilience,
+    attemptTimeoutMs: 2000,
+    latencyBudgetMs: 10_000,
+    backoff: { baseMs: 5, maxMs: 40 },
+    circuitBreaker: { failureThreshold: 5, windowSeconds: 10, cooldownSeconds: 1 },
+  };
   const stack = await SimStack.start(table);
   stack.setModel('claude-3-haiku', { failRate: 0.5, errorType: 'ThrottlingException', delayMs: 1 });
   // us-west-2 is down for every model served there, whichever backend calls it.
-  for (const id of Object.keys(table.models)) if (table.models[id].targets.some((t) => t.region === 'us-west-2')) stack.setModel(id, { failRate: 1, errorType: 'ServiceUnavailableException' }, 'us-west-2');
+  for (const id of Object.keys(table.models))
+    if (table.models[id].targets.some((t) => t.region === 'us-west-2'))
+      stack.setModel(id, { failRate: 1, errorType: 'ServiceUnavailableException' }, 'us-west-2');
   stack.setModel('nova-micro', { delayMs: 1 }, 'us-east-1');
 
   // The same breaker, recording when it let a call through (to check admissions against open circuits).
@@ -52,7 +60,9 @@ async function main(): Promise<void> {
   recording.success = breaker.success.bind(breaker);
   recording.failure = breaker.failure.bind(breaker);
   const handler = createHandler({ ...deps, breaker: recording });
-  const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Is this message spam? "You won a prize"' }] }] });
+  const body = JSON.stringify({
+    messages: [{ role: 'user', content: [{ text: 'Is this message spam? "You won a prize"' }] }],
+  });
   const statuses = new Map<number, number>();
   const codes = new Map<string, number>();
   const models = new Map<string, number>();
@@ -63,7 +73,12 @@ async function main(): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < TOTAL) {
       next++;
-      const res = await handler({ httpMethod: API_OPERATIONS.converse.method, path: conversePath('classify'), headers: { 'content-type': 'application/json' }, body });
+      const res = await handler({
+        httpMethod: API_OPERATIONS.converse.method,
+        path: conversePath('classify'),
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       answered++;
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const parsed = JSON.parse(res.body) as { model?: string; error?: { code?: string } };
@@ -79,26 +94,39 @@ async function main(): Promise<void> {
   // time is when the router learned of it (after the DynamoDB write); a call already on the wire
   // before then is not a violation.
   const targetOf = new Map<string, string>();
-  for (const [id, m] of Object.entries(table.models)) for (const t of m.targets) targetOf.set(`${t.id}@${t.region}`, id);
+  for (const [id, m] of Object.entries(table.models))
+    for (const t of m.targets) targetOf.set(`${t.id}@${t.region}`, id);
   const duringOpen = stack.bedrock.calls.filter((c) => {
     const pk = circuitKey(targetOf.get(`${c.target}@${c.region}`) ?? '?', c.region);
     return opened.some((o) => o.pk === pk && c.at > o.at && c.at < o.openUntil);
   });
-  const admittedWhileOpen = admissions.filter((a) => opened.some((o) => o.pk === a.pk && a.at > o.at && a.at < o.openUntil));
+  const admittedWhileOpen = admissions.filter((a) =>
+    opened.some((o) => o.pk === a.pk && a.at > o.at && a.at < o.openUntil),
+  );
   const gaps = duringOpen.map((c) => {
     const pk = circuitKey(targetOf.get(`${c.target}@${c.region}`) ?? '?', c.region);
     const o = opened.find((x) => x.pk === pk && c.at > x.at && c.at < x.openUntil);
     return o ? c.at - o.at : 0;
   });
   const ok = statuses.get(200) ?? 0;
-  console.log(`faults run: ${TOTAL} requests, concurrency ${CONCURRENCY}, ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)} req/s)`);
+  console.log(
+    `faults run: ${TOTAL} requests, concurrency ${CONCURRENCY}, ${seconds.toFixed(1)} s (${(TOTAL / seconds).toFixed(0)} req/s)`,
+  );
   console.log(`  answered ${answered}/${TOTAL} (lost ${TOTAL - answered}); untyped errors ${untyped}`);
-  console.log(`  statuses ${JSON.stringify(Object.fromEntries(statuses))}; error codes ${JSON.stringify(Object.fromEntries(codes))}`);
+  console.log(
+    `  statuses ${JSON.stringify(Object.fromEntries(statuses))}; error codes ${JSON.stringify(Object.fromEntries(codes))}`,
+  );
   console.log(`  served by ${JSON.stringify(Object.fromEntries(models))}`);
-  console.log(`  simulator calls ${stack.bedrock.calls.length}: ${JSON.stringify(countBy(stack.bedrock.calls.map((c) => `${targetOf.get(`${c.target}@${c.region}`) ?? c.target}@${c.region} ${c.status}`)))}`);
+  console.log(
+    `  simulator calls ${stack.bedrock.calls.length}: ${JSON.stringify(countBy(stack.bedrock.calls.map((c) => `${targetOf.get(`${c.target}@${c.region}`) ?? c.target}@${c.region} ${c.status}`)))}`,
+  );
   console.log(`  circuits opened ${opened.length} times: ${JSON.stringify(countBy(opened.map((o) => o.pk)))}`);
-  console.log(`  calls let through by the router while the circuit was open: ${admittedWhileOpen.length} (of ${admissions.length} admissions)`);
-  console.log(`  calls arriving at the simulator after the open was known: ${duringOpen.length}${duringOpen.length ? ` (sent before it, arriving ${gaps.join(', ')} ms after; in flight, not admitted while open)` : ''}`);
+  console.log(
+    `  calls let through by the router while the circuit was open: ${admittedWhileOpen.length} (of ${admissions.length} admissions)`,
+  );
+  console.log(
+    `  calls arriving at the simulator after the open was known: ${duringOpen.length}${duringOpen.length ? ` (sent before it, arriving ${gaps.join(', ')} ms after; in flight, not admitted while open)` : ''}`,
+  );
   const pass = answered === TOTAL && untyped === 0 && ok === TOTAL && admittedWhileOpen.length === 0;
   console.log(pass ? 'PASS: zero lost, 100% success, no call to an open circuit' : 'FAIL');
   await stack.stop();

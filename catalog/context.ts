@@ -9,7 +9,11 @@ export type JsonPath = readonly (string | number)[];
  * A model to take over from a leaving one, with the reason it was chosen in words (shown in the
  * validator's fix). The loader is given one; without it the fix says only what to add.
  */
-export type ReplacementSuggester = (catalog: ModelCatalog, modelId: string, region: string) => { readonly id: string; readonly basis: string } | undefined;
+export type ReplacementSuggester = (
+  catalog: ModelCatalog,
+  modelId: string,
+  region: string,
+) => { readonly id: string; readonly basis: string } | undefined;
 
 /** What the catalog rules read: the catalog file, parsed, with its models and routes by id. */
 export interface CatalogContext {
@@ -44,7 +48,12 @@ export function catalogContext(doc: JsonDocument, suggestReplacement?: Replaceme
   return { doc, catalog, models, routes, ...(suggestReplacement ? { suggestReplacement } : {}) };
 }
 
-export function environmentContext(ctx: CatalogContext, envDoc: JsonDocument, fileStem: string, today: string): EnvironmentContext {
+export function environmentContext(
+  ctx: CatalogContext,
+  envDoc: JsonDocument,
+  fileStem: string,
+  today: string,
+): EnvironmentContext {
   return { ...ctx, envDoc, env: envDoc.value as Environment, fileStem, today };
 }
 
@@ -59,7 +68,11 @@ export interface Candidate {
  * then the fallbacks; repeats kept (a chain that repeats a model is the fallback-cycle rule's).
  * An environment's override passes only what it sets.
  */
-export function candidatesOf(route: { readonly target?: string; readonly rules?: readonly { readonly target: string }[]; readonly fallbacks?: readonly string[] }): Candidate[] {
+export function candidatesOf(route: {
+  readonly target?: string;
+  readonly rules?: readonly { readonly target: string }[];
+  readonly fallbacks?: readonly string[];
+}): Candidate[] {
   return [
     ...(route.target !== undefined ? [{ id: route.target, path: ['target'] }] : []),
     ...(route.rules ?? []).map((r, i) => ({ id: r.target, path: ['rules', i, 'target'] })),
@@ -89,7 +102,11 @@ export function effectiveRoutes(ctx: EnvironmentContext): EffectiveRoute[] {
     if (!found) return;
     const { route, index } = found;
     const useRules = route.strategy === 'content-based' && sel.useRules !== false;
-    const served = { target: sel.target ?? route.target, rules: useRules ? (route.rules ?? []) : [], fallbacks: sel.fallbacks ?? route.fallbacks };
+    const served = {
+      target: sel.target ?? route.target,
+      rules: useRules ? (route.rules ?? []) : [],
+      fallbacks: sel.fallbacks ?? route.fallbacks,
+    };
     out.push({
       route,
       routeIndex: index,
@@ -104,10 +121,16 @@ export function effectiveRoutes(ctx: EnvironmentContext): EffectiveRoute[] {
 }
 
 /** The catalog's models of one hosting type, with their index in the file. */
-export function modelsHostedOn<T extends Model['hosting']['type']>(ctx: CatalogContext, type: T): { model: Model & { hosting: Extract<Model['hosting'], { type: T }> }; index: number }[] {
+export function modelsHostedOn<T extends Model['hosting']['type']>(
+  ctx: CatalogContext,
+  type: T,
+): { model: Model & { hosting: Extract<Model['hosting'], { type: T }> }; index: number }[] {
   return ctx.catalog.models.flatMap((model, index) => (isHostedOn(model, type) ? [{ model, index }] : []));
 }
 
-function isHostedOn<T extends Model['hosting']['type']>(model: Model, type: T): model is Model & { hosting: Extract<Model['hosting'], { type: T }> } {
+function isHostedOn<T extends Model['hosting']['type']>(
+  model: Model,
+  type: T,
+): model is Model & { hosting: Extract<Model['hosting'], { type: T }> } {
   return model.hosting.type === type;
 }

@@ -6,7 +6,14 @@ import standaloneCode from 'ajv/dist/standalone';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 
 /** ajv's options for the catalog and environment schemas (strict: a schema mistake fails generation). */
-export const CATALOG_AJV_OPTIONS = { allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
+export const CATALOG_AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  discriminator: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+} as const;
 
 /** The schemas types are generated from, and the file each one becomes in schemas/generated/. */
 export const SCHEMA_TYPES = [
@@ -34,8 +41,12 @@ export async function generateTypes(schemasDir: string): Promise<Map<string, str
     });
     out.set(output, ts);
   }
-  const catalogSchema = JSON.parse(readFileSync(join(schemasDir, 'model-catalog.schema.json'), 'utf8')) as { $id: string };
-  const environmentSchema = JSON.parse(readFileSync(join(schemasDir, 'environment.schema.json'), 'utf8')) as { $id: string };
+  const catalogSchema = JSON.parse(readFileSync(join(schemasDir, 'model-catalog.schema.json'), 'utf8')) as {
+    $id: string;
+  };
+  const environmentSchema = JSON.parse(readFileSync(join(schemasDir, 'environment.schema.json'), 'utf8')) as {
+    $id: string;
+  };
   // The options the validator messages rely on: every error, with its schema and data (verbose).
   const catalogAjv = new Ajv({ ...CATALOG_AJV_OPTIONS, code: { source: true } });
   catalogAjv.addSchema(catalogSchema);

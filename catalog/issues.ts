@@ -30,7 +30,9 @@ export interface CatalogIssue {
 export class CatalogValidationError extends Error {
   constructor(readonly issues: readonly CatalogIssue[]) {
     const errors = issues.filter((i) => i.severity === 'error');
-    super(`${errors.length} error${errors.length === 1 ? '' : 's'} in the model catalog or environments:\n${formatIssues(errors)}`);
+    super(
+      `${errors.length} error${errors.length === 1 ? '' : 's'} in the model catalog or environments:\n${formatIssues(errors)}`,
+    );
     this.name = 'CatalogValidationError';
   }
 }
@@ -50,7 +52,13 @@ export interface IssueDetails {
 }
 
 /** An issue of a rule at a JSON path of a parsed file, with its line and column. */
-export function issueAt(doc: JsonDocument, rule: string, path: readonly (string | number)[], message: string, details: IssueDetails = {}): CatalogIssue {
+export function issueAt(
+  doc: JsonDocument,
+  rule: string,
+  path: readonly (string | number)[],
+  message: string,
+  details: IssueDetails = {},
+): CatalogIssue {
   const pointer = pointerOf(path);
   return {
     severity: details.severity ?? 'error',

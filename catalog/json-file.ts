@@ -21,7 +21,11 @@ export function readJsonFile(path: string, displayName: string): JsonReadResult 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message =
-      code === 'ENOENT' ? `file not found: ${path}` : code === 'EISDIR' ? `expected a file, found a folder: ${path}` : `cannot read ${path}: ${String(err)}`;
+      code === 'ENOENT'
+        ? `file not found: ${path}`
+        : code === 'EISDIR'
+          ? `expected a file, found a folder: ${path}`
+          : `cannot read ${path}: ${String(err)}`;
     return { ok: false, issues: [fileIssue(displayName, 'file-unreadable', message, 'a readable JSON file')] };
   }
   return parseJsonText(text, displayName);
@@ -29,7 +33,18 @@ export function readJsonFile(path: string, displayName: string): JsonReadResult 
 
 export function parseJsonText(text: string, displayName: string): JsonReadResult {
   if (text.replace(/^\uFEFF/, '').trim() === '') {
-    return { ok: false, issues: [fileIssue(displayName, 'json-syntax', 'the file is empty', 'a JSON object', 'restore the file from git or write its content')] };
+    return {
+      ok: false,
+      issues: [
+        fileIssue(
+          displayName,
+          'json-syntax',
+          'the file is empty',
+          'a JSON object',
+          'restore the file from git or write its content',
+        ),
+      ],
+    };
   }
   const lineStarts = lineStartsOf(text);
   const position = (offset: number) => {
@@ -60,17 +75,15 @@ export function parseJsonText(text: string, displayName: string): JsonReadResult
       })),
     };
   }
-  const duplicates = duplicateKeys(root).map(
-    (n): CatalogIssue => ({
-      severity: 'error',
-      rule: 'json-duplicate-key',
-      file: displayName,
-      pointer: '',
-      ...position(n.offset),
-      message: `the key "${String(n.value)}" appears twice in one object; JSON readers keep only the last`,
-      fix: 'remove or merge one of the two entries',
-    }),
-  );
+  const duplicates = duplicateKeys(root).map((n): CatalogIssue => ({
+    severity: 'error',
+    rule: 'json-duplicate-key',
+    file: displayName,
+    pointer: '',
+    ...position(n.offset),
+    message: `the key "${String(n.value)}" appears twice in one object; JSON readers keep only the last`,
+    fix: 'remove or merge one of the two entries',
+  }));
   if (duplicates.length > 0) return { ok: false, issues: duplicates };
 
   const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));

@@ -80,7 +80,14 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
   const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => environmentContext(ctx, doc, stem, today));
   issues.push(...checkRules(ctx, envContexts));
 
-  const sorted = sortIssues(applyWaivers(issues, catalogDoc, envContexts.map((e) => e.env), today));
+  const sorted = sortIssues(
+    applyWaivers(
+      issues,
+      catalogDoc,
+      envContexts.map((e) => e.env),
+      today,
+    ),
+  );
   if (sorted.some((i) => i.severity === 'error') || envDocs.length !== envFiles.length) return { issues: sorted };
 
   const plans = envContexts
@@ -104,20 +111,44 @@ function listEnvironmentFiles(dir: string, only: readonly string[] | undefined, 
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
-    issues.push({ severity: 'error', rule: 'file-unreadable', file: display(dir), pointer: '', message: `environments folder not found: ${dir}`, expected: 'a folder holding one <name>.json per environment', fix: 'pass --environments DIR' });
+    issues.push({
+      severity: 'error',
+      rule: 'file-unreadable',
+      file: display(dir),
+      pointer: '',
+      message: `environments folder not found: ${dir}`,
+      expected: 'a folder holding one <name>.json per environment',
+      fix: 'pass --environments DIR',
+    });
     return [];
   }
   if (only && only.length > 0) {
     const missing = only.filter((o) => !names.includes(`${o}.json`));
     for (const m of missing) {
-      issues.push({ severity: 'error', rule: 'file-unreadable', file: display(join(dir, `${m}.json`)), pointer: '', message: `no environment named "${m}"`, expected: `one of ${names.map((n) => n.replace(/\.json$/, '')).join(', ')}` });
+      issues.push({
+        severity: 'error',
+        rule: 'file-unreadable',
+        file: display(join(dir, `${m}.json`)),
+        pointer: '',
+        message: `no environment named "${m}"`,
+        expected: `one of ${names.map((n) => n.replace(/\.json$/, '')).join(', ')}`,
+      });
     }
     names = names.filter((n) => only.includes(n.replace(/\.json$/, '')));
   }
   if (names.length === 0 && issues.length === 0) {
-    issues.push({ severity: 'error', rule: 'file-unreadable', file: display(dir), pointer: '', message: 'no environment files (*.json) in the environments folder', fix: 'add environments/dev.json' });
+    issues.push({
+      severity: 'error',
+      rule: 'file-unreadable',
+      file: display(dir),
+      pointer: '',
+      message: 'no environment files (*.json) in the environments folder',
+      fix: 'add environments/dev.json',
+    });
   }
   return names.map((n) => join(dir, n));
 }

@@ -1,4 +1,13 @@
-import type { Capabilities, Lifecycle, Model, Performance, Pricing, Resilience, RouteRequirements, RoutingRule } from '../schemas/generated/model-catalog';
+import type {
+  Capabilities,
+  Lifecycle,
+  Model,
+  Performance,
+  Pricing,
+  Resilience,
+  RouteRequirements,
+  RoutingRule,
+} from '../schemas/generated/model-catalog';
 import type { Consumer, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
 import type { RoutingTable } from '../contracts/routing-table';
 import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';

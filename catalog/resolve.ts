@@ -60,7 +60,11 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
       consumers: env.api.consumers ?? [],
       waf: { enabled: env.api.waf?.enabled ?? false, rateLimitPer5Minutes: env.api.waf?.rateLimitPer5Minutes ?? 2000 },
     },
-    router: { memoryMb: env.router.memoryMb, reservedConcurrency: env.router.reservedConcurrency, logPromptText: env.router.logPromptText ?? false },
+    router: {
+      memoryMb: env.router.memoryMb,
+      reservedConcurrency: env.router.reservedConcurrency,
+      logPromptText: env.router.logPromptText ?? false,
+    },
     appConfig: {
       deployment: {
         type: deployment.type,
@@ -124,7 +128,10 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
  * marginal token price is 0, and its hosting kind estimates its cost by the hour (standingCost).
  */
 function tokenPricing(m: PlannedModel): TableModel['pricing'] {
-  return { inputPerMillionTokensUsd: m.pricing.inputPerMillionTokensUsd ?? 0, outputPerMillionTokensUsd: m.pricing.outputPerMillionTokensUsd ?? 0 };
+  return {
+    inputPerMillionTokensUsd: m.pricing.inputPerMillionTokensUsd ?? 0,
+    outputPerMillionTokensUsd: m.pricing.outputPerMillionTokensUsd ?? 0,
+  };
 }
 
 function deepFreeze<T>(value: T): T {

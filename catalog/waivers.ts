@@ -5,7 +5,12 @@ import { pointerOf } from './issues';
 import type { JsonDocument } from './json-file';
 
 /** Gates the validator evaluates from the catalog and environment files. */
-export const VALIDATOR_GATES = ['retired-model', 'preview-in-production', 'production-fallback', 'end-of-life'] as const;
+export const VALIDATOR_GATES = [
+  'retired-model',
+  'preview-in-production',
+  'production-fallback',
+  'end-of-life',
+] as const;
 /** Gates only the audit evaluates (on the synthesized stack, or against a base): the validator never sees them fail. */
 export const AUDIT_GATES = ['wildcard-invoke', 'cost-increase'] as const;
 /** Policy gates: errors a waiver in the catalog, or an environment's audit.disabledGates, may accept. */
@@ -41,7 +46,12 @@ export type GateJudgement =
  * disabled accepts it first; otherwise the first waiver for this gate and subject that has not expired
  * and covers the environment (a waiver naming environments never covers a catalog-wide failure).
  */
-export function judgeGateFailure(failure: GateFailure, environment: GateEnvironment | undefined, waivers: readonly Waiver[], today: string): GateJudgement {
+export function judgeGateFailure(
+  failure: GateFailure,
+  environment: GateEnvironment | undefined,
+  waivers: readonly Waiver[],
+  today: string,
+): GateJudgement {
   if (environment?.audit?.disabledGates?.includes(failure.gate)) {
     return { verdict: 'disabled', message: `gate ${failure.gate} is disabled in ${environment.name}` };
   }
@@ -53,7 +63,11 @@ export function judgeGateFailure(failure: GateFailure, environment: GateEnvironm
       (w.environments === undefined || (environment !== undefined && w.environments.includes(environment.name))),
   );
   if (!waiver) return { verdict: 'fail' };
-  return { verdict: 'waived', waiver, message: `waived until ${waiver.expires}${waiver.approvedBy ? ` by ${waiver.approvedBy}` : ''}: ${waiver.reason}` };
+  return {
+    verdict: 'waived',
+    waiver,
+    message: `waived until ${waiver.expires}${waiver.approvedBy ? ` by ${waiver.approvedBy}` : ''}: ${waiver.reason}`,
+  };
 }
 
 /**
@@ -61,7 +75,12 @@ export function judgeGateFailure(failure: GateFailure, environment: GateEnvironm
  * expired (their gate fails again) or that match nothing (stale, worth deleting). Each issue is
  * judged in the environment it names; an issue naming none is catalog-wide.
  */
-export function applyWaivers(issues: readonly CatalogIssue[], catalogDoc: JsonDocument, environments: readonly GateEnvironment[], today: string): CatalogIssue[] {
+export function applyWaivers(
+  issues: readonly CatalogIssue[],
+  catalogDoc: JsonDocument,
+  environments: readonly GateEnvironment[],
+  today: string,
+): CatalogIssue[] {
   const waivers = (catalogDoc.value as ModelCatalog).waivers ?? [];
   const byName = new Map<string, GateEnvironment>();
   for (const env of environments) if (!byName.has(env.name)) byName.set(env.name, env);
@@ -78,9 +97,21 @@ export function applyWaivers(issues: readonly CatalogIssue[], catalogDoc: JsonDo
     const pointer = pointerOf(['waivers', i]);
     const at = { file: catalogDoc.file, pointer, ...catalogDoc.locate(pointer) };
     if (w.expires < today) {
-      out.push({ ...at, severity: 'warning', rule: 'waiver', message: `the waiver of ${w.gate} for "${w.subject}" expired on ${w.expires}; the gate applies again`, fix: 'fix the cause, or renew the waiver with a new reason' });
+      out.push({
+        ...at,
+        severity: 'warning',
+        rule: 'waiver',
+        message: `the waiver of ${w.gate} for "${w.subject}" expired on ${w.expires}; the gate applies again`,
+        fix: 'fix the cause, or renew the waiver with a new reason',
+      });
     } else if (!used.has(w) && !isAuditGate(w.gate)) {
-      out.push({ ...at, severity: 'warning', rule: 'waiver', message: `the waiver of ${w.gate} for "${w.subject}" matches no issue`, fix: 'delete it' });
+      out.push({
+        ...at,
+        severity: 'warning',
+        rule: 'waiver',
+        message: `the waiver of ${w.gate} for "${w.subject}" matches no issue`,
+        fix: 'delete it',
+      });
     }
   });
   return out;

@@ -18,7 +18,15 @@ fails (each listed with its fix), 2 for a bad option, ref or plan file.
   --plan FILE      read a real plan (terraform show -json) of the one --env environment`;
 
 const opts = parseOptions(
-  { env: { type: 'string', multiple: true }, base: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, plan: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } },
+  {
+    env: { type: 'string', multiple: true },
+    base: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    plan: { type: 'string' },
+    catalog: { type: 'string' },
+    environments: { type: 'string' },
+  },
   USAGE,
 );
 if (opts.help) {
@@ -34,7 +42,13 @@ if (format !== 'md' && format !== 'json') {
 const started = performance.now();
 let report;
 try {
-  report = runAudit({ only: opts.env, base: opts.base, planFile: opts.plan, catalogPath: opts.catalog, environmentsDir: opts.environments });
+  report = runAudit({
+    only: opts.env,
+    base: opts.base,
+    planFile: opts.plan,
+    catalogPath: opts.catalog,
+    environmentsDir: opts.environments,
+  });
 } catch (err) {
   if (err instanceof AuditInputError) {
     console.error(err.message);

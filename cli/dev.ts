@@ -57,7 +57,9 @@ function spec(raw: string, needsValue: boolean): { model: string; value: string;
 
 async function main(): Promise<void> {
   const envName = opts.env ?? 'dev';
-  const plan = loadProject({ only: [envName], suggestReplacement: replacementSuggester }).plans.find((p) => p.name === envName);
+  const plan = loadProject({ only: [envName], suggestReplacement: replacementSuggester }).plans.find(
+    (p) => p.name === envName,
+  );
   if (plan === undefined) {
     console.error(`no environment "${envName}"`);
     process.exit(2);

@@ -67,19 +67,29 @@ async function main(): Promise<void> {
   }
   if (opts.dataset === undefined) fail(`give --dataset FILE.jsonl\n\n${USAGE}`);
   const targetName = opts.target ?? 'local';
-  if (targetName !== 'local' && targetName !== 'bedrock' && targetName !== 'api') fail(`--target must be local, bedrock or api, but "${targetName}" was given`);
+  if (targetName !== 'local' && targetName !== 'bedrock' && targetName !== 'api')
+    fail(`--target must be local, bedrock or api, but "${targetName}" was given`);
   const concurrency = Number(opts.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a whole number of 1 or more, but "${opts.concurrency ?? ''}" was given`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    fail(`--concurrency must be a whole number of 1 or more, but "${opts.concurrency ?? ''}" was given`);
 
   const envName = opts.env ?? 'prod';
   const catalogPath = resolve(opts.catalog ?? defaultCatalogPath);
-  const project = loadProject({ only: [envName], catalogPath, suggestReplacement: replacementSuggester, ...(opts.environments ? { environmentsDir: opts.environments } : {}) });
+  const project = loadProject({
+    only: [envName],
+    catalogPath,
+    suggestReplacement: replacementSuggester,
+    ...(opts.environments ? { environmentsDir: opts.environments } : {}),
+  });
   const plan = project.plans.find((p) => p.name === envName);
   if (plan === undefined) fail(`no environment "${envName}"`);
   const catalog = project.catalog;
   const route = opts.route === undefined ? undefined : plan.routes.find((r) => r.id === opts.route);
   if (opts.route !== undefined && route === undefined) {
-    const hint = didYouMean(opts.route, plan.routes.map((r) => r.id));
+    const hint = didYouMean(
+      opts.route,
+      plan.routes.map((r) => r.id),
+    );
     fail(`no route "${opts.route}" in ${plan.name}${hint ? `; ${hint}` : ''}`);
   }
 
@@ -88,10 +98,17 @@ async function main(): Promise<void> {
     if (route === undefined) fail('--target api needs --route NAME: the route chooses the model');
     models = [route.id];
   } else {
-    models = opts.models !== undefined ? opts.models.split(',').map((m) => m.trim()).filter((m) => m !== '') : [...(route?.candidates ?? [])];
+    models =
+      opts.models !== undefined
+        ? opts.models
+            .split(',')
+            .map((m) => m.trim())
+            .filter((m) => m !== '')
+        : [...(route?.candidates ?? [])];
     if (models.length === 0) fail(`give --models a,b,c or --route NAME\n\n${USAGE}`);
     const ids = catalog.models.map((m) => m.id);
-    for (const m of models) if (!ids.includes(m)) fail(`unknown model "${m}"${didYouMean(m, ids) ? `; ${didYouMean(m, ids)}` : ''}`);
+    for (const m of models)
+      if (!ids.includes(m)) fail(`unknown model "${m}"${didYouMean(m, ids) ? `; ${didYouMean(m, ids)}` : ''}`);
   }
 
   const dataset = readDataset(opts.dataset);
@@ -100,7 +117,15 @@ async function main(): Promise<void> {
 
   let target: EvalTarget;
   if (targetName === 'local') {
-    const simulated = Object.fromEntries(models.map((id) => [id, defaultSimulatedModel(catalog.models.find((m) => m.id === id)!, dataset.examples)]));
+    const simulated = Object.fromEntries(
+      models.map((id) => [
+        id,
+        defaultSimulatedModel(
+          catalog.models.find((m) => m.id === id)!,
+          dataset.examples,
+        ),
+      ]),
+    );
     target = await localTarget(catalog, plan.region, simulated, { concurrency });
   } else if (targetName === 'bedrock') {
     target = bedrockTarget(catalog, plan.region);
@@ -117,36 +142,71 @@ async function main(): Promise<void> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  console.error(`evaluating ${dataset.examples.length} examples × ${models.length} model${models.length === 1 ? '' : 's'} on ${target.description}`);
+  console.error(
+    `evaluating ${dataset.examples.length} examples × ${models.length} model${models.length === 1 ? '' : 's'} on ${target.description}`,
+  );
   const bar = progressBar(`${basename(opts.dataset)} on ${target.description}`);
-  const run = await runEvaluation({ examples: dataset.examples, models, target, concurrency, signal: controller.signal, onProgress: bar.update }).finally(() => {
+  const run = await runEvaluation({
+    examples: dataset.examples,
+    models,
+    target,
+    concurrency,
+    signal: controller.signal,
+    onProgress: bar.update,
+  }).finally(() => {
     bar.end();
     process.off('SIGINT', onSigint);
   });
   await target.close();
 
   const date = new Date().toISOString().slice(0, 10);
-  const summaries = summarize(run.results, catalog).sort((a, b) => b.quality - a.quality || a.model.localeCompare(b.model));
-  const report: EvaluationReport = { dataset: basename(opts.dataset), target: target.description, date, interrupted: run.interrupted, planned: run.planned, problems: dataset.problems, models: summaries, results: run.results };
+  const summaries = summarize(run.results, catalog).sort(
+    (a, b) => b.quality - a.quality || a.model.localeCompare(b.model),
+  );
+  const report: EvaluationReport = {
+    dataset: basename(opts.dataset),
+    target: target.description,
+    date,
+    interrupted: run.interrupted,
+    planned: run.planned,
+    problems: dataset.problems,
+    models: summaries,
+    results: run.results,
+  };
   const out = resolve(opts.out ?? join('evaluation-results', `${basename(opts.dataset, '.jsonl')}-${targetName}`));
   mkdirSync(out, { recursive: true });
   const chart = renderChart(summaries, `${report.dataset} on ${target.description}: cost against quality`);
   writeFileSync(join(out, 'chart.svg'), chart.svg);
   writeFileSync(join(out, 'report.md'), markdownReport(report, 'chart.svg'));
   writeFileSync(join(out, 'summary.json'), jsonReport(report));
-  console.log(`${resultsTable(summaries)}\n\n${MEASURES_NOTE}\n\nwrote ${join(out, 'report.md')}, summary.json and chart.svg`);
+  console.log(
+    `${resultsTable(summaries)}\n\n${MEASURES_NOTE}\n\nwrote ${join(out, 'report.md')}, summary.json and chart.svg`,
+  );
   if (run.interrupted) {
-    console.error(`interrupted after ${run.results.length} of ${run.planned} calls; the catalog is not written from a partial run`);
+    console.error(
+      `interrupted after ${run.results.length} of ${run.planned} calls; the catalog is not written from a partial run`,
+    );
     process.exitCode = 130;
     return;
   }
 
   if (opts['write-catalog']) {
-    if (targetName === 'local') console.error('note: these figures come from simulated models; their source in the catalog says "local simulator". Measure with --target bedrock or api before relying on them.');
+    if (targetName === 'local')
+      console.error(
+        'note: these figures come from simulated models; their source in the catalog says "local simulator". Measure with --target bedrock or api before relying on them.',
+      );
     const source = `npm run evaluate: ${report.dataset} on ${target.description}, ${dataset.examples.length} examples`;
-    const entries = Object.fromEntries(summaries.filter((s) => s.answered > 0 && catalog.models.some((m) => m.id === s.model)).map((s) => [s.model, performanceOf(s, source, date)]));
+    const entries = Object.fromEntries(
+      summaries
+        .filter((s) => s.answered > 0 && catalog.models.some((m) => m.id === s.model))
+        .map((s) => [s.model, performanceOf(s, source, date)]),
+    );
     try {
-      const written = writePerformance(catalogPath, entries, opts.environments ? { environmentsDir: opts.environments } : {});
+      const written = writePerformance(
+        catalogPath,
+        entries,
+        opts.environments ? { environmentsDir: opts.environments } : {},
+      );
       console.log(`wrote performance of ${written.join(', ')} into ${catalogPath}`);
     } catch (err) {
       fail(`refused to write the catalog (restored as it was):\n${(err as Error).message}`, 1);

@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     }
   }
   if (drifted.length > 0) {
-    console.error(`generated files differ from the schemas: ${drifted.join(', ')}\nrun npm run gen:types and commit the result`);
+    console.error(
+      `generated files differ from the schemas: ${drifted.join(', ')}\nrun npm run gen:types and commit the result`,
+    );
     process.exit(1);
   }
   if (opts.check) console.log(`schemas/generated is up to date (${files.size} files)`);

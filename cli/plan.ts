@@ -51,10 +51,18 @@ export interface PlanOptions {
   readonly onResult?: (r: EnvironmentPlanResult) => void;
 }
 
-const USUAL_MIRRORS = ['/opt/tf-plugins', join(homedir(), '.terraform.d', 'plugins'), '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins'];
+const USUAL_MIRRORS = [
+  '/opt/tf-plugins',
+  join(homedir(), '.terraform.d', 'plugins'),
+  '/usr/local/share/terraform/plugins',
+  '/usr/share/terraform/plugins',
+];
 
 /** The filesystem mirror holding the pinned AWS provider, or a setup error saying where it was looked for. */
-export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, usualPlaces: readonly string[] = USUAL_MIRRORS): string {
+export function findProviderMirror(
+  env: NodeJS.ProcessEnv = process.env,
+  usualPlaces: readonly string[] = USUAL_MIRRORS,
+): string {
   const candidates = [env.FM_TF_PROVIDER_MIRROR, ...usualPlaces].filter((c): c is string => Boolean(c));
   const providerDir = join(...PROVIDER.source.split('/'), PROVIDER.version);
   const found = candidates.find((c) => existsSync(join(c, providerDir)));
@@ -69,9 +77,14 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, usualPl
 
 /** The Terraform binary's version, or a setup error. */
 export function terraformVersion(): string {
-  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+  const r = spawnSync('terraform', ['version', '-json'], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+  });
   if (r.error || r.status !== 0) {
-    throw new PlanSetupError(`terraform is not on PATH (${r.error?.message ?? r.stderr.trim()}).\nfix: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put it on PATH`);
+    throw new PlanSetupError(
+      `terraform is not on PATH (${r.error?.message ?? r.stderr.trim()}).\nfix: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put it on PATH`,
+    );
   }
   return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
 }
@@ -154,18 +167,34 @@ export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOpti
       mkdirSync(dir, { recursive: true });
       // Keep the initialized provider and lock file between runs; replace everything else.
       for (const entry of readdirSync(dir)) {
-        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl') rmSync(join(dir, entry), { recursive: true, force: true });
+        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl')
+          rmSync(join(dir, entry), { recursive: true, force: true });
       }
       cpSync(join(synthDir, 'stacks', plan.name), dir, { recursive: true });
-      for (const [file, content] of Object.entries(offlineOverrides())) writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+      for (const [file, content] of Object.entries(offlineOverrides()))
+        writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
 
       terraform(['init', '-input=false', '-no-color', '-reconfigure'], dir, env);
       terraform(['validate', '-no-color'], dir, env);
-      const planOut = terraform(['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'], dir, env);
+      const planOut = terraform(
+        ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'],
+        dir,
+        env,
+      );
       const planJsonPath = join(dir, 'plan.json');
       writeFileSync(planJsonPath, terraform(['show', '-json', 'tfplan'], dir, env));
-      const summary = planOut.split('\n').find((l) => /^(Plan: |No changes\.)/.test(l.trim()))?.trim() ?? '(no plan summary line)';
-      const result = { environment: plan.name, dir, planJsonPath, summary, durationMs: Math.round(performance.now() - started) };
+      const summary =
+        planOut
+          .split('\n')
+          .find((l) => /^(Plan: |No changes\.)/.test(l.trim()))
+          ?.trim() ?? '(no plan summary line)';
+      const result = {
+        environment: plan.name,
+        dir,
+        planJsonPath,
+        summary,
+        durationMs: Math.round(performance.now() - started),
+      };
       results.push(result);
       options.onResult?.(result);
     }

@@ -23,7 +23,14 @@ other model with the requirements it fails.
   --json         the ranking as JSON`;
 
 const opts = parseOptions(
-  { route: { type: 'string' }, needs: { type: 'string' }, env: { type: 'string' }, top: { type: 'string' }, weights: { type: 'string' }, json: { type: 'boolean' } },
+  {
+    route: { type: 'string' },
+    needs: { type: 'string' },
+    env: { type: 'string' },
+    top: { type: 'string' },
+    weights: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   USAGE,
 );
 
@@ -39,7 +46,8 @@ function main(): void {
   }
   if (opts.route === undefined && opts.needs === undefined) fail(`give --route NAME or --needs FILE\n\n${USAGE}`);
   const top = opts.top === undefined ? Infinity : Number(opts.top);
-  if (top !== Infinity && (!Number.isInteger(top) || top < 1)) fail(`--top must be a whole number of 1 or more, but "${opts.top ?? ''}" was given`);
+  if (top !== Infinity && (!Number.isInteger(top) || top < 1))
+    fail(`--top must be a whole number of 1 or more, but "${opts.top ?? ''}" was given`);
   let weights = DEFAULT_WEIGHTS;
   try {
     if (opts.weights !== undefined) weights = parseWeights(opts.weights);
@@ -63,15 +71,27 @@ function main(): void {
   if (opts.route !== undefined) {
     const route = plan.routes.find((r) => r.id === opts.route);
     if (route === undefined) {
-      const hint = didYouMean(opts.route, plan.routes.map((r) => r.id));
-      fail(`no route "${opts.route}" in ${plan.name}${hint ? `; ${hint}` : ''} (routes: ${plan.routes.map((r) => r.id).join(', ')})`);
+      const hint = didYouMean(
+        opts.route,
+        plan.routes.map((r) => r.id),
+      );
+      fail(
+        `no route "${opts.route}" in ${plan.name}${hint ? `; ${hint}` : ''} (routes: ${plan.routes.map((r) => r.id).join(', ')})`,
+      );
     }
     needs = { ...route.requirements, ...fromFile };
     traffic = plan.costAssumptions[route.id];
     title = `Models for route "${route.id}" in ${plan.name} (${plan.region})${opts.needs ? ` with ${opts.needs}` : ''}`;
   }
   const ranking = rankModels(project.catalog, needs, { region: plan.region, tier: plan.tier, traffic, weights });
-  if (opts.json) console.log(JSON.stringify({ environment: plan.name, route: opts.route, needs, ...ranking, ranked: ranking.ranked.slice(0, top) }, null, 2));
+  if (opts.json)
+    console.log(
+      JSON.stringify(
+        { environment: plan.name, route: opts.route, needs, ...ranking, ranked: ranking.ranked.slice(0, top) },
+        null,
+        2,
+      ),
+    );
   else console.log(formatRanking(title, needs, ranking, top));
 }
 

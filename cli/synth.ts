@@ -13,14 +13,21 @@ Validates the catalog and environments, then synthesizes one Terraform stack per
 DIR/stacks/<env> (default cdktf.out). An invalid catalog stops it before any construct exists, and
 an earlier DIR is left untouched: the new output is written aside and swapped in only when complete.`;
 
-const opts = parseOptions({ out: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } }, USAGE);
+const opts = parseOptions(
+  { out: { type: 'string' }, catalog: { type: 'string' }, environments: { type: 'string' } },
+  USAGE,
+);
 if (opts.help) {
   console.log(USAGE);
   process.exit(0);
 }
 
 const started = performance.now();
-const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments, suggestReplacement: replacementSuggester });
+const result = checkProject({
+  catalogPath: opts.catalog,
+  environmentsDir: opts.environments,
+  suggestReplacement: replacementSuggester,
+});
 if (!result.project) {
   console.error(formatIssues(result.issues));
   console.error('\nsynth refused: the catalog or an environment is invalid (see above); nothing was written.');
@@ -36,7 +43,9 @@ try {
   synthesize(result.project.plans, staging);
 } catch (err) {
   rmSync(staging, { recursive: true, force: true });
-  console.error(`synth failed; ${out} is unchanged:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(
+    `synth failed; ${out} is unchanged:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
   process.exit(1);
 }
 if (existsSync(out)) renameSync(out, retired);
@@ -44,4 +53,6 @@ renameSync(staging, out);
 rmSync(retired, { recursive: true, force: true });
 
 const names = result.project.plans.map((p) => p.name);
-console.log(`synthesized ${names.length} stacks (${names.join(', ')}) into ${out}/stacks in ${Math.round(performance.now() - started)} ms`);
+console.log(
+  `synthesized ${names.length} stacks (${names.join(', ')}) into ${out}/stacks in ${Math.round(performance.now() - started)} ms`,
+);

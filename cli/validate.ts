@@ -34,7 +34,12 @@ if (opts.rules) {
 }
 
 const started = performance.now();
-const result = checkProject({ catalogPath: opts.catalog, environmentsDir: opts.environments, only: opts.env, suggestReplacement: replacementSuggester });
+const result = checkProject({
+  catalogPath: opts.catalog,
+  environmentsDir: opts.environments,
+  only: opts.env,
+  suggestReplacement: replacementSuggester,
+});
 const elapsedMs = Math.round(performance.now() - started);
 const errors = result.issues.filter((i) => i.severity === 'error');
 const warnings = result.issues.filter((i) => i.severity === 'warning');
@@ -66,7 +71,9 @@ if (opts.json) {
   if (errors.every((i) => i.rule === 'schema' || i.rule.startsWith('json') || i.rule === 'file-unreadable')) {
     console.error('\n(the cross-field rules run once every file passes its JSON Schema)');
   }
-  console.error(`\n${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: nothing was changed. Fix the errors above and run npm run validate again.`);
+  console.error(
+    `\n${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: nothing was changed. Fix the errors above and run npm run validate again.`,
+  );
 }
 // exitCode, not exit(): --json output written to a pipe must drain before the process ends.
 process.exitCode = result.project ? 0 : 1;

@@ -72,7 +72,8 @@ export const CIRCUIT_TRANSITIONS = {
   },
   /** A failure with no item, or after the window: a new window with one failure. */
   newWindow: {
-    update: 'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil',
+    update:
+      'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil',
     condition: 'attribute_not_exists(pk) OR (#s = :closed AND windowStart <= :floor)',
     constants: { ':closed': { S: 'CLOSED' }, ':one': { N: '1' } },
   },
@@ -96,7 +97,8 @@ export const CIRCUIT_TRANSITIONS = {
   },
   /** The probe (or a late failure of it) failed: OPEN again. */
   reopen: {
-    update: 'SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil',
+    update:
+      'SET #s = :open, openUntil = :until, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE probeUntil',
     condition: '#s = :half',
     constants: { ':open': { S: 'OPEN' }, ':half': { S: 'HALF_OPEN' } },
   },

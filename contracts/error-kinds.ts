@@ -53,4 +53,13 @@ export const ERROR_ACTIONS: Readonly<Record<ErrorKind, ErrorAction>> = {
 export const CONFIGURATION_FAULTS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['access-denied', 'not-found']);
 
 /** Kinds that count toward a circuit breaker (the caller's own mistakes and context length do not). */
-export const CIRCUIT_FAILURES: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['throttled', 'unavailable', 'timeout', 'model-error', 'quota', 'access-denied', 'not-found', 'unknown']);
+export const CIRCUIT_FAILURES: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'throttled',
+  'unavailable',
+  'timeout',
+  'model-error',
+  'quota',
+  'access-denied',
+  'not-found',
+  'unknown',
+]);

@@ -29,11 +29,15 @@ export function conversePath(route: string): string {
  * is allowed; one trailing slash too), capturing each path parameter in order.
  */
 export function pathPattern(operation: ApiOperation): RegExp {
-  const segments = API_OPERATIONS[operation].path.map((segment) => (/^\{.+\}$/.test(segment) ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const segments = API_OPERATIONS[operation].path.map((segment) =>
+    /^\{.+\}$/.test(segment) ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
   return new RegExp(`/${segments.join('/')}/?$`);
 }
 
 /** Every operation as `METHOD /path`, for messages: `POST /v1/routes/{route}/converse, …`. */
 export function operationList(): string {
-  return (Object.keys(API_OPERATIONS) as ApiOperation[]).map((o) => `${API_OPERATIONS[o].method} ${resourcePath(o)}`).join(', ');
+  return (Object.keys(API_OPERATIONS) as ApiOperation[])
+    .map((o) => `${API_OPERATIONS[o].method} ${resourcePath(o)}`)
+    .join(', ');
 }

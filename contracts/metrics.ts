@@ -35,7 +35,10 @@ export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: '
  * The dimension sets every metric is recorded under: `[Environment]` is what the environment-wide
  * alarms watch, `[Environment, Route]` feeds the dashboard.
  */
-export const DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.environment], [DIMENSIONS.environment, DIMENSIONS.route]];
+export const DIMENSION_SETS: readonly (readonly string[])[] = [
+  [DIMENSIONS.environment],
+  [DIMENSIONS.environment, DIMENSIONS.route],
+];
 
 /** The extra set of a model-level metric. */
 export const MODEL_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model];

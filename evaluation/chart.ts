@@ -2,9 +2,29 @@ import { formatUsd } from '../selection/rank';
 import type { ModelSummary } from './measures';
 
 /** Tableau 10: distinct hues that stay apart for the colour-blind and in print. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'] as const;
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+] as const;
 
-export const CHART = { width: 860, height: 560, left: 90, right: 200, top: 70, bottom: 80, maxRadius: 26, minRadius: 5 } as const;
+export const CHART = {
+  width: 860,
+  height: 560,
+  left: 90,
+  right: 200,
+  top: 70,
+  bottom: 80,
+  maxRadius: 26,
+  minRadius: 5,
+} as const;
 
 /** Where a model's mark was drawn, for tests and image maps. */
 export interface PlottedMark {
@@ -23,7 +43,8 @@ export interface Chart {
   readonly xScale: 'log' | 'linear';
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (v: number): string => String(Math.round(v * 10) / 10);
 
 /** Ticks for a linear axis: 4 to 10 round values covering [lo, hi]. */
@@ -72,7 +93,8 @@ export function renderChart(models: readonly ModelSummary[], title: string): Cha
   const omitted: { model: string; why: string }[] = [];
   const plotted = models.filter((m) => {
     if (m.answered === 0) omitted.push({ model: m.model, why: 'no answer' });
-    else if (m.costPer1kRequestsUsd === undefined || m.costPer1kRequestsUsd <= 0) omitted.push({ model: m.model, why: 'no per-token price' });
+    else if (m.costPer1kRequestsUsd === undefined || m.costPer1kRequestsUsd <= 0)
+      omitted.push({ model: m.model, why: 'no per-token price' });
     else return true;
     return false;
   });
@@ -88,7 +110,10 @@ export function renderChart(models: readonly ModelSummary[], title: string): Cha
   const { domain, ticks } = xScale === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi);
   const pad = 24;
   const xOf = (v: number): number => {
-    const t = xScale === 'log' ? (Math.log10(v) - Math.log10(domain[0])) / (Math.log10(domain[1]) - Math.log10(domain[0])) : (v - domain[0]) / (domain[1] - domain[0]);
+    const t =
+      xScale === 'log'
+        ? (Math.log10(v) - Math.log10(domain[0])) / (Math.log10(domain[1]) - Math.log10(domain[0]))
+        : (v - domain[0]) / (domain[1] - domain[0]);
     return x0 + pad + t * (x1 - x0 - 2 * pad);
   };
   const yOf = (q: number): number => y0 - pad - q * (y0 - y1 - 2 * pad);
@@ -113,10 +138,16 @@ export function renderChart(models: readonly ModelSummary[], title: string): Cha
     '</g>',
     `<g class="axes" stroke="#444444" stroke-width="1.5"><line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}"/><line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}"/></g>`,
     '<g class="x-ticks" font-size="12" fill="#444444" text-anchor="middle">',
-    ...ticks.map((t) => `<line x1="${num(xOf(t))}" y1="${y0}" x2="${num(xOf(t))}" y2="${y0 + 6}" stroke="#444444"/><text x="${num(xOf(t))}" y="${y0 + 22}">$${formatUsd(t)}</text>`),
+    ...ticks.map(
+      (t) =>
+        `<line x1="${num(xOf(t))}" y1="${y0}" x2="${num(xOf(t))}" y2="${y0 + 6}" stroke="#444444"/><text x="${num(xOf(t))}" y="${y0 + 22}">$${formatUsd(t)}</text>`,
+    ),
     '</g>',
     '<g class="y-ticks" font-size="12" fill="#444444" text-anchor="end">',
-    ...[0, 0.2, 0.4, 0.6, 0.8, 1].map((q) => `<line x1="${x0 - 6}" y1="${num(yOf(q))}" x2="${x0}" y2="${num(yOf(q))}" stroke="#444444"/><text x="${x0 - 10}" y="${num(yOf(q) + 4)}">${q.toFixed(1)}</text>`),
+    ...[0, 0.2, 0.4, 0.6, 0.8, 1].map(
+      (q) =>
+        `<line x1="${x0 - 6}" y1="${num(yOf(q))}" x2="${x0}" y2="${num(yOf(q))}" stroke="#444444"/><text x="${x0 - 10}" y="${num(yOf(q) + 4)}">${q.toFixed(1)}</text>`,
+    ),
     '</g>',
     `<text class="x-title" x="${(x0 + x1) / 2}" y="${height - 28}" text-anchor="middle" font-size="14" fill="#222222">Cost per 1,000 requests (USD${xScale === 'log' ? ', log scale' : ''}) — cheaper to the left</text>`,
     `<text class="y-title" transform="translate(28 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle" font-size="14" fill="#222222">Quality (mean score, 0–1) — better up</text>`,
@@ -139,17 +170,23 @@ export function renderChart(models: readonly ModelSummary[], title: string): Cha
   out.push('</g>');
   // Size legend: circles drawn exactly as the marks are, for round latencies.
   const lx = width - right + 40;
-  out.push(`<g class="legend"><text x="${lx - 20}" y="${top + 10}" font-size="13" font-weight="bold" fill="#222222">p50 latency</text>`);
+  out.push(
+    `<g class="legend"><text x="${lx - 20}" y="${top + 10}" font-size="13" font-weight="bold" fill="#222222">p50 latency</text>`,
+  );
   let ly = top + 30;
   for (const l of legendLatencies(maxLatency)) {
     const r = rOf(l);
     ly += r;
-    out.push(`<circle cx="${lx}" cy="${num(ly)}" r="${num(r)}" fill="none" stroke="#666666" stroke-width="1.2"/><text x="${lx + maxRadius + 8}" y="${num(ly + 4)}" font-size="12" fill="#444444">${l} ms</text>`);
+    out.push(
+      `<circle cx="${lx}" cy="${num(ly)}" r="${num(r)}" fill="none" stroke="#666666" stroke-width="1.2"/><text x="${lx + maxRadius + 8}" y="${num(ly + 4)}" font-size="12" fill="#444444">${l} ms</text>`,
+    );
     ly += r + 10;
   }
   out.push('</g>');
   if (omitted.length > 0) {
-    out.push(`<text class="omitted" x="${x0}" y="${height - 8}" font-size="11" fill="#777777">${esc(`Not plotted: ${omitted.map((o) => `${o.model} (${o.why})`).join(', ')}`)}</text>`);
+    out.push(
+      `<text class="omitted" x="${x0}" y="${height - 8}" font-size="11" fill="#777777">${esc(`Not plotted: ${omitted.map((o) => `${o.model} (${o.why})`).join(', ')}`)}</text>`,
+    );
   }
   out.push('</svg>');
   return { svg: `${out.join('\n')}\n`, marks, omitted, xScale };

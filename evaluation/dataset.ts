@@ -62,18 +62,31 @@ const LINE_SCHEMA: JSONSchemaType<RawLine> = {
           content: {
             oneOf: [
               { type: 'string' },
-              { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string' } } } },
+              {
+                type: 'array',
+                minItems: 1,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['text'],
+                  properties: { text: { type: 'string' } },
+                },
+              },
             ],
           },
         },
       },
     },
     system: { type: 'string', nullable: true },
-    expected: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    expected: {
+      oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+    },
     scorer: {
       type: 'object',
       required: ['type'],
-      properties: { type: { type: 'string', enum: ['exact', 'contains', 'regex', 'json-schema', 'numeric', 'similarity'] } },
+      properties: {
+        type: { type: 'string', enum: ['exact', 'contains', 'regex', 'json-schema', 'numeric', 'similarity'] },
+      },
     },
   },
 } as unknown as JSONSchemaType<RawLine>;
@@ -115,7 +128,10 @@ export function parseDataset(text: string, file: string): Dataset {
     }
     if (!validateLine!(value)) {
       const e = validateLine!.errors?.[0];
-      problems.push({ line, message: `${e?.instancePath || '(line)'} ${e?.message ?? 'is not a valid example'}${e?.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : ''}` });
+      problems.push({
+        line,
+        message: `${e?.instancePath || '(line)'} ${e?.message ?? 'is not a valid example'}${e?.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : ''}`,
+      });
       return;
     }
     const result = toExample(value as RawLine, line);
@@ -137,15 +153,20 @@ export function parseDataset(text: string, file: string): Dataset {
 /** The example, or what is wrong with it. */
 function toExample(raw: RawLine, line: number): Example | string {
   if ((raw.prompt === undefined) === (raw.messages === undefined)) return 'give exactly one of "prompt" and "messages"';
-  const messages: Turn[] = raw.prompt !== undefined
-    ? [{ role: 'user', text: raw.prompt }]
-    : raw.messages!.map((m) => ({ role: m.role, text: typeof m.content === 'string' ? m.content : m.content.map((c) => c.text).join('\n') }));
-  if (messages[messages.length - 1].role !== 'user') return 'the last message must be the user\'s';
+  const messages: Turn[] =
+    raw.prompt !== undefined
+      ? [{ role: 'user', text: raw.prompt }]
+      : raw.messages!.map((m) => ({
+          role: m.role,
+          text: typeof m.content === 'string' ? m.content : m.content.map((c) => c.text).join('\n'),
+        }));
+  if (messages[messages.length - 1].role !== 'user') return "the last message must be the user's";
   const { type, ...params } = raw.scorer;
   const allowed = SCORER_PARAMS[type];
   for (const [key, v] of Object.entries(params)) {
     const kind = allowed[key];
-    if (kind === undefined) return `scorer "${type}" has no parameter "${key}" (it takes ${Object.keys(allowed).join(', ') || 'none'})`;
+    if (kind === undefined)
+      return `scorer "${type}" has no parameter "${key}" (it takes ${Object.keys(allowed).join(', ') || 'none'})`;
     const actual = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
     if (actual !== kind) return `scorer parameter "${key}" must be a ${kind}`;
   }
@@ -153,7 +174,14 @@ function toExample(raw: RawLine, line: number): Example | string {
   const expected = raw.expected;
   const problem = scorerProblem(scorer, expected);
   if (problem) return problem;
-  return { id: raw.id, messages, ...(raw.system !== undefined ? { system: raw.system } : {}), ...(expected !== undefined ? { expected } : {}), scorer, line };
+  return {
+    id: raw.id,
+    messages,
+    ...(raw.system !== undefined ? { system: raw.system } : {}),
+    ...(expected !== undefined ? { expected } : {}),
+    scorer,
+    line,
+  };
 }
 
 function scorerProblem(scorer: Scorer, expected: RawLine['expected']): string | undefined {
@@ -161,12 +189,25 @@ function scorerProblem(scorer: Scorer, expected: RawLine['expected']): string | 
     case 'exact':
     case 'similarity':
       if (typeof expected !== 'string') return `scorer "${scorer.type}" needs "expected" to be a string`;
-      if (scorer.type === 'similarity' && scorer.metric !== undefined && scorer.metric !== 'token-f1' && scorer.metric !== 'levenshtein') return 'similarity metric must be "token-f1" or "levenshtein"';
-      if (scorer.type === 'similarity' && scorer.threshold !== undefined && (scorer.threshold < 0 || scorer.threshold > 1)) return 'similarity threshold must be from 0 to 1';
+      if (
+        scorer.type === 'similarity' &&
+        scorer.metric !== undefined &&
+        scorer.metric !== 'token-f1' &&
+        scorer.metric !== 'levenshtein'
+      )
+        return 'similarity metric must be "token-f1" or "levenshtein"';
+      if (
+        scorer.type === 'similarity' &&
+        scorer.threshold !== undefined &&
+        (scorer.threshold < 0 || scorer.threshold > 1)
+      )
+        return 'similarity threshold must be from 0 to 1';
       return undefined;
     case 'contains':
-      if (typeof expected !== 'string' && !Array.isArray(expected)) return 'scorer "contains" needs "expected" to be a string or an array of strings';
-      if (scorer.match !== undefined && scorer.match !== 'all' && scorer.match !== 'any') return 'contains match must be "all" or "any"';
+      if (typeof expected !== 'string' && !Array.isArray(expected))
+        return 'scorer "contains" needs "expected" to be a string or an array of strings';
+      if (scorer.match !== undefined && scorer.match !== 'all' && scorer.match !== 'any')
+        return 'contains match must be "all" or "any"';
       return undefined;
     case 'regex': {
       const pattern = scorer.pattern ?? expected;

@@ -46,7 +46,11 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
     const inputTokens = answered.reduce((s, r) => s + (r.inputTokens ?? 0), 0);
     const outputTokens = answered.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
     const seconds = latencies.reduce((s, l) => s + l, 0) / 1000;
-    const cost = tokenCostUsd(catalog.models.find((m) => m.id === model), inputTokens, outputTokens);
+    const cost = tokenCostUsd(
+      catalog.models.find((m) => m.id === model),
+      inputTokens,
+      outputTokens,
+    );
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     return {
@@ -60,7 +64,9 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
       ...(seconds > 0 ? { outputTokensPerSecond: outputTokens / seconds } : {}),
       inputTokens,
       outputTokens,
-      ...(cost !== undefined ? { costUsd: cost, ...(answered.length > 0 ? { costPer1kRequestsUsd: (cost / answered.length) * 1000 } : {}) } : {}),
+      ...(cost !== undefined
+        ? { costUsd: cost, ...(answered.length > 0 ? { costPer1kRequestsUsd: (cost / answered.length) * 1000 } : {}) }
+        : {}),
     };
   });
 }

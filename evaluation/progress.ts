@@ -2,7 +2,10 @@
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in CI logs or
  * when redirected). Returns the callback for runEvaluation's onProgress and a function that ends the line.
  */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number) => void; end: () => void } {
+export function progressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update: (done: number, total: number) => void; end: () => void } {
   if (!stream.isTTY) return { update: () => undefined, end: () => undefined };
   let drawn = false;
   return {

@@ -18,35 +18,56 @@ export interface EvaluationReport {
 
 /** The one statement of how the figures are measured, shared by the Markdown report and the CLI. */
 export const MEASURES_NOTE =
-  'quality = mean score (0..1) over the examples sent, failed calls scoring 0; latency = wall time of each successful call as the client saw it, nearest-rank p50/p95; tokens/s = output tokens ÷ summed latency; cost = token usage × the catalog\'s per-token prices, per 1,000 requests of this dataset.';
+  "quality = mean score (0..1) over the examples sent, failed calls scoring 0; latency = wall time of each successful call as the client saw it, nearest-rank p50/p95; tokens/s = output tokens ÷ summed latency; cost = token usage × the catalog's per-token prices, per 1,000 requests of this dataset.";
 
 const ms = (v: number | undefined): string => (v === undefined ? '–' : String(Math.round(v)));
 
 /** The per-model table, best quality first: the part people paste into a PR. */
 export function resultsTable(models: readonly ModelSummary[]): string {
-  const rows = models.map((m) =>
-    `| ${m.model} | ${m.quality.toFixed(3)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP95Ms)} | ${m.outputTokensPerSecond === undefined ? '–' : m.outputTokensPerSecond.toFixed(0)} | ${m.costPer1kRequestsUsd === undefined ? '–' : `$${formatUsd(m.costPer1kRequestsUsd)}`} | ${m.answered}/${m.examples} |`,
+  const rows = models.map(
+    (m) =>
+      `| ${m.model} | ${m.quality.toFixed(3)} | ${ms(m.latencyP50Ms)} | ${ms(m.latencyP95Ms)} | ${m.outputTokensPerSecond === undefined ? '–' : m.outputTokensPerSecond.toFixed(0)} | ${m.costPer1kRequestsUsd === undefined ? '–' : `$${formatUsd(m.costPer1kRequestsUsd)}`} | ${m.answered}/${m.examples} |`,
   );
-  return ['| model | quality | p50 ms | p95 ms | output tokens/s | cost per 1k requests | answered |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  return [
+    '| model | quality | p50 ms | p95 ms | output tokens/s | cost per 1k requests | answered |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }
 
 export function markdownReport(report: EvaluationReport, chartFile?: string): string {
   const lines = [
     `# Evaluation: ${report.dataset} on ${report.target}, ${report.date}`,
     '',
-    report.interrupted ? `**Interrupted:** ${report.results.length} of ${report.planned} calls finished; the figures cover those only.\n` : '',
+    report.interrupted
+      ? `**Interrupted:** ${report.results.length} of ${report.planned} calls finished; the figures cover those only.\n`
+      : '',
     resultsTable(report.models),
     '',
     MEASURES_NOTE,
     ...(chartFile ? ['', `![cost per 1k requests against quality, latency as size](${chartFile})`] : []),
   ];
   if (report.problems.length > 0) {
-    lines.push('', `## Dataset lines skipped (${report.problems.length})`, '', ...report.problems.map((p) => `- line ${p.line}: ${p.message}`));
+    lines.push(
+      '',
+      `## Dataset lines skipped (${report.problems.length})`,
+      '',
+      ...report.problems.map((p) => `- line ${p.line}: ${p.message}`),
+    );
   }
   const misses = report.results.filter((r) => r.score < 1);
   if (misses.length > 0) {
-    lines.push('', '## Answers that did not score 1', '', '| model | example | score | why |', '| --- | --- | ---: | --- |');
-    for (const r of misses) lines.push(`| ${r.model} | ${r.exampleId} | ${r.score.toFixed(2)} | ${r.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+    lines.push(
+      '',
+      '## Answers that did not score 1',
+      '',
+      '| model | example | score | why |',
+      '| --- | --- | ---: | --- |',
+    );
+    for (const r of misses)
+      lines.push(
+        `| ${r.model} | ${r.exampleId} | ${r.score.toFixed(2)} | ${r.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+      );
   }
   return `${lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n')}\n`;
 }

@@ -45,7 +45,12 @@ export interface RunResult {
   readonly interrupted: boolean;
 }
 
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailableException', 'ModelNotReadyException']);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ServiceUnavailableException',
+  'ModelNotReadyException',
+]);
 
 /** Whether a failed call is worth retrying after a pause (throttling and its kin). */
 export function isThrottling(err: unknown): boolean {
@@ -55,10 +60,14 @@ export function isThrottling(err: unknown): boolean {
 const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -84,14 +93,34 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
       try {
         const reply = await target.invoke(model, example, signal ?? new AbortController().signal);
         const s = scoreAnswer(example.scorer, example.expected, reply.text);
-        return { exampleId: example.id, requested: model, model: reply.model, ok: true, score: s.score, detail: s.detail, answer: reply.text, latencyMs: reply.latencyMs, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, attempts: attempt };
+        return {
+          exampleId: example.id,
+          requested: model,
+          model: reply.model,
+          ok: true,
+          score: s.score,
+          detail: s.detail,
+          answer: reply.text,
+          latencyMs: reply.latencyMs,
+          inputTokens: reply.inputTokens,
+          outputTokens: reply.outputTokens,
+          attempts: attempt,
+        };
       } catch (err) {
         if (signal?.aborted) return undefined;
         if (isThrottling(err) && attempt < maxAttempts) {
           await sleep(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)), signal);
           continue;
         }
-        return { exampleId: example.id, requested: model, model, ok: false, score: 0, detail: `call failed: ${err instanceof Error ? err.message : String(err)}`, attempts: attempt };
+        return {
+          exampleId: example.id,
+          requested: model,
+          model,
+          ok: false,
+          score: 0,
+          detail: `call failed: ${err instanceof Error ? err.message : String(err)}`,
+          attempts: attempt,
+        };
       }
     }
   };
@@ -107,5 +136,9 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, () => worker()));
-  return { results: slots.filter((r): r is CallResult => r !== undefined), planned: jobs.length, interrupted: signal?.aborted === true || done < jobs.length };
+  return {
+    results: slots.filter((r): r is CallResult => r !== undefined),
+    planned: jobs.length,
+    interrupted: signal?.aborted === true || done < jobs.length,
+  };
 }

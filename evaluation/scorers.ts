@@ -92,7 +92,11 @@ export function jsonIn(answer: string): unknown {
 const NUMBER = /[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?/;
 
 /** Scores an answer against what an example expects. Deterministic: the same inputs always give the same score. */
-export function scoreAnswer(scorer: Scorer, expected: string | number | readonly string[] | undefined, answer: string): Score {
+export function scoreAnswer(
+  scorer: Scorer,
+  expected: string | number | readonly string[] | undefined,
+  answer: string,
+): Score {
   switch (scorer.type) {
     case 'exact': {
       const opts = { ignoreCase: scorer.ignoreCase ?? true, whitespace: scorer.normalizeWhitespace ?? true };
@@ -100,12 +104,21 @@ export function scoreAnswer(scorer: Scorer, expected: string | number | readonly
       return { score: ok ? 1 : 0, detail: ok ? 'exact match' : `expected "${String(expected)}"` };
     }
     case 'contains': {
-      const wanted = typeof expected === 'string' ? [expected] : [...((expected as readonly string[] | undefined) ?? [])];
+      const wanted =
+        typeof expected === 'string' ? [expected] : [...((expected as readonly string[] | undefined) ?? [])];
       const ignoreCase = scorer.ignoreCase ?? true;
       const hay = normalize(answer, { ignoreCase });
       const found = wanted.filter((w) => hay.includes(normalize(w, { ignoreCase })));
       const ok = (scorer.match ?? 'all') === 'all' ? found.length === wanted.length : found.length > 0;
-      return { score: ok ? 1 : 0, detail: ok ? `contains ${found.map((f) => `"${f}"`).join(', ')}` : `missing ${wanted.filter((w) => !found.includes(w)).map((w) => `"${w}"`).join(', ')}` };
+      return {
+        score: ok ? 1 : 0,
+        detail: ok
+          ? `contains ${found.map((f) => `"${f}"`).join(', ')}`
+          : `missing ${wanted
+              .filter((w) => !found.includes(w))
+              .map((w) => `"${w}"`)
+              .join(', ')}`,
+      };
     }
     case 'regex': {
       const pattern = scorer.pattern ?? String(expected);
@@ -131,9 +144,13 @@ export function scoreAnswer(scorer: Scorer, expected: string | number | readonly
     }
     case 'similarity': {
       const metric = scorer.metric ?? 'token-f1';
-      const s = metric === 'token-f1' ? tokenF1(answer, String(expected)) : levenshteinSimilarity(answer, String(expected));
+      const s =
+        metric === 'token-f1' ? tokenF1(answer, String(expected)) : levenshteinSimilarity(answer, String(expected));
       if (scorer.threshold === undefined) return { score: s, detail: `${metric} ${s.toFixed(2)}` };
-      return { score: s >= scorer.threshold ? 1 : 0, detail: `${metric} ${s.toFixed(2)} ${s >= scorer.threshold ? '≥' : '<'} ${scorer.threshold}` };
+      return {
+        score: s >= scorer.threshold ? 1 : 0,
+        detail: `${metric} ${s.toFixed(2)} ${s >= scorer.threshold ? '≥' : '<'} ${scorer.threshold}`,
+      };
     }
   }
 }

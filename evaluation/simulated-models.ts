@@ -16,7 +16,9 @@ export interface SimulatedModel {
 export function simulatedBehaviour(model: SimulatedModel): Behaviour {
   return {
     reply: (prompt) => ({ answer: model.answer(prompt), delayMs: model.delayMs(prompt) }),
-    ...(model.failFirst !== undefined ? { failFirst: model.failFirst, errorType: model.errorType ?? 'ThrottlingException' } : {}),
+    ...(model.failFirst !== undefined
+      ? { failFirst: model.failFirst, errorType: model.errorType ?? 'ThrottlingException' }
+      : {}),
   };
 }
 

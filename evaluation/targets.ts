@@ -56,13 +56,21 @@ function converseMessages(example: Example): Message[] {
 export function bedrockTarget(
   catalog: ModelCatalog,
   region: string,
-  options: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string }; name?: 'local' | 'bedrock'; onClose?: () => Promise<void> } = {},
+  options: {
+    endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    name?: 'local' | 'bedrock';
+    onClose?: () => Promise<void>;
+  } = {},
 ): EvalTarget & { warmUp(connections: number): Promise<void> } {
   const client = new BedrockRuntimeClient({
     region,
     maxAttempts: 1,
     // Keep-alive HTTP/1.1: the default HTTP/2 handler opened a connection per call against the local Bedrock simulator.
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }), httpsAgent: new HttpsAgent({ keepAlive: true }) }),
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new Agent({ keepAlive: true }),
+      httpsAgent: new HttpsAgent({ keepAlive: true }),
+    }),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
@@ -74,15 +82,31 @@ export function bedrockTarget(
       const started = performance.now();
       try {
         const out = await client.send(
-          new ConverseCommand({ modelId: invokeId, messages: converseMessages(example), ...(example.system ? { system: [{ text: example.system }] } : {}) }),
+          new ConverseCommand({
+            modelId: invokeId,
+            messages: converseMessages(example),
+            ...(example.system ? { system: [{ text: example.system }] } : {}),
+          }),
           { abortSignal: signal },
         );
         const latencyMs = performance.now() - started;
-        const text = (out.output?.message?.content ?? []).flatMap((c) => (c.text !== undefined ? [c.text] : [])).join('');
-        return { text, model: modelId, inputTokens: out.usage?.inputTokens ?? 0, outputTokens: out.usage?.outputTokens ?? 0, latencyMs };
+        const text = (out.output?.message?.content ?? [])
+          .flatMap((c) => (c.text !== undefined ? [c.text] : []))
+          .join('');
+        return {
+          text,
+          model: modelId,
+          inputTokens: out.usage?.inputTokens ?? 0,
+          outputTokens: out.usage?.outputTokens ?? 0,
+          latencyMs,
+        };
       } catch (err) {
         const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-        throw new TargetCallError(`${modelId}: ${e.message ?? String(err)}`, e.name ?? 'Error', e.$metadata?.httpStatusCode);
+        throw new TargetCallError(
+          `${modelId}: ${e.message ?? String(err)}`,
+          e.name ?? 'Error',
+          e.$metadata?.httpStatusCode,
+        );
       }
     },
     /**
@@ -91,7 +115,15 @@ export function bedrockTarget(
      * name a model no catalog has; their errors are ignored.
      */
     async warmUp(connections) {
-      const call = (): Promise<unknown> => client.send(new ConverseCommand({ modelId: 'warm-up.local', messages: [{ role: 'user', content: [{ text: 'warm up' }] }] })).catch(() => undefined);
+      const call = (): Promise<unknown> =>
+        client
+          .send(
+            new ConverseCommand({
+              modelId: 'warm-up.local',
+              messages: [{ role: 'user', content: [{ text: 'warm up' }] }],
+            }),
+          )
+          .catch(() => undefined);
       // A few rounds: the first calls also pay for the JIT compiling the SDK's request path.
       for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: Math.max(1, connections) }, call));
     },
@@ -109,7 +141,11 @@ export function bedrockInvokeId(catalog: ModelCatalog, modelId: string, region: 
   const kind = hostingKind(model.hosting);
   const access = kind.servedIn(model.hosting, region);
   if (!access.served) throw new TargetCallError(`${modelId} is not served in ${region}`, 'ValidationException');
-  if (access.converseModelId === undefined) throw new TargetCallError(`${modelId} is hosted on ${kind.label}: evaluate it through --target api on a route that serves it`, 'ValidationException');
+  if (access.converseModelId === undefined)
+    throw new TargetCallError(
+      `${modelId} is hosted on ${kind.label}: evaluate it through --target api on a route that serves it`,
+      'ValidationException',
+    );
   return access.converseModelId;
 }
 
@@ -118,11 +154,22 @@ export function bedrockInvokeId(catalog: ModelCatalog, modelId: string, region: 
  * (deterministic answers and latencies per prompt), called through the real Bedrock client. No
  * AWS account is needed.
  */
-export async function localTarget(catalog: ModelCatalog, region: string, models: Readonly<Record<string, SimulatedModel>>, options: { concurrency?: number } = {}): Promise<EvalTarget> {
+export async function localTarget(
+  catalog: ModelCatalog,
+  region: string,
+  models: Readonly<Record<string, SimulatedModel>>,
+  options: { concurrency?: number } = {},
+): Promise<EvalTarget> {
   const sim = new BedrockRuntimeSim();
-  for (const [modelId, simulated] of Object.entries(models)) sim.set(bedrockInvokeId(catalog, modelId, region), simulatedBehaviour(simulated));
+  for (const [modelId, simulated] of Object.entries(models))
+    sim.set(bedrockInvokeId(catalog, modelId, region), simulatedBehaviour(simulated));
   const endpoint = await sim.listen();
-  const target = bedrockTarget(catalog, region, { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, name: 'local', onClose: () => sim.close() });
+  const target = bedrockTarget(catalog, region, {
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    name: 'local',
+    onClose: () => sim.close(),
+  });
   await target.warmUp(options.concurrency ?? 4);
   sim.calls.length = 0;
   return target;
@@ -140,7 +187,10 @@ export function apiTarget(baseUrl: string, route: string, region: string, apiKey
     name: 'api',
     description: `api ${url.toString()}`,
     async invoke(_modelId, example, signal) {
-      const body = JSON.stringify({ messages: converseMessages(example), ...(example.system ? { system: [{ text: example.system }] } : {}) });
+      const body = JSON.stringify({
+        messages: converseMessages(example),
+        ...(example.system ? { system: [{ text: example.system }] } : {}),
+      });
       const signed = await signer.sign({
         method: API_OPERATIONS.converse.method,
         protocol: url.protocol,
@@ -159,7 +209,11 @@ export function apiTarget(baseUrl: string, route: string, region: string, apiKey
         const name = res.status === 429 ? 'ThrottlingException' : `HTTP${res.status}`;
         throw new TargetCallError(`${route}: HTTP ${res.status} ${text.slice(0, 200)}`, name, res.status);
       }
-      const out = JSON.parse(text) as { output?: { message?: { content?: { text?: string }[] } }; usage?: { inputTokens?: number; outputTokens?: number }; model?: string };
+      const out = JSON.parse(text) as {
+        output?: { message?: { content?: { text?: string }[] } };
+        usage?: { inputTokens?: number; outputTokens?: number };
+        model?: string;
+      };
       return {
         text: (out.output?.message?.content ?? []).flatMap((c) => (c.text !== undefined ? [c.text] : [])).join(''),
         model: out.model ?? route,

@@ -12,7 +12,9 @@ export function performanceOf(summary: ModelSummary, source: string, measuredAt:
   return {
     ...(summary.latencyP50Ms !== undefined ? { latencyP50Ms: Math.round(summary.latencyP50Ms) } : {}),
     ...(summary.latencyP95Ms !== undefined ? { latencyP95Ms: Math.round(summary.latencyP95Ms) } : {}),
-    ...(summary.outputTokensPerSecond !== undefined ? { outputTokensPerSecond: round(summary.outputTokensPerSecond, 1) } : {}),
+    ...(summary.outputTokensPerSecond !== undefined
+      ? { outputTokensPerSecond: round(summary.outputTokensPerSecond, 1) }
+      : {}),
     quality: round(summary.quality, 3),
     source,
     measuredAt,
@@ -25,7 +27,11 @@ export function performanceOf(summary: ModelSummary, source: string, measuredAt:
  * project; if the catalog would be invalid, the original file is restored and the error thrown.
  * Returns the ids written.
  */
-export function writePerformance(catalogPath: string, entries: Readonly<Record<string, Performance>>, options: { environmentsDir?: string } = {}): string[] {
+export function writePerformance(
+  catalogPath: string,
+  entries: Readonly<Record<string, Performance>>,
+  options: { environmentsDir?: string } = {},
+): string[] {
   const original = readFileSync(catalogPath, 'utf8');
   const catalog = JSON.parse(original) as ModelCatalog;
   let text = original;
@@ -37,7 +43,11 @@ export function writePerformance(catalogPath: string, entries: Readonly<Record<s
     written.push(id);
   }
   writeFileSync(catalogPath, text);
-  const check = checkProject({ catalogPath, suggestReplacement: replacementSuggester, ...(options.environmentsDir ? { environmentsDir: options.environmentsDir } : {}) });
+  const check = checkProject({
+    catalogPath,
+    suggestReplacement: replacementSuggester,
+    ...(options.environmentsDir ? { environmentsDir: options.environmentsDir } : {}),
+  });
   if (!check.project) {
     writeFileSync(catalogPath, original);
     throw new CatalogValidationError(check.issues);
@@ -47,7 +57,9 @@ export function writePerformance(catalogPath: string, entries: Readonly<Record<s
 
 /** A value on one line in the catalog's own style for small objects: `{ "a": 1, "b": "x" }`. */
 function oneLine(value: Performance): string {
-  return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+  return `{ ${Object.entries(value)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ')} }`;
 }
 
 /**
@@ -65,5 +77,9 @@ function performanceEdit(text: string, index: number, performance: Performance):
   if (!last) return edit;
   const lineStart = text.lastIndexOf('\n', last.offset) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-  return { offset: last.offset + last.length, length: 0, content: `,\n${indent}"performance": ${oneLine(performance)}` };
+  return {
+    offset: last.offset + last.length,
+    length: 0,
+    content: `,\n${indent}"performance": ${oneLine(performance)}`,
+  };
 }

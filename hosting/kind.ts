@@ -29,7 +29,10 @@ export type CatalogHostingOf<T extends HostingType> = Extract<Model['hosting'], 
 export type ModelHostedOn<T extends HostingType> = Model & { readonly hosting: CatalogHostingOf<T> };
 
 /** What an environment's plan holds for each kind: one line per kind. */
-export type PlannedHostingOf<T extends HostingType> = { readonly bedrock: PlannedBedrockHosting; readonly sagemaker: PlannedSagemakerHosting }[T];
+export type PlannedHostingOf<T extends HostingType> = {
+  readonly bedrock: PlannedBedrockHosting;
+  readonly sagemaker: PlannedSagemakerHosting;
+}[T];
 
 export type PlannedHosting = PlannedHostingOf<HostingType>;
 

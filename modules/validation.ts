@@ -92,7 +92,12 @@ export class PropsValidationError extends Error {
  * Checks a construct's props against its rule table and throws one error listing every broken rule,
  * naming the construct by type and path. Call it first in the constructor, before any child exists.
  */
-export function validateProps<P>(construct: Construct, constructType: string, props: P, rules: readonly PropsRule<P>[]): void {
+export function validateProps<P>(
+  construct: Construct,
+  constructType: string,
+  props: P,
+  rules: readonly PropsRule<P>[],
+): void {
   const failures = rules.flatMap((r) => r.check(props) ?? []);
   if (failures.length) throw new PropsValidationError(constructType, construct.node.path, failures);
 }

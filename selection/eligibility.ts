@@ -19,12 +19,15 @@ export interface Placement {
 export function failedNeeds(model: Model, needs: Needs, placement: Placement): string[] {
   const failed = unmetRequirements(model, { requirements: needs });
   if (needs.streaming === true && !model.capabilities.streaming) failed.push('does not stream');
-  if (needs.hosting !== undefined && model.hosting.type !== needs.hosting) failed.push(`hosted on ${model.hosting.type}, not ${needs.hosting}`);
+  if (needs.hosting !== undefined && model.hosting.type !== needs.hosting)
+    failed.push(`hosted on ${model.hosting.type}, not ${needs.hosting}`);
   const { status, replacement } = model.lifecycle;
   const replaced = replacement !== undefined ? `, replaced by "${replacement}"` : '';
   if (status === 'retired') failed.push(`retired${replaced}: its requests fail`);
-  if ((status === 'legacy' || status === 'deprecated') && needs.allowDeprecated !== true) failed.push(`${status}${replaced} (allowDeprecated proposes it anyway)`);
-  if (status === 'preview' && (placement.tier ?? 'production') === 'production') failed.push('in preview: not for production');
+  if ((status === 'legacy' || status === 'deprecated') && needs.allowDeprecated !== true)
+    failed.push(`${status}${replaced} (allowDeprecated proposes it anyway)`);
+  if (status === 'preview' && (placement.tier ?? 'production') === 'production')
+    failed.push('in preview: not for production');
   const access = hostingKind(model.hosting).servedIn(model.hosting, placement.region);
   if (!access.served) failed.push(`not served in ${placement.region} (${access.reason})`);
   return failed;

@@ -30,11 +30,15 @@ export function formatRanking(title: string, needs: Needs, ranking: Ranking, top
   if (shown.length === 0) lines.push('No model meets these needs.');
   shown.forEach((m, i) => {
     const mark = (measured: boolean): string => (measured ? '' : ' (unmeasured)');
-    const cost = m.costPer1kRequestsUsd === undefined ? 'cost unknown' : `$${formatUsd(m.costPer1kRequestsUsd)}/1k requests`;
-    lines.push(`${i + 1}. ${m.id}  score ${m.score.toFixed(3)}  quality ${m.quality.value.toFixed(2)}${mark(m.quality.measured)}  p50 ${Math.round(m.latencyP50Ms.value)} ms${mark(m.latencyP50Ms.measured)}  ${cost}`);
+    const cost =
+      m.costPer1kRequestsUsd === undefined ? 'cost unknown' : `$${formatUsd(m.costPer1kRequestsUsd)}/1k requests`;
+    lines.push(
+      `${i + 1}. ${m.id}  score ${m.score.toFixed(3)}  quality ${m.quality.value.toFixed(2)}${mark(m.quality.measured)}  p50 ${Math.round(m.latencyP50Ms.value)} ms${mark(m.latencyP50Ms.measured)}  ${cost}`,
+    );
     for (const r of m.reasons) lines.push(`     - ${r}`);
   });
-  if (ranking.ranked.length > shown.length) lines.push(`(${ranking.ranked.length - shown.length} more; --top shows more)`);
+  if (ranking.ranked.length > shown.length)
+    lines.push(`(${ranking.ranked.length - shown.length} more; --top shows more)`);
   if (ranking.excluded.length > 0) {
     lines.push('', 'Excluded:');
     for (const e of ranking.excluded) lines.push(`  ${e.id}: ${e.failed.join('; ')}`);

@@ -27,14 +27,32 @@ export const NEEDS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    minContextWindowTokens: { type: 'integer', minimum: 1, description: 'smallest acceptable context window in tokens' },
-    inputModalities: { type: 'array', items: { enum: MODALITIES }, uniqueItems: true, description: 'input modalities the model must read' },
-    languages: { type: 'array', items: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Z]{2})?$' }, uniqueItems: true, description: 'languages as ISO 639-1 codes, e.g. "fr"' },
+    minContextWindowTokens: {
+      type: 'integer',
+      minimum: 1,
+      description: 'smallest acceptable context window in tokens',
+    },
+    inputModalities: {
+      type: 'array',
+      items: { enum: MODALITIES },
+      uniqueItems: true,
+      description: 'input modalities the model must read',
+    },
+    languages: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Z]{2})?$' },
+      uniqueItems: true,
+      description: 'languages as ISO 639-1 codes, e.g. "fr"',
+    },
     toolUse: { type: 'boolean', description: 'the model must support tool use' },
     streaming: { type: 'boolean', description: 'the model must stream' },
     hosting: { enum: HOSTING_TYPES, description: 'the hosting type the model must have' },
     allowDeprecated: { type: 'boolean', description: 'propose legacy and deprecated models too' },
-    preferStrengths: { type: 'array', items: { type: 'string' }, description: 'strengths that raise the quality prior of unmeasured models' },
+    preferStrengths: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'strengths that raise the quality prior of unmeasured models',
+    },
     traffic: {
       type: 'object',
       additionalProperties: false,
@@ -71,9 +89,19 @@ function needsIssue(e: ErrorObject, doc: JsonDocument): CatalogIssue {
     const name = String((e.params as { additionalProperty: string }).additionalProperty);
     pointer = `${pointer}/${name}`;
     message = `unknown property "${name}"`;
-    fix = pointer.startsWith('/traffic') ? 'remove it' : (didYouMean(name, allowed) ?? `remove it; allowed: ${listOf(allowed, 20)}`);
+    fix = pointer.startsWith('/traffic')
+      ? 'remove it'
+      : (didYouMean(name, allowed) ?? `remove it; allowed: ${listOf(allowed, 20)}`);
   } else if (e.keyword === 'required') {
     message = `missing required property "${String((e.params as { missingProperty: string }).missingProperty)}"`;
   }
-  return { severity: 'error', rule: 'needs', file: doc.file, pointer, ...doc.locate(pointer), message, ...(fix ? { fix } : {}) };
+  return {
+    severity: 'error',
+    rule: 'needs',
+    file: doc.file,
+    pointer,
+    ...doc.locate(pointer),
+    message,
+    ...(fix ? { fix } : {}),
+  };
 }

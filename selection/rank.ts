@@ -138,12 +138,17 @@ export function suggestReplacement(catalog: ModelCatalog, modelId: string, regio
 /** suggestReplacement as the validator takes it: the model, and why it was chosen, in the words of the fix. */
 export const replacementSuggester: ReplacementSuggester = (catalog, modelId, region) => {
   const suggested = suggestReplacement(catalog, modelId, region);
-  return suggested && { id: suggested.id, basis: `ranked first in ${region} by npm run select for what "${modelId}" offers` };
+  return (
+    suggested && { id: suggested.id, basis: `ranked first in ${region} by npm run select for what "${modelId}" offers` }
+  );
 };
 
 /** Dollars with enough digits to tell cheap models apart: 0.0042, 0.45, 12.3. */
 export function formatUsd(usd: number): string {
   if (usd === 0) return '0';
   if (usd >= 10) return usd.toFixed(1);
-  return usd.toPrecision(2).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return usd
+    .toPrecision(2)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }

@@ -15,13 +15,17 @@ const NAMES = ['quality', 'latency', 'cost'] as const;
  */
 export function parseWeights(text: string, defaults: Weights = DEFAULT_WEIGHTS): Weights {
   const out: Record<(typeof NAMES)[number], number> = { ...defaults };
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [name, value, extra] = part.split('=');
     if (!(NAMES as readonly string[]).includes(name) || value === undefined || extra !== undefined) {
       throw new Error(`bad weight "${part}": expected NAME=NUMBER with NAME one of ${NAMES.join(', ')}`);
     }
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`bad weight "${part}": the value must be a number of 0 or more`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new Error(`bad weight "${part}": the value must be a number of 0 or more`);
     out[name as (typeof NAMES)[number]] = n;
   }
   return normalizeWeights(out);

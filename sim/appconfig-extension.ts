@@ -58,7 +58,11 @@ export class AppConfigExtensionSim extends LoopbackServer {
       return;
     }
     const doc = this.documents.get(path) ?? this.documents.get('*');
-    if (req.method !== 'GET' || !/^\/applications\/[^/]+\/environments\/[^/]+\/configurations\/[^/]+$/.test(path) || doc === undefined) {
+    if (
+      req.method !== 'GET' ||
+      !/^\/applications\/[^/]+\/environments\/[^/]+\/configurations\/[^/]+$/.test(path) ||
+      doc === undefined
+    ) {
       this.sendError(res, 404, `ResourceNotFoundException: no configuration at ${path}`);
       return;
     }

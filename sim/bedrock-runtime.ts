@@ -49,7 +49,8 @@ export class BedrockRuntimeSim extends HttpSim {
     } catch {
       parsed = undefined;
     }
-    const reply: ReturnType<NonNullable<Behaviour['reply']>> = parsed !== undefined && b.reply ? b.reply(promptOf(parsed)) : {};
+    const reply: ReturnType<NonNullable<Behaviour['reply']>> =
+      parsed !== undefined && b.reply ? b.reply(promptOf(parsed)) : {};
     const delayMs = reply.delayMs ?? b.delayMs ?? 0;
     await delay(delayMs);
     if (res.destroyed) return;
@@ -80,7 +81,8 @@ export class BedrockRuntimeSim extends HttpSim {
 
 /** The system text and the last user message's text of a Converse body. */
 function promptOf(body: ConverseBody): SimPrompt {
-  const texts = (blocks: { text?: string }[] | undefined): string => (blocks ?? []).flatMap((c) => (typeof c.text === 'string' ? [c.text] : [])).join('\n');
+  const texts = (blocks: { text?: string }[] | undefined): string =>
+    (blocks ?? []).flatMap((c) => (typeof c.text === 'string' ? [c.text] : [])).join('\n');
   const lastUser = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
   return { system: texts(body.system), text: texts(lastUser?.content) };
 }

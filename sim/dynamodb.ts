@@ -18,14 +18,25 @@ export class LocalDynamo {
   }
 
   client(): DynamoDBClient {
-    return new DynamoDBClient({ endpoint: this.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return new DynamoDBClient({
+      endpoint: this.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   /** Creates a circuit table as the stack does: its partition key (S), on-demand. */
   async createCircuitTable(name: string): Promise<void> {
     const client = this.client();
     const key = CIRCUIT_TABLE_KEYS.partitionKey;
-    await client.send(new CreateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }], KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     client.destroy();
   }
 

@@ -5,14 +5,24 @@ import type { Handler } from '../functions/router/app';
 import { readBody } from './http-sim';
 
 /** A local stand-in for API Gateway's REST proxy integration: HTTP in, the handler's result out. */
-export async function serveHandler(handler: Handler, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export async function serveHandler(
+  handler: Handler,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     readBody(req)
       .then(async (body) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-        const out = await handler({ httpMethod: req.method ?? 'GET', path: url.pathname, headers, body: body === '' ? null : body, requestContext: { requestId: randomUUID() } });
+        const out = await handler({
+          httpMethod: req.method ?? 'GET',
+          path: url.pathname,
+          headers,
+          body: body === '' ? null : body,
+          requestContext: { requestId: randomUUID() },
+        });
         res.writeHead(out.statusCode, out.headers);
         res.end(out.body);
       })

@@ -112,7 +112,13 @@ export abstract class HttpSim extends LoopbackServer {
   }
 
   behaviourOf(target: string, region: string): Behaviour {
-    return this.behaviours.get(`${target}@${region}`) ?? this.behaviours.get(`${target}@*`) ?? this.behaviours.get(`*@${region}`) ?? this.behaviours.get('*@*') ?? {};
+    return (
+      this.behaviours.get(`${target}@${region}`) ??
+      this.behaviours.get(`${target}@*`) ??
+      this.behaviours.get(`*@${region}`) ??
+      this.behaviours.get('*@*') ??
+      {}
+    );
   }
 
   /** Decides whether this call fails; returns the error type or undefined. */
@@ -136,7 +142,11 @@ export abstract class HttpSim extends LoopbackServer {
   /** An error as the service sends it: status code, x-amzn-ErrorType header, JSON {message}. */
   protected sendError(res: ServerResponse, type: string, message: string): number {
     const status = this.errorStatus[type] ?? 400;
-    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': `${type}:${this.errorNamespace}`, 'x-amzn-requestid': `sim-${Date.now()}` });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${type}:${this.errorNamespace}`,
+      'x-amzn-requestid': `sim-${Date.now()}`,
+    });
     res.end(JSON.stringify({ message }));
     return status;
   }
@@ -155,4 +165,5 @@ export abstract class HttpSim extends LoopbackServer {
   }
 }
 
-export const delay = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms).unref()) : Promise.resolve());
+export const delay = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((r) => setTimeout(r, ms).unref()) : Promise.resolve();

@@ -66,6 +66,8 @@ export class SageMakerRuntimeSim extends HttpSim {
       res.end(b.rawBody);
       return;
     }
-    this.sendJson(res, { generated_text: b.answer ?? `Simulated answer from ${endpoint}${adapter ? ` (${adapter})` : ''} in ${region}.` });
+    this.sendJson(res, {
+      generated_text: b.answer ?? `Simulated answer from ${endpoint}${adapter ? ` (${adapter})` : ''} in ${region}.`,
+    });
   }
 }

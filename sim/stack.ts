@@ -82,9 +82,14 @@ export class SimStack {
   /** Sets a behaviour on a catalog model (by its routing-table id), in one Region or all. */
   setModel(modelId: string, behaviour: Behaviour, region?: string): void {
     const model = this.table.models[modelId];
-    if (model === undefined) throw new Error(`no model "${modelId}" in the ${this.table.environment} routing table (${Object.keys(this.table.models).join(', ')})`);
+    if (model === undefined)
+      throw new Error(
+        `no model "${modelId}" in the ${this.table.environment} routing table (${Object.keys(this.table.models).join(', ')})`,
+      );
     const sim = this.backendSims()[model.hosting];
-    for (const t of model.targets) if (region === undefined || t.region === region) sim.set(t.id, { ...sim.behaviourOf(t.id, t.region), ...behaviour }, region);
+    for (const t of model.targets)
+      if (region === undefined || t.region === region)
+        sim.set(t.id, { ...sim.behaviourOf(t.id, t.region), ...behaviour }, region);
   }
 
   /** The simulator of each router backend (the routing table's hosting value). */

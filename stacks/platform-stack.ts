@@ -62,7 +62,11 @@ export class PlatformStack extends TerraformStack {
     const key = new EnvironmentKey(this, 'Key', { environment: plan.name, account: plan.account, region: plan.region });
 
     // Circuit state, shared by the router and (issue 5) the resilience workflows.
-    const circuits = new CircuitTable(this, 'CircuitTable', { tableName: `${prefix}-circuits`, kmsKeyArn: key.keyArn, region: plan.region });
+    const circuits = new CircuitTable(this, 'CircuitTable', {
+      tableName: `${prefix}-circuits`,
+      kmsKeyArn: key.keyArn,
+      region: plan.region,
+    });
 
     // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
     const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
@@ -108,7 +112,10 @@ export class PlatformStack extends TerraformStack {
       environmentName: appConfigNames.environment,
       profileName: appConfigNames.profile,
       contentJson: JSON.stringify(plan.routingTable),
-      validatorSchemaJson: readFileSync(props.routingTableSchemaPath ?? join(projectRoot, 'schemas', 'routing-table.schema.json'), 'utf8'),
+      validatorSchemaJson: readFileSync(
+        props.routingTableSchemaPath ?? join(projectRoot, 'schemas', 'routing-table.schema.json'),
+        'utf8',
+      ),
       rollout: plan.appConfig.deployment,
       alarmArns: [alarms.routerErrors.arn, alarms.fallbackRate.arn],
       account: plan.account,
@@ -128,7 +135,9 @@ export class PlatformStack extends TerraformStack {
     // the provider's plan-time ValidateStateMachineDefinition call (an AWS API call) out of the offline plan.
     const workflowTargets = { circuitTableName: circuits.tableArn, routerFunctionArn: router.functionArn };
     const bedrockCalls = (candidates: readonly WorkflowCandidate[]) =>
-      candidates.flatMap((c) => (c.via === 'invoke-model' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : []));
+      candidates.flatMap((c) =>
+        c.via === 'invoke-model' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : [],
+      );
     const workflows = new ResilienceWorkflows(this, 'Workflows', {
       namePrefix: prefix,
       account: plan.account,
@@ -162,7 +171,13 @@ export class PlatformStack extends TerraformStack {
       stageName: api.stageName,
       functionName: `${prefix}-router`,
       endpointNames: hosted.dashboardEndpointNames,
-      alarmArns: [alarms.api5xxRate.arn, alarms.apiLatencyP99.arn, alarms.routerErrors.arn, alarms.routerThrottles.arn, alarms.fallbackRate.arn],
+      alarmArns: [
+        alarms.api5xxRate.arn,
+        alarms.apiLatencyP99.arn,
+        alarms.routerErrors.arn,
+        alarms.routerThrottles.arn,
+        alarms.fallbackRate.arn,
+      ],
     });
 
     new TerraformOutput(this, 'api_endpoint_url', { value: api.invokeUrl });

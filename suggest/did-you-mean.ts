@@ -44,6 +44,9 @@ export function didYouMean(value: string, candidates: Iterable<string>): string 
 
 /** A short list for messages: `a, b, c` or `a, b, c ... (12 in all)`. */
 export function listOf(values: readonly string[], most = 12): string {
-  const shown = values.slice(0, most).map((v) => `"${v}"`).join(', ');
+  const shown = values
+    .slice(0, most)
+    .map((v) => `"${v}"`)
+    .join(', ');
   return values.length > most ? `${shown} ... (${values.length} in all)` : shown;
 }

@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../catalog/paths';
@@ -14,12 +25,16 @@ beforeEach(() => {
   mkdirSync(join(dir, 'cli'));
   mkdirSync(join(dir, 'lib'));
   writeFileSync(join(dir, 'lib', 'greeting.ts'), "export const greeting = 'hello';\n");
-  writeFileSync(join(dir, 'cli', 'hello.ts'), "import { greeting } from '../lib/greeting';\nconsole.log(`${greeting} ${process.argv.slice(2).join(' ')} main=${String(require.main === module)}`);\n");
+  writeFileSync(
+    join(dir, 'cli', 'hello.ts'),
+    "import { greeting } from '../lib/greeting';\nconsole.log(`${greeting} ${process.argv.slice(2).join(' ')} main=${String(require.main === module)}`);\n",
+  );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const bundle = () => join(dir, 'dist', 'cli', 'hello.js');
-const run = (...args: string[]) => spawnSync(process.execPath, ['run.mjs', 'cli/hello.ts', ...args], { cwd: dir, encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['run.mjs', 'cli/hello.ts', ...args], { cwd: dir, encoding: 'utf8' });
 /** The bundle's identity: a rebuild writes a new file (written aside, then renamed into place). */
 const builtAs = () => {
   const s = statSync(bundle());
@@ -78,7 +93,7 @@ describe('node run.mjs <entry>', () => {
     expect(builtAs()).not.toBe(first);
   });
 
-  it('fails with esbuild\'s message when an imported source was deleted, and runs nothing', () => {
+  it("fails with esbuild's message when an imported source was deleted, and runs nothing", () => {
     run();
     unlinkSync(join(dir, 'lib', 'greeting.ts'));
     const r = run();

@@ -22,4 +22,5 @@ export type ParameterValue = { readonly path: string } | { readonly value: strin
  * One `Parameters` field: `{ "key.$": path }` for a path, `{ key: value }` for a literal
  * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters).
  */
-export const parameter = (key: string, v: ParameterValue): Record<string, Json> => ('path' in v ? { [`${key}.$`]: v.path } : { [key]: v.value });
+export const parameter = (key: string, v: ParameterValue): Record<string, Json> =>
+  'path' in v ? { [`${key}.$`]: v.path } : { [key]: v.value };

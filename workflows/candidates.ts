@@ -10,7 +10,8 @@ export interface WorkflowCandidate extends WorkflowInvocation {
 /** The plan's model of that id. */
 export function modelOf(plan: EnvironmentPlan, id: string): PlannedModel {
   const model = plan.models.find((m) => m.id === id);
-  if (model === undefined) throw new WorkflowDefinitionError(`workflow: model "${id}" is not in the plan of ${plan.name}`);
+  if (model === undefined)
+    throw new WorkflowDefinitionError(`workflow: model "${id}" is not in the plan of ${plan.name}`);
   return model;
 }
 
@@ -18,6 +19,9 @@ export function modelOf(plan: EnvironmentPlan, id: string): PlannedModel {
 export function workflowCandidate(plan: EnvironmentPlan, modelId: string): WorkflowCandidate {
   const model = modelOf(plan, modelId);
   const invocation = hostingKind(model.hosting).workflowInvocation(model.hosting, plan.region);
-  if (invocation === undefined) throw new WorkflowDefinitionError(`workflow: model "${modelId}" has no invocation in the primary region ${plan.region}`);
+  if (invocation === undefined)
+    throw new WorkflowDefinitionError(
+      `workflow: model "${modelId}" has no invocation in the primary region ${plan.region}`,
+    );
   return { modelId, ...invocation };
 }

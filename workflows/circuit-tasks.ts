@@ -1,4 +1,10 @@
-import { CIRCUIT_ATTRIBUTE_NAMES, CIRCUIT_TABLE_KEYS, CIRCUIT_TRANSITIONS, circuitLifetimeSeconds, type CircuitTransition } from '../contracts/circuit';
+import {
+  CIRCUIT_ATTRIBUTE_NAMES,
+  CIRCUIT_TABLE_KEYS,
+  CIRCUIT_TRANSITIONS,
+  circuitLifetimeSeconds,
+  type CircuitTransition,
+} from '../contracts/circuit';
 import { parameter, type Json, type ParameterValue } from './asl';
 
 /**
@@ -17,7 +23,8 @@ export const GET_ITEM_TASK = 'arn:aws:states:::dynamodb:getItem';
 export const UPDATE_ITEM_TASK = 'arn:aws:states:::dynamodb:updateItem';
 
 /** Seconds from now to the TTL of an item written after a failure: as long as the router keeps one, plus a second. */
-export const itemExpirySeconds = (windowSeconds: number, cooldownSeconds: number): number => circuitLifetimeSeconds({ windowSeconds, cooldownSeconds }) + 1;
+export const itemExpirySeconds = (windowSeconds: number, cooldownSeconds: number): number =>
+  circuitLifetimeSeconds({ windowSeconds, cooldownSeconds }) + 1;
 
 /** The key of the item with partition key `pk` (a literal or a path). */
 const itemKey = (pk: ParameterValue): Json => ({ [CIRCUIT_TABLE_KEYS.partitionKey]: parameter('S', pk) });
@@ -32,7 +39,12 @@ export function readCircuitParameters(tableName: string, pk: ParameterValue): Js
  * (CIRCUIT_TRANSITIONS), with this workflow's values (JSONPath references) for the placeholders
  * that vary.
  */
-export function transitionParameters(name: CircuitTransition, tableName: string, pk: ParameterValue, values: Record<string, Json>): Json {
+export function transitionParameters(
+  name: CircuitTransition,
+  tableName: string,
+  pk: ParameterValue,
+  values: Record<string, Json>,
+): Json {
   const t = CIRCUIT_TRANSITIONS[name];
   return {
     TableName: tableName,

@@ -36,7 +36,8 @@ const range = (n: number, f: (i: number) => number): number[] => Array.from({ le
 /** The constant tables, in seconds. */
 export function clockTables(): { y: number[]; leap: number[]; m: number[]; d: number[]; h: number[]; mi: number[] } {
   const years = CLOCK_LAST_YEAR - CLOCK_FIRST_YEAR + 1;
-  const monthStarts = (leap: boolean) => range(12, (m) => (Date.UTC(leap ? 2024 : 2025, m, 1) - Date.UTC(leap ? 2024 : 2025, 0, 1)) / 1000);
+  const monthStarts = (leap: boolean) =>
+    range(12, (m) => (Date.UTC(leap ? 2024 : 2025, m, 1) - Date.UTC(leap ? 2024 : 2025, 0, 1)) / 1000);
   return {
     y: range(years, (i) => Date.UTC(CLOCK_FIRST_YEAR + i, 0, 1) / 1000 - EPOCH_OF_FIRST_YEAR),
     leap: range(years, (i) => (isLeap(CLOCK_FIRST_YEAR + i) ? 12 : 0)),
@@ -53,19 +54,26 @@ export interface ClockValue {
   readonly unit: 'ms' | 's';
 }
 
-const field = (array: string, index: number, minus: number) => `States.MathAdd(States.StringToJson(States.Format('1{}', States.ArrayGetItem(${array}, ${index}))), ${-minus})`;
+const field = (array: string, index: number, minus: number) =>
+  `States.MathAdd(States.StringToJson(States.Format('1{}', States.ArrayGetItem(${array}, ${index}))), ${-minus})`;
 
 /**
  * The clock's states, `prefix` on each name, ending at `next`. The result, at `$.clock`:
  * `epochSeconds` (number), `ms` (three digits), `nowMs` (number), `now` (string) and one
  * string per entry of `values` (DynamoDB `N` values).
  */
-export function clockStates(prefix: string, next: string, values: Readonly<Record<string, ClockValue>> = {}): Record<string, State> {
+export function clockStates(
+  prefix: string,
+  next: string,
+  values: Readonly<Record<string, ClockValue>> = {},
+): Record<string, State> {
   const t = (n: string) => `${prefix}${n}`;
   const derived: Record<string, string> = {};
   for (const [name, v] of Object.entries(values)) {
-    const seconds = v.offsetSeconds === 0 ? '$.clock.epochSeconds' : `States.MathAdd($.clock.epochSeconds, ${v.offsetSeconds})`;
-    derived[`${name}.$`] = v.unit === 'ms' ? `States.Format('{}{}', ${seconds}, $.clock.ms)` : `States.JsonToString(${seconds})`;
+    const seconds =
+      v.offsetSeconds === 0 ? '$.clock.epochSeconds' : `States.MathAdd($.clock.epochSeconds, ${v.offsetSeconds})`;
+    derived[`${name}.$`] =
+      v.unit === 'ms' ? `States.Format('{}{}', ${seconds}, $.clock.ms)` : `States.JsonToString(${seconds})`;
   }
   // The milliseconds, padded to three digits.
   const padded = (format: string): State => ({
@@ -96,7 +104,8 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
         'h.$': field('$.clock.time', 0, 100),
         'mi.$': field('$.clock.time', 1, 100),
         // "55.123Z" or "55Z": without the Z and with ".0" appended, [seconds, fraction, ...] or [seconds, "0"].
-        'sec.$': "States.StringSplit(States.Format('{}.0', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.clock.time, 2), 'Z'), 0)), '.')",
+        'sec.$':
+          "States.StringSplit(States.Format('{}.0', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.clock.time, 2), 'Z'), 0)), '.')",
       },
       ResultPath: '$.clock',
       Next: t('Parts'),
@@ -105,13 +114,15 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
       Type: 'Pass',
       Parameters: {
         'y.$': 'States.ArrayGetItem($.clock.t.y, $.clock.y)',
-        'mo.$': 'States.ArrayGetItem($.clock.t.m, States.MathAdd($.clock.mo, States.ArrayGetItem($.clock.t.leap, $.clock.y)))',
+        'mo.$':
+          'States.ArrayGetItem($.clock.t.m, States.MathAdd($.clock.mo, States.ArrayGetItem($.clock.t.leap, $.clock.y)))',
         'd.$': 'States.ArrayGetItem($.clock.t.d, $.clock.d)',
         'h.$': 'States.ArrayGetItem($.clock.t.h, $.clock.h)',
         'mi.$': 'States.ArrayGetItem($.clock.t.mi, $.clock.mi)',
         's.$': field('$.clock.sec', 0, 100),
         // 1000 + the fraction in milliseconds, as text ("1123.456", "1100", or "1100.0" where a double keeps its point).
-        'ms1000.$': "States.JsonToString(States.StringToJson(States.Format('1.{}e3', States.ArrayGetItem($.clock.sec, 1))))",
+        'ms1000.$':
+          "States.JsonToString(States.StringToJson(States.Format('1.{}e3', States.ArrayGetItem($.clock.sec, 1))))",
       },
       ResultPath: '$.clock',
       Next: t('Sum'),
@@ -120,7 +131,8 @@ export function clockStates(prefix: string, next: string, values: Readonly<Recor
       Type: 'Pass',
       Parameters: {
         'epochSeconds.$': `States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd(States.MathAdd($.clock.y, $.clock.mo), $.clock.d), $.clock.h), $.clock.mi), $.clock.s), ${EPOCH_OF_FIRST_YEAR})`,
-        'msNumber.$': "States.MathAdd(States.StringToJson(States.ArrayGetItem(States.StringSplit($.clock.ms1000, '.'), 0)), -1000)",
+        'msNumber.$':
+          "States.MathAdd(States.StringToJson(States.ArrayGetItem(States.StringSplit($.clock.ms1000, '.'), 0)), -1000)",
       },
       ResultPath: '$.clock',
       Next: t('Pad'),

@@ -8,7 +8,8 @@ import { BEDROCK_EXCEPTIONS, caughtKinds, errorNamesOf } from './error-names';
  * integration: `prefixes` selects its names (`Bedrock.`, `Lambda.`, `Router.`) and the `States.` ones.
  */
 
-const namesWithPrefix = (names: readonly string[], prefixes: readonly string[]): string[] => names.filter((n) => prefixes.some((p) => n.startsWith(p)));
+const namesWithPrefix = (names: readonly string[], prefixes: readonly string[]): string[] =>
+  names.filter((n) => prefixes.some((p) => n.startsWith(p)));
 
 /** The names a Retry retries: those of the kinds the router retries (throttled, unavailable). */
 export function retryableNames(prefixes: readonly string[]): string[] {
@@ -36,13 +37,19 @@ export function retrierFor(route: PlannedRoute, errorNames: readonly string[]): 
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html) to that
  * state; then `States.ALL` as unknown.
  */
-export function catchers(prefixes: readonly string[], failedState: (kind: ErrorKind) => string, resultPath: string, classifyState?: string): Json[] {
+export function catchers(
+  prefixes: readonly string[],
+  failedState: (kind: ErrorKind) => string,
+  resultPath: string,
+  classifyState?: string,
+): Json[] {
   const list: Json[] = [];
   for (const kind of caughtKinds()) {
     const names = namesWithPrefix(errorNamesOf(kind), prefixes);
     if (names.length) list.push({ ErrorEquals: names, ResultPath: resultPath, Next: failedState(kind) });
   }
-  if (classifyState !== undefined) list.push({ ErrorEquals: ['States.TaskFailed'], ResultPath: resultPath, Next: classifyState });
+  if (classifyState !== undefined)
+    list.push({ ErrorEquals: ['States.TaskFailed'], ResultPath: resultPath, Next: classifyState });
   list.push({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: failedState('unknown') });
   return list;
 }
@@ -59,12 +66,29 @@ export function classifyByExceptionName(failure: string, failedState: (kind: Err
   const rules = (field: 'Error' | 'Cause', pattern: (exception: string) => string): Json[] => {
     const path = `${failure}.${field}`;
     return kinds.map((kind) => {
-      const matches: Json[] = BEDROCK_EXCEPTIONS.filter((e) => e.kind === kind).map((e) => ({ Variable: path, StringMatches: pattern(e.exception) }));
-      return { And: [{ Variable: path, IsPresent: true }, { Variable: path, IsString: true }, matches.length === 1 ? matches[0] : { Or: matches }], Next: failedState(kind) };
+      const matches: Json[] = BEDROCK_EXCEPTIONS.filter((e) => e.kind === kind).map((e) => ({
+        Variable: path,
+        StringMatches: pattern(e.exception),
+      }));
+      return {
+        And: [
+          { Variable: path, IsPresent: true },
+          { Variable: path, IsString: true },
+          matches.length === 1 ? matches[0] : { Or: matches },
+        ],
+        Next: failedState(kind),
+      };
     });
   };
-  return { Type: 'Choice', Choices: [...rules('Error', (e) => `*${e}`), ...rules('Cause', (e) => `*${e}*`)], Default: failedState('unknown') };
+  return {
+    Type: 'Choice',
+    Choices: [...rules('Error', (e) => `*${e}`), ...rules('Cause', (e) => `*${e}*`)],
+    Default: failedState('unknown'),
+  };
 }
 
 /** The kinds the catchers of one integration can reach, `unknown` last: one failure state each. */
-export const kindsCaught = (prefixes: readonly string[]): ErrorKind[] => [...caughtKinds().filter((k) => namesWithPrefix(errorNamesOf(k), prefixes).length > 0), 'unknown'];
+export const kindsCaught = (prefixes: readonly string[]): ErrorKind[] => [
+  ...caughtKinds().filter((k) => namesWithPrefix(errorNamesOf(k), prefixes).length > 0),
+  'unknown',
+];

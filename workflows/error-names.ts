@@ -52,7 +52,9 @@ export const STEP_FUNCTIONS_ERROR_KINDS: Readonly<Record<string, ErrorKind>> = {
 const BEDROCK_PREFIX = 'Bedrock.';
 
 /** The Bedrock Runtime exceptions of the table, without a prefix, each with its kind (table order). */
-export const BEDROCK_EXCEPTIONS: readonly { readonly exception: string; readonly kind: ErrorKind }[] = Object.entries(STEP_FUNCTIONS_ERROR_KINDS)
+export const BEDROCK_EXCEPTIONS: readonly { readonly exception: string; readonly kind: ErrorKind }[] = Object.entries(
+  STEP_FUNCTIONS_ERROR_KINDS,
+)
   .filter(([name]) => name.startsWith(BEDROCK_PREFIX))
   .map(([name, kind]) => ({ exception: name.slice(BEDROCK_PREFIX.length), kind }));
 

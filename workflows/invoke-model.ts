@@ -27,21 +27,36 @@ const REQUEST_BODIES: { readonly [P in PlannedModel['provider']]?: BodyBuilder }
   }),
   // Titan Text takes inputText; the Nova models take the messages-v1 schema.
   amazon: (model, prompt, maxTokens): Record<string, Json> => {
-    if (model.family === 'titan') return { ...parameter('inputText', prompt), textGenerationConfig: parameter('maxTokenCount', maxTokens) };
-    return { schemaVersion: 'messages-v1', messages: [{ role: 'user', content: [parameter('text', prompt)] }], inferenceConfig: parameter('maxTokens', maxTokens) };
+    if (model.family === 'titan')
+      return { ...parameter('inputText', prompt), textGenerationConfig: parameter('maxTokenCount', maxTokens) };
+    return {
+      schemaVersion: 'messages-v1',
+      messages: [{ role: 'user', content: [parameter('text', prompt)] }],
+      inferenceConfig: parameter('maxTokens', maxTokens),
+    };
   },
   meta: (_, prompt, maxTokens) => ({ ...parameter('prompt', prompt), ...parameter('max_gen_len', maxTokens) }),
   // Mistral's prompt is wrapped in its instruction tags.
   mistral: (_, prompt, maxTokens) => {
-    const wrapped: ParameterValue = 'path' in prompt ? { path: `States.Format('<s>[INST] {} [/INST]', ${prompt.path})` } : { value: `<s>[INST] ${prompt.value} [/INST]` };
+    const wrapped: ParameterValue =
+      'path' in prompt
+        ? { path: `States.Format('<s>[INST] {} [/INST]', ${prompt.path})` }
+        : { value: `<s>[INST] ${prompt.value} [/INST]` };
     return { ...parameter('prompt', wrapped), ...parameter('max_tokens', maxTokens) };
   },
   cohere: (_, prompt, maxTokens) => ({ ...parameter('message', prompt), ...parameter('max_tokens', maxTokens) }),
 };
 
 /** The InvokeModel body of one model, with the prompt and the token limit as paths or literals. */
-export function invokeModelBody(model: BodyModel, prompt: ParameterValue, maxTokens: ParameterValue): Record<string, Json> {
+export function invokeModelBody(
+  model: BodyModel,
+  prompt: ParameterValue,
+  maxTokens: ParameterValue,
+): Record<string, Json> {
   const build = REQUEST_BODIES[model.provider];
-  if (build === undefined) throw new WorkflowDefinitionError(`workflow: no InvokeModel request shape for provider "${model.provider}" (model "${model.id}")`);
+  if (build === undefined)
+    throw new WorkflowDefinitionError(
+      `workflow: no InvokeModel request shape for provider "${model.provider}" (model "${model.id}")`,
+    );
   return build(model, prompt, maxTokens);
 }

@@ -3,7 +3,13 @@ import { circuitKey, type CircuitTransition } from '../contracts/circuit';
 import type { ErrorKind } from '../contracts/error-kinds';
 import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition } from './asl';
 import { workflowCandidate } from './candidates';
-import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';
+import {
+  GET_ITEM_TASK,
+  itemExpirySeconds,
+  readCircuitParameters,
+  transitionParameters,
+  UPDATE_ITEM_TASK,
+} from './circuit-tasks';
 import { clockStart, clockStates } from './clock';
 import { catchers, classifyByExceptionName, kindsCaught } from './error-handling';
 import { CONDITION_FAILED } from './error-names';
@@ -21,7 +27,14 @@ export const PROBE_LEASE_SECONDS = 60;
 /** The recovery probe's own timeout. */
 export const PROBE_TIMEOUT_SECONDS = 30;
 
-export const RECOVERY_STATES = { read: 'ReadCircuit', halfOpen: 'HalfOpen', probe: 'Probe', classify: 'ClassifyProbeFailure', close: 'Close', reopen: 'Reopen' } as const;
+export const RECOVERY_STATES = {
+  read: 'ReadCircuit',
+  halfOpen: 'HalfOpen',
+  probe: 'Probe',
+  classify: 'ClassifyProbeFailure',
+  close: 'Close',
+  reopen: 'Reopen',
+} as const;
 
 /** Names a probe's Catch matches: the `Bedrock.` exceptions and Step Functions' own. */
 const PROBE_PREFIXES = ['Bedrock.', 'States.'];
@@ -47,7 +60,16 @@ export function probeTargets(plan: EnvironmentPlan): ProbeTarget[] {
     if (routes.length === 0) return [];
     const cooldownSeconds = Math.max(...routes.map((r) => r.resilience.circuitBreaker.cooldownSeconds));
     const windowSeconds = Math.max(...routes.map((r) => r.resilience.circuitBreaker.windowSeconds));
-    return [{ pk: circuitKey(m.id, c.region), model: m.id, invokeId: c.invokeId ?? m.id, body: invokeModelBody(m, { value: 'ping' }, { value: 1 }), cooldownSeconds, expirySeconds: itemExpirySeconds(windowSeconds, cooldownSeconds) }];
+    return [
+      {
+        pk: circuitKey(m.id, c.region),
+        model: m.id,
+        invokeId: c.invokeId ?? m.id,
+        body: invokeModelBody(m, { value: 'ping' }, { value: 1 }),
+        cooldownSeconds,
+        expirySeconds: itemExpirySeconds(windowSeconds, cooldownSeconds),
+      },
+    ];
   });
 }
 
@@ -59,15 +81,40 @@ export function probeTargets(plan: EnvironmentPlan): ProbeTarget[] {
 function probeStates(targets: WorkflowTargets): Record<string, State> {
   const r = RECOVERY_STATES;
   const item = { path: '$.item.pk' };
-  const update = (name: CircuitTransition, values: Record<string, Json>): Json => transitionParameters(name, targets.circuitTableName, item, values);
-  const outcome = (action: string, extra: Record<string, Json> = {}): State => ({ Type: 'Pass', Parameters: { 'pk.$': '$.item.pk', action, ...extra }, End: true });
+  const update = (name: CircuitTransition, values: Record<string, Json>): Json =>
+    transitionParameters(name, targets.circuitTableName, item, values);
+  const outcome = (action: string, extra: Record<string, Json> = {}): State => ({
+    Type: 'Pass',
+    Parameters: { 'pk.$': '$.item.pk', action, ...extra },
+    End: true,
+  });
   const unreachable = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Unreachable' };
   const probeFailed = (kind: ErrorKind) => `ProbeFailed.${kind}`;
   const states: Record<string, State> = {
-    [r.read]: { Type: 'Task', Resource: GET_ITEM_TASK, Parameters: readCircuitParameters(targets.circuitTableName, item), ResultPath: '$.circuit', Catch: [unreachable], Next: 'IsOpen' },
+    [r.read]: {
+      Type: 'Task',
+      Resource: GET_ITEM_TASK,
+      Parameters: readCircuitParameters(targets.circuitTableName, item),
+      ResultPath: '$.circuit',
+      Catch: [unreachable],
+      Next: 'IsOpen',
+    },
     IsOpen: {
       Type: 'Choice',
-      Choices: [{ And: [{ Variable: '$.circuit.Item.state.S', IsPresent: true }, { Or: [{ Variable: '$.circuit.Item.state.S', StringEquals: 'OPEN' }, { Variable: '$.circuit.Item.state.S', StringEquals: 'HALF_OPEN' }] }], Next: 'Deadlines' }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.circuit.Item.state.S', IsPresent: true },
+            {
+              Or: [
+                { Variable: '$.circuit.Item.state.S', StringEquals: 'OPEN' },
+                { Variable: '$.circuit.Item.state.S', StringEquals: 'HALF_OPEN' },
+              ],
+            },
+          ],
+          Next: 'Deadlines',
+        },
+      ],
       Default: 'NotOpen',
     },
     Deadlines: {
@@ -125,7 +172,8 @@ function probeStates(targets: WorkflowTargets): Record<string, State> {
     Lost: outcome('lost'),
     Unreachable: outcome('error', { 'error.$': '$.error.Error' }),
   };
-  for (const kind of kindsCaught(PROBE_PREFIXES)) states[probeFailed(kind)] = { Type: 'Pass', Result: { kind }, ResultPath: '$.probe', Next: r.reopen };
+  for (const kind of kindsCaught(PROBE_PREFIXES))
+    states[probeFailed(kind)] = { Type: 'Pass', Result: { kind }, ResultPath: '$.probe', Next: r.reopen };
   return states;
 }
 
@@ -138,13 +186,22 @@ export function recoveryWorkflowDefinition(plan: EnvironmentPlan, targets: Workf
     TimeoutSeconds: EXPRESS_MAX_SECONDS,
     States: {
       ...clockStates('Clock.', 'Circuits', { lease: { offsetSeconds: PROBE_LEASE_SECONDS, unit: 'ms' } }),
-      Circuits: { Type: 'Pass', Result: { items: probeTargets(plan) as unknown as Json }, ResultPath: '$.circuits', Next: 'ProbeEach' },
+      Circuits: {
+        Type: 'Pass',
+        Result: { items: probeTargets(plan) as unknown as Json },
+        ResultPath: '$.circuits',
+        Next: 'ProbeEach',
+      },
       ProbeEach: {
         Type: 'Map',
         ItemsPath: '$.circuits.items',
         ItemSelector: { 'item.$': '$$.Map.Item.Value', 'clock.$': '$.clock' },
         MaxConcurrency: 4,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: RECOVERY_STATES.read, States: probeStates(targets) },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: RECOVERY_STATES.read,
+          States: probeStates(targets),
+        },
         ResultPath: '$.results',
         Next: 'Summary',
       },

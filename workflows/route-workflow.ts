@@ -4,7 +4,13 @@ import { CIRCUIT_FAILURES, ERROR_ACTIONS, type ErrorKind } from '../contracts/er
 import { API_OPERATIONS, conversePath, resourcePath } from '../contracts/http-api';
 import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition } from './asl';
 import { modelOf, workflowCandidate, type WorkflowCandidate } from './candidates';
-import { GET_ITEM_TASK, itemExpirySeconds, readCircuitParameters, transitionParameters, UPDATE_ITEM_TASK } from './circuit-tasks';
+import {
+  GET_ITEM_TASK,
+  itemExpirySeconds,
+  readCircuitParameters,
+  transitionParameters,
+  UPDATE_ITEM_TASK,
+} from './circuit-tasks';
 import { clockStart, clockStates } from './clock';
 import { catchers, classifyByExceptionName, kindsCaught, retrierFor, retryableNames } from './error-handling';
 import { CONDITION_FAILED, caughtKinds, errorNamesOf } from './error-names';
@@ -78,7 +84,8 @@ const BEDROCK_PREFIXES = ['Bedrock.', 'States.'];
 /** The router Lambda's invocation: the `Lambda.` exceptions and Step Functions' own. */
 const LAMBDA_PREFIXES = ['Lambda.', 'States.'];
 
-const attemptTimeoutSeconds = (route: PlannedRoute): number => Math.max(1, Math.ceil(route.resilience.attemptTimeoutMs / 1000));
+const attemptTimeoutSeconds = (route: PlannedRoute): number =>
+  Math.max(1, Math.ceil(route.resilience.attemptTimeoutMs / 1000));
 
 /**
  * Reads the circuit and skips the model while it blocks calls (the router's rule), else goes on to
@@ -98,17 +105,50 @@ function circuitCheckStates(c: CandidateContext): Record<string, State> {
     [n.checkCircuit]: {
       Type: 'Choice',
       Choices: [
-        { And: [{ Variable: '$.circuit.Item.openUntil.N', IsPresent: true }, { Variable: '$.circuit.Item.state.S', StringEquals: 'OPEN' }], Next: n.openUntil },
-        { And: [{ Variable: '$.circuit.Item.probeUntil.N', IsPresent: true }, { Variable: '$.circuit.Item.state.S', StringEquals: 'HALF_OPEN' }], Next: n.probeUntil },
+        {
+          And: [
+            { Variable: '$.circuit.Item.openUntil.N', IsPresent: true },
+            { Variable: '$.circuit.Item.state.S', StringEquals: 'OPEN' },
+          ],
+          Next: n.openUntil,
+        },
+        {
+          And: [
+            { Variable: '$.circuit.Item.probeUntil.N', IsPresent: true },
+            { Variable: '$.circuit.Item.state.S', StringEquals: 'HALF_OPEN' },
+          ],
+          Next: n.probeUntil,
+        },
       ],
       Default: c.callEntry,
     },
-    [n.openUntil]: { Type: 'Pass', Parameters: { 'untilMs.$': 'States.StringToJson($.circuit.Item.openUntil.N)' }, ResultPath: '$.circuit.blocked', Next: n.blocked },
-    [n.probeUntil]: { Type: 'Pass', Parameters: { 'untilMs.$': 'States.StringToJson($.circuit.Item.probeUntil.N)' }, ResultPath: '$.circuit.blocked', Next: n.blocked },
-    [n.blocked]: { Type: 'Choice', Choices: [{ Variable: '$.circuit.blocked.untilMs', NumericGreaterThanPath: '$.clock.nowMs', Next: n.skip }], Default: c.callEntry },
+    [n.openUntil]: {
+      Type: 'Pass',
+      Parameters: { 'untilMs.$': 'States.StringToJson($.circuit.Item.openUntil.N)' },
+      ResultPath: '$.circuit.blocked',
+      Next: n.blocked,
+    },
+    [n.probeUntil]: {
+      Type: 'Pass',
+      Parameters: { 'untilMs.$': 'States.StringToJson($.circuit.Item.probeUntil.N)' },
+      ResultPath: '$.circuit.blocked',
+      Next: n.blocked,
+    },
+    [n.blocked]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.circuit.blocked.untilMs', NumericGreaterThanPath: '$.clock.nowMs', Next: n.skip }],
+      Default: c.callEntry,
+    },
     [n.skip]: {
       Type: 'Pass',
-      Parameters: { model: candidate.modelId, region: candidate.region, outcome: 'skipped', reason: 'circuit open', 'state.$': '$.circuit.Item.state.S', 'untilMs.$': '$.circuit.blocked.untilMs' },
+      Parameters: {
+        model: candidate.modelId,
+        region: candidate.region,
+        outcome: 'skipped',
+        reason: 'circuit open',
+        'state.$': '$.circuit.Item.state.S',
+        'untilMs.$': '$.circuit.blocked.untilMs',
+      },
       ResultPath: c.slot,
       Next: c.next,
     },
@@ -182,7 +222,11 @@ function routerCallStates(c: CandidateContext): Record<string, State> {
       Catch: catchers(LAMBDA_PREFIXES, n.failed, '$.failure'),
       Next: n.routerStatus,
     },
-    [n.routerStatus]: { Type: 'Choice', Choices: [{ Variable: '$.routerResult.statusCode', NumericEquals: 200, Next: n.routerAnswer }], Default: n.routerError },
+    [n.routerStatus]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.routerResult.statusCode', NumericEquals: 200, Next: n.routerAnswer }],
+      Default: n.routerError,
+    },
     [n.routerAnswer]: {
       Type: 'Pass',
       Parameters: { 'model.$': '$.routerResult.body.model', region: candidate.region, 'body.$': '$.routerResult.body' },
@@ -191,13 +235,20 @@ function routerCallStates(c: CandidateContext): Record<string, State> {
     },
     [n.routerError]: {
       Type: 'Pass',
-      Parameters: { 'Error.$': "States.Format('Router.{}', $.routerResult.body.error.code)", 'Cause.$': '$.routerResult.body.error.message' },
+      Parameters: {
+        'Error.$': "States.Format('Router.{}', $.routerResult.body.error.code)",
+        'Cause.$': '$.routerResult.body.error.message',
+      },
       ResultPath: '$.failure',
       Next: n.routerErrorKind,
     },
     [n.routerErrorKind]: {
       Type: 'Choice',
-      Choices: caughtKinds().flatMap((kind) => errorNamesOf(kind).filter((x) => x.startsWith('Router.')).map((x) => ({ Variable: '$.failure.Error', StringEquals: x, Next: n.failed(kind) }))),
+      Choices: caughtKinds().flatMap((kind) =>
+        errorNamesOf(kind)
+          .filter((x) => x.startsWith('Router.'))
+          .map((x) => ({ Variable: '$.failure.Error', StringEquals: x, Next: n.failed(kind) })),
+      ),
       Default: n.failed('unknown'),
     },
   };
@@ -215,7 +266,14 @@ function failureStates(c: CandidateContext, kinds: readonly ErrorKind[]): Record
     const counts = candidate.via === 'invoke-model' && CIRCUIT_FAILURES.has(kind);
     states[n.failed(kind)] = {
       Type: 'Pass',
-      Parameters: { model: candidate.modelId, region: candidate.region, outcome: 'failed', kind, 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+      Parameters: {
+        model: candidate.modelId,
+        region: candidate.region,
+        outcome: 'failed',
+        kind,
+        'error.$': '$.failure.Error',
+        'cause.$': '$.failure.Cause',
+      },
       ResultPath: c.slot,
       Next: ERROR_ACTIONS[kind] === 'caller-fault' ? 'CallerFault' : counts ? n.recordFailure : c.next,
     };
@@ -236,7 +294,8 @@ function recordFailureStates(c: CandidateContext): Record<string, State> {
     ':kind': { 'S.$': `${slot}.kind` },
     ':floor': { 'N.$': '$.clock.windowFloor' },
   };
-  const update = (name: CircuitTransition, values: Record<string, Json>): Json => transitionParameters(name, c.targets.circuitTableName, { value: c.pk }, values);
+  const update = (name: CircuitTransition, values: Record<string, Json>): Json =>
+    transitionParameters(name, c.targets.circuitTableName, { value: c.pk }, values);
   const failOpen = { ErrorEquals: ['States.ALL'], ResultPath: '$.circuitError', Next: c.next };
   return {
     [n.recordFailure]: {
@@ -270,8 +329,23 @@ function recordFailureStates(c: CandidateContext): Record<string, State> {
       Catch: [failOpen],
       Next: c.next,
     },
-    [n.countFailures]: { Type: 'Pass', Parameters: { 'failures.$': 'States.StringToJson($.recorded.Attributes.failures.N)' }, ResultPath: '$.recorded.count', Next: n.threshold },
-    [n.threshold]: { Type: 'Choice', Choices: [{ Variable: '$.recorded.count.failures', NumericGreaterThanEquals: c.route.resilience.circuitBreaker.failureThreshold, Next: n.openCircuit }], Default: c.next },
+    [n.countFailures]: {
+      Type: 'Pass',
+      Parameters: { 'failures.$': 'States.StringToJson($.recorded.Attributes.failures.N)' },
+      ResultPath: '$.recorded.count',
+      Next: n.threshold,
+    },
+    [n.threshold]: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.recorded.count.failures',
+          NumericGreaterThanEquals: c.route.resilience.circuitBreaker.failureThreshold,
+          Next: n.openCircuit,
+        },
+      ],
+      Default: c.next,
+    },
     [n.openCircuit]: {
       Type: 'Task',
       Resource: UPDATE_ITEM_TASK,
@@ -285,7 +359,13 @@ function recordFailureStates(c: CandidateContext): Record<string, State> {
 }
 
 /** Every state of the candidate at `index`: its circuit check, its call, its failures and (Bedrock) their recording. */
-function candidateStates(plan: EnvironmentPlan, route: PlannedRoute, targets: WorkflowTargets, index: number, next: string): Record<string, State> {
+function candidateStates(
+  plan: EnvironmentPlan,
+  route: PlannedRoute,
+  targets: WorkflowTargets,
+  index: number,
+  next: string,
+): Record<string, State> {
   const modelId = route.candidates[index];
   const candidate = workflowCandidate(plan, modelId);
   const names = stateNames(modelId);
@@ -301,38 +381,77 @@ function candidateStates(plan: EnvironmentPlan, route: PlannedRoute, targets: Wo
     callEntry: candidate.via === 'router' ? names.routerRequest : names.invoke,
   };
   if (candidate.via === 'invoke-model') {
-    return { ...circuitCheckStates(c), ...bedrockCallStates(c), ...failureStates(c, kindsCaught(BEDROCK_PREFIXES)), ...recordFailureStates(c) };
+    return {
+      ...circuitCheckStates(c),
+      ...bedrockCallStates(c),
+      ...failureStates(c, kindsCaught(BEDROCK_PREFIXES)),
+      ...recordFailureStates(c),
+    };
   }
-  return { ...circuitCheckStates(c), ...routerCallStates(c), ...failureStates(c, kindsCaught([...LAMBDA_PREFIXES, 'Router.'])) };
+  return {
+    ...circuitCheckStates(c),
+    ...routerCallStates(c),
+    ...failureStates(c, kindsCaught([...LAMBDA_PREFIXES, 'Router.'])),
+  };
 }
 
 /** The per-route circuit-breaker workflow (Express). */
-export function routeWorkflowDefinition(plan: EnvironmentPlan, routeId: string, targets: WorkflowTargets): StateMachineDefinition {
+export function routeWorkflowDefinition(
+  plan: EnvironmentPlan,
+  routeId: string,
+  targets: WorkflowTargets,
+): StateMachineDefinition {
   const route = plan.routes.find((r) => r.id === routeId);
-  if (route === undefined) throw new WorkflowDefinitionError(`workflow: route "${routeId}" is not in the plan of ${plan.name}`);
-  if (route.candidates.length === 0) throw new WorkflowDefinitionError(`workflow: route "${routeId}" has no candidates`);
+  if (route === undefined)
+    throw new WorkflowDefinitionError(`workflow: route "${routeId}" is not in the plan of ${plan.name}`);
+  if (route.candidates.length === 0)
+    throw new WorkflowDefinitionError(`workflow: route "${routeId}" has no candidates`);
   const breaker = route.resilience.circuitBreaker;
-  const first = (i: number) => (i < route.candidates.length ? stateNames(route.candidates[i]).readCircuit : 'AllFailed');
+  const first = (i: number) =>
+    i < route.candidates.length ? stateNames(route.candidates[i]).readCircuit : 'AllFailed';
   let states: Record<string, State> = {
     Defaults: { Type: 'Pass', Result: { maxTokens: DEFAULT_MAX_TOKENS }, ResultPath: '$.defaults', Next: 'Start' },
-    Start: { Type: 'Pass', Parameters: { 'request.$': 'States.JsonMerge($.defaults, $$.Execution.Input, false)', attempts: {} }, Next: clockStart('Clock.') },
+    Start: {
+      Type: 'Pass',
+      Parameters: { 'request.$': 'States.JsonMerge($.defaults, $$.Execution.Input, false)', attempts: {} },
+      Next: clockStart('Clock.'),
+    },
     ...clockStates('Clock.', first(0), {
       windowFloor: { offsetSeconds: -breaker.windowSeconds, unit: 'ms' },
       openUntil: { offsetSeconds: breaker.cooldownSeconds, unit: 'ms' },
       expiresAt: { offsetSeconds: itemExpirySeconds(breaker.windowSeconds, breaker.cooldownSeconds), unit: 's' },
     }),
   };
-  route.candidates.forEach((_, i) => (states = { ...states, ...candidateStates(plan, route, targets, i, first(i + 1)) }));
+  route.candidates.forEach(
+    (_, i) => (states = { ...states, ...candidateStates(plan, route, targets, i, first(i + 1)) }),
+  );
   states = {
     ...states,
-    Answered: { Type: 'Pass', Parameters: { route: route.id, 'model.$': '$.answer.model', 'region.$': '$.answer.region', 'output.$': '$.answer.body', 'attempts.$': '$.attempts' }, End: true },
+    Answered: {
+      Type: 'Pass',
+      Parameters: {
+        route: route.id,
+        'model.$': '$.answer.model',
+        'region.$': '$.answer.region',
+        'output.$': '$.answer.body',
+        'attempts.$': '$.attempts',
+      },
+      End: true,
+    },
     AllFailed: {
       Type: 'Pass',
-      Parameters: { 'cause.$': `States.Format('every candidate of route ${route.id} failed or was skipped: {}', States.JsonToString($.attempts))` },
+      Parameters: {
+        'cause.$': `States.Format('every candidate of route ${route.id} failed or was skipped: {}', States.JsonToString($.attempts))`,
+      },
       Next: 'NoCandidateAnswered',
     },
     NoCandidateAnswered: { Type: 'Fail', Error: 'AllCandidatesFailed', CausePath: '$.cause' },
-    CallerFault: { Type: 'Fail', Error: 'InvalidRequest', Cause: 'a model rejected the request as invalid (ValidationException): the caller must change it; no fallback is tried' },
+    CallerFault: {
+      Type: 'Fail',
+      Error: 'InvalidRequest',
+      Cause:
+        'a model rejected the request as invalid (ValidationException): the caller must change it; no fallback is tried',
+    },
   };
   return {
     Comment: `fm-platform ${plan.name}: route ${route.id}, circuit breaker over ${route.candidates.join(' > ')}`,
@@ -344,6 +463,9 @@ export function routeWorkflowDefinition(plan: EnvironmentPlan, routeId: string, 
 }
 
 /** Every route's workflow, by route id. */
-export function routeWorkflowDefinitions(plan: EnvironmentPlan, targets: WorkflowTargets): Record<string, StateMachineDefinition> {
+export function routeWorkflowDefinitions(
+  plan: EnvironmentPlan,
+  targets: WorkflowTargets,
+): Record<string, StateMachineDefinition> {
   return Object.fromEntries(plan.routes.map((r) => [r.id, routeWorkflowDefinition(plan, r.id, targets)]));
 }

@@ -34,7 +34,11 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
     environment: (ctx, issue) =>
       ctx.env.name === ctx.fileStem
         ? []
-        : [issue(['name'], `name "${ctx.env.name}" differs from the file name ${ctx.fileStem}.json`, { fix: `set "name": "${ctx.fileStem}" or rename the file` })],
+        : [
+            issue(['name'], `name "${ctx.env.name}" differs from the file name ${ctx.fileStem}.json`, {
+              fix: `set "name": "${ctx.fileStem}" or rename the file`,
+            }),
+          ],
   },
   {
     id: 'unknown-route',
@@ -44,7 +48,12 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
       return [
         ...ctx.env.routes.flatMap((sel, i) => {
           if (!ctx.routes.has(sel.id)) {
-            return [issue(['routes', i, 'id'], `unknown route "${sel.id}"`, { expected: `the id of a route in ${ctx.doc.file} /routes`, fix: didYouMean(sel.id, ctx.routes.keys()) ?? `one of ${listOf([...ctx.routes.keys()])}` })];
+            return [
+              issue(['routes', i, 'id'], `unknown route "${sel.id}"`, {
+                expected: `the id of a route in ${ctx.doc.file} /routes`,
+                fix: didYouMean(sel.id, ctx.routes.keys()) ?? `one of ${listOf([...ctx.routes.keys()])}`,
+              }),
+            ];
           }
           if (ctx.env.routes.findIndex((r) => r.id === sel.id) !== i) {
             return [issue(['routes', i, 'id'], `route "${sel.id}" is listed twice`, { fix: 'merge the two entries' })];
@@ -54,7 +63,13 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
         ...Object.keys(ctx.env.costAssumptions ?? {}).flatMap((id) =>
           enabled.has(id)
             ? []
-            : [issue(['costAssumptions', id], `cost assumptions for route "${id}", which this environment does not serve`, { fix: didYouMean(id, enabled) ?? 'remove them or enable the route' })],
+            : [
+                issue(
+                  ['costAssumptions', id],
+                  `cost assumptions for route "${id}", which this environment does not serve`,
+                  { fix: didYouMean(id, enabled) ?? 'remove them or enable the route' },
+                ),
+              ],
         ),
       ];
     },
@@ -66,13 +81,20 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
       effectiveRoutes(ctx).flatMap((served) => {
         const sel = ctx.env.routes[served.selectionIndex];
         return sel.useRules !== undefined && served.route.strategy === 'static'
-          ? [issue(['routes', served.selectionIndex, 'useRules'], `route "${sel.id}" is static: useRules has nothing to turn on or off`, { fix: 'remove "useRules"' })]
+          ? [
+              issue(
+                ['routes', served.selectionIndex, 'useRules'],
+                `route "${sel.id}" is static: useRules has nothing to turn on or off`,
+                { fix: 'remove "useRules"' },
+              ),
+            ]
           : [];
       }),
   },
   {
     id: 'region',
-    summary: "every model a route may call is served in the environment's Region (a Bedrock model directly, or through a profile whose geography matches)",
+    summary:
+      "every model a route may call is served in the environment's Region (a Bedrock model directly, or through a profile whose geography matches)",
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       const reported = new Set<string>();
@@ -84,10 +106,14 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
           if (access.served) continue;
           reported.add(id);
           out.push(
-            issue(['region'], `model "${id}" (route "${served.route.id}") is not served in ${ctx.env.region}${access.detail ? `: ${access.detail}` : ''}`, {
-              expected: `a Region in ${access.regions.join(', ')}`,
-              fix: `override route "${served.route.id}" here with a model served in ${ctx.env.region}, or ${access.catalogFix}`,
-            }),
+            issue(
+              ['region'],
+              `model "${id}" (route "${served.route.id}") is not served in ${ctx.env.region}${access.detail ? `: ${access.detail}` : ''}`,
+              {
+                expected: `a Region in ${access.regions.join(', ')}`,
+                fix: `override route "${served.route.id}" here with a model served in ${ctx.env.region}, or ${access.catalogFix}`,
+              },
+            ),
           );
         }
       }
@@ -103,10 +129,14 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
         : effectiveRoutes(ctx)
             .filter((eff) => eff.fallbacks.length === 0)
             .map((eff) =>
-              issue(['routes', eff.selectionIndex], `production route "${eff.route.id}" has no fallback: one failing model would fail every request`, {
-                subject: eff.route.id,
-                fix: 'add a fallback model to the route (or its override here)',
-              }),
+              issue(
+                ['routes', eff.selectionIndex],
+                `production route "${eff.route.id}" has no fallback: one failing model would fail every request`,
+                {
+                  subject: eff.route.id,
+                  fix: 'add a fallback model to the route (or its override here)',
+                },
+              ),
             ),
   },
   {
@@ -133,10 +163,16 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
       modelsInUse(ctx)
         .filter(({ model }) => pastEndOfLife(model, ctx.today))
         .map(({ model, served }) =>
-          issue(['routes', served.selectionIndex], `model "${model.id}" (route "${served.route.id}") reached its end of life on ${model.lifecycle.endOfLifeOn}`, {
-            subject: model.id,
-            fix: model.lifecycle.replacement ? `move to "${model.lifecycle.replacement}" and mark the model retired` : 'move the route to another model',
-          }),
+          issue(
+            ['routes', served.selectionIndex],
+            `model "${model.id}" (route "${served.route.id}") reached its end of life on ${model.lifecycle.endOfLifeOn}`,
+            {
+              subject: model.id,
+              fix: model.lifecycle.replacement
+                ? `move to "${model.lifecycle.replacement}" and mark the model retired`
+                : 'move the route to another model',
+            },
+          ),
         ),
   },
   {
@@ -144,33 +180,53 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
     summary: 'a legacy or deprecated model in use (and not yet past its end of life) is a warning',
     environment: (ctx, issue) =>
       modelsInUse(ctx)
-        .filter(({ model }) => (model.lifecycle.status === 'legacy' || model.lifecycle.status === 'deprecated') && !pastEndOfLife(model, ctx.today))
+        .filter(
+          ({ model }) =>
+            (model.lifecycle.status === 'legacy' || model.lifecycle.status === 'deprecated') &&
+            !pastEndOfLife(model, ctx.today),
+        )
         .map(({ model, served }) => {
           const l = model.lifecycle;
-          return issue(['routes', served.selectionIndex], `model "${model.id}" (route "${served.route.id}") is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn}` : ''}`, {
-            severity: 'warning',
-            fix: l.replacement ? `plan the move to "${l.replacement}"` : undefined,
-          });
+          return issue(
+            ['routes', served.selectionIndex],
+            `model "${model.id}" (route "${served.route.id}") is ${l.status}${l.endOfLifeOn ? `, end of life ${l.endOfLifeOn}` : ''}`,
+            {
+              severity: 'warning',
+              fix: l.replacement ? `plan the move to "${l.replacement}"` : undefined,
+            },
+          );
         }),
   },
   {
     id: 'rollout',
-    summary: 'failover Regions differ from the primary; roll-out strategies have the figures their shape needs; consumer names are unique',
+    summary:
+      'failover Regions differ from the primary; roll-out strategies have the figures their shape needs; consumer names are unique',
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       (ctx.env.failoverRegions ?? []).forEach((r, i) => {
-        if (r === ctx.env.region) out.push(issue(['failoverRegions', i], `failover Region ${r} is the primary Region`, { fix: 'remove it' }));
+        if (r === ctx.env.region)
+          out.push(issue(['failoverRegions', i], `failover Region ${r} is the primary Region`, { fix: 'remove it' }));
       });
       const d = ctx.env.appConfig.deployment;
       if (d.type !== 'all-at-once') {
         for (const key of ['durationMinutes', 'growthFactorPercent'] as const) {
-          if (d[key] === undefined) out.push(issue(['appConfig', 'deployment'], `a ${d.type} AppConfig deployment needs ${key}`, { fix: `add "${key}"` }));
+          if (d[key] === undefined)
+            out.push(
+              issue(['appConfig', 'deployment'], `a ${d.type} AppConfig deployment needs ${key}`, {
+                fix: `add "${key}"`,
+              }),
+            );
         }
       }
       for (const kind of Object.values(HOSTING_KINDS)) out.push(...kind.rolloutIssues(ctx.env, issue));
       const consumers = (ctx.env.api.consumers ?? []).map((c) => c.name);
       const dup = firstRepeat(consumers);
-      if (dup) out.push(issue(['api', 'consumers', dup.index, 'name'], `consumer "${dup.id}" is listed twice`, { fix: 'merge the two entries' }));
+      if (dup)
+        out.push(
+          issue(['api', 'consumers', dup.index, 'name'], `consumer "${dup.id}" is listed twice`, {
+            fix: 'merge the two entries',
+          }),
+        );
       return out;
     },
   },

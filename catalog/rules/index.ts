@@ -9,18 +9,30 @@ import type { Rule } from './rule';
 export type { Report, Rule } from './rule';
 
 /** Every cross-field rule, each once, in the order `npm run validate -- --rules` lists them: the hosting kinds' own last. */
-export const RULES: readonly Rule[] = [...CATALOG_RULES, ...REFERENCE_RULES, ...ENVIRONMENT_RULES, ...Object.values(HOSTING_KINDS).flatMap((kind) => kind.rules)];
+export const RULES: readonly Rule[] = [
+  ...CATALOG_RULES,
+  ...REFERENCE_RULES,
+  ...ENVIRONMENT_RULES,
+  ...Object.values(HOSTING_KINDS).flatMap((kind) => kind.rules),
+];
 
 /** Runs every rule on the catalog, then on each environment; each issue carries the id of the rule that found it. */
 export function checkRules(ctx: CatalogContext, environments: readonly EnvironmentContext[]): CatalogIssue[] {
   const issues: CatalogIssue[] = [];
   for (const rule of RULES) {
-    if (rule.catalog) issues.push(...rule.catalog(ctx, (path, message, details) => issueAt(ctx.doc, rule.id, path, message, details)));
+    if (rule.catalog)
+      issues.push(...rule.catalog(ctx, (path, message, details) => issueAt(ctx.doc, rule.id, path, message, details)));
   }
   for (const env of environments) {
     for (const rule of RULES) {
       // An environment's issues name it: a gate's waiver is judged in that environment.
-      if (rule.environment) issues.push(...rule.environment(env, (path, message, details) => ({ ...issueAt(env.envDoc, rule.id, path, message, details), environment: env.env.name })));
+      if (rule.environment)
+        issues.push(
+          ...rule.environment(env, (path, message, details) => ({
+            ...issueAt(env.envDoc, rule.id, path, message, details),
+            environment: env.env.name,
+          })),
+        );
     }
   }
   return issues;

@@ -24,8 +24,16 @@ export const CIRCUIT_CACHE_MS = 1000;
 export function routerDeps(env: RouterEnv): RouterDeps {
   return {
     environment: env.environment,
-    tables: new RoutingTableSource({ url: env.appConfigUrl, pollIntervalMs: env.pollIntervalMs, bakedPath: env.bakedTablePath, onNotFound: () => recordTableNotFound(env.environment) }),
-    breaker: new CircuitBreaker(env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined, { cacheMs: CIRCUIT_CACHE_MS }),
+    tables: new RoutingTableSource({
+      url: env.appConfigUrl,
+      pollIntervalMs: env.pollIntervalMs,
+      bakedPath: env.bakedTablePath,
+      onNotFound: () => recordTableNotFound(env.environment),
+    }),
+    breaker: new CircuitBreaker(
+      env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined,
+      { cacheMs: CIRCUIT_CACHE_MS },
+    ),
     backends: BACKENDS,
   };
 }
@@ -35,7 +43,11 @@ const CHAT_PATH = pathPattern('chatCompletions');
 const ROUTES_PATH = pathPattern('listRoutes');
 
 function servedHeaders(served: Served): Record<string, string> {
-  return { 'x-fm-route': served.routing.route, 'x-fm-model': served.modelId, 'x-fm-catalog-version': served.routing.catalogVersion };
+  return {
+    'x-fm-route': served.routing.route,
+    'x-fm-model': served.modelId,
+    'x-fm-catalog-version': served.routing.catalogVersion,
+  };
 }
 
 function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
@@ -59,24 +71,63 @@ export function createHandler(deps: RouterDeps): Handler {
         }
         const request = converseRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);
-        return jsonResponse(200, { output: { message: { role: 'assistant', content: served.answer.content } }, stopReason: served.answer.stopReason, usage: served.answer.usage, model: served.modelId, routing: served.routing }, servedHeaders(served));
+        return jsonResponse(
+          200,
+          {
+            output: { message: { role: 'assistant', content: served.answer.content } },
+            stopReason: served.answer.stopReason,
+            usage: served.answer.usage,
+            model: served.modelId,
+            routing: served.routing,
+          },
+          servedHeaders(served),
+        );
       }
       if (CHAT_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.chatCompletions.method);
         const { routeId, request } = chatCompletionRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);
-        return jsonResponse(200, { ...chatCompletionResponse(requestId, served.modelId, served.answer, Math.floor(Date.now() / 1000)), routing: served.routing }, servedHeaders(served));
+        return jsonResponse(
+          200,
+          {
+            ...chatCompletionResponse(requestId, served.modelId, served.answer, Math.floor(Date.now() / 1000)),
+            routing: served.routing,
+          },
+          servedHeaders(served),
+        );
       }
       if (ROUTES_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.listRoutes.method);
         const table = await deps.tables.get();
-        const routes = Object.entries(table.routes).map(([id, r]) => ({ id, description: r.description, strategy: r.strategy, target: r.target, fallbacks: r.fallbacks, rules: r.rules.map((x) => ({ name: x.name, target: x.target })), models: [...new Set([r.target, ...r.rules.map((x) => x.target), ...r.fallbacks])] }));
-        return jsonResponse(200, { object: 'list', catalogVersion: table.catalogVersion, environment: table.environment, routes, data: routes.map((r) => ({ id: r.id, object: 'model', owned_by: 'fm-platform' })) }, { 'x-fm-catalog-version': table.catalogVersion });
+        const routes = Object.entries(table.routes).map(([id, r]) => ({
+          id,
+          description: r.description,
+          strategy: r.strategy,
+          target: r.target,
+          fallbacks: r.fallbacks,
+          rules: r.rules.map((x) => ({ name: x.name, target: x.target })),
+          models: [...new Set([r.target, ...r.rules.map((x) => x.target), ...r.fallbacks])],
+        }));
+        return jsonResponse(
+          200,
+          {
+            object: 'list',
+            catalogVersion: table.catalogVersion,
+            environment: table.environment,
+            routes,
+            data: routes.map((r) => ({ id: r.id, object: 'model', owned_by: 'fm-platform' })),
+          },
+          { 'x-fm-catalog-version': table.catalogVersion },
+        );
       }
       throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
     } catch (err) {
       const { status, body } = errorResponse(err, requestId);
-      if (status >= 500 && body.error.code === 'internal_error') log('error', 'unexpected error', { requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      if (status >= 500 && body.error.code === 'internal_error')
+        log('error', 'unexpected error', {
+          requestId,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
       return jsonResponse(status, body);
     }
   };

@@ -1,5 +1,18 @@
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CIRCUIT_ATTRIBUTE_NAMES, CIRCUIT_TRANSITIONS, circuitLifetimeSeconds, type BreakerSettings, type CircuitItem, type CircuitTransition } from '../../contracts/circuit';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CIRCUIT_ATTRIBUTE_NAMES,
+  CIRCUIT_TRANSITIONS,
+  circuitLifetimeSeconds,
+  type BreakerSettings,
+  type CircuitItem,
+  type CircuitTransition,
+} from '../../contracts/circuit';
 import type { ErrorKind } from '../../contracts/error-kinds';
 
 const n = (v: number): AttributeValue => ({ N: String(v) });
@@ -34,17 +47,35 @@ export class CircuitStore {
   }
 
   /** Records a failure; returns the item after it and whether this call opened the circuit. */
-  async recordFailure(pk: string, kind: ErrorKind, settings: BreakerSettings, now: number): Promise<{ item?: CircuitItem; opened: boolean }> {
+  async recordFailure(
+    pk: string,
+    kind: ErrorKind,
+    settings: BreakerSettings,
+    now: number,
+  ): Promise<{ item?: CircuitItem; opened: boolean }> {
     const expiresAt = Math.ceil(now / 1000) + circuitLifetimeSeconds(settings);
-    const failure = { ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind), ':floor': n(now - settings.windowSeconds * 1000) };
+    const failure = {
+      ':now': n(now),
+      ':exp': n(expiresAt),
+      ':kind': s(kind),
+      ':floor': n(now - settings.windowSeconds * 1000),
+    };
     let item = (await this.update(pk, 'countFailure', failure)) ?? (await this.update(pk, 'newWindow', failure));
     if (item === undefined) {
       // OPEN or HALF_OPEN: a failed probe (or a late failure of one) opens it again.
-      item = await this.update(pk, 'reopen', { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now), ':exp': n(expiresAt), ':kind': s(kind) });
+      item = await this.update(pk, 'reopen', {
+        ':until': n(now + settings.cooldownSeconds * 1000),
+        ':now': n(now),
+        ':exp': n(expiresAt),
+        ':kind': s(kind),
+      });
       return { item, opened: item !== undefined };
     }
     if (item.state === 'CLOSED' && item.failures >= settings.failureThreshold) {
-      const opened = await this.update(pk, 'open', { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now) });
+      const opened = await this.update(pk, 'open', {
+        ':until': n(now + settings.cooldownSeconds * 1000),
+        ':now': n(now),
+      });
       if (opened !== undefined) return { item: opened, opened: true };
     }
     return { item, opened: false };
@@ -61,7 +92,11 @@ export class CircuitStore {
   }
 
   /** One transition as a conditional UpdateItem; undefined when its condition does not hold. */
-  private async update(pk: string, transition: CircuitTransition, values: Record<string, AttributeValue>): Promise<CircuitItem | undefined> {
+  private async update(
+    pk: string,
+    transition: CircuitTransition,
+    values: Record<string, AttributeValue>,
+  ): Promise<CircuitItem | undefined> {
     const t = CIRCUIT_TRANSITIONS[transition];
     try {
       const out = await this.client.send(
@@ -77,7 +112,8 @@ export class CircuitStore {
       );
       return parse(out.Attributes);
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException')
+        return undefined;
       throw err;
     }
   }

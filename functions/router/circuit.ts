@@ -16,7 +16,9 @@ interface Cached {
 
 /** Whether an item stops calls at `now` (open, or half-open with someone probing). */
 const blocks = (item: CircuitItem | undefined, now: number): boolean =>
-  item !== undefined && ((item.state === 'OPEN' && (item.openUntil ?? 0) > now) || (item.state === 'HALF_OPEN' && (item.probeUntil ?? 0) > now));
+  item !== undefined &&
+  ((item.state === 'OPEN' && (item.openUntil ?? 0) > now) ||
+    (item.state === 'HALF_OPEN' && (item.probeUntil ?? 0) > now));
 
 /**
  * The circuit breaker per model and Region over the shared DynamoDB table, with a short in-memory

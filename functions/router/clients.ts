@@ -14,7 +14,11 @@ import { Agent as HttpsAgent } from 'node:https';
  * AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME, AWS_ENDPOINT_URL_DYNAMODB point them at local servers).
  */
 const agentOptions = { keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 };
-const requestHandler = new NodeHttpHandler({ httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: 3000 });
+const requestHandler = new NodeHttpHandler({
+  httpAgent: new HttpAgent(agentOptions),
+  httpsAgent: new HttpsAgent(agentOptions),
+  connectionTimeout: 3000,
+});
 
 const bedrock = new Map<string, BedrockRuntimeClient>();
 const sagemaker = new Map<string, SageMakerRuntimeClient>();
@@ -28,12 +32,23 @@ export function bedrockClient(region: string): BedrockRuntimeClient {
 
 export function sagemakerClient(region: string): SageMakerRuntimeClient {
   let c = sagemaker.get(region);
-  if (c === undefined) sagemaker.set(region, (c = new SageMakerRuntimeClient({ region, maxAttempts: 1, requestHandler })));
+  if (c === undefined)
+    sagemaker.set(region, (c = new SageMakerRuntimeClient({ region, maxAttempts: 1, requestHandler })));
   return c;
 }
 
 /** DynamoDB for the circuit table: two attempts at most, short timeouts (the breaker fails open). */
 export function dynamoClient(region: string): DynamoDBClient {
-  dynamo ??= new DynamoDBClient({ region, maxAttempts: 2, requestHandler: new NodeHttpHandler({ httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true }) });
+  dynamo ??= new DynamoDBClient({
+    region,
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: 1000,
+      requestTimeout: 1000,
+      throwOnRequestTimeout: true,
+    }),
+  });
   return dynamo;
 }

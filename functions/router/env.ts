@@ -26,7 +26,8 @@ const DEFAULT_POLL_SECONDS = 45;
 
 /** Builds the extension URL; FM_APPCONFIG_URL (a base such as http://127.0.0.1:4000) or AWS_APPCONFIG_EXTENSION_HTTP_PORT override localhost:2772. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
-  const base = env[ROUTER_LOCAL_ENV.appConfigUrl] ?? `http://localhost:${env[ROUTER_LOCAL_ENV.appConfigPort] ?? '2772'}`;
+  const base =
+    env[ROUTER_LOCAL_ENV.appConfigUrl] ?? `http://localhost:${env[ROUTER_LOCAL_ENV.appConfigPort] ?? '2772'}`;
   const part = (name: string): string => encodeURIComponent(env[name] ?? '');
   const poll = Number(env[ROUTER_ENV.pollIntervalSeconds] ?? DEFAULT_POLL_SECONDS);
   return {

@@ -27,7 +27,8 @@ const BY_NAME: Readonly<Record<string, ErrorKind>> = {
   ValidationError: 'invalid-request',
 };
 
-const CONTEXT_LENGTH = /input is too long|too many (input )?tokens|context (length|window)|maximum context|prompt is too long|exceeds? the maximum/i;
+const CONTEXT_LENGTH =
+  /input is too long|too many (input )?tokens|context (length|window)|maximum context|prompt is too long|exceeds? the maximum/i;
 
 /** Classifies an error thrown by an SDK call (or our own abort) by its name, message and status. */
 export function classifyError(err: unknown): ErrorKind {
@@ -38,6 +39,7 @@ export function classifyError(err: unknown): ErrorKind {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status === 429) return 'throttled';
   if (status !== undefined && status >= 500) return 'unavailable';
-  if ((err as { code?: string }).code === 'ECONNREFUSED' || (err as { code?: string }).code === 'ECONNRESET') return 'unavailable';
+  if ((err as { code?: string }).code === 'ECONNREFUSED' || (err as { code?: string }).code === 'ECONNRESET')
+    return 'unavailable';
   return 'unknown';
 }

@@ -76,9 +76,19 @@ export class ModelRejectedRequestError extends InvocationError {
 export class AllCandidatesFailedError extends InvocationError {
   readonly code: string;
   readonly status: number;
-  constructor(message: string, attempts: readonly AttemptRecord[], readonly lastKind: ErrorKind | 'budget', options?: ErrorOptions) {
+  constructor(
+    message: string,
+    attempts: readonly AttemptRecord[],
+    readonly lastKind: ErrorKind | 'budget',
+    options?: ErrorOptions,
+  ) {
     super(message, attempts, options);
-    this.code = lastKind === 'budget' ? 'latency_budget_exceeded' : lastKind === 'throttled' ? 'all_candidates_throttled' : 'all_candidates_failed';
+    this.code =
+      lastKind === 'budget'
+        ? 'latency_budget_exceeded'
+        : lastKind === 'throttled'
+          ? 'all_candidates_throttled'
+          : 'all_candidates_failed';
     this.status = lastKind === 'budget' ? 504 : lastKind === 'throttled' ? 429 : 503;
   }
 }
@@ -148,14 +158,22 @@ export class RoutingTableUnreachableError extends RoutingTableFetchError {
 }
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly requestId: string; readonly attempts?: readonly AttemptRecord[] };
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly requestId: string;
+    readonly attempts?: readonly AttemptRecord[];
+  };
 }
 
 /** The one mapping from errors to HTTP: known RouterErrors keep their status; anything else is a 500 with no detail. */
 export function errorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (err instanceof RouterError) {
     const attempts = err instanceof InvocationError ? err.attempts : undefined;
-    return { status: err.status, body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } } };
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } },
+    };
   }
   return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };
 }

@@ -29,7 +29,11 @@ const STOP_WORDS: Readonly<Record<string, readonly string[]>> = {
 
 /** Guesses a language from stop words in the first 2,000 characters; undefined when unsure. */
 export function guessLanguage(text: string): string | undefined {
-  const words = text.slice(0, 2000).toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+  const words = text
+    .slice(0, 2000)
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
   if (words.length < 3) return undefined;
   let best: string | undefined;
   let bestScore = 0;

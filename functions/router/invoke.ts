@@ -61,7 +61,13 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
     targets: for (const target of candidate.model.targets) {
       for (let attempt = 1; attempt <= resilience.attemptsPerModel; attempt++) {
         const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new AllCandidatesFailedError(`the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`, attempts, 'budget', { cause: lastError });
+        if (remaining <= 0)
+          throw new AllCandidatesFailedError(
+            `the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`,
+            attempts,
+            'budget',
+            { cause: lastError },
+          );
         const admission = await deps.breaker.admit(candidate.modelId, target.region, probeLeaseMs);
         if (admission === 'open') {
           circuitSkips.push({ model: candidate.modelId, reason: `circuit open in ${target.region}` });
@@ -70,35 +76,72 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
         const signal = AbortSignal.timeout(Math.min(resilience.attemptTimeoutMs, remaining));
         const started = performance.now();
         try {
-          const answer = await backend.invoke({ model: candidate.model, targetId: target.id, region: target.region, request: ctx.request, guardrail: ctx.route.guardrail, signal });
-          attempts.push({ model: candidate.modelId, region: target.region, latencyMs: Math.round(performance.now() - started) });
+          const answer = await backend.invoke({
+            model: candidate.model,
+            targetId: target.id,
+            region: target.region,
+            request: ctx.request,
+            guardrail: ctx.route.guardrail,
+            signal,
+          });
+          attempts.push({
+            model: candidate.modelId,
+            region: target.region,
+            latencyMs: Math.round(performance.now() - started),
+          });
           const closed = await deps.breaker.success(candidate.modelId, target.region, admission);
           if (closed) ctx.onTransition(candidate.modelId, target.region, closed);
           return { answer, modelId: candidate.modelId, region: target.region, attempts, circuitSkips };
         } catch (err) {
           const kind = kindOf(err, signal);
           const failure = err instanceof Error ? err : new Error(String(err));
-          attempts.push({ model: candidate.modelId, region: target.region, errorKind: kind, latencyMs: Math.round(performance.now() - started) });
+          attempts.push({
+            model: candidate.modelId,
+            region: target.region,
+            errorKind: kind,
+            latencyMs: Math.round(performance.now() - started),
+          });
           lastKind = kind;
           lastError = err;
           const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
           if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
           if (CONFIGURATION_FAULTS.has(kind)) {
-            log('error', 'ALERT configuration fault calling a model', { alert: true, model: candidate.modelId, region: target.region, targetId: target.id, errorKind: kind, error: failure.name });
+            log('error', 'ALERT configuration fault calling a model', {
+              alert: true,
+              model: candidate.modelId,
+              region: target.region,
+              targetId: target.id,
+              errorKind: kind,
+              error: failure.name,
+            });
           }
           const action = ERROR_ACTIONS[kind];
-          if (action === 'caller-fault') throw new ModelRejectedRequestError(`the model rejected the request: ${failure.message}`, attempts, { cause: err });
+          if (action === 'caller-fault')
+            throw new ModelRejectedRequestError(`the model rejected the request: ${failure.message}`, attempts, {
+              cause: err,
+            });
           if (kind === 'context-length') {
             largerThan = candidate.model.contextWindowTokens;
             break targets;
           }
           if (action !== 'retry' || attempt === resilience.attemptsPerModel || admission === 'probe') continue targets;
-          const delay = Math.min(backoffMs(attempt, resilience.backoff, deps.random), Math.max(0, deadline - Date.now()));
+          const delay = Math.min(
+            backoffMs(attempt, resilience.backoff, deps.random),
+            Math.max(0, deadline - Date.now()),
+          );
           if (delay > 0) await sleep(delay);
         }
       }
     }
   }
-  const tried = attempts.length === 0 ? 'every candidate was skipped (circuits open)' : `${attempts.length} attempts failed, the last ${lastKind ?? 'unknown'}`;
-  throw new AllCandidatesFailedError(`no candidate answered: ${tried}`, attempts, attempts.length === 0 ? 'unavailable' : (lastKind ?? 'unknown'), { cause: lastError });
+  const tried =
+    attempts.length === 0
+      ? 'every candidate was skipped (circuits open)'
+      : `${attempts.length} attempts failed, the last ${lastKind ?? 'unknown'}`;
+  throw new AllCandidatesFailedError(
+    `no candidate answered: ${tried}`,
+    attempts,
+    attempts.length === 0 ? 'unavailable' : (lastKind ?? 'unknown'),
+    { cause: lastError },
+  );
 }

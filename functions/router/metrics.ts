@@ -1,4 +1,11 @@
-import { DIMENSION_SETS, DIMENSIONS, METRIC_NAMESPACE, METRICS, MODEL_DIMENSION_SET, type MetricName } from '../../contracts/metrics';
+import {
+  DIMENSION_SETS,
+  DIMENSIONS,
+  METRIC_NAMESPACE,
+  METRICS,
+  MODEL_DIMENSION_SET,
+  type MetricName,
+} from '../../contracts/metrics';
 import { writeLine } from './log';
 
 /**
@@ -6,7 +13,11 @@ import { writeLine } from './log';
  * plus MODEL_DIMENSION_SET when a model is given); a metric of no route (the routing table's) is
  * recorded under [Environment] alone.
  */
-export function emitMetrics(dimensions: { environment: string; route?: string; model?: string }, values: Partial<Record<MetricName, number>>, properties: Record<string, unknown> = {}): void {
+export function emitMetrics(
+  dimensions: { environment: string; route?: string; model?: string },
+  values: Partial<Record<MetricName, number>>,
+  properties: Record<string, unknown> = {},
+): void {
   const names = Object.keys(values) as MetricName[];
   if (names.length === 0) return;
   const { route, model } = dimensions;
@@ -16,7 +27,9 @@ export function emitMetrics(dimensions: { environment: string; route?: string; m
     JSON.stringify({
       _aws: {
         Timestamp: Date.now(),
-        CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: sets, Metrics: names.map((n) => ({ Name: n, Unit: METRICS[n] })) }],
+        CloudWatchMetrics: [
+          { Namespace: METRIC_NAMESPACE, Dimensions: sets, Metrics: names.map((n) => ({ Name: n, Unit: METRICS[n] })) },
+        ],
       },
       [DIMENSIONS.environment]: dimensions.environment,
       ...(route !== undefined ? { [DIMENSIONS.route]: route } : {}),

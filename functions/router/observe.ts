@@ -27,7 +27,9 @@ export interface RequestOutcome {
 export function estimatedCostUsd(table: RoutingTable, modelId: string, usage: ModelAnswer['usage']): number {
   const p = table.models[modelId]?.pricing;
   if (p === undefined) return 0;
-  return (usage.inputTokens * p.inputPerMillionTokensUsd + usage.outputTokens * p.outputPerMillionTokensUsd) / 1_000_000;
+  return (
+    (usage.inputTokens * p.inputPerMillionTokensUsd + usage.outputTokens * p.outputPerMillionTokensUsd) / 1_000_000
+  );
 }
 
 /** One log line and one EMF document per request; prompt and completion text only when the table allows. */
@@ -60,14 +62,24 @@ export function recordRequest(o: RequestOutcome): void {
       Attempts: o.attempts.length,
       Fallbacks: o.fellBack ? 1 : 0,
       Errors: o.status >= 400 ? 1 : 0,
-      ...(usage ? { InputTokens: usage.inputTokens, OutputTokens: usage.outputTokens, EstimatedCostUsd: cost ?? 0 } : {}),
+      ...(usage
+        ? { InputTokens: usage.inputTokens, OutputTokens: usage.outputTokens, EstimatedCostUsd: cost ?? 0 }
+        : {}),
     },
     { requestId: o.requestId },
   );
 }
 
-export function recordTransition(environment: string, route: string, model: string, region: string, transition: 'opened' | 'closed'): void {
-  emitMetrics({ environment, route, model }, transition === 'opened' ? { CircuitOpened: 1 } : { CircuitClosed: 1 }, { region });
+export function recordTransition(
+  environment: string,
+  route: string,
+  model: string,
+  region: string,
+  transition: 'opened' | 'closed',
+): void {
+  emitMetrics({ environment, route, model }, transition === 'opened' ? { CircuitOpened: 1 } : { CircuitClosed: 1 }, {
+    region,
+  });
 }
 
 /** One count per read of the routing table the AppConfig extension answered 404: a misnamed profile an alarm can catch. */

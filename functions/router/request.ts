@@ -1,5 +1,23 @@
-import type { ContentBlock, InferenceConfiguration, Message, SystemContentBlock, ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
-import { invalid, isObject, knownKeysAt, nonEmptyArrayAt, objectAt, oneOfAt, optionalNumberAt, optionalStringListAt, stringAt, stringRecordAt, type NumberRange } from './validation';
+import type {
+  ContentBlock,
+  InferenceConfiguration,
+  Message,
+  SystemContentBlock,
+  ToolConfiguration,
+} from '@aws-sdk/client-bedrock-runtime';
+import {
+  invalid,
+  isObject,
+  knownKeysAt,
+  nonEmptyArrayAt,
+  objectAt,
+  oneOfAt,
+  optionalNumberAt,
+  optionalStringListAt,
+  stringAt,
+  stringRecordAt,
+  type NumberRange,
+} from './validation';
 
 /**
  * The router's one request shape, Converse-shaped (both HTTP APIs turn their bodies into it):
@@ -24,7 +42,8 @@ export const INFERENCE_LIMITS = {
 
 /** Base64 in JSON (the Converse wire form) to the bytes the SDK sends. */
 function bytesOf(source: unknown, path: string): { bytes: Uint8Array } {
-  if (!isObject(source) || typeof source.bytes !== 'string') invalid(`${path}.source`, 'must be { "bytes": "<base64>" }');
+  if (!isObject(source) || typeof source.bytes !== 'string')
+    invalid(`${path}.source`, 'must be { "bytes": "<base64>" }');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(source.bytes)) invalid(`${path}.source.bytes`, 'must be base64');
   return { bytes: Buffer.from(source.bytes, 'base64') };
 }
@@ -34,12 +53,17 @@ const PASS_THROUGH = new Set(['toolUse', 'toolResult', 'guardContent', 'cachePoi
 function contentBlock(value: unknown, path: string): ContentBlock {
   const block = objectAt(value, path);
   const keys = Object.keys(block);
-  if (keys.length !== 1) invalid(path, 'must have exactly one of text, image, document, video, toolUse, toolResult, guardContent, cachePoint, reasoningContent');
+  if (keys.length !== 1)
+    invalid(
+      path,
+      'must have exactly one of text, image, document, video, toolUse, toolResult, guardContent, cachePoint, reasoningContent',
+    );
   const key = keys[0];
   const inner = block[key];
   if (key === 'text') return { text: stringAt(inner, `${path}.text`) };
   if (key === 'image' || key === 'document' || key === 'video') {
-    if (!isObject(inner) || typeof inner.format !== 'string') invalid(`${path}.${key}`, 'must have a string format and a source');
+    if (!isObject(inner) || typeof inner.format !== 'string')
+      invalid(`${path}.${key}`, 'must have a string format and a source');
     if (key === 'document') stringAt(inner.name, `${path}.document.name`);
     return { [key]: { ...inner, source: bytesOf(inner.source, `${path}.${key}`) } } as unknown as ContentBlock;
   }
@@ -54,7 +78,10 @@ function messages(value: unknown): Message[] {
     const path = `messages[${i}]`;
     const m = objectAt(item, path);
     const role = oneOfAt(m.role, `${path}.role`, ROLES);
-    return { role, content: nonEmptyArrayAt(m.content, `${path}.content`).map((b, j) => contentBlock(b, `${path}.content[${j}]`)) };
+    return {
+      role,
+      content: nonEmptyArrayAt(m.content, `${path}.content`).map((b, j) => contentBlock(b, `${path}.content[${j}]`)),
+    };
   });
 }
 
@@ -62,7 +89,8 @@ function system(value: unknown): SystemContentBlock[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) invalid('system', 'must be an array of { "text": "..." }');
   return value.map((b, i): SystemContentBlock => {
-    if (!isObject(b) || typeof b.text !== 'string' || Object.keys(b).length !== 1) invalid(`system[${i}]`, 'must be { "text": "..." }');
+    if (!isObject(b) || typeof b.text !== 'string' || Object.keys(b).length !== 1)
+      invalid(`system[${i}]`, 'must be { "text": "..." }');
     return { text: b.text };
   });
 }
@@ -73,7 +101,11 @@ function inferenceConfig(value: unknown): InferenceConfiguration | undefined {
   if (value === undefined) return undefined;
   const config = objectAt(value, 'inferenceConfig');
   knownKeysAt(config, 'inferenceConfig', INFERENCE_KEYS);
-  const stopSequences = optionalStringListAt(config.stopSequences, 'inferenceConfig.stopSequences', INFERENCE_LIMITS.stopSequences);
+  const stopSequences = optionalStringListAt(
+    config.stopSequences,
+    'inferenceConfig.stopSequences',
+    INFERENCE_LIMITS.stopSequences,
+  );
   return {
     maxTokens: optionalNumberAt(config.maxTokens, 'inferenceConfig.maxTokens', INFERENCE_LIMITS.maxTokens),
     temperature: optionalNumberAt(config.temperature, 'inferenceConfig.temperature', INFERENCE_LIMITS.temperature),
@@ -84,7 +116,8 @@ function inferenceConfig(value: unknown): InferenceConfiguration | undefined {
 
 function toolConfig(value: unknown): ToolConfiguration | undefined {
   if (value === undefined) return undefined;
-  if (!isObject(value) || !Array.isArray(value.tools) || !value.tools.every(isObject)) invalid('toolConfig', 'must be { "tools": [ ... ] }');
+  if (!isObject(value) || !Array.isArray(value.tools) || !value.tools.every(isObject))
+    invalid('toolConfig', 'must be { "tools": [ ... ] }');
   return value as unknown as ToolConfiguration;
 }
 

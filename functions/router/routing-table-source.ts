@@ -1,7 +1,12 @@
 import { get as httpGet } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { routingTableErrors, type RoutingTable } from '../../contracts/routing-table';
-import { RoutingTableFetchError, RoutingTableNotFoundError, RoutingTableUnavailableError, RoutingTableUnreachableError } from './errors';
+import {
+  RoutingTableFetchError,
+  RoutingTableNotFoundError,
+  RoutingTableUnavailableError,
+  RoutingTableUnreachableError,
+} from './errors';
 import { log } from './log';
 
 export type TableOrigin = 'appconfig' | 'baked';
@@ -48,8 +53,13 @@ export class RoutingTableSource {
       await this.refreshing;
     }
     if (this.current === undefined) {
-      const why = this.lastFailure instanceof RoutingTableNotFoundError ? 'AppConfig has no such configuration' : 'AppConfig cannot be reached';
-      throw new RoutingTableUnavailableError(`no routing table: ${why} and there is no baked copy`, { cause: this.lastFailure });
+      const why =
+        this.lastFailure instanceof RoutingTableNotFoundError
+          ? 'AppConfig has no such configuration'
+          : 'AppConfig cannot be reached';
+      throw new RoutingTableUnavailableError(`no routing table: ${why} and there is no baked copy`, {
+        cause: this.lastFailure,
+      });
     }
     return this.current.table;
   }
@@ -66,7 +76,11 @@ export class RoutingTableSource {
       raw = await getText(this.options.url, this.options.timeoutMs ?? 2000);
       this.lastFailure = undefined;
     } catch (err) {
-      this.failed(err instanceof RoutingTableFetchError ? err : new RoutingTableUnreachableError(String(err), this.options.url, undefined, { cause: err }));
+      this.failed(
+        err instanceof RoutingTableFetchError
+          ? err
+          : new RoutingTableUnreachableError(String(err), this.options.url, undefined, { cause: err }),
+      );
       if (this.current === undefined) await this.loadBaked();
       return;
     }
@@ -74,7 +88,8 @@ export class RoutingTableSource {
     const table = this.accept(raw, 'appconfig');
     if (table !== undefined) {
       this.lastRaw = raw;
-      if (this.current?.table.catalogVersion !== table.catalogVersion || this.current.origin !== 'appconfig') log('info', 'routing table: new table in use', { catalogVersion: table.catalogVersion, origin: 'appconfig' });
+      if (this.current?.table.catalogVersion !== table.catalogVersion || this.current.origin !== 'appconfig')
+        log('info', 'routing table: new table in use', { catalogVersion: table.catalogVersion, origin: 'appconfig' });
       this.current = { table, origin: 'appconfig' };
     } else if (this.current === undefined) {
       await this.loadBaked();
@@ -85,11 +100,22 @@ export class RoutingTableSource {
     this.lastFailure = failure;
     const origin = this.current?.origin ?? 'none';
     if (failure instanceof RoutingTableNotFoundError) {
-      log('error', 'ALERT routing table: AppConfig has no such configuration; keeping the table in use', { alert: true, errorCode: failure.code, url: failure.url, error: failure.message, origin });
+      log('error', 'ALERT routing table: AppConfig has no such configuration; keeping the table in use', {
+        alert: true,
+        errorCode: failure.code,
+        url: failure.url,
+        error: failure.message,
+        origin,
+      });
       this.options.onNotFound?.(failure);
     } else {
       const status = failure instanceof RoutingTableUnreachableError ? failure.status : undefined;
-      log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', { errorCode: failure.code, status, error: failure.message, origin });
+      log('warn', 'routing table: AppConfig extension unreachable; keeping the table in use', {
+        errorCode: failure.code,
+        status,
+        error: failure.message,
+        origin,
+      });
     }
   }
 
@@ -134,7 +160,12 @@ export class RoutingTableSource {
  */
 function getText(url: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const unreachable = (err: Error): void => reject(new RoutingTableUnreachableError(`the AppConfig extension could not be read: ${err.message}`, url, undefined, { cause: err }));
+    const unreachable = (err: Error): void =>
+      reject(
+        new RoutingTableUnreachableError(`the AppConfig extension could not be read: ${err.message}`, url, undefined, {
+          cause: err,
+        }),
+      );
     const req = httpGet(url, { timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -142,8 +173,16 @@ function getText(url: string, timeoutMs: number): Promise<string> {
         const text = Buffer.concat(chunks).toString('utf8');
         const status = res.statusCode;
         if (status === 200) resolve(text);
-        else if (status === 404) reject(new RoutingTableNotFoundError(`the AppConfig extension answered 404: ${text.slice(0, 300)}`, url));
-        else reject(new RoutingTableUnreachableError(`the AppConfig extension answered ${status ?? 'no status'}: ${text.slice(0, 300)}`, url, status));
+        else if (status === 404)
+          reject(new RoutingTableNotFoundError(`the AppConfig extension answered 404: ${text.slice(0, 300)}`, url));
+        else
+          reject(
+            new RoutingTableUnreachableError(
+              `the AppConfig extension answered ${status ?? 'no status'}: ${text.slice(0, 300)}`,
+              url,
+              status,
+            ),
+          );
       });
       res.on('error', unreachable);
     });

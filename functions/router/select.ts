@@ -16,7 +16,11 @@ export interface Selection {
 }
 
 /** Whether every condition of a rule's `when` holds (an empty `when` always holds). */
-export function ruleMatches(when: TableRule['when'], features: RequestFeatures, metadata: Readonly<Record<string, string>>): boolean {
+export function ruleMatches(
+  when: TableRule['when'],
+  features: RequestFeatures,
+  metadata: Readonly<Record<string, string>>,
+): boolean {
   if (when.taskTypes && !(metadata.taskType !== undefined && when.taskTypes.includes(metadata.taskType))) return false;
   if (when.minInputTokens !== undefined && features.inputTokens < when.minInputTokens) return false;
   if (when.maxInputTokens !== undefined && features.inputTokens > when.maxInputTokens) return false;
@@ -28,7 +32,11 @@ export function ruleMatches(when: TableRule['when'], features: RequestFeatures, 
 }
 
 /** The first matching rule of a content-based route; static routes have none. */
-export function matchingRule(route: TableRoute, features: RequestFeatures, metadata: Readonly<Record<string, string>>): TableRule | undefined {
+export function matchingRule(
+  route: TableRoute,
+  features: RequestFeatures,
+  metadata: Readonly<Record<string, string>>,
+): TableRule | undefined {
   if (route.strategy !== 'content-based') return undefined;
   return route.rules.find((r) => ruleMatches(r.when, features, metadata));
 }
@@ -50,7 +58,8 @@ export function liveModelId(table: RoutingTable, id: string): string | undefined
 export function unfitReason(model: TableModel, features: RequestFeatures): string | undefined {
   const needed = features.inputTokens + (features.maxTokens ?? 0);
   if (model.contextWindowTokens < needed) return `context window ${model.contextWindowTokens} < ~${needed} tokens`;
-  if (features.maxTokens !== undefined && features.maxTokens > model.maxOutputTokens) return `maxTokens ${features.maxTokens} > its ${model.maxOutputTokens}`;
+  if (features.maxTokens !== undefined && features.maxTokens > model.maxOutputTokens)
+    return `maxTokens ${features.maxTokens} > its ${model.maxOutputTokens}`;
   if (features.hasImages && !model.inputModalities.includes('image')) return 'no image input';
   if (features.hasDocuments && !model.inputModalities.includes('document')) return 'no document input';
   if (features.hasVideo && !model.inputModalities.includes('video')) return 'no video input';
@@ -63,7 +72,12 @@ export function unfitReason(model: TableModel, features: RequestFeatures): strin
  * fallbacks; retired models replaced, duplicates dropped, models that cannot take the request
  * skipped (circuit state is checked later, per Region, by the invoker).
  */
-export function selectCandidates(table: RoutingTable, route: TableRoute, features: RequestFeatures, metadata: Readonly<Record<string, string>>): Selection {
+export function selectCandidates(
+  table: RoutingTable,
+  route: TableRoute,
+  features: RequestFeatures,
+  metadata: Readonly<Record<string, string>>,
+): Selection {
   const rule = matchingRule(route, features, metadata);
   const candidates: Candidate[] = [];
   const skipped: { model: string; reason: string }[] = [];

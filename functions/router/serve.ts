@@ -23,7 +23,12 @@ export interface Served {
 }
 
 /** Resolves a route, chooses candidates, invokes them, and records the outcome (logs, metrics). */
-export async function serveRoute(deps: RouterDeps, routeId: string, request: RouterRequest, requestId: string): Promise<Served> {
+export async function serveRoute(
+  deps: RouterDeps,
+  routeId: string,
+  request: RouterRequest,
+  requestId: string,
+): Promise<Served> {
   const started = performance.now();
   let table: RoutingTable | undefined;
   let attempts: readonly AttemptRecord[] = [];
@@ -33,12 +38,18 @@ export async function serveRoute(deps: RouterDeps, routeId: string, request: Rou
     const route = table.routes[routeId];
     if (route === undefined || !Object.prototype.hasOwnProperty.call(table.routes, routeId)) {
       const hint = didYouMean(routeId, Object.keys(table.routes));
-      throw new NotFoundError(`no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`, 'route_not_found');
+      throw new NotFoundError(
+        `no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
+        'route_not_found',
+      );
     }
     const features = requestFeatures(request);
     const selection = selectCandidates(table, route, features, request.metadata);
     rule = selection.rule;
-    if (selection.candidates.length === 0) throw new NoCandidateError(`no model of route "${routeId}" can take this request: ${selection.skipped.map((s) => `${s.model} (${s.reason})`).join(', ')}`);
+    if (selection.candidates.length === 0)
+      throw new NoCandidateError(
+        `no model of route "${routeId}" can take this request: ${selection.skipped.map((s) => `${s.model} (${s.reason})`).join(', ')}`,
+      );
     const env = deps.environment;
     const done = await invokeCandidates(deps, {
       route,
@@ -60,13 +71,36 @@ export async function serveRoute(deps: RouterDeps, routeId: string, request: Rou
       skipped: [...selection.skipped, ...done.circuitSkips],
     };
     recordRequest({
-      environment: env, requestId, route: routeId, table, status: 200, latencyMs: Math.round(performance.now() - started), model: done.modelId, region: done.region, rule,
-      attempts, fellBack: done.modelId !== selection.candidates[0]?.modelId, request, answer: done.answer,
+      environment: env,
+      requestId,
+      route: routeId,
+      table,
+      status: 200,
+      latencyMs: Math.round(performance.now() - started),
+      model: done.modelId,
+      region: done.region,
+      rule,
+      attempts,
+      fellBack: done.modelId !== selection.candidates[0]?.modelId,
+      request,
+      answer: done.answer,
     });
     return { answer: done.answer, modelId: done.modelId, routing };
   } catch (err) {
     const status = err instanceof RouterError ? err.status : 500;
-    recordRequest({ environment: deps.environment, requestId, route: routeId, table, status, latencyMs: Math.round(performance.now() - started), rule, attempts, fellBack: false, errorCode: err instanceof RouterError ? err.code : 'internal_error', request });
+    recordRequest({
+      environment: deps.environment,
+      requestId,
+      route: routeId,
+      table,
+      status,
+      latencyMs: Math.round(performance.now() - started),
+      rule,
+      attempts,
+      fellBack: false,
+      errorCode: err instanceof RouterError ? err.code : 'internal_error',
+      request,
+    });
     throw err;
   }
 }

@@ -57,13 +57,20 @@ export interface NumberRange {
 /** An optional finite number within a range (undefined when absent), or a refusal stating the range. */
 export function optionalNumberAt(value: unknown, path: string, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max || (range.integer === true && !Number.isInteger(value))) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < range.min ||
+    value > range.max ||
+    (range.integer === true && !Number.isInteger(value))
+  ) {
     invalid(path, `must be ${range.integer === true ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`);
   }
   return value;
 }
 
-export const isStringList = (value: unknown, maxItems: number): value is string[] => Array.isArray(value) && value.length <= maxItems && value.every((s) => typeof s === 'string');
+export const isStringList = (value: unknown, maxItems: number): value is string[] =>
+  Array.isArray(value) && value.length <= maxItems && value.every((s) => typeof s === 'string');
 
 /** An optional array of at most maxItems strings (undefined when absent), or a refusal. */
 export function optionalStringListAt(value: unknown, path: string, maxItems: number): string[] | undefined {

@@ -5,7 +5,10 @@ import type { RegionAccess } from '../kind';
 import type { BedrockInvocation } from './plan';
 
 /** How a Bedrock model is reached from a Region: a profile covering it, on demand in-Region, or not at all. */
-export function bedrockAccess(hosting: BedrockHosting, region: string): { kind: 'profile'; profile: InferenceProfile } | { kind: 'direct' } | undefined {
+export function bedrockAccess(
+  hosting: BedrockHosting,
+  region: string,
+): { kind: 'profile'; profile: InferenceProfile } | { kind: 'direct' } | undefined {
   const profile = (hosting.inferenceProfiles ?? []).find((p) => p.regions.includes(region));
   if (profile) return { kind: 'profile', profile };
   if ((hosting.regions ?? []).includes(region)) return { kind: 'direct' };
@@ -14,14 +17,17 @@ export function bedrockAccess(hosting: BedrockHosting, region: string): { kind: 
 
 export function bedrockServedIn(hosting: BedrockHosting, region: string): RegionAccess {
   const access = bedrockAccess(hosting, region);
-  if (access?.kind === 'profile') return { served: true, converseModelId: inferenceProfileId(access.profile.geography, hosting.modelId) };
+  if (access?.kind === 'profile')
+    return { served: true, converseModelId: inferenceProfileId(access.profile.geography, hosting.modelId) };
   if (access?.kind === 'direct') return { served: true, converseModelId: hosting.modelId };
   const profiles = hosting.inferenceProfiles ?? [];
   const mismatched = profiles.filter((p) => !regionInGeography(region, p.geography)).map((p) => p.geography);
   return {
     served: false,
     reason: 'neither on demand nor through an inference profile',
-    ...(mismatched.length > 0 ? { detail: `the geography of its profiles (${mismatched.join(', ')}) does not match the Region` } : {}),
+    ...(mismatched.length > 0
+      ? { detail: `the geography of its profiles (${mismatched.join(', ')}) does not match the Region` }
+      : {}),
     regions: [...new Set([...(hosting.regions ?? []), ...profiles.flatMap((p) => p.regions)])],
     catalogFix: 'add the Region to the model if Bedrock now serves it there',
   };
@@ -39,7 +45,11 @@ export function bedrockInvocations(hosting: BedrockHosting, env: Environment): B
       out.push({
         region,
         invokeId: id,
-        profile: { geography: profile.geography, arn: inferenceProfileArn(region, env.account, id), destinationRegions: profile.regions },
+        profile: {
+          geography: profile.geography,
+          arn: inferenceProfileArn(region, env.account, id),
+          destinationRegions: profile.regions,
+        },
         foundationModelArns: profile.regions.map((r) => foundationModelArn(r, modelId)),
       });
     } else if (access?.kind === 'direct') {

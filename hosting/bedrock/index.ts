@@ -18,7 +18,11 @@ export const bedrockKind: HostingKind<'bedrock'> = {
   servedIn: bedrockServedIn,
   catalogInstanceCount: () => 1,
 
-  resolve: (m, env) => ({ type: 'bedrock', modelId: m.hosting.modelId, invocations: bedrockInvocations(m.hosting, env) }),
+  resolve: (m, env) => ({
+    type: 'bedrock',
+    modelId: m.hosting.modelId,
+    invocations: bedrockInvocations(m.hosting, env),
+  }),
   routingTableEntry: (h, modelId) => {
     const [first, ...rest] = h.invocations.map((i) => ({ region: i.region, id: i.invokeId }));
     // The region rule guarantees a model used here is served in the primary Region.
@@ -27,12 +31,21 @@ export const bedrockKind: HostingKind<'bedrock'> = {
   },
   workflowInvocation: (h, region) => {
     const i = h.invocations.find((x) => x.region === region);
-    return i && { region: i.region, via: 'invoke-model', invokeId: i.invokeId, profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns };
+    return (
+      i && {
+        region: i.region,
+        via: 'invoke-model',
+        invokeId: i.invokeId,
+        profileArn: i.profile?.arn,
+        foundationModelArns: i.foundationModelArns,
+      }
+    );
   },
   auditRow: (h) => ({
     regions: h.invocations.map((i) => i.region),
     invokeIds: [...new Set(h.invocations.map((i) => i.invokeId))],
-    inferenceProfile: [...new Set(h.invocations.flatMap((i) => (i.profile ? [i.profile.geography] : [])))].join(', ') || null,
+    inferenceProfile:
+      [...new Set(h.invocations.flatMap((i) => (i.profile ? [i.profile.geography] : [])))].join(', ') || null,
   }),
   endpointRow: () => undefined,
   standingCost: () => undefined,

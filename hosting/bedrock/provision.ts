@@ -10,8 +10,12 @@ export const bedrockProvisioner: HostingProvisioner<'bedrock'> = {
   provision(scope, models, { plan, routerRole }) {
     new BedrockModelAccess(scope, 'RouterBedrockAccess', {
       role: routerRole,
-      invocations: models.flatMap((m) => m.hosting.invocations.map((i) => ({ profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns }))),
-      guardrailArns: plan.routes.flatMap((r) => (r.guardrail ? [`arn:aws:bedrock:${plan.region}:${plan.account}:guardrail/${r.guardrail.id}`] : [])),
+      invocations: models.flatMap((m) =>
+        m.hosting.invocations.map((i) => ({ profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns })),
+      ),
+      guardrailArns: plan.routes.flatMap((r) =>
+        r.guardrail ? [`arn:aws:bedrock:${plan.region}:${plan.account}:guardrail/${r.guardrail.id}`] : [],
+      ),
     });
     return { outputs: {}, dashboardEndpointNames: [] };
   },

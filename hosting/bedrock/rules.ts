@@ -14,15 +14,36 @@ export const BEDROCK_RULES: readonly Rule[] = [
         const out: CatalogIssue[] = [];
         const profiles = h.inferenceProfiles ?? [];
         if ((h.regions ?? []).length === 0 && profiles.length === 0) {
-          out.push(issue(['models', i, 'hosting'], `model "${m.id}" lists no Region and no inference profile, so no environment can call it`, { fix: 'add the Regions where it is served on demand, or its inference profiles' }));
+          out.push(
+            issue(
+              ['models', i, 'hosting'],
+              `model "${m.id}" lists no Region and no inference profile, so no environment can call it`,
+              { fix: 'add the Regions where it is served on demand, or its inference profiles' },
+            ),
+          );
         }
         profiles.forEach((p, j) => {
           if (profiles.findIndex((q) => q.geography === p.geography) !== j) {
-            out.push(issue(['models', i, 'hosting', 'inferenceProfiles', j, 'geography'], `model "${m.id}" lists the ${p.geography} profile twice`, { fix: 'merge the two entries' }));
+            out.push(
+              issue(
+                ['models', i, 'hosting', 'inferenceProfiles', j, 'geography'],
+                `model "${m.id}" lists the ${p.geography} profile twice`,
+                { fix: 'merge the two entries' },
+              ),
+            );
           }
           p.regions.forEach((r, k) => {
             if (!regionInGeography(r, p.geography)) {
-              out.push(issue(['models', i, 'hosting', 'inferenceProfiles', j, 'regions', k], `Region ${r} is not in the ${p.geography} geography of profile ${p.geography}.${h.modelId}`, { expected: `a Region of the ${p.geography} geography`, fix: 'list the profile\'s Regions as GetInferenceProfile returns them' }));
+              out.push(
+                issue(
+                  ['models', i, 'hosting', 'inferenceProfiles', j, 'regions', k],
+                  `Region ${r} is not in the ${p.geography} geography of profile ${p.geography}.${h.modelId}`,
+                  {
+                    expected: `a Region of the ${p.geography} geography`,
+                    fix: "list the profile's Regions as GetInferenceProfile returns them",
+                  },
+                ),
+              );
             }
           });
         });
@@ -36,8 +57,18 @@ export const bedrockPricingIssues: HostingKind<'bedrock'>['pricingIssues'] = (m,
   const p = m.pricing;
   const out: CatalogIssue[] = [];
   for (const key of ['inputPerMillionTokensUsd', 'outputPerMillionTokensUsd'] as const) {
-    if (p[key] === undefined) out.push(issue(['pricing'], `Bedrock model "${m.id}" has no ${key}`, { fix: `add "${key}" from the Bedrock pricing page` }));
+    if (p[key] === undefined)
+      out.push(
+        issue(['pricing'], `Bedrock model "${m.id}" has no ${key}`, {
+          fix: `add "${key}" from the Bedrock pricing page`,
+        }),
+      );
   }
-  if (p.instanceHourUsd !== undefined) out.push(issue(['pricing', 'instanceHourUsd'], `Bedrock model "${m.id}" is billed per token, not per instance-hour`, { fix: 'remove "instanceHourUsd"' }));
+  if (p.instanceHourUsd !== undefined)
+    out.push(
+      issue(['pricing', 'instanceHourUsd'], `Bedrock model "${m.id}" is billed per token, not per instance-hour`, {
+        fix: 'remove "instanceHourUsd"',
+      }),
+    );
   return out;
 };

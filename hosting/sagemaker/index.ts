@@ -11,7 +11,8 @@ export const sagemakerKind: HostingKind<'sagemaker'> = {
   routerBackend: BACKEND,
 
   rules: SAGEMAKER_RULES,
-  environmentReferences: (env) => Object.keys(env.sagemaker?.endpoints ?? {}).map((id) => ({ id, path: ['sagemaker', 'endpoints', id] })),
+  environmentReferences: (env) =>
+    Object.keys(env.sagemaker?.endpoints ?? {}).map((id) => ({ id, path: ['sagemaker', 'endpoints', id] })),
   pricingIssues: sagemakerPricingIssues,
   rolloutIssues: sagemakerRolloutIssues,
   // Deployed by each environment in its own Region: the catalog names none.
@@ -33,20 +34,34 @@ export const sagemakerKind: HostingKind<'sagemaker'> = {
     const r = h.rollout;
     return {
       endpointName: h.endpointName,
-      capacity: cap.mode === 'serverless' ? `serverless, ${cap.memorySizeMb} MB, ${cap.maxConcurrency} concurrent` : `${cap.instanceCount} × ${cap.instanceType}`,
-      rollout: r.type === 'all-at-once' ? 'blue/green, all at once' : `blue/green ${r.type} ${r.stepPercent ?? '?'}%, bake ${r.waitIntervalSeconds ?? 0} s, alarm rollback`,
+      capacity:
+        cap.mode === 'serverless'
+          ? `serverless, ${cap.memorySizeMb} MB, ${cap.maxConcurrency} concurrent`
+          : `${cap.instanceCount} × ${cap.instanceType}`,
+      rollout:
+        r.type === 'all-at-once'
+          ? 'blue/green, all at once'
+          : `blue/green ${r.type} ${r.stepPercent ?? '?'}%, bake ${r.waitIntervalSeconds ?? 0} s, alarm rollback`,
       adapters: h.adapters.map((a) => a.name),
     };
   },
   standingCost: (h) => {
     const cap = h.capacity;
-    if (cap.mode === 'serverless') return { resource: h.endpointName, capacity: `serverless ${cap.memorySizeMb} MB`, hourlyUsd: null, note: 'billed per inference second; not estimated' };
+    if (cap.mode === 'serverless')
+      return {
+        resource: h.endpointName,
+        capacity: `serverless ${cap.memorySizeMb} MB`,
+        hourlyUsd: null,
+        note: 'billed per inference second; not estimated',
+      };
     const hourly = cap.instanceHourUsd;
     return {
       resource: h.endpointName,
       capacity: `${cap.instanceCount} × ${cap.instanceType}`,
       hourlyUsd: hourly === undefined ? null : hourly * cap.instanceCount,
-      ...(hourly === undefined ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` } : {}),
+      ...(hourly === undefined
+        ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` }
+        : {}),
     };
   },
 };

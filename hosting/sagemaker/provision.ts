@@ -11,10 +11,18 @@ export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
     for (const model of models) {
       const groupName = model.hosting.modelRegistry?.packageGroup ?? model.family;
       if (!groups.has(groupName)) {
-        groups.set(groupName, new ModelPackageGroup(scope, `ModelPackageGroup-${groupName}`, { groupName, description: `${model.family} models (fm-platform)` }));
+        groups.set(
+          groupName,
+          new ModelPackageGroup(scope, `ModelPackageGroup-${groupName}`, {
+            groupName,
+            description: `${model.family} models (fm-platform)`,
+          }),
+        );
       }
     }
-    const endpoints = models.map((model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)));
+    const endpoints = models.map(
+      (model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)),
+    );
     for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
     return {
       outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName) },

@@ -19,21 +19,44 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
     endpointName: endpointName(env.name, m.id),
     image: h.image,
     ...(h.modelDataUrl ? { modelDataUrl: h.modelDataUrl } : {}),
-    ...(h.modelRegistry ? { modelRegistry: { packageGroup: h.modelRegistry.packageGroup ?? m.family, approvedVersion: h.modelRegistry.approvedVersion } } : {}),
+    ...(h.modelRegistry
+      ? {
+          modelRegistry: {
+            packageGroup: h.modelRegistry.packageGroup ?? m.family,
+            approvedVersion: h.modelRegistry.approvedVersion,
+          },
+        }
+      : {}),
     environment: h.environment ?? {},
     adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl })),
     capacity:
       cap?.mode === 'serverless'
-        ? { mode: 'serverless', memorySizeMb: ruled(cap.memorySizeMb, 'memorySizeMb', m.id), maxConcurrency: ruled(cap.maxConcurrency, 'maxConcurrency', m.id) }
+        ? {
+            mode: 'serverless',
+            memorySizeMb: ruled(cap.memorySizeMb, 'memorySizeMb', m.id),
+            maxConcurrency: ruled(cap.maxConcurrency, 'maxConcurrency', m.id),
+          }
         : instanceCapacity(
             ruled(cap?.instanceType ?? h.instanceType, 'instanceType', m.id),
             cap?.instanceCount ?? h.instanceCount ?? 1,
-            cap?.instanceHourUsd ?? (cap?.instanceType === undefined || cap.instanceType === h.instanceType ? m.pricing.instanceHourUsd : undefined),
+            cap?.instanceHourUsd ??
+              (cap?.instanceType === undefined || cap.instanceType === h.instanceType
+                ? m.pricing.instanceHourUsd
+                : undefined),
           ),
     rollout: env.sagemaker?.rollout ?? { type: 'all-at-once' },
   };
 }
 
-function instanceCapacity(instanceType: string, instanceCount: number, instanceHourUsd: number | undefined): PlannedSagemakerHosting['capacity'] {
-  return { mode: 'instances', instanceType, instanceCount, ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}) };
+function instanceCapacity(
+  instanceType: string,
+  instanceCount: number,
+  instanceHourUsd: number | undefined,
+): PlannedSagemakerHosting['capacity'] {
+  return {
+    mode: 'instances',
+    instanceType,
+    instanceCount,
+    ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}),
+  };
 }

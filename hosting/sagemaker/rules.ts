@@ -7,26 +7,52 @@ import type { HostingKind } from '../kind';
 export const SAGEMAKER_RULES: readonly Rule[] = [
   {
     id: 'sagemaker-model',
-    summary: 'a SageMaker model has base weights (modelDataUrl or a registry version); adapters need base weights, unique names, and live under <modelDataUrl>adapters/<name>/',
+    summary:
+      'a SageMaker model has base weights (modelDataUrl or a registry version); adapters need base weights, unique names, and live under <modelDataUrl>adapters/<name>/',
     catalog: (ctx, issue) =>
       modelsHostedOn(ctx, 'sagemaker').flatMap(({ model: m, index: i }) => {
         const h = m.hosting;
         const out: CatalogIssue[] = [];
         const adapters = h.adapters ?? [];
         if (h.modelDataUrl === undefined && h.modelRegistry === undefined) {
-          out.push(issue(['models', i, 'hosting'], `SageMaker model "${m.id}" has neither modelDataUrl nor modelRegistry: the endpoint would have no weights`, { fix: 'add "modelDataUrl" (S3 URI of the weights) or "modelRegistry"' }));
+          out.push(
+            issue(
+              ['models', i, 'hosting'],
+              `SageMaker model "${m.id}" has neither modelDataUrl nor modelRegistry: the endpoint would have no weights`,
+              { fix: 'add "modelDataUrl" (S3 URI of the weights) or "modelRegistry"' },
+            ),
+          );
         }
         if (adapters.length > 0 && h.modelDataUrl === undefined) {
-          out.push(issue(['models', i, 'hosting', 'adapters'], `adapter "${adapters[0].name}" of "${m.id}" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl`, { fix: 'add "modelDataUrl" with the S3 URI of the base model weights' }));
+          out.push(
+            issue(
+              ['models', i, 'hosting', 'adapters'],
+              `adapter "${adapters[0].name}" of "${m.id}" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl`,
+              { fix: 'add "modelDataUrl" with the S3 URI of the base model weights' },
+            ),
+          );
         }
         const dup = firstRepeat(adapters.map((a) => a.name));
-        if (dup) out.push(issue(['models', i, 'hosting', 'adapters', dup.index, 'name'], `adapter name "${dup.id}" is used twice in "${m.id}"`, { fix: 'give each adapter its own name' }));
+        if (dup)
+          out.push(
+            issue(
+              ['models', i, 'hosting', 'adapters', dup.index, 'name'],
+              `adapter name "${dup.id}" is used twice in "${m.id}"`,
+              { fix: 'give each adapter its own name' },
+            ),
+          );
         if (h.modelDataUrl !== undefined) {
           const base = h.modelDataUrl.endsWith('/') ? h.modelDataUrl : `${h.modelDataUrl}/`;
           adapters.forEach((a, j) => {
             const expected = `${base}adapters/${a.name}/`;
             if (a.artifactUrl.replace(/\/?$/, '/') !== expected) {
-              out.push(issue(['models', i, 'hosting', 'adapters', j, 'artifactUrl'], `adapter "${a.name}" of "${m.id}" is at ${a.artifactUrl}, where the LMI container will not load it`, { expected, fix: `copy the adapter to ${expected} and point artifactUrl there` }));
+              out.push(
+                issue(
+                  ['models', i, 'hosting', 'adapters', j, 'artifactUrl'],
+                  `adapter "${a.name}" of "${m.id}" is at ${a.artifactUrl}, where the LMI container will not load it`,
+                  { expected, fix: `copy the adapter to ${expected} and point artifactUrl there` },
+                ),
+              );
             }
           });
         }
@@ -35,7 +61,8 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
   },
   {
     id: 'sagemaker-capacity',
-    summary: 'endpoint capacity names SageMaker models; a model a route uses has an endpoint here; serverless endpoints carry no adapters',
+    summary:
+      'endpoint capacity names SageMaker models; a model a route uses has an endpoint here; serverless endpoints carry no adapters',
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       const endpoints = ctx.env.sagemaker?.endpoints ?? {};
@@ -45,17 +72,33 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
         // An unknown id is the unknown-model rule's to report.
         if (!m) continue;
         if (m.hosting.type !== 'sagemaker') {
-          out.push(issue(path, `model "${id}" is hosted on ${m.hosting.type}, not SageMaker: it has no endpoint to size`, { fix: 'remove this entry' }));
+          out.push(
+            issue(path, `model "${id}" is hosted on ${m.hosting.type}, not SageMaker: it has no endpoint to size`, {
+              fix: 'remove this entry',
+            }),
+          );
           continue;
         }
         if (cap.mode === 'serverless' && (m.hosting.adapters ?? []).length > 0) {
-          out.push(issue([...path, 'mode'], `model "${id}" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)`, { fix: 'use "mode": "instances", or "none" and route elsewhere' }));
+          out.push(
+            issue(
+              [...path, 'mode'],
+              `model "${id}" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)`,
+              { fix: 'use "mode": "instances", or "none" and route elsewhere' },
+            ),
+          );
         }
         if (cap.mode === 'serverless' && (cap.memorySizeMb === undefined || cap.maxConcurrency === undefined)) {
-          out.push(issue(path, `serverless endpoint of "${id}" needs memorySizeMb and maxConcurrency`, { fix: 'add both' }));
+          out.push(
+            issue(path, `serverless endpoint of "${id}" needs memorySizeMb and maxConcurrency`, { fix: 'add both' }),
+          );
         }
         if (cap.mode === 'instances' && cap.instanceType === undefined && m.hosting.instanceType === undefined) {
-          out.push(issue(path, `endpoint of "${id}" has no instance type here or in the catalog`, { fix: 'add "instanceType"' }));
+          out.push(
+            issue(path, `endpoint of "${id}" has no instance type here or in the catalog`, {
+              fix: 'add "instanceType"',
+            }),
+          );
         }
       }
       for (const eff of effectiveRoutes(ctx)) {
@@ -63,9 +106,21 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
           const m = ctx.models.get(id)?.model;
           if (m?.hosting.type !== 'sagemaker') continue;
           if (endpoints[id]?.mode === 'none') {
-            out.push(issue(['sagemaker', 'endpoints', id, 'mode'], `route "${eff.route.id}" uses "${id}", which has no endpoint in ${ctx.env.name}`, { fix: `override route "${eff.route.id}" here with a Bedrock model, or give "${id}" an endpoint` }));
+            out.push(
+              issue(
+                ['sagemaker', 'endpoints', id, 'mode'],
+                `route "${eff.route.id}" uses "${id}", which has no endpoint in ${ctx.env.name}`,
+                { fix: `override route "${eff.route.id}" here with a Bedrock model, or give "${id}" an endpoint` },
+              ),
+            );
           } else if (endpoints[id] === undefined && m.hosting.instanceType === undefined) {
-            out.push(issue(['sagemaker'], `route "${eff.route.id}" uses "${id}", but neither the catalog nor ${ctx.env.name} sizes its endpoint`, { fix: `add sagemaker.endpoints["${id}"]` }));
+            out.push(
+              issue(
+                ['sagemaker'],
+                `route "${eff.route.id}" uses "${id}", but neither the catalog nor ${ctx.env.name} sizes its endpoint`,
+                { fix: `add sagemaker.endpoints["${id}"]` },
+              ),
+            );
           }
         }
       }
@@ -76,13 +131,29 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
 
 /** SageMaker bills endpoints by the instance-hour: without that price the cost cannot be estimated. */
 export const sagemakerPricingIssues: HostingKind<'sagemaker'>['pricingIssues'] = (m, issue) =>
-  m.pricing.instanceHourUsd === undefined ? [issue(['pricing'], `SageMaker model "${m.id}" has no instanceHourUsd, so its cost cannot be estimated`, { fix: 'add "instanceHourUsd" for its default instance type' })] : [];
+  m.pricing.instanceHourUsd === undefined
+    ? [
+        issue(['pricing'], `SageMaker model "${m.id}" has no instanceHourUsd, so its cost cannot be estimated`, {
+          fix: 'add "instanceHourUsd" for its default instance type',
+        }),
+      ]
+    : [];
 
 /** Blue/green endpoint roll-outs need the figures their shape needs, within SageMaker's bounds. */
 export function sagemakerRolloutIssues(env: Environment, issue: Report): CatalogIssue[] {
   const r = env.sagemaker?.rollout;
   if (!r || r.type === 'all-at-once') return [];
-  if (r.stepPercent === undefined) return [issue(['sagemaker', 'rollout'], `a ${r.type} endpoint roll-out needs stepPercent`, { fix: 'add "stepPercent"' })];
-  if (r.type === 'linear' && r.stepPercent < 10) return [issue(['sagemaker', 'rollout', 'stepPercent'], `linear steps of ${r.stepPercent}% are below SageMaker's minimum of 10%`, { expected: '10 to 50' })];
+  if (r.stepPercent === undefined)
+    return [
+      issue(['sagemaker', 'rollout'], `a ${r.type} endpoint roll-out needs stepPercent`, { fix: 'add "stepPercent"' }),
+    ];
+  if (r.type === 'linear' && r.stepPercent < 10)
+    return [
+      issue(
+        ['sagemaker', 'rollout', 'stepPercent'],
+        `linear steps of ${r.stepPercent}% are below SageMaker's minimum of 10%`,
+        { expected: '10 to 50' },
+      ),
+    ];
   return [];
 }

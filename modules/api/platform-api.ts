@@ -127,7 +127,11 @@ export class PlatformApi extends Construct {
       if (existing) return existing;
       const parentId = path.length === 1 ? api.rootResourceId : resourceFor(path.slice(0, -1)).id;
       const id = `Path-${key.replace(/[{}]/g, '').replace(/\//g, '-')}`;
-      const created = new ApiGatewayResource(this, id, { restApiId: api.id, parentId, pathPart: path[path.length - 1] });
+      const created = new ApiGatewayResource(this, id, {
+        restApiId: api.id,
+        parentId,
+        pathPart: path[path.length - 1],
+      });
       resources.set(key, created);
       return created;
     };
@@ -143,7 +147,9 @@ export class PlatformApi extends Construct {
         httpMethod: route.method,
         authorization: 'AWS_IAM',
         apiKeyRequired,
-        requestParameters: (route.path as readonly string[]).includes('{route}') ? { 'method.request.path.route': true } : undefined,
+        requestParameters: (route.path as readonly string[]).includes('{route}')
+          ? { 'method.request.path.route': true }
+          : undefined,
       });
       methods.push(method);
       integrations.push(
@@ -208,14 +214,26 @@ export class PlatformApi extends Construct {
         name: `${props.apiName}-${consumer.name}`,
         apiStages: [{ apiId: api.id, stage: stage.stageName }],
         throttleSettings: { rateLimit: consumer.throttle.rateLimit, burstLimit: consumer.throttle.burstLimit },
-        quotaSettings: consumer.monthlyQuota === undefined ? undefined : { limit: consumer.monthlyQuota, period: 'MONTH' },
+        quotaSettings:
+          consumer.monthlyQuota === undefined ? undefined : { limit: consumer.monthlyQuota, period: 'MONTH' },
       });
-      const key = new ApiGatewayApiKey(this, `ApiKey-${consumer.name}`, { name: `${props.apiName}-${consumer.name}`, enabled: true });
-      new ApiGatewayUsagePlanKey(this, `UsagePlanKey-${consumer.name}`, { keyId: key.id, keyType: 'API_KEY', usagePlanId: plan.id });
+      const key = new ApiGatewayApiKey(this, `ApiKey-${consumer.name}`, {
+        name: `${props.apiName}-${consumer.name}`,
+        enabled: true,
+      });
+      new ApiGatewayUsagePlanKey(this, `UsagePlanKey-${consumer.name}`, {
+        keyId: key.id,
+        keyType: 'API_KEY',
+        usagePlanId: plan.id,
+      });
     }
 
     if (props.waf) {
-      new RegionalWebAcl(this, 'WebAcl', { name: `${props.apiName}-${stageName}`, rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes, resourceArn: stage.arn });
+      new RegionalWebAcl(this, 'WebAcl', {
+        name: `${props.apiName}-${stageName}`,
+        rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes,
+        resourceArn: stage.arn,
+      });
     }
 
     this.restApiId = api.id;

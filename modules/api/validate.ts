@@ -14,7 +14,8 @@ const WEB_ACL_NAME = /^[\w-]{1,128}$/;
 /** A rate-based rule's limit per 5 minutes (https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html). */
 const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 };
 
-const badThrottle = (t: ApiThrottle) => !(Number.isFinite(t.rateLimit) && t.rateLimit > 0) || !isIntegerIn(t.burstLimit, 1);
+const badThrottle = (t: ApiThrottle) =>
+  !(Number.isFinite(t.rateLimit) && t.rateLimit > 0) || !isIntegerIn(t.burstLimit, 1);
 
 export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
   rule({
@@ -25,12 +26,17 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
   rule({
     value: (p) => p.throttle,
     fails: badThrottle,
-    message: (t) => `stage throttle must have a positive rate and a burst of 1 or more, but rate ${t.rateLimit} and burst ${t.burstLimit} were provided`,
+    message: (t) =>
+      `stage throttle must have a positive rate and a burst of 1 or more, but rate ${t.rateLimit} and burst ${t.burstLimit} were provided`,
   }),
   eachRule({
     each: (p) => p.consumers.map((c) => c.name),
     fails: (names) => names.some((n) => !KEBAB_CASE.test(n)),
-    message: (names) => `consumer names must be kebab-case, but ${names.filter((n) => !KEBAB_CASE.test(n)).map((n) => `"${n}"`).join(', ')} was provided`,
+    message: (names) =>
+      `consumer names must be kebab-case, but ${names
+        .filter((n) => !KEBAB_CASE.test(n))
+        .map((n) => `"${n}"`)
+        .join(', ')} was provided`,
   }),
   eachRule({
     each: (p) => p.consumers.map((c) => c.name),
@@ -47,7 +53,10 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
         .join(', ')} was provided`,
   }),
   rule({
-    value: (p) => ({ stage: p.throttle.rateLimit, consumers: p.consumers.map((c) => ({ name: c.name, rate: c.throttle.rateLimit })) }),
+    value: (p) => ({
+      stage: p.throttle.rateLimit,
+      consumers: p.consumers.map((c) => ({ name: c.name, rate: c.throttle.rateLimit })),
+    }),
     fails: ({ stage, consumers }) => consumers.some((c) => c.rate > stage),
     message: ({ stage, consumers }) =>
       `a consumer's rate limit must not exceed the stage's ${stage}, but ${consumers
@@ -56,7 +65,8 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
         .join(', ')} was provided`,
   }),
   eachRule({
-    each: (p) => p.consumers.flatMap((c) => (c.monthlyQuota === undefined ? [] : [{ name: c.name, quota: c.monthlyQuota }])),
+    each: (p) =>
+      p.consumers.flatMap((c) => (c.monthlyQuota === undefined ? [] : [{ name: c.name, quota: c.monthlyQuota }])),
     fails: (quotas) => quotas.some((q) => !isIntegerIn(q.quota, 1)),
     message: (quotas) =>
       `a consumer's monthly quota must be 1 request or more, but ${quotas
@@ -76,11 +86,13 @@ export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] =
   rule({
     value: (p) => p.name,
     fails: (name) => !WEB_ACL_NAME.test(name),
-    message: (name) => `web acl name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
+    message: (name) =>
+      `web acl name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
   }),
   rule({
     value: (p) => p.rateLimitPer5Minutes,
     fails: (limit) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
-    message: (limit) => `waf rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+    message: (limit) =>
+      `waf rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
   }),
 ];

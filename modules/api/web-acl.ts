@@ -12,7 +12,11 @@ export interface RegionalWebAclProps {
   readonly resourceArn: string;
 }
 
-const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+const visibility = (metricName: string) => ({
+  cloudwatchMetricsEnabled: true,
+  sampledRequestsEnabled: true,
+  metricName,
+});
 
 /** A regional WAFv2 web ACL: a per-IP rate limit and AWS's common rule set, associated with one resource. */
 export class RegionalWebAcl extends Construct {

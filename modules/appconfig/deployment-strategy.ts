@@ -10,10 +10,25 @@ export interface RolloutSettings {
 export function strategyParameters(r: RolloutSettings) {
   switch (r.type) {
     case 'all-at-once':
-      return { growthType: 'LINEAR', growthFactor: 100, deploymentDurationInMinutes: 0, finalBakeTimeInMinutes: r.finalBakeMinutes };
+      return {
+        growthType: 'LINEAR',
+        growthFactor: 100,
+        deploymentDurationInMinutes: 0,
+        finalBakeTimeInMinutes: r.finalBakeMinutes,
+      };
     case 'linear':
-      return { growthType: 'LINEAR', growthFactor: r.growthFactorPercent, deploymentDurationInMinutes: r.durationMinutes, finalBakeTimeInMinutes: r.finalBakeMinutes };
+      return {
+        growthType: 'LINEAR',
+        growthFactor: r.growthFactorPercent,
+        deploymentDurationInMinutes: r.durationMinutes,
+        finalBakeTimeInMinutes: r.finalBakeMinutes,
+      };
     case 'canary':
-      return { growthType: 'EXPONENTIAL', growthFactor: r.growthFactorPercent, deploymentDurationInMinutes: r.durationMinutes, finalBakeTimeInMinutes: r.finalBakeMinutes };
+      return {
+        growthType: 'EXPONENTIAL',
+        growthFactor: r.growthFactorPercent,
+        deploymentDurationInMinutes: r.durationMinutes,
+        finalBakeTimeInMinutes: r.finalBakeMinutes,
+      };
   }
 }

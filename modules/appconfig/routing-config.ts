@@ -120,7 +120,11 @@ export class RoutingConfig extends Construct {
       role,
       policyName: 'routing-table-read',
       statements: [
-        { sid: 'ReadRoutingTable', actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'], resources: [this.configurationArn] },
+        {
+          sid: 'ReadRoutingTable',
+          actions: ['appconfig:StartConfigurationSession', 'appconfig:GetLatestConfiguration'],
+          resources: [this.configurationArn],
+        },
       ],
     });
   }

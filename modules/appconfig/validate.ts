@@ -21,7 +21,8 @@ export const ROUTING_CONFIG_RULES: readonly PropsRule<RoutingConfigProps>[] = [
   rule({
     value: (p) => p.validatorSchemaJson,
     fails: (schema) => schemaDialect(schema) !== DRAFT_04,
-    message: (schema) => `validator schema must be json schema draft-04 (${DRAFT_04}), but ${schemaDialect(schema) ?? 'no $schema'} was provided`,
+    message: (schema) =>
+      `validator schema must be json schema draft-04 (${DRAFT_04}), but ${schemaDialect(schema) ?? 'no $schema'} was provided`,
   }),
   rule({
     value: (p) => p.validatorSchemaJson.length,

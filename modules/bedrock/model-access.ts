@@ -32,7 +32,10 @@ const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
  * condition, https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html);
  * unconditioned on foundation models the router calls directly.
  */
-export function bedrockStatements(invocations: readonly ModelInvocationTarget[], guardrailArns: readonly string[] = []): PolicyStatement[] {
+export function bedrockStatements(
+  invocations: readonly ModelInvocationTarget[],
+  guardrailArns: readonly string[] = [],
+): PolicyStatement[] {
   const unique = (xs: readonly string[]) => [...new Set(xs)].sort();
   const statements: PolicyStatement[] = [];
   const profiles = unique(invocations.flatMap((i) => (i.profileArn ? [i.profileArn] : [])));
@@ -47,18 +50,21 @@ export function bedrockStatements(invocations: readonly ModelInvocationTarget[],
     entry.profiles.push(i.profileArn);
     viaProfile.set(key, entry);
   }
-  [...viaProfile.values()].sort((a, b) => a.models[0].localeCompare(b.models[0])).forEach((e, n) =>
-    statements.push({
-      sid: `InvokeModelsViaProfile${n}`,
-      actions: INVOKE,
-      resources: e.models,
-      conditions: [{ test: 'ArnLike', variable: 'bedrock:InferenceProfileArn', values: unique(e.profiles) }],
-    }),
-  );
+  [...viaProfile.values()]
+    .sort((a, b) => a.models[0].localeCompare(b.models[0]))
+    .forEach((e, n) =>
+      statements.push({
+        sid: `InvokeModelsViaProfile${n}`,
+        actions: INVOKE,
+        resources: e.models,
+        conditions: [{ test: 'ArnLike', variable: 'bedrock:InferenceProfileArn', values: unique(e.profiles) }],
+      }),
+    );
 
   const direct = unique(invocations.flatMap((i) => (i.profileArn ? [] : i.foundationModelArns)));
   if (direct.length) statements.push({ sid: 'InvokeModelsDirectly', actions: INVOKE, resources: direct });
-  if (guardrailArns.length) statements.push({ sid: 'ApplyGuardrails', actions: ['bedrock:ApplyGuardrail'], resources: unique(guardrailArns) });
+  if (guardrailArns.length)
+    statements.push({ sid: 'ApplyGuardrails', actions: ['bedrock:ApplyGuardrail'], resources: unique(guardrailArns) });
   return statements;
 }
 
@@ -70,6 +76,8 @@ export class BedrockModelAccess extends Construct {
     super(scope, id);
     validateProps(this, 'BedrockModelAccess', props, BEDROCK_MODEL_ACCESS_RULES);
     const statements = bedrockStatements(props.invocations, props.guardrailArns ?? DEFAULTS.guardrailArns);
-    this.policy = statements.length ? new RolePolicy(this, 'Resource', { role: props.role, policyName: 'bedrock-models', statements }) : undefined;
+    this.policy = statements.length
+      ? new RolePolicy(this, 'Resource', { role: props.role, policyName: 'bedrock-models', statements })
+      : undefined;
   }
 }

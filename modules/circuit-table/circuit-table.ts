@@ -58,12 +58,18 @@ export class CircuitTable extends Construct {
       role,
       policyName: 'circuit-table-read-write',
       statements: [
-        { sid: 'CircuitItems', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.tableArn] },
+        {
+          sid: 'CircuitItems',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [this.tableArn],
+        },
         {
           sid: 'CircuitTableKey',
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
           resources: [this.kmsKeyArn],
-          conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${this.region}.amazonaws.com`] }],
+          conditions: [
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${this.region}.amazonaws.com`] },
+          ],
         },
       ],
     });

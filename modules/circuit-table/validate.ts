@@ -8,6 +8,7 @@ export const CIRCUIT_TABLE_RULES: readonly PropsRule<CircuitTableProps>[] = [
   rule({
     value: (p) => p.tableName,
     fails: (name) => !TABLE_NAME.test(name),
-    message: (name) => `table name must be 3 to 255 letters, digits, underscores, hyphens and dots, but ${name} was provided`,
+    message: (name) =>
+      `table name must be 3 to 255 letters, digits, underscores, hyphens and dots, but ${name} was provided`,
   }),
 ];

@@ -10,7 +10,11 @@ export interface PolicyStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   /** `test` is the condition operator (`ArnLike`, `StringEquals` ...). */
-  readonly conditions?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
+  readonly conditions?: readonly {
+    readonly test: string;
+    readonly variable: string;
+    readonly values: readonly string[];
+  }[];
 }
 
 /** A role and its name, as the grant methods need them (an `IamRole` fits). */
@@ -37,8 +41,14 @@ export class RolePolicy extends Construct {
   constructor(scope: Construct, id: string, props: RolePolicyProps) {
     super(scope, id);
     validateProps(this, 'RolePolicy', props, ROLE_POLICY_RULES);
-    this.document = new DataAwsIamPolicyDocument(this, 'Document', { statement: props.statements.map(toDocumentStatement) });
-    this.resource = new IamRolePolicy(this, 'Resource', { name: props.policyName, role: props.role.name, policy: this.document.json });
+    this.document = new DataAwsIamPolicyDocument(this, 'Document', {
+      statement: props.statements.map(toDocumentStatement),
+    });
+    this.resource = new IamRolePolicy(this, 'Resource', {
+      name: props.policyName,
+      role: props.role.name,
+      policy: this.document.json,
+    });
   }
 }
 
@@ -59,7 +69,12 @@ export function grantId(prefix: string, role: GrantableRole): string {
 }
 
 /** A trust policy for one AWS service principal. */
-export function serviceTrust(scope: Construct, id: string, service: string, conditions?: PolicyStatement['conditions']): DataAwsIamPolicyDocument {
+export function serviceTrust(
+  scope: Construct,
+  id: string,
+  service: string,
+  conditions?: PolicyStatement['conditions'],
+): DataAwsIamPolicyDocument {
   return new DataAwsIamPolicyDocument(scope, id, {
     statement: [
       {

@@ -20,11 +20,16 @@ export const ROLE_POLICY_RULES: readonly PropsRule<RolePolicyProps>[] = [
   eachRule({
     each: (p) => p.statements.map((s) => s.sid),
     fails: (sids) => sids.some((sid) => !SID.test(sid)),
-    message: (sids) => `statement ids must be letters and digits, but ${sids.filter((sid) => !SID.test(sid)).map((sid) => `"${sid}"`).join(', ')} was provided`,
+    message: (sids) =>
+      `statement ids must be letters and digits, but ${sids
+        .filter((sid) => !SID.test(sid))
+        .map((sid) => `"${sid}"`)
+        .join(', ')} was provided`,
   }),
   eachRule({
     each: (p) => p.statements.map((s) => s.sid),
     fails: (sids) => new Set(sids).size !== sids.length,
-    message: (sids) => `statement ids must be unique in a policy, but ${sids.filter((sid, n) => sids.indexOf(sid) !== n).join(', ')} was provided more than once`,
+    message: (sids) =>
+      `statement ids must be unique in a policy, but ${sids.filter((sid, n) => sids.indexOf(sid) !== n).join(', ')} was provided more than once`,
   }),
 ];

@@ -50,7 +50,13 @@ export class EnvironmentKey extends Construct {
           principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
           actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           resources: ['*'],
-          condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:aws:logs:${region}:${account}:log-group:*`] }],
+          condition: [
+            {
+              test: 'ArnLike',
+              variable: 'kms:EncryptionContext:aws:logs:arn',
+              values: [`arn:aws:logs:${region}:${account}:log-group:*`],
+            },
+          ],
         },
       ],
     });

@@ -8,7 +8,8 @@ export const ENVIRONMENT_KEY_RULES: readonly PropsRule<EnvironmentKeyProps>[] = 
   rule({
     value: (p) => p.environment,
     fails: (env) => !ALIAS_PART.test(env),
-    message: (env) => `environment must be letters, digits, hyphens and underscores (it names the alias alias/fm-<environment>), but ${env} was provided`,
+    message: (env) =>
+      `environment must be letters, digits, hyphens and underscores (it names the alias alias/fm-<environment>), but ${env} was provided`,
   }),
   rule({
     // https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html (PendingWindowInDays)

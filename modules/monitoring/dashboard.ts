@@ -44,28 +44,86 @@ export class PlatformDashboard extends Construct {
     const api = ['ApiName', props.apiName, 'Stage', props.stageName];
     const fn = ['FunctionName', props.functionName];
     const perRoute = (name: string, stat?: string): Metric[] =>
-      props.routes.map((r) => [m.namespace, name, m.dimensions.environment, props.environment, m.dimensions.route, r, { label: r, ...(stat ? { stat } : {}) }]);
+      props.routes.map((r) => [
+        m.namespace,
+        name,
+        m.dimensions.environment,
+        props.environment,
+        m.dimensions.route,
+        r,
+        { label: r, ...(stat ? { stat } : {}) },
+      ]);
     const widgets: object[] = [
-      widget('API requests and errors', [['AWS/ApiGateway', 'Count', ...api], ['AWS/ApiGateway', '4XXError', ...api], ['AWS/ApiGateway', '5XXError', ...api]], 0, 0),
-      widget('API latency p99 (ms)', [['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }], ['AWS/ApiGateway', 'IntegrationLatency', ...api, { stat: 'p99' }]], 0, 12, 'p99'),
-      widget('Router invocations, errors, throttles', [['AWS/Lambda', 'Invocations', ...fn], ['AWS/Lambda', 'Errors', ...fn], ['AWS/Lambda', 'Throttles', ...fn]], 6, 0),
-      widget('Router concurrency and duration p99', [['AWS/Lambda', 'ConcurrentExecutions', ...fn, { stat: 'Maximum' }], ['AWS/Lambda', 'Duration', ...fn, { stat: 'p99' }]], 6, 12),
+      widget(
+        'API requests and errors',
+        [
+          ['AWS/ApiGateway', 'Count', ...api],
+          ['AWS/ApiGateway', '4XXError', ...api],
+          ['AWS/ApiGateway', '5XXError', ...api],
+        ],
+        0,
+        0,
+      ),
+      widget(
+        'API latency p99 (ms)',
+        [
+          ['AWS/ApiGateway', 'Latency', ...api, { stat: 'p99' }],
+          ['AWS/ApiGateway', 'IntegrationLatency', ...api, { stat: 'p99' }],
+        ],
+        0,
+        12,
+        'p99',
+      ),
+      widget(
+        'Router invocations, errors, throttles',
+        [
+          ['AWS/Lambda', 'Invocations', ...fn],
+          ['AWS/Lambda', 'Errors', ...fn],
+          ['AWS/Lambda', 'Throttles', ...fn],
+        ],
+        6,
+        0,
+      ),
+      widget(
+        'Router concurrency and duration p99',
+        [
+          ['AWS/Lambda', 'ConcurrentExecutions', ...fn, { stat: 'Maximum' }],
+          ['AWS/Lambda', 'Duration', ...fn, { stat: 'p99' }],
+        ],
+        6,
+        12,
+      ),
       widget('Fallbacks per route', perRoute(m.names.fallbacks), 12, 0),
       widget('Latency p99 per route (ms)', perRoute(m.names.latency, 'p99'), 12, 12, 'p99'),
     ];
     (props.endpointNames ?? DEFAULTS.endpointNames).forEach((e, n) =>
       widgets.push(
-        widget(`${e}: invocations, 5xx, model latency p99`, [
-          ['AWS/SageMaker', 'Invocations', 'EndpointName', e, 'VariantName', 'AllTraffic'],
-          ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', e, 'VariantName', 'AllTraffic'],
-          ['AWS/SageMaker', 'ModelLatency', 'EndpointName', e, 'VariantName', 'AllTraffic', { stat: 'p99' }],
-        ], 18 + 6 * Math.floor(n / 2), 12 * (n % 2)),
+        widget(
+          `${e}: invocations, 5xx, model latency p99`,
+          [
+            ['AWS/SageMaker', 'Invocations', 'EndpointName', e, 'VariantName', 'AllTraffic'],
+            ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', e, 'VariantName', 'AllTraffic'],
+            ['AWS/SageMaker', 'ModelLatency', 'EndpointName', e, 'VariantName', 'AllTraffic', { stat: 'p99' }],
+          ],
+          18 + 6 * Math.floor(n / 2),
+          12 * (n % 2),
+        ),
       ),
     );
     const alarmArns = props.alarmArns ?? DEFAULTS.alarmArns;
     if (alarmArns.length) {
-      widgets.push({ type: 'alarm', x: 0, y: 100, width: 24, height: 4, properties: { title: 'Alarms', alarms: [...alarmArns] } });
+      widgets.push({
+        type: 'alarm',
+        x: 0,
+        y: 100,
+        width: 24,
+        height: 4,
+        properties: { title: 'Alarms', alarms: [...alarmArns] },
+      });
     }
-    new CloudwatchDashboard(this, 'Resource', { dashboardName: props.dashboardName, dashboardBody: JSON.stringify({ widgets }) });
+    new CloudwatchDashboard(this, 'Resource', {
+      dashboardName: props.dashboardName,
+      dashboardBody: JSON.stringify({ widgets }),
+    });
   }
 }

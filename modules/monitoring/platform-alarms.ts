@@ -40,7 +40,9 @@ export class PlatformAlarms extends Construct {
     super(scope, id);
     validateProps(this, 'PlatformAlarms', props, PLATFORM_ALARMS_RULES);
     const p = props.namePrefix;
-    const actions = props.alarmActions ? { alarmActions: [...props.alarmActions], okActions: [...props.alarmActions] } : {};
+    const actions = props.alarmActions
+      ? { alarmActions: [...props.alarmActions], okActions: [...props.alarmActions] }
+      : {};
     const api = { ApiName: props.apiName, Stage: props.stageName };
     const fn = { FunctionName: props.functionName };
 
@@ -114,9 +116,20 @@ export class PlatformAlarms extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
       metricQuery: [
-        { id: 'fallbacks', metric: { namespace: m.namespace, metricName: m.names.fallbacks, dimensions: dims, period: 60, stat: 'Sum' } },
-        { id: 'requests', metric: { namespace: m.namespace, metricName: m.names.requests, dimensions: dims, period: 60, stat: 'Sum' } },
-        { id: 'rate', expression: 'IF(requests > 0, 100 * fallbacks / requests, 0)', label: 'fallback rate (%)', returnData: true },
+        {
+          id: 'fallbacks',
+          metric: { namespace: m.namespace, metricName: m.names.fallbacks, dimensions: dims, period: 60, stat: 'Sum' },
+        },
+        {
+          id: 'requests',
+          metric: { namespace: m.namespace, metricName: m.names.requests, dimensions: dims, period: 60, stat: 'Sum' },
+        },
+        {
+          id: 'rate',
+          expression: 'IF(requests > 0, 100 * fallbacks / requests, 0)',
+          label: 'fallback rate (%)',
+          returnData: true,
+        },
       ],
       ...actions,
     });

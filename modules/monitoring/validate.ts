@@ -28,6 +28,7 @@ export const PLATFORM_DASHBOARD_RULES: readonly PropsRule<PlatformDashboardProps
   rule({
     value: (p) => p.dashboardName,
     fails: (name) => !DASHBOARD_NAME.test(name),
-    message: (name) => `dashboard name must be 1 to 255 letters, digits, hyphens and underscores, but ${name} was provided`,
+    message: (name) =>
+      `dashboard name must be 1 to 255 letters, digits, hyphens and underscores, but ${name} was provided`,
   }),
 ];

@@ -5,7 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { ROUTER_PACKAGE } from '../../contracts/router-package';
 import { zipFiles } from './zip';
 
-
 interface Bundle {
   readonly code: Uint8Array;
   readonly map: Uint8Array;
@@ -66,7 +65,10 @@ function buildInto(entry: string, cacheDir: string): Bundle {
   const staging = `${cacheDir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'index.js.map'), map.contents);
-  writeFileSync(join(staging, 'meta.json'), JSON.stringify({ cwd: process.cwd(), inputs: Object.keys(result.metafile.inputs) }));
+  writeFileSync(
+    join(staging, 'meta.json'),
+    JSON.stringify({ cwd: process.cwd(), inputs: Object.keys(result.metafile.inputs) }),
+  );
   writeFileSync(join(staging, 'index.js'), code.contents);
   mkdirSync(dirname(cacheDir), { recursive: true });
   rmSync(cacheDir, { recursive: true, force: true });
@@ -82,7 +84,11 @@ function buildInto(entry: string, cacheDir: string): Bundle {
  * Writes the Lambda package: a deterministic zip of the bundle and the baked routing table, named by
  * its content under `workDir`. Returns its path and the base64 SHA-256 Lambda reports as CodeSha256.
  */
-export function writeRouterPackage(bundle: Bundle, routingTableJson: string, workDir: string): { path: string; sha256: string } {
+export function writeRouterPackage(
+  bundle: Bundle,
+  routingTableJson: string,
+  workDir: string,
+): { path: string; sha256: string } {
   const zip = zipFiles([
     { name: ROUTER_PACKAGE.bundle, content: bundle.code },
     { name: ROUTER_PACKAGE.sourceMap, content: bundle.map },

@@ -26,7 +26,12 @@ export interface RouterFunctionProps {
   /** Value of FM_ENVIRONMENT. */
   readonly environmentName: string;
   /** Where the AppConfig extension reads the routing table: names, not ids. */
-  readonly appConfig: { readonly application: string; readonly environment: string; readonly profile: string; readonly pollIntervalSeconds: number };
+  readonly appConfig: {
+    readonly application: string;
+    readonly environment: string;
+    readonly profile: string;
+    readonly pollIntervalSeconds: number;
+  };
   readonly circuitTableName: string;
   readonly memoryMb: number;
   readonly reservedConcurrency: number;
@@ -76,7 +81,11 @@ export class RouterFunction extends Construct {
       role: this.role,
       policyName: 'logs-and-tracing',
       statements: [
-        { sid: 'OwnLogGroup', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+        {
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${logGroup.arn}:*`],
+        },
         // X-Ray's segment APIs have no resource-level permissions: `*` is the only valid resource.
         { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
       ],

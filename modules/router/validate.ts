@@ -19,7 +19,8 @@ export const ROUTER_FUNCTION_RULES: readonly PropsRule<RouterFunctionProps>[] = 
   rule({
     value: (p) => p.functionName,
     fails: (name) => !FUNCTION_NAME.test(name),
-    message: (name) => `function name must be 1 to 59 letters, digits, hyphens and underscores (its role adds -role within iam's 64), but ${name} was provided`,
+    message: (name) =>
+      `function name must be 1 to 59 letters, digits, hyphens and underscores (its role adds -role within iam's 64), but ${name} was provided`,
   }),
   rule({
     value: (p) => p.reservedConcurrency,
@@ -34,12 +35,14 @@ export const ROUTER_FUNCTION_RULES: readonly PropsRule<RouterFunctionProps>[] = 
   rule({
     value: (p) => p.timeoutSeconds,
     fails: (s) => !isIntegerIn(s, 1, MAX_ROUTER_TIMEOUT_SECONDS),
-    message: (s) => `timeout must be 1 to ${MAX_ROUTER_TIMEOUT_SECONDS} seconds (the api integration limit), but ${s} was provided`,
+    message: (s) =>
+      `timeout must be 1 to ${MAX_ROUTER_TIMEOUT_SECONDS} seconds (the api integration limit), but ${s} was provided`,
   }),
   rule({
     value: (p) => p.region,
     fails: (region) => !Object.hasOwn(APPCONFIG_EXTENSION_ARM64_LAYERS, region),
-    message: (region) => `region must have an appconfig extension arm64 layer (${Object.keys(APPCONFIG_EXTENSION_ARM64_LAYERS).join(', ')}), but ${region} was provided`,
+    message: (region) =>
+      `region must have an appconfig extension arm64 layer (${Object.keys(APPCONFIG_EXTENSION_ARM64_LAYERS).join(', ')}), but ${region} was provided`,
   }),
   logRetentionRule((p) => p.logRetentionDays),
   rule({

@@ -4,7 +4,23 @@
  * hardware instead (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html,
  * `KmsKeyId`). Extend the table when a new family is used.
  */
-const NVME_FAMILIES = new Set(['c5d', 'm5d', 'r5d', 'g4dn', 'g5', 'g6', 'g6e', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n']);
+const NVME_FAMILIES = new Set([
+  'c5d',
+  'm5d',
+  'r5d',
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'p3dn',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+  'p5en',
+  'trn1',
+  'trn1n',
+]);
 
 /** `ml.g5.2xlarge` → `g5`. */
 export function instanceFamily(instanceType: string): string {

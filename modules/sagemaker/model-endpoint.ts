@@ -50,7 +50,12 @@ export interface ModelEndpointProps {
 /** The optional props' defaults. */
 const DEFAULTS = {
   environment: {},
-  rollout: { stepPercent: 10, waitIntervalSeconds: 300, maximumExecutionTimeoutSeconds: 3600, terminationWaitSeconds: 300 },
+  rollout: {
+    stepPercent: 10,
+    waitIntervalSeconds: 300,
+    maximumExecutionTimeoutSeconds: 3600,
+    terminationWaitSeconds: 300,
+  },
   latencyAlarmMicroseconds: 20_000_000,
 } as const;
 
@@ -100,27 +105,46 @@ export class ModelEndpoint extends Construct {
       name: physicalName([endpointName, 'exec'], 64),
       assumeRolePolicy: serviceTrust(this, 'Trust', 'sagemaker.amazonaws.com').json,
     });
-    const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)].filter((u): u is string => u !== undefined).map(s3Location);
+    const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)]
+      .filter((u): u is string => u !== undefined)
+      .map(s3Location);
     const statements: PolicyStatement[] = [];
     if (artifacts.length) {
-      statements.push({ sid: 'ReadOwnArtifacts', actions: ['s3:GetObject'], resources: artifacts.map((a) => `arn:aws:s3:::${a.bucket}/${a.prefix}*`) });
+      statements.push({
+        sid: 'ReadOwnArtifacts',
+        actions: ['s3:GetObject'],
+        resources: artifacts.map((a) => `arn:aws:s3:::${a.bucket}/${a.prefix}*`),
+      });
       for (const bucket of [...new Set(artifacts.map((a) => a.bucket))]) {
         statements.push({
           sid: `ListOwnArtifacts${statements.length}`,
           actions: ['s3:ListBucket'],
           resources: [`arn:aws:s3:::${bucket}`],
-          conditions: [{ test: 'StringLike', variable: 's3:prefix', values: artifacts.filter((a) => a.bucket === bucket).map((a) => `${a.prefix}*`) }],
+          conditions: [
+            {
+              test: 'StringLike',
+              variable: 's3:prefix',
+              values: artifacts.filter((a) => a.bucket === bucket).map((a) => `${a.prefix}*`),
+            },
+          ],
         });
       }
     }
     statements.push(
-      { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [ecrRepositoryArn(props.image)] },
+      {
+        sid: 'PullImage',
+        actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+        resources: [ecrRepositoryArn(props.image)],
+      },
       // GetAuthorizationToken has no resource-level permissions.
       { sid: 'EcrToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       {
         sid: 'EndpointLogs',
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [`arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}`, `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}:*`],
+        resources: [
+          `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}`,
+          `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}:*`,
+        ],
       },
       {
         sid: 'EndpointMetrics',
@@ -129,7 +153,11 @@ export class ModelEndpoint extends Construct {
         conditions: [{ test: 'StringLike', variable: 'cloudwatch:namespace', values: ['/aws/sagemaker/*'] }],
       },
     );
-    const rolePolicy = new RolePolicy(this, 'ExecutionPolicy', { role: this.role, policyName: 'own-artifacts', statements });
+    const rolePolicy = new RolePolicy(this, 'ExecutionPolicy', {
+      role: this.role,
+      policyName: 'own-artifacts',
+      statements,
+    });
 
     const dataSource = props.modelDataUrl?.endsWith('/');
     const container = {
@@ -153,11 +181,22 @@ export class ModelEndpoint extends Construct {
     });
 
     // Local NVMe instance storage is hardware encrypted and refuses a KMS key; serverless has no volume.
-    const kmsKeyArn = capacity.mode === 'instances' && supportsVolumeKmsKey(capacity.instanceType) ? props.kmsKeyArn : undefined;
+    const kmsKeyArn =
+      capacity.mode === 'instances' && supportsVolumeKmsKey(capacity.instanceType) ? props.kmsKeyArn : undefined;
     const variant =
       capacity.mode === 'instances'
-        ? { variantName: VARIANT_NAME, modelName, instanceType: capacity.instanceType, initialInstanceCount: capacity.instanceCount, initialVariantWeight: 1 }
-        : { variantName: VARIANT_NAME, modelName, serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency } };
+        ? {
+            variantName: VARIANT_NAME,
+            modelName,
+            instanceType: capacity.instanceType,
+            initialInstanceCount: capacity.instanceCount,
+            initialVariantWeight: 1,
+          }
+        : {
+            variantName: VARIANT_NAME,
+            modelName,
+            serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency },
+          };
     const configName = physicalName([endpointName, contentHash({ variant, kms: kmsKeyArn !== undefined })], 63);
     const config = new SagemakerEndpointConfiguration(this, 'Config', {
       name: configName,
@@ -208,8 +247,12 @@ export class ModelEndpoint extends Construct {
       endpointConfigName: config.name,
       deploymentConfig: {
         blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: { ...traffic, waitIntervalInSeconds: rollout.waitIntervalSeconds ?? DEFAULTS.rollout.waitIntervalSeconds },
-          maximumExecutionTimeoutInSeconds: rollout.maximumExecutionTimeoutSeconds ?? DEFAULTS.rollout.maximumExecutionTimeoutSeconds,
+          trafficRoutingConfiguration: {
+            ...traffic,
+            waitIntervalInSeconds: rollout.waitIntervalSeconds ?? DEFAULTS.rollout.waitIntervalSeconds,
+          },
+          maximumExecutionTimeoutInSeconds:
+            rollout.maximumExecutionTimeoutSeconds ?? DEFAULTS.rollout.maximumExecutionTimeoutSeconds,
           terminationWaitInSeconds: rollout.terminationWaitSeconds ?? DEFAULTS.rollout.terminationWaitSeconds,
         },
         autoRollbackConfiguration: { alarms: [{ alarmName: errors.alarmName }, { alarmName: latency.alarmName }] },

@@ -19,7 +19,8 @@ export const MODEL_ENDPOINT_RULES: readonly PropsRule<ModelEndpointProps>[] = [
   rule({
     value: (p) => p.image,
     fails: (image) => !ECR_IMAGE.test(image),
-    message: (image) => `image must be an ecr image uri (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>), but ${image} was provided`,
+    message: (image) =>
+      `image must be an ecr image uri (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>), but ${image} was provided`,
   }),
   rule({
     value: (p) => p.modelDataUrl,
@@ -54,7 +55,8 @@ export const MODEL_ENDPOINT_RULES: readonly PropsRule<ModelEndpointProps>[] = [
   eachRule({
     each: (p) => p.adapters.map((a) => a.artifactUrl),
     fails: (urls) => !urls.every(isS3Url),
-    message: (urls) => `adapter artifact urls must be s3:// urls, but ${urls.filter((u) => !isS3Url(u)).join(', ')} was provided`,
+    message: (urls) =>
+      `adapter artifact urls must be s3:// urls, but ${urls.filter((u) => !isS3Url(u)).join(', ')} was provided`,
   }),
   rule({
     value: (p) => (p.rollout.type === 'canary' ? p.rollout.stepPercent : undefined),

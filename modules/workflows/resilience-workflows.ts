@@ -54,11 +54,24 @@ const DEFAULTS = {
 // Step Functions' log delivery APIs have no resource-level permissions: AWS documents `*` as the only resource.
 const LOG_DELIVERY: PolicyStatement = {
   sid: 'LogDelivery',
-  actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+  actions: [
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ],
   resources: ['*'],
 };
 // X-Ray's segment and sampling APIs have no resource-level permissions either.
-const TRACING: PolicyStatement = { sid: 'Tracing', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] };
+const TRACING: PolicyStatement = {
+  sid: 'Tracing',
+  actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+  resources: ['*'],
+};
 
 /**
  * The circuit-breaker workflows of one environment: an Express state machine per route, a scheduled
@@ -89,22 +102,36 @@ export class ResilienceWorkflows extends Construct {
     const source = [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.account] }];
 
     const machine = (key: string, name: string, definition: string, statements: PolicyStatement[]): SfnStateMachine => {
-      const role = new IamRole(this, `Role-${key}`, { name: names.role(name), assumeRolePolicy: serviceTrust(this, `Trust-${key}`, 'states.amazonaws.com', source).json });
+      const role = new IamRole(this, `Role-${key}`, {
+        name: names.role(name),
+        assumeRolePolicy: serviceTrust(this, `Trust-${key}`, 'states.amazonaws.com', source).json,
+      });
       this.roles[key] = role;
-      const policy = new RolePolicy(this, `Policy-${key}`, { role, policyName: 'workflow', statements: [...statements, ...this.circuitStatements(props), LOG_DELIVERY, TRACING] });
+      const policy = new RolePolicy(this, `Policy-${key}`, {
+        role,
+        policyName: 'workflow',
+        statements: [...statements, ...this.circuitStatements(props), LOG_DELIVERY, TRACING],
+      });
       const sm = new SfnStateMachine(this, key === 'recovery' ? 'Recovery' : `Route-${key}`, {
         name,
         type: 'EXPRESS',
         roleArn: role.arn,
         definition,
-        loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: props.includeExecutionData ?? DEFAULTS.includeExecutionData, level: 'ALL' },
+        loggingConfiguration: {
+          logDestination: `${logGroup.arn}:*`,
+          includeExecutionData: props.includeExecutionData ?? DEFAULTS.includeExecutionData,
+          level: 'ALL',
+        },
         tracingConfiguration: { enabled: true },
         dependsOn: [policy.resource],
       });
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `Failed-${key}`, {
           alarmName: `${name}-executions-failed`,
-          alarmDescription: key === 'recovery' ? 'the circuit recovery workflow failed' : `route ${key}: every candidate failed (or the workflow broke)`,
+          alarmDescription:
+            key === 'recovery'
+              ? 'the circuit recovery workflow failed'
+              : `route ${key}: every candidate failed (or the workflow broke)`,
           namespace: 'AWS/States',
           metricName: 'ExecutionsFailed',
           dimensions: { StateMachineArn: sm.arn },
@@ -121,17 +148,39 @@ export class ResilienceWorkflows extends Construct {
     };
 
     for (const route of props.routes) {
-      const invoke: PolicyStatement[] = route.bedrockInvocations.length ? onlyInvokeModel(bedrockStatements(route.bedrockInvocations)) : [];
-      if (route.invokesRouter) invoke.push({ sid: 'InvokeRouter', actions: ['lambda:InvokeFunction'], resources: [props.routerFunctionArn] });
-      this.routeStateMachineArns[route.routeId] = machine(route.routeId, names.route(route.routeId), route.definitionJson, invoke).arn;
+      const invoke: PolicyStatement[] = route.bedrockInvocations.length
+        ? onlyInvokeModel(bedrockStatements(route.bedrockInvocations))
+        : [];
+      if (route.invokesRouter)
+        invoke.push({ sid: 'InvokeRouter', actions: ['lambda:InvokeFunction'], resources: [props.routerFunctionArn] });
+      this.routeStateMachineArns[route.routeId] = machine(
+        route.routeId,
+        names.route(route.routeId),
+        route.definitionJson,
+        invoke,
+      ).arn;
     }
 
-    const recovery = machine('recovery', names.recovery, props.recovery.definitionJson, props.recovery.bedrockInvocations.length ? onlyInvokeModel(bedrockStatements(props.recovery.bedrockInvocations)) : []);
+    const recovery = machine(
+      'recovery',
+      names.recovery,
+      props.recovery.definitionJson,
+      props.recovery.bedrockInvocations.length
+        ? onlyInvokeModel(bedrockStatements(props.recovery.bedrockInvocations))
+        : [],
+    );
     this.recoveryStateMachineArn = recovery.arn;
 
-    const schedulerRole = new IamRole(this, 'SchedulerRole', { name: names.schedulerRole, assumeRolePolicy: serviceTrust(this, 'SchedulerTrust', 'scheduler.amazonaws.com', source).json });
+    const schedulerRole = new IamRole(this, 'SchedulerRole', {
+      name: names.schedulerRole,
+      assumeRolePolicy: serviceTrust(this, 'SchedulerTrust', 'scheduler.amazonaws.com', source).json,
+    });
     this.roles.scheduler = schedulerRole;
-    new RolePolicy(this, 'SchedulerPolicy', { role: schedulerRole, policyName: 'start-recovery', statements: [{ sid: 'StartRecovery', actions: ['states:StartExecution'], resources: [recovery.arn] }] });
+    new RolePolicy(this, 'SchedulerPolicy', {
+      role: schedulerRole,
+      policyName: 'start-recovery',
+      statements: [{ sid: 'StartRecovery', actions: ['states:StartExecution'], resources: [recovery.arn] }],
+    });
     new SchedulerSchedule(this, 'RecoverySchedule', {
       name: names.recovery,
       description: 'half-opens expired circuits, probes them, closes or re-opens them',
@@ -149,15 +198,26 @@ export class ResilienceWorkflows extends Construct {
         sid: 'CircuitTableKey',
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [props.kmsKeyArn],
-        conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${props.region}.amazonaws.com`] }],
+        conditions: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${props.region}.amazonaws.com`] },
+        ],
       },
       // The log group is encrypted with the environment key; Step Functions delivers through CloudWatch Logs.
-      { sid: 'LogGroupKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.kmsKeyArn], conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`logs.${props.region}.amazonaws.com`] }] },
+      {
+        sid: 'LogGroupKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.kmsKeyArn],
+        conditions: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: [`logs.${props.region}.amazonaws.com`] },
+        ],
+      },
     ];
   }
 }
 
 /** The workflows call InvokeModel only (no streaming in Step Functions). */
 function onlyInvokeModel(statements: PolicyStatement[]): PolicyStatement[] {
-  return statements.map((s) => (s.actions.includes('bedrock:InvokeModel') ? { ...s, actions: ['bedrock:InvokeModel'] } : s));
+  return statements.map((s) =>
+    s.actions.includes('bedrock:InvokeModel') ? { ...s, actions: ['bedrock:InvokeModel'] } : s,
+  );
 }

@@ -18,7 +18,11 @@ export const RESILIENCE_WORKFLOWS_RULES: readonly PropsRule<ResilienceWorkflowsP
   eachRule({
     each: (p) => p.routes.map((r) => r.routeId),
     fails: (ids) => ids.some((id) => !ROUTE_ID.test(id)),
-    message: (ids) => `route ids must be kebab-case, but ${ids.filter((id) => !ROUTE_ID.test(id)).map((id) => `"${id}"`).join(', ')} was provided`,
+    message: (ids) =>
+      `route ids must be kebab-case, but ${ids
+        .filter((id) => !ROUTE_ID.test(id))
+        .map((id) => `"${id}"`)
+        .join(', ')} was provided`,
   }),
   eachRule({
     each: (p) => p.routes.map((r) => r.routeId),
@@ -35,19 +39,29 @@ export const RESILIENCE_WORKFLOWS_RULES: readonly PropsRule<ResilienceWorkflowsP
         .join(', ')} was provided`,
   }),
   eachRule({
-    each: (p) => [...p.routes.flatMap((r) => r.bedrockInvocations), ...p.recovery.bedrockInvocations].flatMap((i) => [...(i.profileArn === undefined ? [] : [i.profileArn]), ...i.foundationModelArns]),
+    each: (p) =>
+      [...p.routes.flatMap((r) => r.bedrockInvocations), ...p.recovery.bedrockInvocations].flatMap((i) => [
+        ...(i.profileArn === undefined ? [] : [i.profileArn]),
+        ...i.foundationModelArns,
+      ]),
     fails: (arns) => arns.some((a) => a.includes('*')),
     message: (arns) => `model arns must be exact, but ${arns.filter((a) => a.includes('*')).join(', ')} was provided`,
   }),
   eachRule({
-    each: (p) => p.routes.map((r) => ({ routeId: r.routeId, callsModel: r.bedrockInvocations.length > 0 || r.invokesRouter })),
+    each: (p) =>
+      p.routes.map((r) => ({ routeId: r.routeId, callsModel: r.bedrockInvocations.length > 0 || r.invokesRouter })),
     fails: (routes) => routes.some((r) => !r.callsModel),
-    message: (routes) => `every route workflow must call a model, but ${routes.filter((r) => !r.callsModel).map((r) => r.routeId).join(', ')} calls none`,
+    message: (routes) =>
+      `every route workflow must call a model, but ${routes
+        .filter((r) => !r.callsModel)
+        .map((r) => r.routeId)
+        .join(', ')} calls none`,
   }),
   logRetentionRule((p) => p.logRetentionDays),
   rule({
     value: (p) => p.recoverySchedule,
     fails: (expression) => !SCHEDULE_EXPRESSION.test(expression),
-    message: (expression) => `recovery schedule must be a rate(), cron() or at() expression, but ${expression} was provided`,
+    message: (expression) =>
+      `recovery schedule must be a rate(), cron() or at() expression, but ${expression} was provided`,
   }),
 ];

@@ -22,7 +22,8 @@ const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 function sourceFiles(dir = projectRoot): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return SKIPPED_DIRS.has(name) || name.startsWith('cdktf.out') ? [] : sourceFiles(path);
+    if (statSync(path).isDirectory())
+      return SKIPPED_DIRS.has(name) || name.startsWith('cdktf.out') ? [] : sourceFiles(path);
     return SOURCE.test(name) && !name.endsWith('.d.ts') ? [relative(projectRoot, path)] : [];
   });
 }
@@ -31,12 +32,31 @@ function specifiers(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(join(projectRoot, file), 'utf8'), ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) found.push(node.moduleReference.expression.text);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      found.push(node.moduleSpecifier.text);
+    else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    )
+      found.push(node.moduleReference.expression.text);
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       const [arg] = node.arguments;
       if (arg !== undefined && ts.isStringLiteralLike(arg)) found.push(arg.text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) found.push(node.argument.literal.text);
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    )
+      found.push(node.argument.literal.text);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -55,7 +75,8 @@ function target(from: string, specifier: string): string {
     const js = hit.replace(/\.d\.ts$/, '.js');
     return relative(projectRoot, hit.endsWith('.d.ts') && existsSync(js) ? js : hit);
   }
-  if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0])) return specifier.startsWith('node:') ? specifier : `node:${specifier}`;
+  if (specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0]))
+    return specifier.startsWith('node:') ? specifier : `node:${specifier}`;
   const parts = specifier.split('/');
   return `npm:${specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]}`;
 }
@@ -75,7 +96,8 @@ const show = (edges: readonly Edge[]) => edges.map((e) => `${e.from} -> ${e.to}`
  * - test/: the router's own tests, and the workflow tests that write circuits the router reads.
  * The stack and modules/router/bundle.ts name the router's entry by its path, as a string.
  */
-const RUNS_THE_ROUTER = (file: string) => file === 'sim/gateway.ts' || file === 'cli/dev.ts' || under('bench')(file) || under('test')(file);
+const RUNS_THE_ROUTER = (file: string) =>
+  file === 'sim/gateway.ts' || file === 'cli/dev.ts' || under('bench')(file) || under('test')(file);
 
 /** What only a stack-side file may load: the framework and the AWS SDK. */
 const FRAMEWORK = /^npm:(cdktf|constructs|@cdktf\/|@aws-sdk\/|@smithy\/)/;
@@ -85,9 +107,17 @@ const CONTRACT_PACKAGES = new Set(['npm:ajv']);
 
 const RULES: Record<string, (edges: readonly Edge[]) => Edge[]> = {
   'nothing outside functions/router/ imports it, except what runs the router': (edges) =>
-    edges.filter((e) => under('functions/router')(e.to) && !under('functions/router')(e.from) && !RUNS_THE_ROUTER(e.from)),
-  'functions/router/ imports only itself, contracts/, suggest/ and packages (never catalog/, modules/, stacks/, workflows/, audit/, selection/)': (edges) =>
-    edges.filter((e) => under('functions/router')(e.from) && !/^(npm|node):/.test(e.to) && !['functions/router', 'contracts', 'suggest'].some((f) => under(f)(e.to))),
+    edges.filter(
+      (e) => under('functions/router')(e.to) && !under('functions/router')(e.from) && !RUNS_THE_ROUTER(e.from),
+    ),
+  'functions/router/ imports only itself, contracts/, suggest/ and packages (never catalog/, modules/, stacks/, workflows/, audit/, selection/)':
+    (edges) =>
+      edges.filter(
+        (e) =>
+          under('functions/router')(e.from) &&
+          !/^(npm|node):/.test(e.to) &&
+          !['functions/router', 'contracts', 'suggest'].some((f) => under(f)(e.to)),
+      ),
   'contracts/ imports only contracts/, schemas/generated/, and the validator runtime': (edges) => {
     // Follow contracts/ into the generated files it uses: what they import counts as the contracts' own.
     const reached = new Set(edges.filter((e) => under('contracts')(e.from)).map((e) => e.from));
@@ -100,19 +130,42 @@ const RULES: Record<string, (edges: readonly Edge[]) => Edge[]> = {
         }
       }
     }
-    return edges.filter((e) => reached.has(e.from) && !(under('contracts')(e.to) || under('schemas/generated')(e.to) || CONTRACT_PACKAGES.has(e.to)));
+    return edges.filter(
+      (e) =>
+        reached.has(e.from) &&
+        !(under('contracts')(e.to) || under('schemas/generated')(e.to) || CONTRACT_PACKAGES.has(e.to)),
+    );
   },
   'nothing imports main.ts': (edges) => edges.filter((e) => e.to === 'main.ts'),
-  'modules/ and workflows/ import nothing from functions/': (edges) => edges.filter((e) => (under('modules')(e.from) || under('workflows')(e.from)) && under('functions')(e.to)),
-  'catalog/ imports nothing from selection/, stacks/, modules/, audit/, functions/ (the validator is given a suggester)': (edges) =>
-    edges.filter((e) => under('catalog')(e.from) && ['selection', 'stacks', 'modules', 'audit', 'functions'].some((f) => under(f)(e.to))),
-  "a hosting kind's stack side stays in its provision.ts: nothing else in catalog/ or hosting/ imports cdktf, constructs, an SDK, modules/ or stacks/": (edges) =>
-    edges.filter((e) => (under('catalog')(e.from) || under('hosting')(e.from)) && !e.from.endsWith('provision.ts') && (FRAMEWORK.test(e.to) || ['modules', 'stacks'].some((f) => under(f)(e.to)))),
-  'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts': (edges) =>
-    edges.filter((e) => (under('catalog')(e.from) || under('hosting')(e.from)) && !e.from.endsWith('provision.ts') && e.to.endsWith('provision.ts')),
+  'modules/ and workflows/ import nothing from functions/': (edges) =>
+    edges.filter((e) => (under('modules')(e.from) || under('workflows')(e.from)) && under('functions')(e.to)),
+  'catalog/ imports nothing from selection/, stacks/, modules/, audit/, functions/ (the validator is given a suggester)':
+    (edges) =>
+      edges.filter(
+        (e) =>
+          under('catalog')(e.from) &&
+          ['selection', 'stacks', 'modules', 'audit', 'functions'].some((f) => under(f)(e.to)),
+      ),
+  "a hosting kind's stack side stays in its provision.ts: nothing else in catalog/ or hosting/ imports cdktf, constructs, an SDK, modules/ or stacks/":
+    (edges) =>
+      edges.filter(
+        (e) =>
+          (under('catalog')(e.from) || under('hosting')(e.from)) &&
+          !e.from.endsWith('provision.ts') &&
+          (FRAMEWORK.test(e.to) || ['modules', 'stacks'].some((f) => under(f)(e.to))),
+      ),
+  'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts':
+    (edges) =>
+      edges.filter(
+        (e) =>
+          (under('catalog')(e.from) || under('hosting')(e.from)) &&
+          !e.from.endsWith('provision.ts') &&
+          e.to.endsWith('provision.ts'),
+      ),
 };
 
-const violations = (edges: readonly Edge[]) => Object.fromEntries(Object.entries(RULES).map(([rule, check]) => [rule, show(check(edges))]));
+const violations = (edges: readonly Edge[]) =>
+  Object.fromEntries(Object.entries(RULES).map(([rule, check]) => [rule, show(check(edges))]));
 
 describe('the import graph', () => {
   const edges = importGraph();
@@ -151,14 +204,26 @@ describe('the import graph', () => {
       { from: 'catalog/resolve.ts', to: 'hosting/bedrock/provision.ts' },
     ];
     expect(violations(broken)).toEqual({
-      'nothing outside functions/router/ imports it, except what runs the router': ['modules/router/bundle.ts -> functions/router/env.ts'],
-      'functions/router/ imports only itself, contracts/, suggest/ and packages (never catalog/, modules/, stacks/, workflows/, audit/, selection/)': ['functions/router/serve.ts -> catalog/suggest.ts'],
-      'contracts/ imports only contracts/, schemas/generated/, and the validator runtime': ['contracts/circuit.ts -> npm:@aws-sdk/client-dynamodb', 'schemas/generated/routing-table-validator.js -> node:fs'],
+      'nothing outside functions/router/ imports it, except what runs the router': [
+        'modules/router/bundle.ts -> functions/router/env.ts',
+      ],
+      'functions/router/ imports only itself, contracts/, suggest/ and packages (never catalog/, modules/, stacks/, workflows/, audit/, selection/)':
+        ['functions/router/serve.ts -> catalog/suggest.ts'],
+      'contracts/ imports only contracts/, schemas/generated/, and the validator runtime': [
+        'contracts/circuit.ts -> npm:@aws-sdk/client-dynamodb',
+        'schemas/generated/routing-table-validator.js -> node:fs',
+      ],
       'nothing imports main.ts': ['cli/synth.ts -> main.ts'],
-      'modules/ and workflows/ import nothing from functions/': ['modules/router/bundle.ts -> functions/router/env.ts', 'workflows/route-workflow.ts -> functions/other/x.ts'],
-      'catalog/ imports nothing from selection/, stacks/, modules/, audit/, functions/ (the validator is given a suggester)': ['catalog/rules/catalog.ts -> selection/rank.ts'],
-      "a hosting kind's stack side stays in its provision.ts: nothing else in catalog/ or hosting/ imports cdktf, constructs, an SDK, modules/ or stacks/": ['hosting/sagemaker/index.ts -> npm:cdktf'],
-      'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts': ['catalog/resolve.ts -> hosting/bedrock/provision.ts'],
+      'modules/ and workflows/ import nothing from functions/': [
+        'modules/router/bundle.ts -> functions/router/env.ts',
+        'workflows/route-workflow.ts -> functions/other/x.ts',
+      ],
+      'catalog/ imports nothing from selection/, stacks/, modules/, audit/, functions/ (the validator is given a suggester)':
+        ['catalog/rules/catalog.ts -> selection/rank.ts'],
+      "a hosting kind's stack side stays in its provision.ts: nothing else in catalog/ or hosting/ imports cdktf, constructs, an SDK, modules/ or stacks/":
+        ['hosting/sagemaker/index.ts -> npm:cdktf'],
+      'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts':
+        ['catalog/resolve.ts -> hosting/bedrock/provision.ts'],
     });
   });
 });

@@ -24,9 +24,19 @@ const invoke = (resources: string[], conditions: IamStatement['conditions'] = []
 const profile = 'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0';
 const foundationModel = 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
 
-const side = (plan: EnvironmentPlan, permissions: readonly IamStatement[] = []): ChangeSide => ({ plan, permissions, cost: estimateCost(plan) });
-const withRoute = (plan: EnvironmentPlan, id: string, change: Partial<PlannedRoute>): EnvironmentPlan => ({ ...plan, routes: plan.routes.map((r) => (r.id === id ? { ...r, ...change } : r)) });
-const withModel = (plan: EnvironmentPlan, id: string, change: (m: PlannedModel) => PlannedModel): EnvironmentPlan => ({ ...plan, models: plan.models.map((m) => (m.id === id ? change(m) : m)) });
+const side = (plan: EnvironmentPlan, permissions: readonly IamStatement[] = []): ChangeSide => ({
+  plan,
+  permissions,
+  cost: estimateCost(plan),
+});
+const withRoute = (plan: EnvironmentPlan, id: string, change: Partial<PlannedRoute>): EnvironmentPlan => ({
+  ...plan,
+  routes: plan.routes.map((r) => (r.id === id ? { ...r, ...change } : r)),
+});
+const withModel = (plan: EnvironmentPlan, id: string, change: (m: PlannedModel) => PlannedModel): EnvironmentPlan => ({
+  ...plan,
+  models: plan.models.map((m) => (m.id === id ? change(m) : m)),
+});
 
 describe('changeSet', () => {
   it('finds nothing between an environment and itself', () => {
@@ -43,7 +53,12 @@ describe('changeSet', () => {
       endpointsChanged: [],
       permissionsAdded: [],
       permissionsRemoved: [],
-      cost: { baseMonthlyUsd: estimateCost(prod).totalMonthlyUsd, headMonthlyUsd: estimateCost(prod).totalMonthlyUsd, deltaUsd: 0, deltaPercent: 0 },
+      cost: {
+        baseMonthlyUsd: estimateCost(prod).totalMonthlyUsd,
+        headMonthlyUsd: estimateCost(prod).totalMonthlyUsd,
+        deltaUsd: 0,
+        deltaPercent: 0,
+      },
       risks: [],
     });
   });
@@ -53,18 +68,36 @@ describe('changeSet', () => {
     expect(c.routesAdded).toEqual(prod.routes.map((r) => r.id));
     expect(c.modelsAdded).toEqual(prod.models.map((m) => m.id));
     expect(c.permissionsAdded).toEqual([`aws_iam_role.Router_Role bedrock:InvokeModel ${profile}`]);
-    expect(c.cost).toEqual({ baseMonthlyUsd: 0, headMonthlyUsd: estimateCost(prod).totalMonthlyUsd, deltaUsd: estimateCost(prod).totalMonthlyUsd, deltaPercent: null });
+    expect(c.cost).toEqual({
+      baseMonthlyUsd: 0,
+      headMonthlyUsd: estimateCost(prod).totalMonthlyUsd,
+      deltaUsd: estimateCost(prod).totalMonthlyUsd,
+      deltaPercent: null,
+    });
     expect(c.risks).toEqual([{ risk: 'high', reason: 'permission widened: 1 new grant' }]);
   });
 
   it('lists routes and models removed from the base', () => {
-    const head: EnvironmentPlan = { ...prod, routes: prod.routes.filter((r) => r.id !== 'translate'), models: prod.models.filter((m) => m.id !== 'command-r') };
-    expect(changeSet(side(prod), side(head), null)).toMatchObject({ routesRemoved: ['translate'], modelsRemoved: ['command-r'], routesAdded: [], modelsAdded: [] });
+    const head: EnvironmentPlan = {
+      ...prod,
+      routes: prod.routes.filter((r) => r.id !== 'translate'),
+      models: prod.models.filter((m) => m.id !== 'command-r'),
+    };
+    expect(changeSet(side(prod), side(head), null)).toMatchObject({
+      routesRemoved: ['translate'],
+      modelsRemoved: ['command-r'],
+      routesAdded: [],
+      modelsAdded: [],
+    });
   });
 
   it('flags a retarget, a new fallback chain and changed rules as one high-risk routing change in production, in that order', () => {
     const chat = prod.routes.find((r) => r.id === 'chat');
-    const head = withRoute(withRoute(withRoute(prod, 'classify', { target: 'nova-micro' }), 'code', { fallbacks: ['nova-lite'] }), 'chat', { rules: chat ? chat.rules.slice(1) : [] });
+    const head = withRoute(
+      withRoute(withRoute(prod, 'classify', { target: 'nova-micro' }), 'code', { fallbacks: ['nova-lite'] }),
+      'chat',
+      { rules: chat ? chat.rules.slice(1) : [] },
+    );
     const c = changeSet(side(prod), side(head), null);
     expect(c.retargeted).toEqual([{ route: 'classify', from: 'claude-3-haiku', to: 'nova-micro' }]);
     expect(c.fallbacksChanged).toEqual([{ route: 'code', from: ['llama-3-1-70b', 'nova-lite'], to: ['nova-lite'] }]);
@@ -86,8 +119,14 @@ describe('changeSet', () => {
   });
 
   it('rates a model moving to deprecated medium and to retired high, and a move to preview not at all', () => {
-    const lifecycle = (status: PlannedModel['lifecycle']['status']) => (m: PlannedModel): PlannedModel => ({ ...m, lifecycle: { ...m.lifecycle, status } });
-    const head = withModel(withModel(withModel(prod, 'command-r', lifecycle('deprecated')), 'mistral-large', lifecycle('retired')), 'claude-3-haiku', lifecycle('preview'));
+    const lifecycle =
+      (status: PlannedModel['lifecycle']['status']) =>
+      (m: PlannedModel): PlannedModel => ({ ...m, lifecycle: { ...m.lifecycle, status } });
+    const head = withModel(
+      withModel(withModel(prod, 'command-r', lifecycle('deprecated')), 'mistral-large', lifecycle('retired')),
+      'claude-3-haiku',
+      lifecycle('preview'),
+    );
     const c = changeSet(side(prod), side(head), null);
     expect(c.lifecycleChanged).toEqual([
       { model: 'claude-3-haiku', from: 'active', to: 'preview' },
@@ -103,28 +142,57 @@ describe('changeSet', () => {
   it('shows an endpoint whose capacity changes, high in production and medium elsewhere', () => {
     const resize = (plan: EnvironmentPlan) =>
       withModel(plan, 'llama-3-8b-support-lora', (m) =>
-        m.hosting.type === 'sagemaker' && m.hosting.capacity.mode === 'instances' ? { ...m, hosting: { ...m.hosting, capacity: { ...m.hosting.capacity, instanceCount: 4 } } } : m,
+        m.hosting.type === 'sagemaker' && m.hosting.capacity.mode === 'instances'
+          ? { ...m, hosting: { ...m.hosting, capacity: { ...m.hosting.capacity, instanceCount: 4 } } }
+          : m,
       );
     const c = changeSet(side(prod), side(resize(prod)), null);
-    expect(c.endpointsChanged).toEqual([{ model: 'llama-3-8b-support-lora', from: '2 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback', to: '4 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback' }]);
-    expect(c.risks).toEqual([{ risk: 'high', reason: `endpoint of llama-3-8b-support-lora changes: ${c.endpointsChanged[0].from} -> ${c.endpointsChanged[0].to}` }]);
+    expect(c.endpointsChanged).toEqual([
+      {
+        model: 'llama-3-8b-support-lora',
+        from: '2 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback',
+        to: '4 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback',
+      },
+    ]);
+    expect(c.risks).toEqual([
+      {
+        risk: 'high',
+        reason: `endpoint of llama-3-8b-support-lora changes: ${c.endpointsChanged[0].from} -> ${c.endpointsChanged[0].to}`,
+      },
+    ]);
     const staging = planOf('staging');
     expect(changeSet(side(staging), side(resize(staging)), null).risks.map((r) => r.risk)).toEqual(['medium']);
   });
 
   it('compares grants line by line, each condition noted, and sorts them', () => {
-    const viaProfile = invoke([foundationModel], [{ test: 'StringLike', variable: 'bedrock:InferenceProfileArn', values: [profile] }]);
-    const c = changeSet(side(prod, [invoke([profile])]), side(prod, [viaProfile, invoke([profile, 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0'])]), null);
+    const viaProfile = invoke(
+      [foundationModel],
+      [{ test: 'StringLike', variable: 'bedrock:InferenceProfileArn', values: [profile] }],
+    );
+    const c = changeSet(
+      side(prod, [invoke([profile])]),
+      side(prod, [viaProfile, invoke([profile, 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0'])]),
+      null,
+    );
     expect(c.permissionsAdded).toEqual([
       'aws_iam_role.Router_Role bedrock:InvokeModel arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0',
       `aws_iam_role.Router_Role bedrock:InvokeModel ${foundationModel} [StringLike bedrock:InferenceProfileArn]`,
     ]);
     expect(c.permissionsRemoved).toEqual([]);
-    expect(changeSet(side(prod, [invoke([profile])]), side(prod, [{ ...invoke([profile]), effect: 'Deny' }]), null).permissionsRemoved).toEqual([`aws_iam_role.Router_Role bedrock:InvokeModel ${profile}`]);
+    expect(
+      changeSet(side(prod, [invoke([profile])]), side(prod, [{ ...invoke([profile]), effect: 'Deny' }]), null)
+        .permissionsRemoved,
+    ).toEqual([`aws_iam_role.Router_Role bedrock:InvokeModel ${profile}`]);
   });
 
   it('reports the cost delta in dollars and percent of the base', () => {
-    const head = { ...prod, costAssumptions: { ...prod.costAssumptions, classify: { requestsPerDay: 1_000_000, inputTokensPerRequest: 200, outputTokensPerRequest: 10 } } };
+    const head = {
+      ...prod,
+      costAssumptions: {
+        ...prod.costAssumptions,
+        classify: { requestsPerDay: 1_000_000, inputTokensPerRequest: 200, outputTokensPerRequest: 10 },
+      },
+    };
     const c = changeSet(side(prod), side(head), null);
     // classify doubles from 500,000 requests a day at $950 a month: $950 more.
     expect(c.cost.deltaUsd).toBe(950);

@@ -4,7 +4,10 @@ import type { EnvironmentPlan, PlannedModel } from '../../catalog/plan';
 
 const project = loadProject({ only: ['prod'], today: '2026-11-29' });
 const [prod] = project.plans;
-const withEndpoint = (plan: EnvironmentPlan, capacity: Extract<PlannedModel['hosting'], { type: 'sagemaker' }>['capacity']): EnvironmentPlan => ({
+const withEndpoint = (
+  plan: EnvironmentPlan,
+  capacity: Extract<PlannedModel['hosting'], { type: 'sagemaker' }>['capacity'],
+): EnvironmentPlan => ({
   ...plan,
   models: plan.models.map((m) => (m.hosting.type === 'sagemaker' ? { ...m, hosting: { ...m.hosting, capacity } } : m)),
 });
@@ -15,8 +18,13 @@ describe('estimateCost', () => {
     // classify: 500,000 requests/day × (200 × $0.25 + 10 × $1.25) / 1M tokens × 30.4 days
     expect(cost.routes.find((r) => r.route === 'classify')).toMatchObject({ model: 'claude-3-haiku', monthlyUsd: 950 });
     // 2 × ml.g5.2xlarge at $1.515/hour for 730 hours
-    expect(cost.endpoints).toEqual([expect.objectContaining({ model: 'llama-3-8b-support-lora', capacity: '2 × ml.g5.2xlarge', monthlyUsd: 2211.9 })]);
-    expect(cost.totalMonthlyUsd).toBeCloseTo(Object.values(cost.byModel).reduce((a, b) => a + b, 0), 2);
+    expect(cost.endpoints).toEqual([
+      expect.objectContaining({ model: 'llama-3-8b-support-lora', capacity: '2 × ml.g5.2xlarge', monthlyUsd: 2211.9 }),
+    ]);
+    expect(cost.totalMonthlyUsd).toBeCloseTo(
+      Object.values(cost.byModel).reduce((a, b) => a + b, 0),
+      2,
+    );
   });
 
   it('counts a route without traffic assumptions as nothing', () => {
@@ -26,17 +34,34 @@ describe('estimateCost', () => {
   });
 
   it('does not estimate a serverless endpoint, or instances without a price, and says why', () => {
-    expect(estimateCost(withEndpoint(prod, { mode: 'serverless', memorySizeMb: 4096, maxConcurrency: 5 })).endpoints).toEqual([
-      expect.objectContaining({ capacity: 'serverless 4096 MB', monthlyUsd: null, note: 'billed per inference second; not estimated' }),
+    expect(
+      estimateCost(withEndpoint(prod, { mode: 'serverless', memorySizeMb: 4096, maxConcurrency: 5 })).endpoints,
+    ).toEqual([
+      expect.objectContaining({
+        capacity: 'serverless 4096 MB',
+        monthlyUsd: null,
+        note: 'billed per inference second; not estimated',
+      }),
     ]);
-    expect(estimateCost(withEndpoint(prod, { mode: 'instances', instanceType: 'ml.g6.xlarge', instanceCount: 1 })).endpoints).toEqual([
-      expect.objectContaining({ capacity: '1 × ml.g6.xlarge', monthlyUsd: null, note: 'no price for ml.g6.xlarge: set instanceHourUsd in the environment' }),
+    expect(
+      estimateCost(withEndpoint(prod, { mode: 'instances', instanceType: 'ml.g6.xlarge', instanceCount: 1 })).endpoints,
+    ).toEqual([
+      expect.objectContaining({
+        capacity: '1 × ml.g6.xlarge',
+        monthlyUsd: null,
+        note: 'no price for ml.g6.xlarge: set instanceHourUsd in the environment',
+      }),
     ]);
   });
 });
 
 describe('usd', () => {
   it('shows dollars with thousands separators and two decimals', () => {
-    expect([usd(0), usd(950), usd(22055.5), usd(1234567.891)]).toEqual(['$0.00', '$950.00', '$22,055.50', '$1,234,567.89']);
+    expect([usd(0), usd(950), usd(22055.5), usd(1234567.891)]).toEqual([
+      '$0.00',
+      '$950.00',
+      '$22,055.50',
+      '$1,234,567.89',
+    ]);
   });
 });

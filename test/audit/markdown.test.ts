@@ -8,12 +8,14 @@ import { tempProject } from '../support/project';
 const shipped = { catalogPath: defaultCatalogPath, environmentsDir: defaultEnvironmentsDir };
 
 describe('the Markdown report', () => {
-  const head = tempProject((c) => (c.routes[2].target = 'nova-micro', (c.routes[2].fallbacks = ['claude-3-haiku'])));
+  const head = tempProject((c) => ((c.routes[2].target = 'nova-micro'), (c.routes[2].fallbacks = ['claude-3-haiku'])));
   const report = auditFiles(head, { ref: 'base', files: shipped }, { today: '2026-11-29' });
   const markdown = renderMarkdown(report);
 
   it('leads with the verdict and shows what changes', () => {
-    expect(markdown.split('\n')[0]).toBe('## Model platform audit: catalog 2026.11.29-1 against `base` (catalog 2026.11.29-1)');
+    expect(markdown.split('\n')[0]).toBe(
+      '## Model platform audit: catalog 2026.11.29-1 against `base` (catalog 2026.11.29-1)',
+    );
     expect(markdown).toContain('**Gates pass** in dev, staging, prod.');
     expect(markdown).toContain('- retargeted: classify claude-3-haiku → nova-micro');
     expect(markdown).toContain('- **high** risk: production routing change: classify');
@@ -22,7 +24,12 @@ describe('the Markdown report', () => {
   it('carries Mermaid flowcharts that the real Mermaid parser accepts', () => {
     const diagrams = [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(diagrams).toHaveLength(3);
-    const parsed = JSON.parse(execFileSync(process.execPath, [join(projectRoot, 'test/support/mermaid-parse.mjs')], { input: JSON.stringify([...diagrams, 'flowchart LR\n  a[ --> ']), encoding: 'utf8' })) as { ok: boolean; type?: string }[];
+    const parsed = JSON.parse(
+      execFileSync(process.execPath, [join(projectRoot, 'test/support/mermaid-parse.mjs')], {
+        input: JSON.stringify([...diagrams, 'flowchart LR\n  a[ --> ']),
+        encoding: 'utf8',
+      }),
+    ) as { ok: boolean; type?: string }[];
     expect(parsed.slice(0, 3)).toEqual([
       { ok: true, type: 'flowchart-v2' },
       { ok: true, type: 'flowchart-v2' },

@@ -19,28 +19,58 @@ describe('the permissions of the synthesized prod stack', () => {
 
   it('lists what each environment may invoke, from the synthesized IAM, with no wildcard', () => {
     const resources = access.map((a) => a.resource);
-    expect(resources).toContain('arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0');
+    expect(resources).toContain(
+      'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+    );
     expect(resources).toContain('arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0');
     expect(resources.some((r) => r.includes('*'))).toBe(false);
-    expect(access.find((a) => a.resource === 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0')?.onlyViaProfile).toBe(true);
+    expect(
+      access.find(
+        (a) => a.resource === 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
+      )?.onlyViaProfile,
+    ).toBe(true);
   });
 });
 
 describe('allowsInvoke', () => {
-  it.each([['bedrock:InvokeModel'], ['bedrock:InvokeModelWithResponseStream'], ['bedrock:Invoke*'], ['bedrock:*'], ['*'], ['sagemaker:InvokeEndpoint'], ['sagemaker:InvokeEndpointAsync']])('counts %s as invoking', (action) => {
+  it.each([
+    ['bedrock:InvokeModel'],
+    ['bedrock:InvokeModelWithResponseStream'],
+    ['bedrock:Invoke*'],
+    ['bedrock:*'],
+    ['*'],
+    ['sagemaker:InvokeEndpoint'],
+    ['sagemaker:InvokeEndpointAsync'],
+  ])('counts %s as invoking', (action) => {
     expect(allowsInvoke(statement([action], ['*']))).toBe(true);
   });
 
   it('does not count other actions, or a Deny', () => {
-    expect(allowsInvoke(statement(['bedrock:ApplyGuardrail', 'dynamodb:GetItem', 'bedrock:ListFoundationModels'], ['*']))).toBe(false);
+    expect(
+      allowsInvoke(statement(['bedrock:ApplyGuardrail', 'dynamodb:GetItem', 'bedrock:ListFoundationModels'], ['*'])),
+    ).toBe(false);
     expect(allowsInvoke(statement(['bedrock:InvokeModel'], ['*'], { effect: 'Deny' }))).toBe(false);
   });
 });
 
 describe('wildcardInvokeResources', () => {
   it('finds "*" and the resources that stand for every model, profile or endpoint', () => {
-    const s = statement(['bedrock:InvokeModel'], ['*', 'arn:aws:bedrock:us-east-1::foundation-model/*', 'arn:aws:bedrock:us-east-1:1:inference-profile/*', 'arn:aws:sagemaker:us-east-1:1:endpoint/*', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0']);
-    expect(wildcardInvokeResources(s)).toEqual(['*', 'arn:aws:bedrock:us-east-1::foundation-model/*', 'arn:aws:bedrock:us-east-1:1:inference-profile/*', 'arn:aws:sagemaker:us-east-1:1:endpoint/*']);
+    const s = statement(
+      ['bedrock:InvokeModel'],
+      [
+        '*',
+        'arn:aws:bedrock:us-east-1::foundation-model/*',
+        'arn:aws:bedrock:us-east-1:1:inference-profile/*',
+        'arn:aws:sagemaker:us-east-1:1:endpoint/*',
+        'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0',
+      ],
+    );
+    expect(wildcardInvokeResources(s)).toEqual([
+      '*',
+      'arn:aws:bedrock:us-east-1::foundation-model/*',
+      'arn:aws:bedrock:us-east-1:1:inference-profile/*',
+      'arn:aws:sagemaker:us-east-1:1:endpoint/*',
+    ]);
   });
 
   it('finds none on a statement that does not invoke', () => {
@@ -51,19 +81,47 @@ describe('wildcardInvokeResources', () => {
 describe('modelAccessOf', () => {
   it('lists each invocable resource with its kind and Region, guardrails included, sorted by role, kind and resource', () => {
     const access = modelAccessOf([
-      statement(['bedrock:InvokeModel'], ['arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-micro-v1:0'], { conditions: [{ test: 'StringLike', variable: 'bedrock:InferenceProfileArn', values: ['arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0'] }] }),
+      statement(['bedrock:InvokeModel'], ['arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-micro-v1:0'], {
+        conditions: [
+          {
+            test: 'StringLike',
+            variable: 'bedrock:InferenceProfileArn',
+            values: ['arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0'],
+          },
+        ],
+      }),
       statement(['bedrock:InvokeModel'], ['arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0']),
-      statement(['sagemaker:InvokeEndpoint'], ['arn:aws:sagemaker:us-east-1:1:endpoint/fm-prod-support'], { role: 'aws_iam_role.A_Role' }),
+      statement(['sagemaker:InvokeEndpoint'], ['arn:aws:sagemaker:us-east-1:1:endpoint/fm-prod-support'], {
+        role: 'aws_iam_role.A_Role',
+      }),
       statement(['bedrock:ApplyGuardrail'], ['arn:aws:bedrock:us-east-1:1:guardrail/abc']),
       statement(['bedrock:InvokeModel'], ['arn:aws:bedrock:us-east-1:1:application-inference-profile/x', 'not-an-arn']),
       statement(['dynamodb:GetItem'], ['arn:aws:dynamodb:us-east-1:1:table/circuits']),
     ]);
     expect(access.map((a) => [a.role, a.kind, a.region, a.resource, a.onlyViaProfile])).toEqual([
       ['aws_iam_role.A_Role', 'endpoint', 'us-east-1', 'arn:aws:sagemaker:us-east-1:1:endpoint/fm-prod-support', false],
-      ['aws_iam_role.Router_Role', 'foundation-model', 'us-west-2', 'arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-micro-v1:0', true],
+      [
+        'aws_iam_role.Router_Role',
+        'foundation-model',
+        'us-west-2',
+        'arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-micro-v1:0',
+        true,
+      ],
       ['aws_iam_role.Router_Role', 'guardrail', 'us-east-1', 'arn:aws:bedrock:us-east-1:1:guardrail/abc', false],
-      ['aws_iam_role.Router_Role', 'inference-profile', 'us-east-1', 'arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0', false],
-      ['aws_iam_role.Router_Role', 'other', 'us-east-1', 'arn:aws:bedrock:us-east-1:1:application-inference-profile/x', false],
+      [
+        'aws_iam_role.Router_Role',
+        'inference-profile',
+        'us-east-1',
+        'arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0',
+        false,
+      ],
+      [
+        'aws_iam_role.Router_Role',
+        'other',
+        'us-east-1',
+        'arn:aws:bedrock:us-east-1:1:application-inference-profile/x',
+        false,
+      ],
       ['aws_iam_role.Router_Role', 'other', '', 'not-an-arn', false],
     ]);
   });
@@ -72,7 +130,9 @@ describe('modelAccessOf', () => {
 describe('grantLines', () => {
   it('makes one line per role, action and resource of each Allow, with the conditions tested', () => {
     const lines = grantLines([
-      statement(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], ['arn:a', 'arn:b'], { conditions: [{ test: 'StringLike', variable: 'bedrock:InferenceProfileArn', values: ['arn:p'] }] }),
+      statement(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], ['arn:a', 'arn:b'], {
+        conditions: [{ test: 'StringLike', variable: 'bedrock:InferenceProfileArn', values: ['arn:p'] }],
+      }),
       statement(['bedrock:InvokeModel'], ['arn:c'], { effect: 'Deny' }),
     ]);
     expect([...lines]).toEqual([

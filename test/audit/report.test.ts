@@ -26,24 +26,61 @@ describe('the audit of the shipped catalog against itself', () => {
     expect(report.passed).toBe(true);
     for (const e of report.environments) {
       expect(e.resources).toEqual([]);
-      expect(e.changes).toMatchObject({ routesAdded: [], retargeted: [], fallbacksChanged: [], permissionsAdded: [], permissionsRemoved: [], risks: [], cost: { deltaUsd: 0 } });
+      expect(e.changes).toMatchObject({
+        routesAdded: [],
+        retargeted: [],
+        fallbacksChanged: [],
+        permissionsAdded: [],
+        permissionsRemoved: [],
+        risks: [],
+        cost: { deltaUsd: 0 },
+      });
       expect(e.gates.every((g) => g.status === 'pass')).toBe(true);
     }
   });
-
 });
 
 describe('golden audits of catalog changes', () => {
   it('adds a model: the model, the grants it needs and a production routing change', () => {
     const report = auditChange((c) => {
-      c.models.push({ ...structuredClone(c.models.find((m) => m.id === 'nova-lite')!), id: 'nova-pro', name: 'Amazon Nova Pro', hosting: { type: 'bedrock', modelId: 'amazon.nova-pro-v1:0', regions: ['us-east-1'], inferenceProfiles: [{ geography: 'us', regions: ['us-east-1', 'us-east-2', 'us-west-2'] }] }, pricing: { inputPerMillionTokensUsd: 0.8, outputPerMillionTokensUsd: 3.2, source: 'Amazon Bedrock on-demand pricing, us-east-1', asOf: '2026-11-01' } });
+      c.models.push({
+        ...structuredClone(c.models.find((m) => m.id === 'nova-lite')!),
+        id: 'nova-pro',
+        name: 'Amazon Nova Pro',
+        hosting: {
+          type: 'bedrock',
+          modelId: 'amazon.nova-pro-v1:0',
+          regions: ['us-east-1'],
+          inferenceProfiles: [{ geography: 'us', regions: ['us-east-1', 'us-east-2', 'us-west-2'] }],
+        },
+        pricing: {
+          inputPerMillionTokensUsd: 0.8,
+          outputPerMillionTokensUsd: 3.2,
+          source: 'Amazon Bedrock on-demand pricing, us-east-1',
+          asOf: '2026-11-01',
+        },
+      });
       c.routes[0].fallbacks = ['nova-pro', 'nova-lite', 'nova-micro'];
     });
     const prod = env(report, 'prod');
-    expect(prod.changes).toMatchObject({ modelsAdded: ['nova-pro'], fallbacksChanged: [{ route: 'chat', from: ['nova-lite', 'nova-micro'], to: ['nova-pro', 'nova-lite', 'nova-micro'] }] });
-    expect(prod.changes!.permissionsAdded).toContain('aws_iam_role.Router_Role_7AB539C7 bedrock:InvokeModel arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.amazon.nova-pro-v1:0');
-    expect(prod.changes!.risks.map((r) => r.reason)).toEqual(['production routing change: chat', expect.stringMatching(/^permission widened: \d+ new grants$/)]);
-    expect(prod.resources!.find((r) => r.type === 'aws_appconfig_hosted_configuration_version')).toMatchObject({ action: 'replace', risk: 'high', reason: 'production routing table changed: AppConfig rolls it out with alarm rollback' });
+    expect(prod.changes).toMatchObject({
+      modelsAdded: ['nova-pro'],
+      fallbacksChanged: [
+        { route: 'chat', from: ['nova-lite', 'nova-micro'], to: ['nova-pro', 'nova-lite', 'nova-micro'] },
+      ],
+    });
+    expect(prod.changes!.permissionsAdded).toContain(
+      'aws_iam_role.Router_Role_7AB539C7 bedrock:InvokeModel arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.amazon.nova-pro-v1:0',
+    );
+    expect(prod.changes!.risks.map((r) => r.reason)).toEqual([
+      'production routing change: chat',
+      expect.stringMatching(/^permission widened: \d+ new grants$/),
+    ]);
+    expect(prod.resources!.find((r) => r.type === 'aws_appconfig_hosted_configuration_version')).toMatchObject({
+      action: 'replace',
+      risk: 'high',
+      reason: 'production routing table changed: AppConfig rolls it out with alarm rollback',
+    });
     // dev overrides chat's fallbacks, so the new model does not reach it.
     expect(env(report, 'dev').changes).toMatchObject({ modelsAdded: [], fallbacksChanged: [] });
     expect(report.passed).toBe(true);
@@ -79,37 +116,76 @@ describe('golden audits of catalog changes', () => {
       e.staging.failoverRegions = ['us-west-2', 'us-east-2'];
     });
     const staging = env(report, 'staging');
-    expect(staging.changes!.permissionsAdded).toContain('aws_iam_role.Router_Role_7AB539C7 bedrock:InvokeModel arn:aws:bedrock:us-east-2:222222222222:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0');
-    expect(staging.changes!.risks).toContainEqual({ risk: 'high', reason: expect.stringMatching(/^permission widened: \d+ new grants$/) });
-    expect(staging.resources!.find((r) => r.type === 'aws_iam_role_policy' && r.risk === 'high')?.reason).toMatch(/^permission widened: \d+ new resources granted$/);
+    expect(staging.changes!.permissionsAdded).toContain(
+      'aws_iam_role.Router_Role_7AB539C7 bedrock:InvokeModel arn:aws:bedrock:us-east-2:222222222222:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+    );
+    expect(staging.changes!.risks).toContainEqual({
+      risk: 'high',
+      reason: expect.stringMatching(/^permission widened: \d+ new grants$/),
+    });
+    expect(staging.resources!.find((r) => r.type === 'aws_iam_role_policy' && r.risk === 'high')?.reason).toMatch(
+      /^permission widened: \d+ new resources granted$/,
+    );
     expect(env(report, 'prod').changes!.permissionsAdded).toEqual([]);
   });
 
   it('changes a SageMaker instance type: a new endpoint configuration rolled out blue/green', () => {
     const report = auditChange((_c, e) => {
-      e.prod.sagemaker!.endpoints!['llama-3-8b-support-lora'] = { mode: 'instances', instanceType: 'ml.g5.4xlarge', instanceCount: 2, instanceHourUsd: 2.03 };
+      e.prod.sagemaker!.endpoints!['llama-3-8b-support-lora'] = {
+        mode: 'instances',
+        instanceType: 'ml.g5.4xlarge',
+        instanceCount: 2,
+        instanceHourUsd: 2.03,
+      };
     });
     const prod = env(report, 'prod');
     expect(prod.changes!.endpointsChanged).toEqual([
-      { model: 'llama-3-8b-support-lora', from: '2 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback', to: '2 × ml.g5.4xlarge; blue/green canary 50%, bake 600 s, alarm rollback' },
+      {
+        model: 'llama-3-8b-support-lora',
+        from: '2 × ml.g5.2xlarge; blue/green canary 50%, bake 600 s, alarm rollback',
+        to: '2 × ml.g5.4xlarge; blue/green canary 50%, bake 600 s, alarm rollback',
+      },
     ]);
     const configs = prod.resources!.filter((r) => r.type === 'aws_sagemaker_endpoint_configuration');
     expect(configs.length).toBeGreaterThan(0);
     expect(configs.every((r) => r.risk === 'medium' && /blue\/green/.test(r.reason))).toBe(true);
     expect(prod.resources!.some((r) => r.type === 'aws_sagemaker_endpoint' && r.action === 'replace')).toBe(false);
-    expect(prod.changes!.cost.headMonthlyUsd - prod.changes!.cost.baseMonthlyUsd).toBeCloseTo(2 * 730 * (2.03 - 1.515), 1);
+    expect(prod.changes!.cost.headMonthlyUsd - prod.changes!.cost.baseMonthlyUsd).toBeCloseTo(
+      2 * 730 * (2.03 - 1.515),
+      1,
+    );
   });
 });
 
 describe('buildAudit', () => {
   const project = loadProject({ only: ['dev'], today: TODAY });
-  const report = buildAudit({ project, issues: project.warnings, stacks: synthStacks(project.plans) }, { today: TODAY });
+  const report = buildAudit(
+    { project, issues: project.warnings, stacks: synthStacks(project.plans) },
+    { today: TODAY },
+  );
 
   it('without a base, shows what each environment gets and no changes', () => {
-    expect(report).toMatchObject({ catalogVersion: project.catalog.version, passed: true, validation: project.warnings });
+    expect(report).toMatchObject({
+      catalogVersion: project.catalog.version,
+      passed: true,
+      validation: project.warnings,
+    });
     expect(report).not.toHaveProperty('base');
     const [dev] = report.environments;
-    expect(Object.keys(dev)).toEqual(['name', 'tier', 'region', 'failoverRegions', 'routes', 'models', 'permissions', 'modelAccess', 'endpoints', 'cost', 'lifecycle', 'gates']);
+    expect(Object.keys(dev)).toEqual([
+      'name',
+      'tier',
+      'region',
+      'failoverRegions',
+      'routes',
+      'models',
+      'permissions',
+      'modelAccess',
+      'endpoints',
+      'cost',
+      'lifecycle',
+      'gates',
+    ]);
     expect(dev.routes.map((r) => r.id)).toEqual(project.plans[0].routes.map((r) => r.id));
     expect(dev.models.map((m) => m.id)).toEqual(project.plans[0].models.map((m) => m.id));
     expect(dev.permissions.length).toBeGreaterThan(0);
@@ -117,9 +193,18 @@ describe('buildAudit', () => {
   });
 
   it('says whether the base validated, and reports a blocked head with no environments', () => {
-    const against = buildAudit({ project, issues: [], stacks: synthStacks(project.plans) }, { today: TODAY, base: { ref: 'v1', catalogVersion: null } });
+    const against = buildAudit(
+      { project, issues: [], stacks: synthStacks(project.plans) },
+      { today: TODAY, base: { ref: 'v1', catalogVersion: null } },
+    );
     expect(against.base).toEqual({ ref: 'v1', catalogVersion: null, valid: false });
     expect(against.environments[0].changes?.routesAdded).toEqual(project.plans[0].routes.map((r) => r.id));
-    expect(blockedAudit('1', [], { ref: 'v1', catalogVersion: '0', valid: true })).toEqual({ catalogVersion: '1', base: { ref: 'v1', catalogVersion: '0', valid: true }, passed: false, validation: [], environments: [] });
+    expect(blockedAudit('1', [], { ref: 'v1', catalogVersion: '0', valid: true })).toEqual({
+      catalogVersion: '1',
+      base: { ref: 'v1', catalogVersion: '0', valid: true },
+      passed: false,
+      validation: [],
+      environments: [],
+    });
   });
 });

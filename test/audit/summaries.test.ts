@@ -1,4 +1,10 @@
-import { describeCondition, endpointSummaries, lifecycleNotices, modelSummary, routeSummary } from '../../audit/summaries';
+import {
+  describeCondition,
+  endpointSummaries,
+  lifecycleNotices,
+  modelSummary,
+  routeSummary,
+} from '../../audit/summaries';
 import { loadProject, type LoadedProject } from '../../catalog';
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../../catalog/plan';
 
@@ -20,8 +26,13 @@ const modelOf = (plan: EnvironmentPlan, id: string): PlannedModel => {
   if (!model) throw new Error(`no model ${id} in ${plan.name}`);
   return model;
 };
-const withModel = (plan: EnvironmentPlan, id: string, change: (m: PlannedModel) => PlannedModel): EnvironmentPlan => ({ ...plan, models: plan.models.map((m) => (m.id === id ? change(m) : m)) });
-const withLifecycle = (lifecycle: PlannedModel['lifecycle']) => (m: PlannedModel): PlannedModel => ({ ...m, lifecycle });
+const withModel = (plan: EnvironmentPlan, id: string, change: (m: PlannedModel) => PlannedModel): EnvironmentPlan => ({
+  ...plan,
+  models: plan.models.map((m) => (m.id === id ? change(m) : m)),
+});
+const withLifecycle =
+  (lifecycle: PlannedModel['lifecycle']) =>
+  (m: PlannedModel): PlannedModel => ({ ...m, lifecycle });
 
 describe('routeSummary', () => {
   it("shows a content-based route's target, each rule in words, and its fallbacks", () => {
@@ -41,13 +52,29 @@ describe('routeSummary', () => {
   });
 
   it('shows a route the environment serves statically without rules', () => {
-    expect(routeSummary(routeOf(planOf('dev'), 'chat'))).toEqual({ id: 'chat', strategy: 'static', target: 'nova-lite', rules: [], fallbacks: ['nova-micro'] });
+    expect(routeSummary(routeOf(planOf('dev'), 'chat'))).toEqual({
+      id: 'chat',
+      strategy: 'static',
+      target: 'nova-lite',
+      rules: [],
+      fallbacks: ['nova-micro'],
+    });
   });
 });
 
 describe('describeCondition', () => {
   it('joins every part of a condition with and, in a fixed order', () => {
-    expect(describeCondition({ metadata: { tier: 'gold', team: 'billing' }, languages: ['fr'], hasDocuments: true, hasImages: false, maxInputTokens: 8000, minInputTokens: 1000, taskTypes: ['coding', 'review'] })).toBe(
+    expect(
+      describeCondition({
+        metadata: { tier: 'gold', team: 'billing' },
+        languages: ['fr'],
+        hasDocuments: true,
+        hasImages: false,
+        maxInputTokens: 8000,
+        minInputTokens: 1000,
+        taskTypes: ['coding', 'review'],
+      }),
+    ).toBe(
       'task is coding or review and input >= 1000 tokens and input <= 8000 tokens and no images and has documents and language is fr and tier = gold and team = billing',
     );
   });
@@ -73,17 +100,30 @@ describe('modelSummary', () => {
   });
 
   it('shows a Bedrock model called in-Region by its model id, with no profile', () => {
-    expect(modelSummary(modelOf(planOf('staging'), 'mistral-large'))).toMatchObject({ hosting: 'bedrock', regions: ['us-east-1', 'us-west-2'], invokeIds: ['mistral.mistral-large-2402-v1:0'], inferenceProfile: null });
+    expect(modelSummary(modelOf(planOf('staging'), 'mistral-large'))).toMatchObject({
+      hosting: 'bedrock',
+      regions: ['us-east-1', 'us-west-2'],
+      invokeIds: ['mistral.mistral-large-2402-v1:0'],
+      inferenceProfile: null,
+    });
   });
 
   it('shows a SageMaker model called on its endpoint in its Region', () => {
     const model = modelOf(prod, 'llama-3-8b-support-lora');
     if (model.hosting.type !== 'sagemaker') throw new Error('llama-3-8b-support-lora should be on SageMaker');
-    expect(modelSummary(model)).toMatchObject({ hosting: 'sagemaker', regions: [model.hosting.region], invokeIds: [model.hosting.endpointName], inferenceProfile: null, routes: ['support'] });
+    expect(modelSummary(model)).toMatchObject({
+      hosting: 'sagemaker',
+      regions: [model.hosting.region],
+      invokeIds: [model.hosting.endpointName],
+      inferenceProfile: null,
+      routes: ['support'],
+    });
   });
 
   it('names the replacement of a model that has one', () => {
-    expect(modelSummary(withLifecycle({ status: 'legacy', replacement: 'nova-lite' })(modelOf(prod, 'nova-micro')))).toMatchObject({ status: 'legacy', replacement: 'nova-lite' });
+    expect(
+      modelSummary(withLifecycle({ status: 'legacy', replacement: 'nova-lite' })(modelOf(prod, 'nova-micro'))),
+    ).toMatchObject({ status: 'legacy', replacement: 'nova-lite' });
   });
 });
 
@@ -91,9 +131,17 @@ describe('endpointSummaries', () => {
   it('describes each SageMaker endpoint: capacity, roll-out and adapters', () => {
     const [endpoint] = endpointSummaries(prod);
     expect(endpointSummaries(prod)).toEqual([
-      { model: 'llama-3-8b-support-lora', endpointName: endpoint.endpointName, capacity: '2 × ml.g5.2xlarge', rollout: 'blue/green canary 50%, bake 600 s, alarm rollback', adapters: ['support-tone', 'billing-faq'] },
+      {
+        model: 'llama-3-8b-support-lora',
+        endpointName: endpoint.endpointName,
+        capacity: '2 × ml.g5.2xlarge',
+        rollout: 'blue/green canary 50%, bake 600 s, alarm rollback',
+        adapters: ['support-tone', 'billing-faq'],
+      },
     ]);
-    expect(endpointSummaries(planOf('staging'))).toEqual([expect.objectContaining({ capacity: '1 × ml.g5.2xlarge', rollout: 'blue/green, all at once' })]);
+    expect(endpointSummaries(planOf('staging'))).toEqual([
+      expect.objectContaining({ capacity: '1 × ml.g5.2xlarge', rollout: 'blue/green, all at once' }),
+    ]);
   });
 
   it('has none where no route calls a SageMaker model', () => {
@@ -101,8 +149,14 @@ describe('endpointSummaries', () => {
   });
 
   it('describes a serverless endpoint by its memory and concurrency', () => {
-    const serverless = withModel(prod, 'llama-3-8b-support-lora', (m) => (m.hosting.type === 'sagemaker' ? { ...m, hosting: { ...m.hosting, capacity: { mode: 'serverless', memorySizeMb: 4096, maxConcurrency: 5 } } } : m));
-    expect(endpointSummaries(serverless)).toEqual([expect.objectContaining({ capacity: 'serverless, 4096 MB, 5 concurrent' })]);
+    const serverless = withModel(prod, 'llama-3-8b-support-lora', (m) =>
+      m.hosting.type === 'sagemaker'
+        ? { ...m, hosting: { ...m.hosting, capacity: { mode: 'serverless', memorySizeMb: 4096, maxConcurrency: 5 } } }
+        : m,
+    );
+    expect(endpointSummaries(serverless)).toEqual([
+      expect.objectContaining({ capacity: 'serverless, 4096 MB, 5 concurrent' }),
+    ]);
   });
 });
 
@@ -113,18 +167,52 @@ describe('lifecycleNotices', () => {
 
   it('lists a legacy model with its replacement and the routes that use it', () => {
     const plan = withModel(prod, 'nova-micro', withLifecycle({ status: 'legacy', replacement: 'nova-lite' }));
-    expect(lifecycleNotices(plan, project, TODAY)).toEqual([{ model: 'nova-micro', status: 'legacy', endOfLifeOn: null, daysLeft: null, replacement: 'nova-lite', suggested: null, routes: modelOf(prod, 'nova-micro').routes }]);
+    expect(lifecycleNotices(plan, project, TODAY)).toEqual([
+      {
+        model: 'nova-micro',
+        status: 'legacy',
+        endOfLifeOn: null,
+        daysLeft: null,
+        replacement: 'nova-lite',
+        suggested: null,
+        routes: modelOf(prod, 'nova-micro').routes,
+      },
+    ]);
   });
 
   it('lists an active model whose end of life falls within 90 days, and suggests a replacement when none is named', () => {
     const plan = withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-01' }));
-    expect(lifecycleNotices(plan, project, TODAY)).toEqual([expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 64, replacement: null, suggested: 'claude-sonnet-4' })]);
-    expect(lifecycleNotices(withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28' })), project, TODAY)).toEqual([]);
+    expect(lifecycleNotices(plan, project, TODAY)).toEqual([
+      expect.objectContaining({
+        model: 'claude-3-haiku',
+        daysLeft: 64,
+        replacement: null,
+        suggested: 'claude-sonnet-4',
+      }),
+    ]);
+    expect(
+      lifecycleNotices(
+        withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28' })),
+        project,
+        TODAY,
+      ),
+    ).toEqual([]);
   });
 
   it("takes the window from the environment's audit settings", () => {
-    const plan = withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28', replacement: 'nova-lite' }));
-    const wider: LoadedProject = { ...project, environments: project.environments.map((e) => (e.name === 'prod' ? { ...e, audit: { lifecycleWindowDays: 120 } } : e)) };
-    expect(lifecycleNotices(plan, wider, TODAY)).toEqual([expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 91, replacement: 'nova-lite', suggested: null })]);
+    const plan = withModel(
+      prod,
+      'claude-3-haiku',
+      withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28', replacement: 'nova-lite' }),
+    );
+    const wider: LoadedProject = {
+      ...project,
+      environments: project.environments.map((e) =>
+        e.name === 'prod' ? { ...e, audit: { lifecycleWindowDays: 120 } } : e,
+      ),
+    };
+    expect(lifecycleNotices(plan, wider, TODAY)).toEqual([
+      expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 91, replacement: 'nova-lite', suggested: null }),
+    ]);
   });
 });

@@ -41,7 +41,9 @@ describe('loadProject on an invalid catalog', () => {
       c.routes[2].target = 'claude-3-haik';
       e.dev.routes[0] = { ...e.dev.routes[0], target: 'nova-lit' };
     });
-    const issues = checkProject({ catalogPath, environmentsDir, only: ['dev'] }).issues.filter((i) => i.rule === 'unknown-model');
+    const issues = checkProject({ catalogPath, environmentsDir, only: ['dev'] }).issues.filter(
+      (i) => i.rule === 'unknown-model',
+    );
     expect(issues.map((i) => [i.message, i.environment])).toEqual([
       ['unknown model "nova-lit"', 'dev'],
       ['unknown model "claude-3-haik"', undefined],

@@ -12,17 +12,25 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
-type Edit = { kind: 'set'; at: number; value: Json } | { kind: 'delete'; at: number } | { kind: 'add-key'; at: number; key: string; value: Json } | { kind: 'copy'; from: number; to: number };
+type Edit =
+  | { kind: 'set'; at: number; value: Json }
+  | { kind: 'delete'; at: number }
+  | { kind: 'add-key'; at: number; key: string; value: Json }
+  | { kind: 'copy'; from: number; to: number };
 
 function apply(doc: Json, edit: Edit): Json {
   const all = paths(doc);
   const pick = (n: number) => all[n % all.length];
-  const parentOf = (path: (string | number)[]) => path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], doc) as Record<string | number, Json> | Json[];
-  const get = (path: (string | number)[]) => path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], doc);
+  const parentOf = (path: (string | number)[]) =>
+    path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], doc) as
+      Record<string | number, Json> | Json[];
+  const get = (path: (string | number)[]) =>
+    path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], doc);
   const path = pick(edit.kind === 'copy' ? edit.to : edit.at);
   if (path.length === 0) return edit.kind === 'set' ? edit.value : doc;
   const parent = parentOf(path);
@@ -49,9 +57,21 @@ function apply(doc: Json, edit: Edit): Json {
 
 const jsonValue = fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>;
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.oneof(jsonValue, fc.constantFrom<Json>('retired', 'preview', 'nova-lite', 'claude-3-haiku', 'us-west-2', 'eu', 0, -1, '')) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    value: fc.oneof(
+      jsonValue,
+      fc.constantFrom<Json>('retired', 'preview', 'nova-lite', 'claude-3-haiku', 'us-west-2', 'eu', 0, -1, ''),
+    ),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('add-key' as const), at: fc.nat(), key: fc.string({ maxLength: 12 }), value: jsonValue }),
+  fc.record({
+    kind: fc.constant('add-key' as const),
+    at: fc.nat(),
+    key: fc.string({ maxLength: 12 }),
+    value: jsonValue,
+  }),
   fc.record({ kind: fc.constant('copy' as const), from: fc.nat(), to: fc.nat() }),
 );
 
@@ -70,7 +90,12 @@ describe('the validator on randomly mutated catalogs', () => {
         const errors = result.issues.filter((i) => i.severity === 'error');
         if (result.project) return errors.length === 0;
         invalid++;
-        return errors.length > 0 && errors.every((i) => i.file.length > 0 && typeof i.pointer === 'string' && i.message.length > 0 && (i.line ?? 0) >= 1);
+        return (
+          errors.length > 0 &&
+          errors.every(
+            (i) => i.file.length > 0 && typeof i.pointer === 'string' && i.message.length > 0 && (i.line ?? 0) >= 1,
+          )
+        );
       }),
       { numRuns: 300, seed: 20261129 },
     );

@@ -24,7 +24,9 @@ const shipped = catalogContext(read(defaultCatalogPath));
 
 /** The shipped environment, resolved on its own (the shipped files pass every rule). */
 function plan(name: string): EnvironmentPlan {
-  return resolveEnvironment(environmentContext(shipped, read(join(defaultEnvironmentsDir, `${name}.json`)), name, '2026-11-29'));
+  return resolveEnvironment(
+    environmentContext(shipped, read(join(defaultEnvironmentsDir, `${name}.json`)), name, '2026-11-29'),
+  );
 }
 
 describe('resolveEnvironment', () => {
@@ -49,7 +51,9 @@ describe('resolveEnvironment', () => {
       ['us-west-2', 'us.anthropic.claude-sonnet-4-20250514-v1:0'],
       ['us-east-2', 'us.anthropic.claude-sonnet-4-20250514-v1:0'],
     ]);
-    expect(sonnet.hosting.invocations[0].profile?.arn).toBe('arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0');
+    expect(sonnet.hosting.invocations[0].profile?.arn).toBe(
+      'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+    );
     expect(sonnet.hosting.invocations[0].foundationModelArns).toEqual([
       'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
       'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0',
@@ -62,8 +66,16 @@ describe('resolveEnvironment', () => {
     const mistral = staging.models.find((m) => m.id === 'mistral-large')!;
     if (mistral.hosting.type !== 'bedrock') throw new Error('mistral-large should be on Bedrock');
     expect(mistral.hosting.invocations).toEqual([
-      { region: 'us-east-1', invokeId: 'mistral.mistral-large-2402-v1:0', foundationModelArns: ['arn:aws:bedrock:us-east-1::foundation-model/mistral.mistral-large-2402-v1:0'] },
-      { region: 'us-west-2', invokeId: 'mistral.mistral-large-2402-v1:0', foundationModelArns: ['arn:aws:bedrock:us-west-2::foundation-model/mistral.mistral-large-2402-v1:0'] },
+      {
+        region: 'us-east-1',
+        invokeId: 'mistral.mistral-large-2402-v1:0',
+        foundationModelArns: ['arn:aws:bedrock:us-east-1::foundation-model/mistral.mistral-large-2402-v1:0'],
+      },
+      {
+        region: 'us-west-2',
+        invokeId: 'mistral.mistral-large-2402-v1:0',
+        foundationModelArns: ['arn:aws:bedrock:us-west-2::foundation-model/mistral.mistral-large-2402-v1:0'],
+      },
     ]);
   });
 
@@ -101,16 +113,38 @@ describe('resolveEnvironment', () => {
   });
 
   it("lists a route's candidates once each, in the order the router tries them: target, rule targets, fallbacks", () => {
-    expect(plan('prod').routes.find((r) => r.id === 'chat')?.candidates).toEqual(['claude-3-haiku', 'claude-sonnet-4', 'nova-lite', 'mistral-large', 'nova-micro']);
+    expect(plan('prod').routes.find((r) => r.id === 'chat')?.candidates).toEqual([
+      'claude-3-haiku',
+      'claude-sonnet-4',
+      'nova-lite',
+      'mistral-large',
+      'nova-micro',
+    ]);
     expect(plan('prod').models.find((m) => m.id === 'claude-sonnet-4')?.routes).toEqual(['chat', 'code']);
   });
 
   it("writes each model's routing-table entry through its hosting kind, in the table's key order", () => {
     const table = plan('prod').routingTable;
-    expect(Object.keys(table.models['llama-3-8b-support-lora']).slice(0, 4)).toEqual(['provider', 'hosting', 'targets', 'adapters']);
-    expect(Object.keys(table.models['nova-micro']).slice(0, 4)).toEqual(['provider', 'hosting', 'targets', 'contextWindowTokens']);
-    expect(table.models['nova-micro'].pricing).toEqual({ inputPerMillionTokensUsd: 0.035, outputPerMillionTokensUsd: 0.14 });
-    expect(table.models['llama-3-8b-support-lora'].pricing).toEqual({ inputPerMillionTokensUsd: 0, outputPerMillionTokensUsd: 0 });
+    expect(Object.keys(table.models['llama-3-8b-support-lora']).slice(0, 4)).toEqual([
+      'provider',
+      'hosting',
+      'targets',
+      'adapters',
+    ]);
+    expect(Object.keys(table.models['nova-micro']).slice(0, 4)).toEqual([
+      'provider',
+      'hosting',
+      'targets',
+      'contextWindowTokens',
+    ]);
+    expect(table.models['nova-micro'].pricing).toEqual({
+      inputPerMillionTokensUsd: 0.035,
+      outputPerMillionTokensUsd: 0.14,
+    });
+    expect(table.models['llama-3-8b-support-lora'].pricing).toEqual({
+      inputPerMillionTokensUsd: 0,
+      outputPerMillionTokensUsd: 0,
+    });
   });
 
   it('resolves a catalog and an environment edited in memory, with the overrides applied', () => {
@@ -118,8 +152,20 @@ describe('resolveEnvironment', () => {
     modelById(catalog, 'nova-micro').lifecycle = { status: 'legacy', replacement: 'nova-lite' };
     const env = shippedEnvironments().staging;
     replaceSelection(env, { id: 'classify', target: 'nova-lite', fallbacks: ['nova-micro'], latencyBudgetMs: 4000 });
-    const resolved = resolveEnvironment(environmentContext(catalogContext(parsed(catalog, 'model-catalog.json')), parsed(env, 'staging.json'), 'staging', '2026-11-29'));
-    expect(resolved.routes.find((r) => r.id === 'classify')).toMatchObject({ target: 'nova-lite', fallbacks: ['nova-micro'], candidates: ['nova-lite', 'nova-micro'], resilience: { latencyBudgetMs: 4000 } });
+    const resolved = resolveEnvironment(
+      environmentContext(
+        catalogContext(parsed(catalog, 'model-catalog.json')),
+        parsed(env, 'staging.json'),
+        'staging',
+        '2026-11-29',
+      ),
+    );
+    expect(resolved.routes.find((r) => r.id === 'classify')).toMatchObject({
+      target: 'nova-lite',
+      fallbacks: ['nova-micro'],
+      candidates: ['nova-lite', 'nova-micro'],
+      resilience: { latencyBudgetMs: 4000 },
+    });
     expect(resolved.routingTable.models['nova-micro']).toMatchObject({ status: 'legacy', replacement: 'nova-lite' });
   });
 });

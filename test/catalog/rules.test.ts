@@ -16,7 +16,14 @@ interface Fixture {
   readonly name: string;
   readonly change: Mutation;
   /** The issue the fixture must produce: file is 'catalog' or an environment name; `at` addresses models and routes by id. */
-  readonly expect: { rule: string; file: string; at: readonly IdSegment[]; message: string | ((at: At) => string); fix?: string; severity?: 'error' | 'warning' };
+  readonly expect: {
+    rule: string;
+    file: string;
+    at: readonly IdSegment[];
+    message: string | ((at: At) => string);
+    fix?: string;
+    severity?: 'error' | 'warning';
+  };
 }
 
 // Schema fixtures write values the types forbid, as a careless edit would.
@@ -28,43 +35,89 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails on an unknown property, suggesting the intended one',
     change: (c) => (raw(model(c, 'nova-lite').capabilities).contextWindow = 300000),
-    expect: { rule: 'schema', file: 'catalog', at: ['models', 'nova-lite', 'capabilities', 'contextWindow'], message: 'unknown property "contextWindow"', fix: 'did you mean "contextWindowTokens"?' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', 'nova-lite', 'capabilities', 'contextWindow'],
+      message: 'unknown property "contextWindow"',
+      fix: 'did you mean "contextWindowTokens"?',
+    },
   },
   {
     name: 'fails on a value outside an enum, suggesting the closest',
     change: (c) => (raw(model(c, 'nova-lite').lifecycle).status = 'actve'),
-    expect: { rule: 'schema', file: 'catalog', at: ['models', 'nova-lite', 'lifecycle', 'status'], message: '"actve" is not allowed here', fix: 'did you mean "active"?' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', 'nova-lite', 'lifecycle', 'status'],
+      message: '"actve" is not allowed here',
+      fix: 'did you mean "active"?',
+    },
   },
   {
     name: 'fails on a wrong type',
     change: (c) => (raw(model(c, 'nova-lite').capabilities).maxOutputTokens = '10000'),
-    expect: { rule: 'schema', file: 'catalog', at: ['models', 'nova-lite', 'capabilities', 'maxOutputTokens'], message: 'expected integer, found a string "10000"' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', 'nova-lite', 'capabilities', 'maxOutputTokens'],
+      message: 'expected integer, found a string "10000"',
+    },
   },
   {
     name: 'fails on a missing required property',
     change: (c) => delete raw(routeById(c, 'code')).resilience,
-    expect: { rule: 'schema', file: 'catalog', at: ['routes', 'code'], message: 'missing required property "resilience"', fix: 'add "resilience"' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['routes', 'code'],
+      message: 'missing required property "resilience"',
+      fix: 'add "resilience"',
+    },
   },
   {
     name: 'fails on an id that is not kebab-case',
     change: (c) => (routeById(c, 'classify').id = 'Classify_Text'),
-    expect: { rule: 'schema', file: 'catalog', at: ['routes', 'Classify_Text', 'id'], message: '"Classify_Text" does not have the expected form' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['routes', 'Classify_Text', 'id'],
+      message: '"Classify_Text" does not have the expected form',
+    },
   },
   {
     name: 'fails on an unknown hosting type',
     change: (c) => (raw(model(c, 'command-r').hosting).type = 'bedrok'),
-    expect: { rule: 'schema', file: 'catalog', at: ['models', 'command-r', 'hosting', 'type'], message: 'type "bedrok" is not a known hosting type', fix: 'did you mean "bedrock"?' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', 'command-r', 'hosting', 'type'],
+      message: 'type "bedrok" is not a known hosting type',
+      fix: 'did you mean "bedrock"?',
+    },
   },
   {
     name: 'fails on a repeated list item',
     change: (c) => (model(c, 'nova-micro').capabilities.languages = ['en', 'fr', 'en']),
-    expect: { rule: 'schema', file: 'catalog', at: ['models', 'nova-micro', 'capabilities', 'languages'], message: 'items 0 and 2 are the same; each may appear once', fix: 'remove item 2' },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', 'nova-micro', 'capabilities', 'languages'],
+      message: 'items 0 and 2 are the same; each may appear once',
+      fix: 'remove item 2',
+    },
   },
   // --- JSON Schema: environment
   {
     name: 'fails on an environment property that does not exist',
     change: (_c, e) => (raw(e.prod).failover = ['us-west-2']),
-    expect: { rule: 'schema', file: 'prod', at: ['failover'], message: 'unknown property "failover"', fix: 'did you mean "failoverRegions"?' },
+    expect: {
+      rule: 'schema',
+      file: 'prod',
+      at: ['failover'],
+      message: 'unknown property "failover"',
+      fix: 'did you mean "failoverRegions"?',
+    },
   },
   {
     name: 'fails on a log retention CloudWatch does not offer',
@@ -84,25 +137,43 @@ const FIXTURES: readonly Fixture[] = [
       rule: 'duplicate-id',
       file: 'catalog',
       at: ['models', { id: 'nova-lite', occurrence: 2 }, 'id'],
-      message: (at) => `model id "nova-lite" is used twice (also ${at(['models', { id: 'nova-lite', occurrence: 1 }])})`,
+      message: (at) =>
+        `model id "nova-lite" is used twice (also ${at(['models', { id: 'nova-lite', occurrence: 1 }])})`,
     },
   },
   {
     name: 'fails if a route names an unknown model',
     change: (c) => (routeById(c, 'translate').fallbacks = ['comand-r', 'nova-micro']),
-    expect: { rule: 'unknown-model', file: 'catalog', at: ['routes', 'translate', 'fallbacks', 0], message: 'unknown model "comand-r"', fix: 'did you mean "command-r"?' },
+    expect: {
+      rule: 'unknown-model',
+      file: 'catalog',
+      at: ['routes', 'translate', 'fallbacks', 0],
+      message: 'unknown model "comand-r"',
+      fix: 'did you mean "command-r"?',
+    },
   },
   {
     name: 'fails if a fallback chain has a cycle',
     change: (c) => (routeById(c, 'classify').fallbacks = ['nova-micro', 'claude-3-haiku']),
-    expect: { rule: 'fallback-cycle', file: 'catalog', at: ['routes', 'classify', 'fallbacks', 1], message: 'the chain of route "classify" visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku' },
+    expect: {
+      rule: 'fallback-cycle',
+      file: 'catalog',
+      at: ['routes', 'classify', 'fallbacks', 1],
+      message:
+        'the chain of route "classify" visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku',
+    },
   },
   {
     name: 'fails if replacements loop',
     change: (c) => {
       model(c, 'nova-lite').lifecycle = { status: 'legacy', replacement: 'titan-text-express' };
     },
-    expect: { rule: 'fallback-cycle', file: 'catalog', at: ['models', 'nova-lite', 'lifecycle', 'replacement'], message: 'replacements loop: nova-lite -> titan-text-express -> nova-lite' },
+    expect: {
+      rule: 'fallback-cycle',
+      file: 'catalog',
+      at: ['models', 'nova-lite', 'lifecycle', 'replacement'],
+      message: 'replacements loop: nova-lite -> titan-text-express -> nova-lite',
+    },
   },
   {
     name: 'fails if a route uses a retired model, pointing at its replacement',
@@ -111,17 +182,35 @@ const FIXTURES: readonly Fixture[] = [
       const chat = routeById(c, 'chat');
       chat.rules = (chat.rules ?? []).filter((r) => r.target !== 'mistral-large');
     },
-    expect: { rule: 'retired-model', file: 'catalog', at: ['routes', 'translate', 'target'], message: 'route "translate" uses retired model "mistral-large": its requests would fail', fix: 'use its replacement "command-r"' },
+    expect: {
+      rule: 'retired-model',
+      file: 'catalog',
+      at: ['routes', 'translate', 'target'],
+      message: 'route "translate" uses retired model "mistral-large": its requests would fail',
+      fix: 'use its replacement "command-r"',
+    },
   },
   {
     name: "fails if a candidate does not meet the route's requirements",
     change: (c) => (routeById(c, 'code').fallbacks = ['llama-3-1-70b', 'titan-text-express']),
-    expect: { rule: 'requirements', file: 'catalog', at: ['routes', 'code', 'fallbacks', 1], message: 'model "titan-text-express" cannot serve route "code": context window 8192 < 100000 tokens; has no tool use' },
+    expect: {
+      rule: 'requirements',
+      file: 'catalog',
+      at: ['routes', 'code', 'fallbacks', 1],
+      message:
+        'model "titan-text-express" cannot serve route "code": context window 8192 < 100000 tokens; has no tool use',
+    },
   },
   {
     name: 'fails if a static route has rules',
-    change: (c) => (routeById(c, 'classify').rules = [{ name: 'short', when: { maxInputTokens: 100 }, target: 'nova-micro' }]),
-    expect: { rule: 'strategy-rules', file: 'catalog', at: ['routes', 'classify', 'rules'], message: 'static route "classify" has 1 rules, which would never apply' },
+    change: (c) =>
+      (routeById(c, 'classify').rules = [{ name: 'short', when: { maxInputTokens: 100 }, target: 'nova-micro' }]),
+    expect: {
+      rule: 'strategy-rules',
+      file: 'catalog',
+      at: ['routes', 'classify', 'rules'],
+      message: 'static route "classify" has 1 rules, which would never apply',
+    },
   },
   {
     name: 'fails if an inference profile lists a Region outside its geography',
@@ -129,7 +218,12 @@ const FIXTURES: readonly Fixture[] = [
       const h = model(c, 'nova-micro').hosting;
       if (h.type === 'bedrock') h.inferenceProfiles = [{ geography: 'us', regions: ['us-east-1', 'eu-west-1'] }];
     },
-    expect: { rule: 'bedrock-regions', file: 'catalog', at: ['models', 'nova-micro', 'hosting', 'inferenceProfiles', 0, 'regions', 1], message: 'Region eu-west-1 is not in the us geography of profile us.amazon.nova-micro-v1:0' },
+    expect: {
+      rule: 'bedrock-regions',
+      file: 'catalog',
+      at: ['models', 'nova-micro', 'hosting', 'inferenceProfiles', 0, 'regions', 1],
+      message: 'Region eu-west-1 is not in the us geography of profile us.amazon.nova-micro-v1:0',
+    },
   },
   {
     name: 'fails if an adapter has no SageMaker base model',
@@ -137,7 +231,13 @@ const FIXTURES: readonly Fixture[] = [
       const h = model(c, 'llama-3-8b-support-lora').hosting;
       if (h.type === 'sagemaker') delete h.modelDataUrl;
     },
-    expect: { rule: 'sagemaker-model', file: 'catalog', at: ['models', 'llama-3-8b-support-lora', 'hosting', 'adapters'], message: 'adapter "support-tone" of "llama-3-8b-support-lora" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl' },
+    expect: {
+      rule: 'sagemaker-model',
+      file: 'catalog',
+      at: ['models', 'llama-3-8b-support-lora', 'hosting', 'adapters'],
+      message:
+        'adapter "support-tone" of "llama-3-8b-support-lora" has no SageMaker base model: adapters load onto the base weights given by modelDataUrl',
+    },
   },
   {
     name: 'fails if an adapter is not under the base weights, where LMI loads adapters from',
@@ -150,19 +250,30 @@ const FIXTURES: readonly Fixture[] = [
       rule: 'sagemaker-model',
       file: 'catalog',
       at: ['models', 'llama-3-8b-support-lora', 'hosting', 'adapters', 1, 'artifactUrl'],
-      message: 'adapter "billing-faq" of "llama-3-8b-support-lora" is at s3://elsewhere/billing-faq/, where the LMI container will not load it',
+      message:
+        'adapter "billing-faq" of "llama-3-8b-support-lora" is at s3://elsewhere/billing-faq/, where the LMI container will not load it',
       fix: 'copy the adapter to s3://fm-platform-model-artifacts/llama-3-1-8b-instruct/adapters/billing-faq/ and point artifactUrl there',
     },
   },
   {
     name: 'fails if a Bedrock model has no token prices',
     change: (c) => delete model(c, 'command-r').pricing.outputPerMillionTokensUsd,
-    expect: { rule: 'pricing', file: 'catalog', at: ['models', 'command-r', 'pricing'], message: 'Bedrock model "command-r" has no outputPerMillionTokensUsd' },
+    expect: {
+      rule: 'pricing',
+      file: 'catalog',
+      at: ['models', 'command-r', 'pricing'],
+      message: 'Bedrock model "command-r" has no outputPerMillionTokensUsd',
+    },
   },
   {
     name: 'fails if a model can write more tokens than its context window holds',
     change: (c) => (model(c, 'titan-text-express').capabilities.maxOutputTokens = 9000),
-    expect: { rule: 'pricing', file: 'catalog', at: ['models', 'titan-text-express', 'capabilities', 'maxOutputTokens'], message: 'model "titan-text-express" has maxOutputTokens 9000 above its context window of 8192' },
+    expect: {
+      rule: 'pricing',
+      file: 'catalog',
+      at: ['models', 'titan-text-express', 'capabilities', 'maxOutputTokens'],
+      message: 'model "titan-text-express" has maxOutputTokens 9000 above its context window of 8192',
+    },
   },
   {
     name: 'fails if a deprecated model names no replacement, suggesting the best-ranked one',
@@ -178,33 +289,71 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if one attempt cannot fit in the latency budget',
     change: (c) => (routeById(c, 'classify').resilience.attemptTimeoutMs = 6000),
-    expect: { rule: 'resilience', file: 'catalog', at: ['routes', 'classify', 'resilience', 'attemptTimeoutMs'], message: 'route "classify": attemptTimeoutMs 6000 exceeds latencyBudgetMs 5000' },
+    expect: {
+      rule: 'resilience',
+      file: 'catalog',
+      at: ['routes', 'classify', 'resilience', 'attemptTimeoutMs'],
+      message: 'route "classify": attemptTimeoutMs 6000 exceeds latencyBudgetMs 5000',
+    },
   },
   // --- cross-field rules on the environments
   {
     name: "fails if an environment's name differs from its file name",
     change: (_c, e) => (e.staging.name = 'stage'),
-    expect: { rule: 'environment-name', file: 'staging', at: ['name'], message: 'name "stage" differs from the file name staging.json' },
+    expect: {
+      rule: 'environment-name',
+      file: 'staging',
+      at: ['name'],
+      message: 'name "stage" differs from the file name staging.json',
+    },
   },
   {
     name: 'fails if an environment enables an unknown route',
     change: (_c, e) => (e.prod.routes = [...e.prod.routes, { id: 'clasify' }]),
-    expect: { rule: 'unknown-route', file: 'prod', at: ['routes', 'clasify', 'id'], message: 'unknown route "clasify"', fix: 'did you mean "classify"?' },
+    expect: {
+      rule: 'unknown-route',
+      file: 'prod',
+      at: ['routes', 'clasify', 'id'],
+      message: 'unknown route "clasify"',
+      fix: 'did you mean "classify"?',
+    },
   },
   {
     name: 'fails if an override names an unknown model',
     change: (_c, e) => replaceSelection(e.dev, { id: 'code', target: 'claude-3-haiku', fallbacks: ['nova-lit'] }),
-    expect: { rule: 'unknown-model', file: 'dev', at: ['routes', 'code', 'fallbacks', 0], message: 'unknown model "nova-lit"', fix: 'did you mean "nova-lite"?' },
+    expect: {
+      rule: 'unknown-model',
+      file: 'dev',
+      at: ['routes', 'code', 'fallbacks', 0],
+      message: 'unknown model "nova-lit"',
+      fix: 'did you mean "nova-lite"?',
+    },
   },
   {
     name: 'fails if an environment sizes the endpoint of an unknown model',
-    change: (_c, e) => (e.staging.sagemaker = { ...e.staging.sagemaker, endpoints: { ...e.staging.sagemaker?.endpoints, 'llama-3-8b-support-lor': { mode: 'none' } } }),
-    expect: { rule: 'unknown-model', file: 'staging', at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lor'], message: 'unknown model "llama-3-8b-support-lor"', fix: 'did you mean "llama-3-8b-support-lora"?' },
+    change: (_c, e) =>
+      (e.staging.sagemaker = {
+        ...e.staging.sagemaker,
+        endpoints: { ...e.staging.sagemaker?.endpoints, 'llama-3-8b-support-lor': { mode: 'none' } },
+      }),
+    expect: {
+      rule: 'unknown-model',
+      file: 'staging',
+      at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lor'],
+      message: 'unknown model "llama-3-8b-support-lor"',
+      fix: 'did you mean "llama-3-8b-support-lora"?',
+    },
   },
   {
     name: 'fails if an override revisits a model in its chain',
     change: (_c, e) => replaceSelection(e.staging, { id: 'classify', fallbacks: ['nova-micro', 'claude-3-haiku'] }),
-    expect: { rule: 'fallback-cycle', file: 'staging', at: ['routes', 'classify', 'fallbacks'], message: 'the chain of route "classify" here visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku' },
+    expect: {
+      rule: 'fallback-cycle',
+      file: 'staging',
+      at: ['routes', 'classify', 'fallbacks'],
+      message:
+        'the chain of route "classify" here visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku',
+    },
   },
   {
     name: 'fails if an override uses a retired model, pointing at its replacement',
@@ -212,17 +361,35 @@ const FIXTURES: readonly Fixture[] = [
       model(c, 'titan-text-express').lifecycle = { status: 'retired', replacement: 'nova-lite' };
       replaceSelection(e.dev, { id: 'classify', target: 'nova-micro', fallbacks: ['titan-text-express'] });
     },
-    expect: { rule: 'retired-model', file: 'dev', at: ['routes', 'classify', 'fallbacks', 0], message: 'route "classify" uses retired model "titan-text-express": its requests would fail', fix: 'use its replacement "nova-lite"' },
+    expect: {
+      rule: 'retired-model',
+      file: 'dev',
+      at: ['routes', 'classify', 'fallbacks', 0],
+      message: 'route "classify" uses retired model "titan-text-express": its requests would fail',
+      fix: 'use its replacement "nova-lite"',
+    },
   },
   {
     name: "fails if an override picks a model that does not meet the route's requirements",
-    change: (_c, e) => replaceSelection(e.dev, { id: 'translate', target: 'titan-text-express', fallbacks: ['nova-micro'] }),
-    expect: { rule: 'requirements', file: 'dev', at: ['routes', 'translate', 'target'], message: 'model "titan-text-express" cannot serve route "translate": context window 8192 < 16000 tokens; does not handle fr, de, es, it' },
+    change: (_c, e) =>
+      replaceSelection(e.dev, { id: 'translate', target: 'titan-text-express', fallbacks: ['nova-micro'] }),
+    expect: {
+      rule: 'requirements',
+      file: 'dev',
+      at: ['routes', 'translate', 'target'],
+      message:
+        'model "titan-text-express" cannot serve route "translate": context window 8192 < 16000 tokens; does not handle fr, de, es, it',
+    },
   },
   {
     name: 'fails if useRules is set on a static route',
     change: (_c, e) => replaceSelection(e.staging, { id: 'classify', useRules: false }),
-    expect: { rule: 'override', file: 'staging', at: ['routes', 'classify', 'useRules'], message: 'route "classify" is static: useRules has nothing to turn on or off' },
+    expect: {
+      rule: 'override',
+      file: 'staging',
+      at: ['routes', 'classify', 'useRules'],
+      message: 'route "classify" is static: useRules has nothing to turn on or off',
+    },
   },
   {
     name: "fails if a model is not served in the environment's Region, naming the mismatched profile geography",
@@ -230,52 +397,108 @@ const FIXTURES: readonly Fixture[] = [
       e.staging.region = 'eu-west-3';
       e.staging.failoverRegions = [];
     },
-    expect: { rule: 'region', file: 'staging', at: ['region'], message: 'model "nova-lite" (route "chat") is not served in eu-west-3: the geography of its profiles (us) does not match the Region' },
+    expect: {
+      rule: 'region',
+      file: 'staging',
+      at: ['region'],
+      message:
+        'model "nova-lite" (route "chat") is not served in eu-west-3: the geography of its profiles (us) does not match the Region',
+    },
   },
   {
     name: 'fails if production uses a preview model',
     change: (c) => (model(c, 'nova-micro').lifecycle = { status: 'preview' }),
-    expect: { rule: 'preview-in-production', file: 'prod', at: ['routes', 'chat'], message: 'production route "chat" uses preview model "nova-micro"' },
+    expect: {
+      rule: 'preview-in-production',
+      file: 'prod',
+      at: ['routes', 'chat'],
+      message: 'production route "chat" uses preview model "nova-micro"',
+    },
   },
   {
     name: 'fails if a production route has no fallback',
     change: (_c, e) => replaceSelection(e.prod, { id: 'classify', fallbacks: [] }),
-    expect: { rule: 'production-fallback', file: 'prod', at: ['routes', 'classify'], message: 'production route "classify" has no fallback: one failing model would fail every request' },
+    expect: {
+      rule: 'production-fallback',
+      file: 'prod',
+      at: ['routes', 'classify'],
+      message: 'production route "classify" has no fallback: one failing model would fail every request',
+    },
   },
   {
     name: 'fails if an environment uses a model past its end of life',
-    change: (c) => (model(c, 'command-r').lifecycle = { status: 'deprecated', endOfLifeOn: '2026-06-30', replacement: 'mistral-large' }),
-    expect: { rule: 'end-of-life', file: 'staging', at: ['routes', 'translate'], message: 'model "command-r" (route "translate") reached its end of life on 2026-06-30' },
+    change: (c) =>
+      (model(c, 'command-r').lifecycle = {
+        status: 'deprecated',
+        endOfLifeOn: '2026-06-30',
+        replacement: 'mistral-large',
+      }),
+    expect: {
+      rule: 'end-of-life',
+      file: 'staging',
+      at: ['routes', 'translate'],
+      message: 'model "command-r" (route "translate") reached its end of life on 2026-06-30',
+    },
   },
   {
     name: 'warns if an environment uses a legacy model',
-    change: (_c, e) => replaceSelection(e.dev, { id: 'code', target: 'claude-3-5-sonnet-v2', fallbacks: ['nova-lite'] }),
-    expect: { rule: 'lifecycle-use', file: 'dev', at: ['routes', 'code'], message: 'model "claude-3-5-sonnet-v2" (route "code") is legacy', severity: 'warning' },
+    change: (_c, e) =>
+      replaceSelection(e.dev, { id: 'code', target: 'claude-3-5-sonnet-v2', fallbacks: ['nova-lite'] }),
+    expect: {
+      rule: 'lifecycle-use',
+      file: 'dev',
+      at: ['routes', 'code'],
+      message: 'model "claude-3-5-sonnet-v2" (route "code") is legacy',
+      severity: 'warning',
+    },
   },
   {
     name: 'fails if a route uses a SageMaker model that has no endpoint in the environment',
     change: (_c, e) => replaceSelection(e.dev, { id: 'support' }),
-    expect: { rule: 'sagemaker-capacity', file: 'dev', at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lora', 'mode'], message: 'route "support" uses "llama-3-8b-support-lora", which has no endpoint in dev' },
+    expect: {
+      rule: 'sagemaker-capacity',
+      file: 'dev',
+      at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lora', 'mode'],
+      message: 'route "support" uses "llama-3-8b-support-lora", which has no endpoint in dev',
+    },
   },
   {
     name: 'fails if a serverless endpoint would carry LoRA adapters',
-    change: (_c, e) => (e.staging.sagemaker = { ...e.staging.sagemaker, endpoints: { ...e.staging.sagemaker?.endpoints, 'llama-3-8b-support-lora': { mode: 'serverless', memorySizeMb: 6144, maxConcurrency: 5 } } }),
+    change: (_c, e) =>
+      (e.staging.sagemaker = {
+        ...e.staging.sagemaker,
+        endpoints: {
+          ...e.staging.sagemaker?.endpoints,
+          'llama-3-8b-support-lora': { mode: 'serverless', memorySizeMb: 6144, maxConcurrency: 5 },
+        },
+      }),
     expect: {
       rule: 'sagemaker-capacity',
       file: 'staging',
       at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lora', 'mode'],
-      message: 'model "llama-3-8b-support-lora" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)',
+      message:
+        'model "llama-3-8b-support-lora" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)',
     },
   },
   {
     name: 'fails if a linear AppConfig roll-out has no duration',
     change: (_c, e) => (e.staging.appConfig.deployment = { type: 'linear', growthFactorPercent: 20 }),
-    expect: { rule: 'rollout', file: 'staging', at: ['appConfig', 'deployment'], message: 'a linear AppConfig deployment needs durationMinutes' },
+    expect: {
+      rule: 'rollout',
+      file: 'staging',
+      at: ['appConfig', 'deployment'],
+      message: 'a linear AppConfig deployment needs durationMinutes',
+    },
   },
   {
     name: 'fails if a failover Region is the primary Region',
     change: (_c, e) => (e.prod.failoverRegions = ['us-west-2', 'us-east-1']),
-    expect: { rule: 'rollout', file: 'prod', at: ['failoverRegions', 1], message: 'failover Region us-east-1 is the primary Region' },
+    expect: {
+      rule: 'rollout',
+      file: 'prod',
+      at: ['failoverRegions', 1],
+      message: 'failover Region us-east-1 is the primary Region',
+    },
   },
 ];
 
@@ -284,7 +507,11 @@ const TODAY = '2026-11-29';
 /** The fixture's project, checked as the commands check it (with selection's replacement suggester). */
 function checkFixture(change: Mutation) {
   const { catalogPath, environmentsDir } = tempProject(change);
-  return { catalogPath, environmentsDir, result: checkProject({ catalogPath, environmentsDir, today: TODAY, suggestReplacement: replacementSuggester }) };
+  return {
+    catalogPath,
+    environmentsDir,
+    result: checkProject({ catalogPath, environmentsDir, today: TODAY, suggestReplacement: replacementSuggester }),
+  };
 }
 
 describe('catalog and environment rules', () => {
@@ -296,7 +523,10 @@ describe('catalog and environment rules', () => {
     const pointer = at(fixture.expect.at);
     const message = typeof fixture.expect.message === 'string' ? fixture.expect.message : fixture.expect.message(at);
     const file = fixture.expect.file === 'catalog' ? 'model-catalog.json' : `${fixture.expect.file}.json`;
-    const match = result.issues.find((i: CatalogIssue) => i.file.endsWith(file) && i.rule === fixture.expect.rule && i.pointer === pointer && i.message === message);
+    const match = result.issues.find(
+      (i: CatalogIssue) =>
+        i.file.endsWith(file) && i.rule === fixture.expect.rule && i.pointer === pointer && i.message === message,
+    );
     // On failure, show every issue found so the difference is plain.
     expect(match ? 'found' : result.issues.map((i) => `${i.file} ${i.rule} ${i.pointer} ${i.message}`)).toBe('found');
     expect(match?.severity).toBe(fixture.expect.severity ?? 'error');
@@ -306,8 +536,13 @@ describe('catalog and environment rules', () => {
   });
 
   it('covers every rule, in every file it judges, with at least one failing fixture of its own id', () => {
-    const covered = new Set(FIXTURES.map((f) => `${f.expect.rule} ${f.expect.file === 'catalog' ? 'catalog' : 'environment'}`));
-    const scopes = RULES.flatMap((r) => [...(r.catalog ? [`${r.id} catalog`] : []), ...(r.environment ? [`${r.id} environment`] : [])]);
+    const covered = new Set(
+      FIXTURES.map((f) => `${f.expect.rule} ${f.expect.file === 'catalog' ? 'catalog' : 'environment'}`),
+    );
+    const scopes = RULES.flatMap((r) => [
+      ...(r.catalog ? [`${r.id} catalog`] : []),
+      ...(r.environment ? [`${r.id} environment`] : []),
+    ]);
     expect(scopes.filter((s) => !covered.has(s))).toEqual([]);
     // And no fixture expects an id no rule reports (schema issues come from JSON Schema, not a rule).
     const reported = new Set(scopes);
@@ -320,8 +555,12 @@ describe('catalog and environment rules', () => {
   });
 
   it('falls back to the plain fix when the validator is given no replacement suggester', () => {
-    const { catalogPath, environmentsDir } = tempProject((c) => (model(c, 'titan-text-express').lifecycle = { status: 'deprecated' }));
+    const { catalogPath, environmentsDir } = tempProject(
+      (c) => (model(c, 'titan-text-express').lifecycle = { status: 'deprecated' }),
+    );
     const result = checkProject({ catalogPath, environmentsDir, today: TODAY });
-    expect(result.issues.find((i) => i.rule === 'lifecycle')?.fix).toBe('add "replacement" with the id of the model that takes over its routes');
+    expect(result.issues.find((i) => i.rule === 'lifecycle')?.fix).toBe(
+      'add "replacement" with the id of the model that takes over its routes',
+    );
   });
 });

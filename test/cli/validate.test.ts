@@ -8,7 +8,9 @@ describe('npm run validate', () => {
     const r = runCli('validate', []);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/);
+    expect(r.stdout.trim()).toMatch(
+      /^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/,
+    );
   });
 
   it('fails with every error located by file, line, JSON path and fix', () => {
@@ -30,9 +32,17 @@ describe('npm run validate', () => {
     const { catalogPath, environmentsDir } = tempProject((c) => (c.routes[2].target = 'claude-3-haik'));
     const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir, '--json']);
     expect(r.status).toBe(1);
-    const report = JSON.parse(r.stdout) as { valid: boolean; errors: number; issues: { rule: string; pointer: string; line: number; fix: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      valid: boolean;
+      errors: number;
+      issues: { rule: string; pointer: string; line: number; fix: string }[];
+    };
     expect(report).toMatchObject({ valid: false, errors: 1 });
-    expect(report.issues[0]).toMatchObject({ rule: 'unknown-model', pointer: '/routes/2/target', fix: 'did you mean "claude-3-haiku"?' });
+    expect(report.issues[0]).toMatchObject({
+      rule: 'unknown-model',
+      pointer: '/routes/2/target',
+      fix: 'did you mean "claude-3-haiku"?',
+    });
     expect(report.issues[0].line).toBeGreaterThan(1);
   });
 
@@ -41,7 +51,9 @@ describe('npm run validate', () => {
     writeFileSync(catalogPath, '{ "version": "1", models: [] }');
     const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`error[json-syntax] ${catalogPath}:1:19 (document)\n  not valid JSON: an unexpected character (keys and strings need double quotes`);
+    expect(r.stderr).toContain(
+      `error[json-syntax] ${catalogPath}:1:19 (document)\n  not valid JSON: an unexpected character (keys and strings need double quotes`,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -71,7 +83,9 @@ describe('npm run synth', () => {
     const r = runCli('synth', ['--out', out, '--catalog', catalogPath, '--environments', environmentsDir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('unknown model "claude-sonet-4"');
-    expect(r.stderr).toContain('synth refused: the catalog or an environment is invalid (see above); nothing was written.');
+    expect(r.stderr).toContain(
+      'synth refused: the catalog or an environment is invalid (see above); nothing was written.',
+    );
     expect(readFileSync(earlier, 'utf8')).toBe('{"earlier": true}');
     expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'environments', 'model-catalog.json']);
     expect(existsSync(join(out, 'stacks', 'prod'))).toBe(false);

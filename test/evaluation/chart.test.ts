@@ -3,12 +3,31 @@ import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { CHART, renderChart } from '../../evaluation/chart';
 import type { ModelSummary } from '../../evaluation/measures';
 
-const summary = (model: string, quality: number, costPer1kRequestsUsd: number | undefined, latencyP50Ms: number): ModelSummary => ({
-  model, examples: 10, answered: 10, failed: 0, quality, latencyP50Ms, latencyP95Ms: latencyP50Ms * 1.2, outputTokensPerSecond: 50, inputTokens: 100, outputTokens: 50,
+const summary = (
+  model: string,
+  quality: number,
+  costPer1kRequestsUsd: number | undefined,
+  latencyP50Ms: number,
+): ModelSummary => ({
+  model,
+  examples: 10,
+  answered: 10,
+  failed: 0,
+  quality,
+  latencyP50Ms,
+  latencyP95Ms: latencyP50Ms * 1.2,
+  outputTokensPerSecond: 50,
+  inputTokens: 100,
+  outputTokens: 50,
   ...(costPer1kRequestsUsd !== undefined ? { costUsd: costPer1kRequestsUsd / 100, costPer1kRequestsUsd } : {}),
 });
 
-const MODELS = [summary('claude-sonnet-4', 0.9, 0.2, 86), summary('nova-micro', 0.65, 0.0023, 42), summary('claude-3-haiku', 0.3, 0.018, 43), summary('llama-3-8b-support-lora', 0.7, undefined, 30)];
+const MODELS = [
+  summary('claude-sonnet-4', 0.9, 0.2, 86),
+  summary('nova-micro', 0.65, 0.0023, 42),
+  summary('claude-3-haiku', 0.3, 0.018, 43),
+  summary('llama-3-8b-support-lora', 0.7, undefined, 30),
+];
 
 /** A strict XML parse: any well-formedness error throws. */
 function parseSvg(svg: string): Document {
@@ -21,7 +40,9 @@ function parseSvg(svg: string): Document {
 
 /** Elements by tag name and class, e.g. all('g', 'mark'), optionally under a parent of tag.class. */
 function all(doc: Document | Element, tag: string, cls?: string): Element[] {
-  return [...doc.getElementsByTagName(tag)].filter((e) => cls === undefined || (e.getAttribute('class') ?? '').split(' ').includes(cls));
+  return [...doc.getElementsByTagName(tag)].filter(
+    (e) => cls === undefined || (e.getAttribute('class') ?? '').split(' ').includes(cls),
+  );
 }
 
 function textsIn(doc: Document, parentTag: string, parentClass: string): (string | null)[] {
@@ -39,13 +60,19 @@ describe('renderChart', () => {
     const doc = parseSvg(chart.svg);
     expect(doc.documentElement?.nodeName).toBe('svg');
     const marks = all(doc, 'g', 'mark');
-    expect(marks.map((g) => g.getAttribute('data-model')).sort()).toEqual(['claude-3-haiku', 'claude-sonnet-4', 'nova-micro']);
+    expect(marks.map((g) => g.getAttribute('data-model')).sort()).toEqual([
+      'claude-3-haiku',
+      'claude-sonnet-4',
+      'nova-micro',
+    ]);
     for (const g of marks) {
       expect(all(g, 'circle')).toHaveLength(1);
       expect(all(g, 'text', 'label').map((t) => t.textContent)).toEqual([g.getAttribute('data-model')]);
     }
     expect(chart.omitted).toEqual([{ model: 'llama-3-8b-support-lora', why: 'no per-token price' }]);
-    expect(all(doc, 'text', 'omitted').map((t) => t.textContent)).toEqual(['Not plotted: llama-3-8b-support-lora (no per-token price)']);
+    expect(all(doc, 'text', 'omitted').map((t) => t.textContent)).toEqual([
+      'Not plotted: llama-3-8b-support-lora (no per-token price)',
+    ]);
   });
 
   it('uses a log cost axis when the costs span decades, with ticks, titles and a size legend', () => {
@@ -53,7 +80,9 @@ describe('renderChart', () => {
     expect(chart.xScale).toBe('log');
     expect(textsIn(doc, 'g', 'x-ticks')).toEqual(['$0.001', '$0.01', '$0.1', '$1']);
     expect(textsIn(doc, 'g', 'y-ticks')).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']);
-    expect(all(doc, 'text', 'x-title').map((t) => t.textContent)).toEqual(['Cost per 1,000 requests (USD, log scale) — cheaper to the left']);
+    expect(all(doc, 'text', 'x-title').map((t) => t.textContent)).toEqual([
+      'Cost per 1,000 requests (USD, log scale) — cheaper to the left',
+    ]);
     expect(all(doc, 'text', 'y-title').map((t) => t.textContent)).toEqual(['Quality (mean score, 0–1) — better up']);
     expect(textsIn(doc, 'g', 'legend')).toEqual(['p50 latency', '90 ms', '20 ms', '5 ms']);
   });
@@ -68,7 +97,7 @@ describe('renderChart', () => {
     expect(at['nova-micro'].r).toBeCloseTo(CHART.maxRadius * Math.sqrt(42 / 86), 10);
   });
 
-  it('renders to a PNG of the stated size with each mark\'s colour where the mark is', () => {
+  it("renders to a PNG of the stated size with each mark's colour where the mark is", () => {
     const rendered = new Resvg(chart.svg, { fitTo: { mode: 'original' }, background: '#ffffff' }).render();
     const png = rendered.asPng();
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
@@ -94,7 +123,7 @@ describe('renderChart', () => {
   });
 });
 
-describe('parseSvg (the test\'s own check)', () => {
+describe("parseSvg (the test's own check)", () => {
   it('fails on SVG that is not well-formed XML', () => {
     expect(() => parseSvg('<svg xmlns="http://www.w3.org/2000/svg"><g></svg>')).toThrow(/fatalError/);
   });

@@ -14,8 +14,25 @@ describe('parseDataset', () => {
     );
     expect(ds.problems).toEqual([]);
     expect(ds.examples).toEqual([
-      { id: 'a', messages: [{ role: 'user', text: 'Say hi' }], expected: 'hi', scorer: { type: 'exact', ignoreCase: false }, line: 1 },
-      { id: 'b', system: 'Be brief.', messages: [{ role: 'user', text: '2+2?' }, { role: 'assistant', text: '4' }, { role: 'user', text: 'and 3+3?' }], expected: 6, scorer: { type: 'numeric', tolerance: 0 }, line: 3 },
+      {
+        id: 'a',
+        messages: [{ role: 'user', text: 'Say hi' }],
+        expected: 'hi',
+        scorer: { type: 'exact', ignoreCase: false },
+        line: 1,
+      },
+      {
+        id: 'b',
+        system: 'Be brief.',
+        messages: [
+          { role: 'user', text: '2+2?' },
+          { role: 'assistant', text: '4' },
+          { role: 'user', text: 'and 3+3?' },
+        ],
+        expected: 6,
+        scorer: { type: 'numeric', tolerance: 0 },
+        line: 3,
+      },
     ]);
   });
 
@@ -35,7 +52,10 @@ describe('parseDataset', () => {
       ].join('\n'),
       'inline.jsonl',
     );
-    expect(ds.examples.map((e) => [e.id, e.line])).toEqual([['ok-1', 1], ['ok-2', 10]]);
+    expect(ds.examples.map((e) => [e.id, e.line])).toEqual([
+      ['ok-1', 1],
+      ['ok-2', 10],
+    ]);
     expect(ds.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     const byLine = Object.fromEntries(ds.problems.map((p) => [p.line, p.message]));
     expect(byLine[2]).toMatch(/^not valid JSON: /);

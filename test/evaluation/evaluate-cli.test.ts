@@ -10,16 +10,28 @@ import { cliPath, runCli } from '../support/cli';
 const evaluate = (args: string[]) => runCli('evaluate', args);
 
 describe('npm run evaluate', () => {
-  it('reports skipped lines by number, writes report.md, summary.json and chart.svg, and the catalog\'s performance on request', () => {
+  it("reports skipped lines by number, writes report.md, summary.json and chart.svg, and the catalog's performance on request", () => {
     const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
     const dataset = join(dir, 'small.jsonl');
-    const lines = readFileSync(join(projectRoot, 'evaluation/datasets/classification.jsonl'), 'utf8').split('\n').slice(0, 4);
+    const lines = readFileSync(join(projectRoot, 'evaluation/datasets/classification.jsonl'), 'utf8')
+      .split('\n')
+      .slice(0, 4);
     writeFileSync(dataset, [lines[0], lines[1], '{"id": "broken", ', lines[2], lines[3]].join('\n'));
     const catalogPath = join(dir, 'model-catalog.json');
     copyFileSync(join(projectRoot, 'model-catalog.json'), catalogPath);
     const before = readFileSync(catalogPath, 'utf8');
 
-    const r = evaluate(['--dataset', dataset, '--models', 'nova-micro,claude-3-haiku', '--out', join(dir, 'out'), '--catalog', catalogPath, '--write-catalog']);
+    const r = evaluate([
+      '--dataset',
+      dataset,
+      '--models',
+      'nova-micro,claude-3-haiku',
+      '--out',
+      join(dir, 'out'),
+      '--catalog',
+      catalogPath,
+      '--write-catalog',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`${dataset}:3: skipped: not valid JSON`);
     expect(r.stderr).toContain('evaluating 4 examples × 2 models on local simulator');
@@ -44,7 +56,24 @@ describe('npm run evaluate', () => {
     const catalogPath = join(dir, 'model-catalog.json');
     copyFileSync(join(projectRoot, 'model-catalog.json'), catalogPath);
     const before = readFileSync(catalogPath, 'utf8');
-    const child = spawn(process.execPath, [cliPath('evaluate'), '--dataset', join(projectRoot, 'evaluation/datasets/classification.jsonl'), '--route', 'translate', '--concurrency', '1', '--out', join(dir, 'out'), '--catalog', catalogPath, '--write-catalog'], { cwd: projectRoot });
+    const child = spawn(
+      process.execPath,
+      [
+        cliPath('evaluate'),
+        '--dataset',
+        join(projectRoot, 'evaluation/datasets/classification.jsonl'),
+        '--route',
+        'translate',
+        '--concurrency',
+        '1',
+        '--out',
+        join(dir, 'out'),
+        '--catalog',
+        catalogPath,
+        '--write-catalog',
+      ],
+      { cwd: projectRoot },
+    );
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.stderr.on('data', (chunk: Buffer) => {
@@ -61,12 +90,19 @@ describe('npm run evaluate', () => {
     expect(summary.planned).toBe(60);
     expect(summary.results.length).toBeGreaterThan(0);
     expect(summary.results.length).toBeLessThan(60);
-    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toContain(`**Interrupted:** ${summary.results.length} of 60 calls finished`);
+    expect(readFileSync(join(dir, 'out', 'report.md'), 'utf8')).toContain(
+      `**Interrupted:** ${summary.results.length} of 60 calls finished`,
+    );
     expect(readFileSync(catalogPath, 'utf8')).toBe(before);
   });
 
   it('fails on an unknown model with a did-you-mean', () => {
-    const r = evaluate(['--dataset', join(projectRoot, 'evaluation/datasets/classification.jsonl'), '--models', 'nova-micr']);
+    const r = evaluate([
+      '--dataset',
+      join(projectRoot, 'evaluation/datasets/classification.jsonl'),
+      '--models',
+      'nova-micr',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('unknown model "nova-micr"; did you mean "nova-micro"?');
   });

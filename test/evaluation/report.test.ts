@@ -2,8 +2,32 @@ import type { ModelSummary } from '../../evaluation/measures';
 import { jsonReport, markdownReport, resultsTable, type EvaluationReport } from '../../evaluation/report';
 
 const models: ModelSummary[] = [
-  { model: 'nova-micro', examples: 2, answered: 2, failed: 0, quality: 1, latencyP50Ms: 41.6, latencyP95Ms: 57.2, outputTokensPerSecond: 71.26, inputTokens: 40, outputTokens: 6, costUsd: 0.0000022, costPer1kRequestsUsd: 0.0011 },
-  { model: 'llama-3-8b-support-lora', examples: 2, answered: 1, failed: 1, quality: 0.25, latencyP50Ms: 120, latencyP95Ms: 120, outputTokensPerSecond: 10, inputTokens: 20, outputTokens: 3 },
+  {
+    model: 'nova-micro',
+    examples: 2,
+    answered: 2,
+    failed: 0,
+    quality: 1,
+    latencyP50Ms: 41.6,
+    latencyP95Ms: 57.2,
+    outputTokensPerSecond: 71.26,
+    inputTokens: 40,
+    outputTokens: 6,
+    costUsd: 0.0000022,
+    costPer1kRequestsUsd: 0.0011,
+  },
+  {
+    model: 'llama-3-8b-support-lora',
+    examples: 2,
+    answered: 1,
+    failed: 1,
+    quality: 0.25,
+    latencyP50Ms: 120,
+    latencyP95Ms: 120,
+    outputTokensPerSecond: 10,
+    inputTokens: 20,
+    outputTokens: 3,
+  },
 ];
 
 const report: EvaluationReport = {
@@ -15,10 +39,42 @@ const report: EvaluationReport = {
   problems: [{ line: 7, message: 'not valid JSON: Unexpected end of JSON input' }],
   models,
   results: [
-    { exampleId: 'a', requested: 'nova-micro', model: 'nova-micro', ok: true, score: 1, detail: 'exact match', attempts: 1 },
-    { exampleId: 'b', requested: 'nova-micro', model: 'nova-micro', ok: true, score: 1, detail: 'exact match', attempts: 1 },
-    { exampleId: 'a', requested: 'llama-3-8b-support-lora', model: 'llama-3-8b-support-lora', ok: true, score: 0.5, detail: 'token-f1 0.50 | half', attempts: 1 },
-    { exampleId: 'b', requested: 'llama-3-8b-support-lora', model: 'llama-3-8b-support-lora', ok: false, score: 0, detail: 'call failed: ModelError', attempts: 1 },
+    {
+      exampleId: 'a',
+      requested: 'nova-micro',
+      model: 'nova-micro',
+      ok: true,
+      score: 1,
+      detail: 'exact match',
+      attempts: 1,
+    },
+    {
+      exampleId: 'b',
+      requested: 'nova-micro',
+      model: 'nova-micro',
+      ok: true,
+      score: 1,
+      detail: 'exact match',
+      attempts: 1,
+    },
+    {
+      exampleId: 'a',
+      requested: 'llama-3-8b-support-lora',
+      model: 'llama-3-8b-support-lora',
+      ok: true,
+      score: 0.5,
+      detail: 'token-f1 0.50 | half',
+      attempts: 1,
+    },
+    {
+      exampleId: 'b',
+      requested: 'llama-3-8b-support-lora',
+      model: 'llama-3-8b-support-lora',
+      ok: false,
+      score: 0,
+      detail: 'call failed: ModelError',
+      attempts: 1,
+    },
   ],
 };
 
@@ -44,7 +100,9 @@ describe('report', () => {
   });
 
   it('says when the run was interrupted and how much of it finished', () => {
-    expect(markdownReport({ ...report, interrupted: true, planned: 10 })).toContain('**Interrupted:** 4 of 10 calls finished; the figures cover those only.');
+    expect(markdownReport({ ...report, interrupted: true, planned: 10 })).toContain(
+      '**Interrupted:** 4 of 10 calls finished; the figures cover those only.',
+    );
   });
 
   it('writes the same content as JSON, with the statement of how it was measured', () => {

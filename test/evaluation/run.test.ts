@@ -8,13 +8,39 @@ import { localTarget } from '../../evaluation/targets';
 const catalog = loadProject({ only: ['prod'] }).catalog;
 
 /** Ten intent examples; the simulator's models answer them as each test dictates. */
-const LABELS = ['billing', 'technical', 'account', 'billing', 'shipping', 'technical', 'account', 'cancellation', 'shipping', 'billing'];
-const dataset = parseDataset(LABELS.map((label, i) => JSON.stringify({ id: `ex-${i}`, system: 'Answer with one label.', prompt: `message number ${i}`, expected: label, scorer: { type: 'exact' } })).join('\n'), 'inline.jsonl');
+const LABELS = [
+  'billing',
+  'technical',
+  'account',
+  'billing',
+  'shipping',
+  'technical',
+  'account',
+  'cancellation',
+  'shipping',
+  'billing',
+];
+const dataset = parseDataset(
+  LABELS.map((label, i) =>
+    JSON.stringify({
+      id: `ex-${i}`,
+      system: 'Answer with one label.',
+      prompt: `message number ${i}`,
+      expected: label,
+      scorer: { type: 'exact' },
+    }),
+  ).join('\n'),
+  'inline.jsonl',
+);
 const examples = dataset.examples;
 const indexOf = (text: string): number => Number(/message number (\d+)/.exec(text)?.[1] ?? -1);
 
 /** Answers right on the examples `knows` picks, waits `delay(i)` ms on example i. */
-function model(knows: (i: number) => boolean, delay: (i: number) => number, extra: Partial<SimulatedModel> = {}): SimulatedModel {
+function model(
+  knows: (i: number) => boolean,
+  delay: (i: number) => number,
+  extra: Partial<SimulatedModel> = {},
+): SimulatedModel {
   return {
     answer: (p) => (knows(indexOf(p.text)) ? LABELS[indexOf(p.text)] : 'no idea'),
     delayMs: (p) => delay(indexOf(p.text)),
@@ -32,10 +58,21 @@ describe('runEvaluation against the local simulator', () => {
   it('measures quality, latency percentiles, throughput and cost as the simulator dictates', async () => {
     // nova-micro: always right, 40 + 10·i ms. claude-3-haiku: right on even examples only, 150 ms flat.
     const delaysMicro = examples.map((_, i) => 40 + 10 * i);
-    const target = await localTarget(catalog, 'us-east-1', {
-      'nova-micro': model(() => true, (i) => 40 + 10 * i),
-      'claude-3-haiku': model((i) => i % 2 === 0, () => 150),
-    }, { concurrency: 2 });
+    const target = await localTarget(
+      catalog,
+      'us-east-1',
+      {
+        'nova-micro': model(
+          () => true,
+          (i) => 40 + 10 * i,
+        ),
+        'claude-3-haiku': model(
+          (i) => i % 2 === 0,
+          () => 150,
+        ),
+      },
+      { concurrency: 2 },
+    );
     const run = await runEvaluation({ examples, models: ['claude-3-haiku', 'nova-micro'], target, concurrency: 2 });
     await target.close();
 
@@ -46,7 +83,13 @@ describe('runEvaluation against the local simulator', () => {
     expect(first.quality).toBe(1);
     expect(second.model).toBe('claude-3-haiku');
     expect(second.quality).toBe(0.5);
-    expect(run.results.filter((r) => r.model === 'claude-3-haiku' && r.score === 0).map((r) => r.exampleId)).toEqual(['ex-1', 'ex-3', 'ex-5', 'ex-7', 'ex-9']);
+    expect(run.results.filter((r) => r.model === 'claude-3-haiku' && r.score === 0).map((r) => r.exampleId)).toEqual([
+      'ex-1',
+      'ex-3',
+      'ex-5',
+      'ex-7',
+      'ex-9',
+    ]);
 
     // Nearest rank of the configured delays: p50 = 80 ms (5th of 10), p95 = 130 ms (10th).
     expectLatencyNear(first.latencyP50Ms, percentile(delaysMicro, 50)!);
@@ -60,11 +103,25 @@ describe('runEvaluation against the local simulator', () => {
     const micro = catalog.models.find((m) => m.id === 'nova-micro');
     expect(first.costUsd).toBeCloseTo(tokenCostUsd(micro, first.inputTokens, first.outputTokens)!, 12);
     expect(first.costPer1kRequestsUsd).toBeCloseTo((first.costUsd! / 10) * 1000, 12);
-    expect(first.outputTokensPerSecond).toBeCloseTo(first.outputTokens / (microResults.reduce((s, r) => s + r.latencyMs!, 0) / 1000), 9);
+    expect(first.outputTokensPerSecond).toBeCloseTo(
+      first.outputTokens / (microResults.reduce((s, r) => s + r.latencyMs!, 0) / 1000),
+      9,
+    );
   });
 
   it('retries throttled calls with backoff and scores the answers that follow', async () => {
-    const target = await localTarget(catalog, 'us-east-1', { 'nova-lite': model(() => true, () => 5, { failFirst: 3 }) }, { concurrency: 1 });
+    const target = await localTarget(
+      catalog,
+      'us-east-1',
+      {
+        'nova-lite': model(
+          () => true,
+          () => 5,
+          { failFirst: 3 },
+        ),
+      },
+      { concurrency: 1 },
+    );
     const pauses: number[] = [];
     const run = await runEvaluation({
       examples: examples.slice(0, 2),
@@ -79,14 +136,34 @@ describe('runEvaluation against the local simulator', () => {
       },
     });
     await target.close();
-    expect(run.results.map((r) => [r.exampleId, r.ok, r.attempts, r.score])).toEqual([['ex-0', true, 4, 1], ['ex-1', true, 1, 1]]);
+    expect(run.results.map((r) => [r.exampleId, r.ok, r.attempts, r.score])).toEqual([
+      ['ex-0', true, 4, 1],
+      ['ex-1', true, 1, 1],
+    ]);
     // Full jitter at random() = 0.5 of 100, 200, 400 ms.
     expect(pauses).toEqual([50, 100, 200]);
   });
 
   it('fails a call that is still throttled after the last attempt, scoring it 0', async () => {
-    const target = await localTarget(catalog, 'us-east-1', { 'nova-lite': model(() => true, () => 1, { failFirst: 10 }) }, { concurrency: 1 });
-    const run = await runEvaluation({ examples: examples.slice(0, 1), models: ['nova-lite'], target, maxAttempts: 3, sleep: () => Promise.resolve() });
+    const target = await localTarget(
+      catalog,
+      'us-east-1',
+      {
+        'nova-lite': model(
+          () => true,
+          () => 1,
+          { failFirst: 10 },
+        ),
+      },
+      { concurrency: 1 },
+    );
+    const run = await runEvaluation({
+      examples: examples.slice(0, 1),
+      models: ['nova-lite'],
+      target,
+      maxAttempts: 3,
+      sleep: () => Promise.resolve(),
+    });
     await target.close();
     expect(run.results).toHaveLength(1);
     expect(run.results[0]).toMatchObject({ ok: false, score: 0, attempts: 3 });
@@ -94,7 +171,17 @@ describe('runEvaluation against the local simulator', () => {
   });
 
   it('keeps the finished calls when interrupted, and says the run is partial', async () => {
-    const target = await localTarget(catalog, 'us-east-1', { 'nova-micro': model(() => true, () => 20) }, { concurrency: 1 });
+    const target = await localTarget(
+      catalog,
+      'us-east-1',
+      {
+        'nova-micro': model(
+          () => true,
+          () => 20,
+        ),
+      },
+      { concurrency: 1 },
+    );
     const controller = new AbortController();
     const run = await runEvaluation({
       examples,
@@ -112,7 +199,7 @@ describe('runEvaluation against the local simulator', () => {
     expect(run.results.map((r) => r.exampleId)).toEqual(['ex-0', 'ex-1', 'ex-2']);
   });
 
-  it('sends the example\'s system text and last user message to the simulated model', async () => {
+  it("sends the example's system text and last user message to the simulated model", async () => {
     const seen: string[] = [];
     const target = await localTarget(catalog, 'us-east-1', {
       'nova-micro': { answer: (p) => (seen.push(`${p.system}|${p.text}`), 'billing'), delayMs: () => 0 },

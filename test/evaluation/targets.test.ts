@@ -5,7 +5,10 @@ import { parseDataset } from '../../evaluation/dataset';
 import { TargetCallError, apiTarget, bedrockInvokeId } from '../../evaluation/targets';
 
 const catalog = loadProject({ only: ['prod'] }).catalog;
-const [example] = parseDataset('{"id":"t","system":"Translate.","prompt":"Hello","expected":"Bonjour","scorer":{"type":"similarity"}}', 'inline.jsonl').examples;
+const [example] = parseDataset(
+  '{"id":"t","system":"Translate.","prompt":"Hello","expected":"Bonjour","scorer":{"type":"similarity"}}',
+  'inline.jsonl',
+).examples;
 
 describe('bedrockInvokeId', () => {
   it('calls a model through the inference profile covering the Region, else by its model id', () => {
@@ -14,7 +17,9 @@ describe('bedrockInvokeId', () => {
   });
 
   it('fails for a SageMaker model, a model not served in the Region, and an unknown id', () => {
-    expect(() => bedrockInvokeId(catalog, 'llama-3-8b-support-lora', 'us-east-1')).toThrow('llama-3-8b-support-lora is hosted on SageMaker: evaluate it through --target api on a route that serves it');
+    expect(() => bedrockInvokeId(catalog, 'llama-3-8b-support-lora', 'us-east-1')).toThrow(
+      'llama-3-8b-support-lora is hosted on SageMaker: evaluate it through --target api on a route that serves it',
+    );
     expect(() => bedrockInvokeId(catalog, 'nova-micro', 'eu-west-3')).toThrow('nova-micro is not served in eu-west-3');
     expect(() => bedrockInvokeId(catalog, 'gpt-9', 'us-east-1')).toThrow('unknown model "gpt-9"');
   });
@@ -29,7 +34,15 @@ describe('apiTarget', () => {
     req.on('end', () => {
       seen = { url: req.url, headers: req.headers, body };
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? JSON.stringify({ output: { message: { role: 'assistant', content: [{ text: 'Bonjour' }] } }, usage: { inputTokens: 12, outputTokens: 2 }, model: 'mistral-large' }) : '{"message":"slow down"}');
+      res.end(
+        status === 200
+          ? JSON.stringify({
+              output: { message: { role: 'assistant', content: [{ text: 'Bonjour' }] } },
+              usage: { inputTokens: 12, outputTokens: 2 },
+              model: 'mistral-large',
+            })
+          : '{"message":"slow down"}',
+      );
     });
   });
   let baseUrl = '';
@@ -49,14 +62,23 @@ describe('apiTarget', () => {
     const reply = await target.invoke('translate', example, new AbortController().signal);
     expect(reply).toMatchObject({ text: 'Bonjour', model: 'mistral-large', inputTokens: 12, outputTokens: 2 });
     expect(seen.url).toBe('/v1/routes/translate/converse');
-    expect(seen.headers?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEVALTEST\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+    expect(seen.headers?.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEVALTEST\/\d{8}\/us-east-1\/execute-api\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
     expect(seen.headers?.['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
-    expect(JSON.parse(seen.body!)).toEqual({ messages: [{ role: 'user', content: [{ text: 'Hello' }] }], system: [{ text: 'Translate.' }] });
+    expect(JSON.parse(seen.body!)).toEqual({
+      messages: [{ role: 'user', content: [{ text: 'Hello' }] }],
+      system: [{ text: 'Translate.' }],
+    });
   });
 
   it("sends the consumer's API key, which the environment's usage plans require", async () => {
     status = 200;
-    await apiTarget(baseUrl, 'translate', 'us-east-1', 'team-key-123').invoke('translate', example, new AbortController().signal);
+    await apiTarget(baseUrl, 'translate', 'us-east-1', 'team-key-123').invoke(
+      'translate',
+      example,
+      new AbortController().signal,
+    );
     expect(seen.headers?.['x-api-key']).toBe('team-key-123');
     expect(seen.headers?.authorization).toMatch(/SignedHeaders=[^,]*x-api-key/);
   });

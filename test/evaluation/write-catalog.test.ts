@@ -33,15 +33,34 @@ function withoutPerformance(text: string): string {
   return out;
 }
 
-const summary = (model: string, quality: number): ModelSummary => ({ model, examples: 20, answered: 20, failed: 0, quality, latencyP50Ms: 41.6, latencyP95Ms: 57.2, outputTokensPerSecond: 71.26, inputTokens: 900, outputTokens: 60 });
+const summary = (model: string, quality: number): ModelSummary => ({
+  model,
+  examples: 20,
+  answered: 20,
+  failed: 0,
+  quality,
+  latencyP50Ms: 41.6,
+  latencyP95Ms: 57.2,
+  outputTokensPerSecond: 71.26,
+  inputTokens: 900,
+  outputTokens: 60,
+});
 
 describe('writePerformance', () => {
   it('writes only the performance fields: the rest of the file is unchanged byte for byte', () => {
     const path = catalogCopy();
     const before = readFileSync(path, 'utf8');
     const written = writePerformance(path, {
-      'claude-3-haiku': performanceOf(summary('claude-3-haiku', 0.55), 'npm run evaluate: classification.jsonl on local simulator, 20 examples', '2026-11-29'),
-      'nova-micro': performanceOf(summary('nova-micro', 0.65), 'npm run evaluate: classification.jsonl on local simulator, 20 examples', '2026-11-29'),
+      'claude-3-haiku': performanceOf(
+        summary('claude-3-haiku', 0.55),
+        'npm run evaluate: classification.jsonl on local simulator, 20 examples',
+        '2026-11-29',
+      ),
+      'nova-micro': performanceOf(
+        summary('nova-micro', 0.65),
+        'npm run evaluate: classification.jsonl on local simulator, 20 examples',
+        '2026-11-29',
+      ),
     });
     const after = readFileSync(path, 'utf8');
     expect(written).toEqual(['claude-3-haiku', 'nova-micro']);
@@ -56,7 +75,9 @@ describe('writePerformance', () => {
       source: 'npm run evaluate: classification.jsonl on local simulator, 20 examples',
       measuredAt: '2026-11-29',
     });
-    expect(after).toContain('      "performance": { "latencyP50Ms": 42, "latencyP95Ms": 57, "outputTokensPerSecond": 71.3, "quality": 0.65, "source": "npm run evaluate: classification.jsonl on local simulator, 20 examples", "measuredAt": "2026-11-29" }\n    },');
+    expect(after).toContain(
+      '      "performance": { "latencyP50Ms": 42, "latencyP95Ms": 57, "outputTokensPerSecond": 71.3, "quality": 0.65, "source": "npm run evaluate: classification.jsonl on local simulator, 20 examples", "measuredAt": "2026-11-29" }\n    },',
+    );
   });
 
   it('replaces an earlier measurement in place', () => {
@@ -68,7 +89,11 @@ describe('writePerformance', () => {
     const twice = readFileSync(path, 'utf8');
     expect(withoutPerformance(twice)).toBe(before);
     expect(twice.length - once.length).toBe('second'.length - 'first'.length);
-    expect((JSON.parse(twice) as ModelCatalog).models.find((m) => m.id === 'command-r')!.performance).toMatchObject({ quality: 0.8, source: 'second', measuredAt: '2026-11-29' });
+    expect((JSON.parse(twice) as ModelCatalog).models.find((m) => m.id === 'command-r')!.performance).toMatchObject({
+      quality: 0.8,
+      source: 'second',
+      measuredAt: '2026-11-29',
+    });
   });
 
   it('fails and restores the file when the catalog would become invalid', () => {
@@ -81,14 +106,18 @@ describe('writePerformance', () => {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(CatalogValidationError);
-    expect((thrown as CatalogValidationError).issues.map((i) => [i.pointer, i.message])).toEqual([['/models/3/performance/quality', '1.5 must be <= 1']]);
+    expect((thrown as CatalogValidationError).issues.map((i) => [i.pointer, i.message])).toEqual([
+      ['/models/3/performance/quality', '1.5 must be <= 1'],
+    ]);
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
   it('fails on a model the catalog does not have, leaving the file untouched', () => {
     const path = catalogCopy();
     const before = readFileSync(path, 'utf8');
-    expect(() => writePerformance(path, { 'gpt-9': { quality: 1, source: 's', measuredAt: '2026-11-29' } })).toThrow(`model "gpt-9" is not in ${path}`);
+    expect(() => writePerformance(path, { 'gpt-9': { quality: 1, source: 's', measuredAt: '2026-11-29' } })).toThrow(
+      `model "gpt-9" is not in ${path}`,
+    );
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 });

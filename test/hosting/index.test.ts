@@ -7,8 +7,14 @@ import { HOSTING_KINDS, HOSTING_TYPES, hostingKind } from '../../hosting';
 import { HOSTING_KIND_MEMBERS } from '../../hosting/kind';
 import { PROVISIONERS } from '../../hosting/provision';
 
-type SchemaNode = { $ref?: string; oneOf?: SchemaNode[]; properties?: Record<string, SchemaNode & { const?: string; enum?: string[] }>; definitions?: Record<string, SchemaNode> };
-const schema = (name: string): SchemaNode => JSON.parse(readFileSync(join(projectRoot, 'schemas', name), 'utf8')) as SchemaNode;
+type SchemaNode = {
+  $ref?: string;
+  oneOf?: SchemaNode[];
+  properties?: Record<string, SchemaNode & { const?: string; enum?: string[] }>;
+  definitions?: Record<string, SchemaNode>;
+};
+const schema = (name: string): SchemaNode =>
+  JSON.parse(readFileSync(join(projectRoot, 'schemas', name), 'utf8')) as SchemaNode;
 
 /** The hosting types of the catalog schema: the `type` const of each branch of a model's `hosting`. */
 function schemaHostingTypes(): string[] {
@@ -32,17 +38,22 @@ describe('the hosting kinds', () => {
     const kind: Record<string, unknown> = { ...HOSTING_KINDS[type] };
     const missing = HOSTING_KIND_MEMBERS.filter((member) => kind[member] === undefined);
     expect(missing).toEqual([]);
-    const functions = HOSTING_KIND_MEMBERS.filter((member) => !['type', 'label', 'routerBackend', 'rules'].includes(member));
+    const functions = HOSTING_KIND_MEMBERS.filter(
+      (member) => !['type', 'label', 'routerBackend', 'rules'].includes(member),
+    );
     expect(functions.filter((member) => typeof kind[member] !== 'function')).toEqual([]);
   });
 
   it('asks the test for every member of the interface, so a new hook is checked on every kind', () => {
     // A kind object with a member outside the list would mean the list lags behind the interface.
-    for (const kind of Object.values(HOSTING_KINDS)) expect(Object.keys(kind).filter((k) => !(HOSTING_KIND_MEMBERS as readonly string[]).includes(k))).toEqual([]);
+    for (const kind of Object.values(HOSTING_KINDS))
+      expect(Object.keys(kind).filter((k) => !(HOSTING_KIND_MEMBERS as readonly string[]).includes(k))).toEqual([]);
   });
 
   it('declare a router backend that the routing table allows and the router has', () => {
-    const table = schema('routing-table.schema.json') as { definitions?: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+    const table = schema('routing-table.schema.json') as {
+      definitions?: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+    };
     const allowed = table.definitions?.tableModel.properties?.hosting.enum ?? [];
     for (const kind of Object.values(HOSTING_KINDS)) {
       expect(allowed).toContain(kind.routerBackend);
@@ -57,7 +68,8 @@ describe('the hosting kinds', () => {
 
   it('bring their own rules into the validator, each rule id once', () => {
     const ids = RULES.map((r) => r.id);
-    for (const kind of Object.values(HOSTING_KINDS)) for (const rule of kind.rules) expect(ids.filter((id) => id === rule.id)).toEqual([rule.id]);
+    for (const kind of Object.values(HOSTING_KINDS))
+      for (const rule of kind.rules) expect(ids.filter((id) => id === rule.id)).toEqual([rule.id]);
   });
 
   it('find the kind of a catalog or a planned hosting entry by its type', () => {

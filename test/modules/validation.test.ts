@@ -1,6 +1,14 @@
 import { TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { eachRule, holdsUnresolved, isIntegerIn, PropsValidationError, rule, validateProps, type PropsRule } from '../../modules/validation';
+import {
+  eachRule,
+  holdsUnresolved,
+  isIntegerIn,
+  PropsValidationError,
+  rule,
+  validateProps,
+  type PropsRule,
+} from '../../modules/validation';
 import { propsFailure, testStack } from '../support/props';
 
 interface Props {
@@ -10,9 +18,21 @@ interface Props {
 }
 
 const RULES: readonly PropsRule<Props>[] = [
-  rule({ value: (p) => p.count, fails: (n) => !isIntegerIn(n, 1, 10), message: (n) => `count must be 1 to 10, but ${n} was provided` }),
-  rule({ value: (p) => p.name, fails: (name) => !/^[a-z]+$/.test(name), message: (name) => `name must be lowercase letters, but ${name} was provided` }),
-  eachRule({ each: (p) => p.urls, fails: (urls) => !urls.every((u) => u.startsWith('s3://')), message: (urls) => `urls must be s3:// urls, but ${urls.join(', ')} was provided` }),
+  rule({
+    value: (p) => p.count,
+    fails: (n) => !isIntegerIn(n, 1, 10),
+    message: (n) => `count must be 1 to 10, but ${n} was provided`,
+  }),
+  rule({
+    value: (p) => p.name,
+    fails: (name) => !/^[a-z]+$/.test(name),
+    message: (name) => `name must be lowercase letters, but ${name} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.urls,
+    fails: (urls) => !urls.every((u) => u.startsWith('s3://')),
+    message: (urls) => `urls must be s3:// urls, but ${urls.join(', ')} was provided`,
+  }),
 ];
 
 class Widget extends Construct {
@@ -32,7 +52,10 @@ describe('validateProps', () => {
   });
 
   it('fails with every broken rule at once, naming the construct type and path', () => {
-    const error = propsFailure(() => new Widget(new Construct(testStack(), 'Group'), 'Widget', { count: 0, name: 'Widget', urls: ['https://x'] }));
+    const error = propsFailure(
+      () =>
+        new Widget(new Construct(testStack(), 'Group'), 'Widget', { count: 0, name: 'Widget', urls: ['https://x'] }),
+    );
     expect(error.message).toBe(
       'Widget at stack/Group/Widget: count must be 1 to 10, but 0 was provided; name must be lowercase letters, but Widget was provided; urls must be s3:// urls, but https://x was provided',
     );
@@ -40,7 +63,11 @@ describe('validateProps', () => {
       name: 'PropsValidationError',
       constructType: 'Widget',
       constructPath: 'stack/Group/Widget',
-      failures: ['count must be 1 to 10, but 0 was provided', 'name must be lowercase letters, but Widget was provided', 'urls must be s3:// urls, but https://x was provided'],
+      failures: [
+        'count must be 1 to 10, but 0 was provided',
+        'name must be lowercase letters, but Widget was provided',
+        'urls must be s3:// urls, but https://x was provided',
+      ],
     });
     expect(error).toBeInstanceOf(PropsValidationError);
   });
@@ -50,16 +77,23 @@ describe('validateProps', () => {
     const count = new TerraformVariable(stack, 'count', { type: 'number' });
     const name = new TerraformVariable(stack, 'name', { type: 'string' });
     const urls = new TerraformVariable(stack, 'urls', { type: 'list(string)' });
-    expect(() => new Widget(stack, 'Tokens', { count: count.numberValue, name: `${name.stringValue}-Suffix`, urls: urls.listValue })).not.toThrow();
+    expect(
+      () =>
+        new Widget(stack, 'Tokens', {
+          count: count.numberValue,
+          name: `${name.stringValue}-Suffix`,
+          urls: urls.listValue,
+        }),
+    ).not.toThrow();
   });
 
   it('judges the known elements of a list and leaves out the tokens among them', () => {
     const stack = testStack();
     const url = new TerraformVariable(stack, 'url', { type: 'string' });
     expect(() => new Widget(stack, 'Known', { ...valid, urls: [url.stringValue, 's3://bucket/b'] })).not.toThrow();
-    expect(propsFailure(() => new Widget(stack, 'Mixed', { ...valid, urls: [url.stringValue, 'http://x'] })).message).toBe(
-      'Widget at stack/Mixed: urls must be s3:// urls, but http://x was provided',
-    );
+    expect(
+      propsFailure(() => new Widget(stack, 'Mixed', { ...valid, urls: [url.stringValue, 'http://x'] })).message,
+    ).toBe('Widget at stack/Mixed: urls must be s3:// urls, but http://x was provided');
   });
 });
 

@@ -6,13 +6,26 @@ const prod = loadProject({ only: ['prod'] }).plans[0];
 const translate = prod.routes.find((r) => r.id === 'translate')!;
 
 function rankTranslate(weights?: { quality: number; latency: number; cost: number }) {
-  return rankModels(shippedCatalog(), translate.requirements, { region: prod.region, tier: prod.tier, traffic: prod.costAssumptions.translate, weights });
+  return rankModels(shippedCatalog(), translate.requirements, {
+    region: prod.region,
+    tier: prod.tier,
+    traffic: prod.costAssumptions.translate,
+    weights,
+  });
 }
 
 describe('rankModels', () => {
   it('proposes for translate in prod exactly the models that handle en/fr/de/es/it with a 16k context, served in us-east-1', () => {
     const ranking = rankTranslate();
-    expect(ranking.ranked.map((m) => m.id).sort()).toEqual(['claude-3-haiku', 'claude-sonnet-4', 'command-r', 'llama-3-1-70b', 'mistral-large', 'nova-lite', 'nova-micro']);
+    expect(ranking.ranked.map((m) => m.id).sort()).toEqual([
+      'claude-3-haiku',
+      'claude-sonnet-4',
+      'command-r',
+      'llama-3-1-70b',
+      'mistral-large',
+      'nova-lite',
+      'nova-micro',
+    ]);
     expect(ranking.region).toBe('us-east-1');
     expect(ranking.trafficSource).toBe('environment');
     expect(ranking.traffic).toEqual({ requestsPerDay: 15000, inputTokensPerRequest: 600, outputTokensPerRequest: 600 });
@@ -22,7 +35,11 @@ describe('rankModels', () => {
     const excluded = Object.fromEntries(rankTranslate().excluded.map((e) => [e.id, e.failed]));
     expect(excluded).toEqual({
       'claude-3-5-sonnet-v2': ['legacy, replaced by "claude-sonnet-4" (allowDeprecated proposes it anyway)'],
-      'titan-text-express': ['context window 8192 < 16000 tokens', 'does not handle fr, de, es, it', 'legacy, replaced by "nova-lite" (allowDeprecated proposes it anyway)'],
+      'titan-text-express': [
+        'context window 8192 < 16000 tokens',
+        'does not handle fr, de, es, it',
+        'legacy, replaced by "nova-lite" (allowDeprecated proposes it anyway)',
+      ],
       'llama-3-8b-support-lora': ['context window 8192 < 16000 tokens', 'does not handle fr, de, es, it'],
     });
   });
@@ -36,8 +53,12 @@ describe('rankModels', () => {
     expect(first.costPer1kRequestsUsd).toBeCloseTo((600 * 0.035 + 600 * 0.14) / 1000, 10);
     expect(first.score).toBeCloseTo(0.5 * 0.5 + 0.2 * 1 + 0.3 * 1, 10);
     expect(first.quality.measured).toBe(false);
-    expect(first.reasons[0]).toMatch(/^quality 0\.50, unmeasured: prior from strengths general, classification, low-latency, low-cost/);
-    expect(first.reasons[2]).toBe('cost $0.11 per 1k requests (600 in × $0.035/M + 600 out × $0.14/M); cheapest $0.11: 0.30 × 1.00 = 0.300');
+    expect(first.reasons[0]).toMatch(
+      /^quality 0\.50, unmeasured: prior from strengths general, classification, low-latency, low-cost/,
+    );
+    expect(first.reasons[2]).toBe(
+      'cost $0.11 per 1k requests (600 in × $0.035/M + 600 out × $0.14/M); cheapest $0.11: 0.30 × 1.00 = 0.300',
+    );
     const scores = ranking.ranked.map((m) => m.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
@@ -50,18 +71,36 @@ describe('rankModels', () => {
   it('uses a measured quality and latency over the priors, and says so', () => {
     const catalog = shippedCatalog();
     const cr = catalog.models.find((m) => m.id === 'command-r')!;
-    cr.performance = { quality: 1, latencyP50Ms: 100, source: 'eval: multilingual.jsonl on local', measuredAt: '2026-11-29' };
-    const ranking = rankModels(catalog, translate.requirements, { region: 'us-east-1', traffic: prod.costAssumptions.translate });
+    cr.performance = {
+      quality: 1,
+      latencyP50Ms: 100,
+      source: 'eval: multilingual.jsonl on local',
+      measuredAt: '2026-11-29',
+    };
+    const ranking = rankModels(catalog, translate.requirements, {
+      region: 'us-east-1',
+      traffic: prod.costAssumptions.translate,
+    });
     const m = ranking.ranked.find((r) => r.id === 'command-r')!;
     expect(ranking.ranked[0].id).toBe('command-r');
-    expect(m.quality).toEqual({ value: 1, measured: true, basis: 'measured (eval: multilingual.jsonl on local, 2026-11-29)' });
+    expect(m.quality).toEqual({
+      value: 1,
+      measured: true,
+      basis: 'measured (eval: multilingual.jsonl on local, 2026-11-29)',
+    });
     expect(m.scores.latency).toBe(1);
   });
 
   it('excludes models not served in the Region, streaming-less and wrongly hosted ones when asked', () => {
-    const ranking = rankModels(shippedCatalog(), { inputModalities: ['text'], streaming: true, hosting: 'bedrock' }, { region: 'eu-west-3' });
+    const ranking = rankModels(
+      shippedCatalog(),
+      { inputModalities: ['text'], streaming: true, hosting: 'bedrock' },
+      { region: 'eu-west-3' },
+    );
     const excluded = Object.fromEntries(ranking.excluded.map((e) => [e.id, e.failed]));
-    expect(excluded['nova-micro']).toEqual(['not served in eu-west-3 (neither on demand nor through an inference profile)']);
+    expect(excluded['nova-micro']).toEqual([
+      'not served in eu-west-3 (neither on demand nor through an inference profile)',
+    ]);
     expect(excluded['llama-3-8b-support-lora']).toEqual(['does not stream', 'hosted on sagemaker, not bedrock']);
     expect(ranking.ranked.map((m) => m.id).sort()).toEqual(['claude-3-haiku', 'claude-sonnet-4', 'mistral-large']);
     expect(ranking.trafficSource).toBe('default');
@@ -72,11 +111,20 @@ describe('rankModels', () => {
     catalog.models.find((m) => m.id === 'command-r')!.lifecycle = { status: 'retired', replacement: 'nova-lite' };
     const ranking = rankModels(catalog, { ...translate.requirements, allowDeprecated: true }, { region: 'us-east-1' });
     expect(ranking.ranked.map((m) => m.id)).toContain('claude-3-5-sonnet-v2');
-    expect(ranking.excluded.find((e) => e.id === 'command-r')!.failed).toEqual(['retired, replaced by "nova-lite": its requests fail']);
+    expect(ranking.excluded.find((e) => e.id === 'command-r')!.failed).toEqual([
+      'retired, replaced by "nova-lite": its requests fail',
+    ]);
   });
 
-  it('prices an instance-hour model over the day\'s requests', () => {
-    const ranking = rankModels(shippedCatalog(), { languages: ['en'], hosting: 'sagemaker' }, { region: 'us-east-1', traffic: { requestsPerDay: 40000, inputTokensPerRequest: 1200, outputTokensPerRequest: 300 } });
+  it("prices an instance-hour model over the day's requests", () => {
+    const ranking = rankModels(
+      shippedCatalog(),
+      { languages: ['en'], hosting: 'sagemaker' },
+      {
+        region: 'us-east-1',
+        traffic: { requestsPerDay: 40000, inputTokensPerRequest: 1200, outputTokensPerRequest: 300 },
+      },
+    );
     expect(ranking.ranked.map((m) => m.id)).toEqual(['llama-3-8b-support-lora']);
     expect(ranking.ranked[0].costPer1kRequestsUsd).toBeCloseTo((1.515 * 24 * 1000) / 40000, 10);
   });

@@ -14,13 +14,19 @@ describe('npm run select', () => {
     expect(r.stdout).toContain('weights: quality 1.00, latency 0.00, cost 0.00');
     expect(r.stdout).toMatch(/^1\. claude-sonnet-4 {2}score 0\.750 {2}quality 0\.75 \(unmeasured\)/m);
     expect(r.stdout).toContain('(5 more; --top shows more)');
-    expect(r.stdout).toContain('  llama-3-8b-support-lora: context window 8192 < 16000 tokens; does not handle fr, de, es, it');
+    expect(r.stdout).toContain(
+      '  llama-3-8b-support-lora: context window 8192 < 16000 tokens; does not handle fr, de, es, it',
+    );
   });
 
   it('prints the ranking as JSON', () => {
     const r = select(['--route', 'classify', '--env', 'dev', '--json']);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as { environment: string; ranked: { id: string }[]; excluded: { id: string; failed: string[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      environment: string;
+      ranked: { id: string }[];
+      excluded: { id: string; failed: string[] }[];
+    };
     expect(out.environment).toBe('dev');
     expect(out.ranked.length).toBeGreaterThan(0);
     expect(out.excluded.map((e) => e.id)).toContain('claude-3-5-sonnet-v2');

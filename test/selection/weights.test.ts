@@ -11,9 +11,13 @@ describe('parseWeights', () => {
   });
 
   it('fails on an unknown name, a missing or negative value, and weights that sum to 0', () => {
-    expect(() => parseWeights('speed=1')).toThrow('bad weight "speed=1": expected NAME=NUMBER with NAME one of quality, latency, cost');
+    expect(() => parseWeights('speed=1')).toThrow(
+      'bad weight "speed=1": expected NAME=NUMBER with NAME one of quality, latency, cost',
+    );
     expect(() => parseWeights('quality=')).toThrow('bad weight "quality=": the value must be a number of 0 or more');
     expect(() => parseWeights('cost=-1')).toThrow('bad weight "cost=-1": the value must be a number of 0 or more');
-    expect(() => parseWeights('quality=0,latency=0,cost=0')).toThrow('the weights sum to 0: give at least one a positive value');
+    expect(() => parseWeights('quality=0,latency=0,cost=0')).toThrow(
+      'the weights sum to 0: give at least one a positive value',
+    );
   });
 });

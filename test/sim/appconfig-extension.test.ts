@@ -22,10 +22,14 @@ describe('AppConfigExtensionSim', () => {
   it('serves a document set for one configuration path only there, and 404 ResourceNotFoundException elsewhere', async () => {
     sim.clear();
     sim.setDocument({ b: 2 }, '/applications/app/environments/dev/configurations/routing');
-    expect(await (await fetch(`${url}/applications/app/environments/dev/configurations/routing`)).json()).toEqual({ b: 2 });
+    expect(await (await fetch(`${url}/applications/app/environments/dev/configurations/routing`)).json()).toEqual({
+      b: 2,
+    });
     const res = await fetch(`${url}/applications/app/environments/dev/configurations/routnig`);
     expect(res.status).toBe(404);
-    expect(await res.text()).toBe('ResourceNotFoundException: no configuration at /applications/app/environments/dev/configurations/routnig');
+    expect(await res.text()).toBe(
+      'ResourceNotFoundException: no configuration at /applications/app/environments/dev/configurations/routnig',
+    );
     sim.clear();
     expect((await fetch(`${url}/applications/app/environments/dev/configurations/routing`)).status).toBe(404);
   });

@@ -9,8 +9,20 @@ let west: BedrockRuntimeClient;
 beforeAll(async () => {
   const url = await sim.listen();
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-  client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: url, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
-  west = new BedrockRuntimeClient({ region: 'us-west-2', endpoint: url, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+  client = new BedrockRuntimeClient({
+    region: 'us-east-1',
+    endpoint: url,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
+  });
+  west = new BedrockRuntimeClient({
+    region: 'us-west-2',
+    endpoint: url,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler(),
+  });
 });
 afterAll(async () => {
   client.destroy();
@@ -19,24 +31,34 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
-const converse = (c: BedrockRuntimeClient, modelId = 'us.amazon.nova-lite-v1:0') => c.send(new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text: 'hello' }] }] }));
+const converse = (c: BedrockRuntimeClient, modelId = 'us.amazon.nova-lite-v1:0') =>
+  c.send(new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text: 'hello' }] }] }));
 
 describe('BedrockRuntimeSim', () => {
   it('answers Converse in the shape the SDK parses, naming the model and the signed Region', async () => {
     const out = await converse(west);
-    expect(out.output?.message?.content?.[0]?.text).toBe('Simulated answer from us.amazon.nova-lite-v1:0 in us-west-2.');
+    expect(out.output?.message?.content?.[0]?.text).toBe(
+      'Simulated answer from us.amazon.nova-lite-v1:0 in us-west-2.',
+    );
     expect(out.stopReason).toBe('end_turn');
     expect(out.usage?.inputTokens).toBeGreaterThan(0);
-    expect(sim.calls.map((c) => [c.target, c.region, c.status])).toEqual([['us.amazon.nova-lite-v1:0', 'us-west-2', 200]]);
+    expect(sim.calls.map((c) => [c.target, c.region, c.status])).toEqual([
+      ['us.amazon.nova-lite-v1:0', 'us-west-2', 200],
+    ]);
   });
 
-  it.each(Object.entries(BEDROCK_ERROR_STATUS))('fails with %s that the SDK parses into that exception name and status %i', async (type, status) => {
-    sim.set('m', { failRate: 1, errorType: type, errorMessage: 'Input is too long for requested model.' });
-    const err = (await converse(client, 'm').catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode: number } };
-    expect(err.name).toBe(type);
-    expect(err.message).toBe('Input is too long for requested model.');
-    expect(err.$metadata.httpStatusCode).toBe(status);
-  });
+  it.each(Object.entries(BEDROCK_ERROR_STATUS))(
+    'fails with %s that the SDK parses into that exception name and status %i',
+    async (type, status) => {
+      sim.set('m', { failRate: 1, errorType: type, errorMessage: 'Input is too long for requested model.' });
+      const err = (await converse(client, 'm').catch((e: unknown) => e)) as Error & {
+        $metadata: { httpStatusCode: number };
+      };
+      expect(err.name).toBe(type);
+      expect(err.message).toBe('Input is too long for requested model.');
+      expect(err.$metadata.httpStatusCode).toBe(status);
+    },
+  );
 
   it('fails only in the Region it is told to', async () => {
     sim.set('m', { failRate: 1, errorType: 'ServiceUnavailableException' }, 'us-east-1');

@@ -20,7 +20,12 @@ describe('SimStack', () => {
   it('points the router at the simulators through its environment variables', () => {
     expect(process.env).toMatchObject(stack.env);
     const env = readEnv();
-    expect(env).toMatchObject({ environment: table.environment, circuitTable: 'circuits', pollIntervalMs: 0, region: table.region });
+    expect(env).toMatchObject({
+      environment: table.environment,
+      circuitTable: 'circuits',
+      pollIntervalMs: 0,
+      region: table.region,
+    });
     expect(env.appConfigUrl).toBe(`${stack.appconfig.url}${stack.configurationPath}`);
   });
 
@@ -44,10 +49,20 @@ describe('SimStack', () => {
     const [modelId, model] = Object.entries(table.models).find(([, m]) => m.hosting === 'bedrock') ?? [];
     if (modelId === undefined || model === undefined) throw new Error('the dev table has no Bedrock model');
     stack.setModel(modelId, { failRate: 1, errorType: 'ThrottlingException' });
-    const client = new BedrockRuntimeClient({ region: model.targets[0].region, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
-    const err = (await client.send(new ConverseCommand({ modelId: model.targets[0].id, messages: [{ role: 'user', content: [{ text: 'hi' }] }] })).catch((e: unknown) => e)) as Error;
+    const client = new BedrockRuntimeClient({
+      region: model.targets[0].region,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+    const err = (await client
+      .send(
+        new ConverseCommand({ modelId: model.targets[0].id, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
+      )
+      .catch((e: unknown) => e)) as Error;
     client.destroy();
     expect(err.name).toBe('ThrottlingException');
-    expect(() => stack.setModel('no-such-model', {})).toThrow(`no model "no-such-model" in the ${table.environment} routing table`);
+    expect(() => stack.setModel('no-such-model', {})).toThrow(
+      `no model "no-such-model" in the ${table.environment} routing table`,
+    );
   });
 });

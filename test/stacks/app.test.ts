@@ -26,13 +26,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function modulesLoaded(args: readonly string[]): { requested: string[]; files: string[] } {
   const out = join(dir, `modules-${Math.random().toString(36).slice(2)}.json`);
-  const r = spawnSync(process.execPath, ['--require', join(dir, 'record-modules.cjs'), ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, FM_MODULES_FILE: out } });
+  const r = spawnSync(process.execPath, ['--require', join(dir, 'record-modules.cjs'), ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, FM_MODULES_FILE: out },
+  });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(readFileSync(out, 'utf8')) as { requested: string[]; files: string[] };
 }
 
-const sdk = (m: { requested: string[]; files: string[] }) => [...m.requested.filter((r) => /^@(aws-sdk|smithy)\//.test(r)), ...m.files.filter((f) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(f))];
+const sdk = (m: { requested: string[]; files: string[] }) => [
+  ...m.requested.filter((r) => /^@(aws-sdk|smithy)\//.test(r)),
+  ...m.files.filter((f) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(f)),
+];
 
 describe('the synthesis module', () => {
   it('loads no AWS SDK module when required', () => {

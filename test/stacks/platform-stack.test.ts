@@ -13,7 +13,12 @@ describe('PlatformStack', () => {
       expect(resourcesOf(stack, 'aws_dynamodb_table')).toHaveLength(1);
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
       expect(Object.keys(stack.output)).toEqual(
-        expect.arrayContaining(['api_endpoint_url', 'router_function_name', 'circuit_table_name', 'appconfig_application_id']),
+        expect.arrayContaining([
+          'api_endpoint_url',
+          'router_function_name',
+          'circuit_table_name',
+          'appconfig_application_id',
+        ]),
       );
     }
   });
@@ -27,13 +32,22 @@ describe('PlatformStack', () => {
     expect(resourcesOf(stack, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true });
     expect(resourcesOf(stack, 'aws_kms_alias')[0]).toMatchObject({ name: 'alias/fm-staging' });
     const logs = policyStatements(stack).find((s) => s.sid === 'CloudWatchLogsUse');
-    expect(logs?.condition?.[0]).toMatchObject({ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: ['arn:aws:logs:us-east-1:222222222222:log-group:*'] });
+    expect(logs?.condition?.[0]).toMatchObject({
+      test: 'ArnLike',
+      variable: 'kms:EncryptionContext:aws:logs:arn',
+      values: ['arn:aws:logs:us-east-1:222222222222:log-group:*'],
+    });
   });
 
   it('associates a WAF web ACL only where the environment enables it', () => {
     const prod = synthEnvironment('prod');
-    const acl = resourcesOf(prod, 'aws_wafv2_web_acl')[0] as { rule: { statement: Record<string, { limit?: number; name?: string }> }[] };
-    expect(acl.rule.map((r) => Object.keys(r.statement)[0])).toEqual(['rate_based_statement', 'managed_rule_group_statement']);
+    const acl = resourcesOf(prod, 'aws_wafv2_web_acl')[0] as {
+      rule: { statement: Record<string, { limit?: number; name?: string }> }[];
+    };
+    expect(acl.rule.map((r) => Object.keys(r.statement)[0])).toEqual([
+      'rate_based_statement',
+      'managed_rule_group_statement',
+    ]);
     expect(acl.rule[0].statement.rate_based_statement.limit).toBe(2000);
     expect(acl.rule[1].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
     expect(resourcesOf(prod, 'aws_wafv2_web_acl_association')).toHaveLength(1);
@@ -44,12 +58,27 @@ describe('PlatformStack', () => {
     const stack = synthEnvironment('prod');
     const names = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').map((a) => a.alarm_name);
     expect(names).toEqual(
-      expect.arrayContaining(['fm-prod-api-5xx-rate', 'fm-prod-router-errors', 'fm-prod-router-throttles', 'fm-prod-fallback-rate', 'fm-prod-api-latency-p99']),
+      expect.arrayContaining([
+        'fm-prod-api-5xx-rate',
+        'fm-prod-router-errors',
+        'fm-prod-router-throttles',
+        'fm-prod-fallback-rate',
+        'fm-prod-api-latency-p99',
+      ]),
     );
-    const fallback = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === 'fm-prod-fallback-rate') as {
-      metric_query: { id: string; metric?: { namespace: string; metric_name: string; dimensions: Record<string, string> } }[];
+    const fallback = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').find(
+      (a) => a.alarm_name === 'fm-prod-fallback-rate',
+    ) as {
+      metric_query: {
+        id: string;
+        metric?: { namespace: string; metric_name: string; dimensions: Record<string, string> };
+      }[];
     };
-    expect(fallback.metric_query.find((q) => q.id === 'fallbacks')?.metric).toMatchObject({ namespace: 'FmPlatform', metric_name: 'Fallbacks', dimensions: { Environment: 'prod' } });
+    expect(fallback.metric_query.find((q) => q.id === 'fallbacks')?.metric).toMatchObject({
+      namespace: 'FmPlatform',
+      metric_name: 'Fallbacks',
+      dimensions: { Environment: 'prod' },
+    });
     expect(resourcesOf(stack, 'aws_cloudwatch_dashboard')).toHaveLength(1);
   });
 
@@ -59,12 +88,19 @@ describe('PlatformStack', () => {
   });
 
   it('names the circuit table by its ARN in every DynamoDB task of every workflow', () => {
-    type AslState = { Resource?: string; Parameters?: { TableName?: string }; ItemProcessor?: { States: Record<string, AslState> } };
-    const everyState = (states: Record<string, AslState>): AslState[] => Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
+    type AslState = {
+      Resource?: string;
+      Parameters?: { TableName?: string };
+      ItemProcessor?: { States: Record<string, AslState> };
+    };
+    const everyState = (states: Record<string, AslState>): AslState[] =>
+      Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
     const stack = synthEnvironment('prod');
     const [table] = Object.keys(stack.resource.aws_dynamodb_table);
     const machines = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string }[];
-    const dynamo = machines.flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States)).filter((s) => s.Resource?.startsWith('arn:aws:states:::dynamodb:'));
+    const dynamo = machines
+      .flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States))
+      .filter((s) => s.Resource?.startsWith('arn:aws:states:::dynamodb:'));
     expect(machines.length).toBeGreaterThan(1);
     expect(dynamo.length).toBeGreaterThan(machines.length);
     for (const t of dynamo) expect(t.Parameters?.TableName).toBe(`\${aws_dynamodb_table.${table}.arn}`);

@@ -35,11 +35,21 @@ export function resourcesOf(stack: SynthesizedStack, type: string): Record<strin
   return Object.values(stack.resource[type] ?? {});
 }
 
-type Statement = { sid?: string; actions: string[]; resources: string[]; condition?: { test: string; variable: string; values: string[] }[] };
+type Statement = {
+  sid?: string;
+  actions: string[];
+  resources: string[];
+  condition?: { test: string; variable: string; values: string[] }[];
+};
 
 /** Every statement of every policy document in the stack, with the document's construct path. */
 export function policyStatements(stack: SynthesizedStack): (Statement & { document: string })[] {
   return Object.entries(stack.data.aws_iam_policy_document ?? {}).flatMap(([document, d]) =>
-    ((d.statement as Partial<Statement>[] | undefined) ?? []).map((s) => ({ ...s, actions: s.actions ?? [], resources: s.resources ?? [], document })),
+    ((d.statement as Partial<Statement>[] | undefined) ?? []).map((s) => ({
+      ...s,
+      actions: s.actions ?? [],
+      resources: s.resources ?? [],
+      document,
+    })),
   );
 }

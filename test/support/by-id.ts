@@ -16,7 +16,8 @@ function byId<T extends { id: string }>(items: readonly T[], id: string, what: s
 export const modelById = (catalog: ModelCatalog, id: string): Model => byId(catalog.models, id, 'model');
 export const routeById = (catalog: ModelCatalog, id: string): Route => byId(catalog.routes, id, 'route');
 /** An environment's entry for a route. */
-export const selectionById = (env: Environment, id: string): RouteSelection => byId(env.routes, id, `route in ${env.name}`);
+export const selectionById = (env: Environment, id: string): RouteSelection =>
+  byId(env.routes, id, `route in ${env.name}`);
 
 /** Replaces an environment's entry for a route (found by the new entry's id). */
 export function replaceSelection(env: Environment, selection: RouteSelection): void {
@@ -41,12 +42,18 @@ export function pointerById(doc: unknown, path: readonly IdSegment[]): string {
     let key: string | number;
     if (Array.isArray(node) && typeof segment !== 'number') {
       const { id, occurrence } = typeof segment === 'string' ? { id: segment, occurrence: 1 } : segment;
-      const indexes = node.flatMap((x: unknown, i) => (x !== null && typeof x === 'object' && (x as { id?: unknown }).id === id ? [i] : []));
-      if (typeof segment === 'string' && indexes.length > 1) throw new Error(`fixture: "${id}" names ${indexes.length} elements at ${pointerOf(resolved)}; say which occurrence`);
+      const indexes = node.flatMap((x: unknown, i) =>
+        x !== null && typeof x === 'object' && (x as { id?: unknown }).id === id ? [i] : [],
+      );
+      if (typeof segment === 'string' && indexes.length > 1)
+        throw new Error(
+          `fixture: "${id}" names ${indexes.length} elements at ${pointerOf(resolved)}; say which occurrence`,
+        );
       key = indexes[occurrence - 1] ?? -1;
       if (key < 0) throw new Error(`fixture: no element "${id}" (occurrence ${occurrence}) at ${pointerOf(resolved)}`);
     } else {
-      if (typeof segment === 'object') throw new Error(`fixture: ${JSON.stringify(segment)} at ${pointerOf(resolved)} is not in an array`);
+      if (typeof segment === 'object')
+        throw new Error(`fixture: ${JSON.stringify(segment)} at ${pointerOf(resolved)} is not in an array`);
       key = segment;
     }
     resolved.push(key);

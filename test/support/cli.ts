@@ -13,7 +13,16 @@ export function bundlePath(entry: string): string {
   let file = built.get(entry);
   if (file === undefined) {
     file = join(projectRoot, 'dist', 'test-cli', String(process.pid), entry.replace(/\.ts$/, '.js'));
-    buildSync({ entryPoints: [join(projectRoot, entry)], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+    buildSync({
+      entryPoints: [join(projectRoot, entry)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      logLevel: 'warning',
+    });
     built.set(entry, file);
   }
   return file;
@@ -25,7 +34,10 @@ export function cliPath(name: string): string {
 }
 
 /** Runs a command as a user would, from the project root; its exit status and output. */
-export function runCli(name: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+export function runCli(
+  name: string,
+  args: readonly string[],
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cliPath(name), ...args], { cwd: projectRoot, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -16,4 +16,11 @@ function isHostedOn<T extends HostingType>(model: ModelCatalog['models'][number]
 }
 
 /** The report a rule hands a hosting kind's hook, without a file: issues with their pointer and words. */
-export const bareReport: Report = (path, message, details = {}) => ({ severity: details.severity ?? 'error', rule: 'hook', file: 'test.json', pointer: pointerOf(path), message, ...details });
+export const bareReport: Report = (path, message, details = {}) => ({
+  severity: details.severity ?? 'error',
+  rule: 'hook',
+  file: 'test.json',
+  pointer: pointerOf(path),
+  message,
+  ...details,
+});

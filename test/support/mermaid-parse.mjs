@@ -15,7 +15,13 @@ for (const text of JSON.parse(input)) {
     const parsed = await mermaid.parse(text);
     results.push({ ok: true, type: parsed.diagramType });
   } catch (err) {
-    results.push({ ok: false, error: String(err.message ?? err).split('\n').slice(0, 3).join(' ') });
+    results.push({
+      ok: false,
+      error: String(err.message ?? err)
+        .split('\n')
+        .slice(0, 3)
+        .join(' '),
+    });
   }
 }
 process.stdout.write(JSON.stringify(results));

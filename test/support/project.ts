@@ -18,7 +18,9 @@ export function shippedEnvironments(): Record<string, Environment> {
 }
 
 /** A throw-away project folder: the shipped catalog and environments, changed by the callbacks. */
-export function tempProject(change: (catalog: ModelCatalog, environments: Record<string, Environment>) => void = () => {}): {
+export function tempProject(
+  change: (catalog: ModelCatalog, environments: Record<string, Environment>) => void = () => {},
+): {
   dir: string;
   catalogPath: string;
   environmentsDir: string;
@@ -31,6 +33,7 @@ export function tempProject(change: (catalog: ModelCatalog, environments: Record
   const environmentsDir = join(dir, 'environments');
   mkdirSync(environmentsDir);
   writeFileSync(catalogPath, `${JSON.stringify(catalog, null, 2)}\n`);
-  for (const [name, env] of Object.entries(envs)) writeFileSync(join(environmentsDir, `${name}.json`), `${JSON.stringify(env, null, 2)}\n`);
+  for (const [name, env] of Object.entries(envs))
+    writeFileSync(join(environmentsDir, `${name}.json`), `${JSON.stringify(env, null, 2)}\n`);
   return { dir, catalogPath, environmentsDir };
 }

@@ -6,13 +6,23 @@ describe('workflow candidates', () => {
 
   it('calls a Bedrock model in the primary Region, through its inference profile', () => {
     const c = workflowCandidate(prod, 'claude-3-haiku');
-    expect(c).toMatchObject({ modelId: 'claude-3-haiku', region: 'us-east-1', via: 'invoke-model', invokeId: 'us.anthropic.claude-3-haiku-20240307-v1:0' });
+    expect(c).toMatchObject({
+      modelId: 'claude-3-haiku',
+      region: 'us-east-1',
+      via: 'invoke-model',
+      invokeId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+    });
     expect(c.profileArn).toMatch(/:inference-profile\/us\.anthropic\.claude-3-haiku-20240307-v1:0$/);
     expect(c.foundationModelArns.length).toBeGreaterThan(0);
   });
 
   it('calls a SageMaker model through the router', () => {
-    expect(workflowCandidate(prod, 'llama-3-8b-support-lora')).toEqual({ modelId: 'llama-3-8b-support-lora', region: 'us-east-1', via: 'router', foundationModelArns: [] });
+    expect(workflowCandidate(prod, 'llama-3-8b-support-lora')).toEqual({
+      modelId: 'llama-3-8b-support-lora',
+      region: 'us-east-1',
+      via: 'router',
+      foundationModelArns: [],
+    });
   });
 
   it('fails if the model is not in the plan', () => {

@@ -8,12 +8,29 @@ describe('workflow clock', () => {
     QueryLanguage: 'JSONPath',
     StartAt: clockStart('Clock.'),
     TimeoutSeconds: 10,
-    States: { ...clockStates('Clock.', 'Done', { later: { offsetSeconds: 30, unit: 'ms' }, ttl: { offsetSeconds: 3600, unit: 's' } }), Done: { Type: 'Pass', OutputPath: '$.clock', End: true } },
+    States: {
+      ...clockStates('Clock.', 'Done', {
+        later: { offsetSeconds: 30, unit: 'ms' },
+        ttl: { offsetSeconds: 3600, unit: 's' },
+      }),
+      Done: { Type: 'Pass', OutputPath: '$.clock', End: true },
+    },
   };
 
-  it.each(['2026-11-29T07:19:55.123Z', '2028-02-29T23:59:59.007Z', '2020-01-01T00:00:00.000Z', '2031-12-31T12:00:00.999Z', '2037-12-31T23:59:59.999Z'])('computes epoch ms from EnteredTime %s', async (iso) => {
+  it.each([
+    '2026-11-29T07:19:55.123Z',
+    '2028-02-29T23:59:59.007Z',
+    '2020-01-01T00:00:00.000Z',
+    '2031-12-31T12:00:00.999Z',
+    '2037-12-31T23:59:59.999Z',
+  ])('computes epoch ms from EnteredTime %s', async (iso) => {
     const now = Date.parse(iso);
-    await expect(execute(definition, {}, {}, now)).resolves.toMatchObject({ nowMs: now, now: String(now), later: String(now + 30_000), ttl: String(Math.floor(now / 1000) + 3600) });
+    await expect(execute(definition, {}, {}, now)).resolves.toMatchObject({
+      nowMs: now,
+      now: String(now),
+      later: String(now + 30_000),
+      ttl: String(Math.floor(now / 1000) + 3600),
+    });
   });
 
   // ISO 8601 leaves the fraction's length open: none, or 1 to 9 digits. The milliseconds are its first three.
@@ -35,6 +52,12 @@ describe('workflow clock', () => {
     const [whole, fraction = ''] = entered.slice(0, -1).split('.');
     const ms = (fraction + '000').slice(0, 3);
     const now = Date.parse(`${whole}Z`) + Number(ms);
-    await expect(execute(definition, {}, {}, entered)).resolves.toMatchObject({ ms, nowMs: now, now: String(now), later: String(now + 30_000), ttl: String(Math.floor(now / 1000) + 3600) });
+    await expect(execute(definition, {}, {}, entered)).resolves.toMatchObject({
+      ms,
+      nowMs: now,
+      now: String(now),
+      later: String(now + 30_000),
+      ttl: String(Math.floor(now / 1000) + 3600),
+    });
   });
 });

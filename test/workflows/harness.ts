@@ -4,7 +4,9 @@ import { LocalDynamo } from '../../sim/dynamodb';
 import type { StateMachineDefinition } from '../../workflows/asl';
 
 // aws-local-stepfunctions 3 needs Promise.withResolvers (Node 22); Node 20 lacks it.
-const P = Promise as unknown as { withResolvers?: () => { promise: Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void } };
+const P = Promise as unknown as {
+  withResolvers?: () => { promise: Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+};
 P.withResolvers ??= () => {
   let resolve!: (v: unknown) => void;
   let reject!: (e: unknown) => void;
@@ -31,10 +33,15 @@ interface LocalStateMachine {
 }
 // Required after the polyfill on purpose (an import would be hoisted above it).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require('aws-local-stepfunctions') as { StateMachine: new (definition: unknown, options?: unknown) => LocalStateMachine };
+const { StateMachine } = require('aws-local-stepfunctions') as {
+  StateMachine: new (definition: unknown, options?: unknown) => LocalStateMachine;
+};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+const aslValidator = require('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (sep?: string) => string;
+};
 
 /** asl-validator mutates its input: give it a deep copy, and no options (an options object replaces every default). */
 export const validateDefinition = (d: StateMachineDefinition) => aslValidator(JSON.parse(JSON.stringify(d)) as unknown);
@@ -47,7 +54,8 @@ export function taskError(name: string, message = name): Error {
 }
 
 /** A circuit table's ARN, as the stack passes it to the workflows' DynamoDB tasks (`circuits.tableArn`). */
-export const tableArn = (region: string, account: string, name: string): string => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+export const tableArn = (region: string, account: string, name: string): string =>
+  `arn:aws:dynamodb:${region}:${account}:table/${name}`;
 
 const TABLE_ARN = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
 
@@ -62,24 +70,32 @@ async function withTableName(client: DynamoDBClient, input: Record<string, unkno
   if (!tableName.startsWith('arn:')) return input;
   const arn = TABLE_ARN.exec(tableName);
   const region = await client.config.region();
-  if (arn === null || arn[1] !== region) throw taskError('DynamoDB.ValidationException', `not a table ARN in ${region}: ${tableName}`);
+  if (arn === null || arn[1] !== region)
+    throw taskError('DynamoDB.ValidationException', `not a table ARN in ${region}: ${tableName}`);
   return { ...input, TableName: arn[3] };
 }
 
 /** DynamoDB tasks backed by the real SDK client (dynalite): the items written are real items. */
 export function dynamoHandlers(client: DynamoDBClient) {
   const getItem: Handler = async (input) => {
-    const out = await client.send(new GetItemCommand((await withTableName(client, input)) as unknown as ConstructorParameters<typeof GetItemCommand>[0]));
+    const out = await client.send(
+      new GetItemCommand(
+        (await withTableName(client, input)) as unknown as ConstructorParameters<typeof GetItemCommand>[0],
+      ),
+    );
     return out.Item ? { Item: out.Item } : {};
   };
   const updateItem: Handler = async (input) => {
     const request = await withTableName(client, input);
     try {
-      const out = await client.send(new UpdateItemCommand(request as unknown as ConstructorParameters<typeof UpdateItemCommand>[0]));
+      const out = await client.send(
+        new UpdateItemCommand(request as unknown as ConstructorParameters<typeof UpdateItemCommand>[0]),
+      );
       return { Attributes: out.Attributes };
     } catch (err) {
       // The optimized DynamoDB integration names service errors `DynamoDB.<Exception>`.
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw taskError('DynamoDB.ConditionalCheckFailedException', (err as Error).message);
+      if ((err as Error).name === 'ConditionalCheckFailedException')
+        throw taskError('DynamoDB.ConditionalCheckFailedException', (err as Error).message);
       throw err;
     }
   };
@@ -90,7 +106,12 @@ export function dynamoHandlers(client: DynamoDBClient) {
  * Runs a definition with local handlers, retries without waiting, and the clock at `now`: epoch ms
  * (as an ISO timestamp with three fraction digits) or the `$$.State.EnteredTime` text itself.
  */
-export async function execute(definition: StateMachineDefinition, input: unknown, handlers: Record<string, Handler>, now: number | string): Promise<unknown> {
+export async function execute(
+  definition: StateMachineDefinition,
+  input: unknown,
+  handlers: Record<string, Handler>,
+  now: number | string,
+): Promise<unknown> {
   const iso = typeof now === 'string' ? now : new Date(now).toISOString();
   const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
   const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((k) => [k, 0]));
@@ -101,7 +122,10 @@ export async function execute(definition: StateMachineDefinition, input: unknown
 }
 
 /** A model task that answers per cue: each call takes the next behaviour (the last one repeats). */
-export function modelTask(cues: readonly ('ok' | 'throttle' | 'timeout' | 'model-error' | 'invalid')[], answer: unknown = { text: 'hello' }) {
+export function modelTask(
+  cues: readonly ('ok' | 'throttle' | 'timeout' | 'model-error' | 'invalid')[],
+  answer: unknown = { text: 'hello' },
+) {
   const calls: unknown[] = [];
   const handler: Handler = task((input) => {
     const cue = cues[Math.min(calls.length, cues.length - 1)];

@@ -8,11 +8,16 @@ import { dynamoHandlers, execute, startCircuitTable, tableArn, task, taskError, 
 const TABLE = 'fm-test-circuits';
 const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
 // The form that ships: the stack passes the table's ARN (circuits.tableArn), not its name.
-const targets: WorkflowTargets = { circuitTableName: tableArn('us-east-1', '333333333333', TABLE), routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+const targets: WorkflowTargets = {
+  circuitTableName: tableArn('us-east-1', '333333333333', TABLE),
+  routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router',
+};
 const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
 
 describe('recovery workflow definitions', () => {
-  const all = loadProject().plans.map((plan) => [`${plan.name} recovery`, recoveryWorkflowDefinition(plan, targets)] as const);
+  const all = loadProject().plans.map(
+    (plan) => [`${plan.name} recovery`, recoveryWorkflowDefinition(plan, targets)] as const,
+  );
 
   it.each(all)('%s passes asl-validator', (_, definition) => {
     const result = validateDefinition(definition);
@@ -36,7 +41,10 @@ describe('recovery workflow (prod)', () => {
     await table.close();
   });
   afterEach(async () => {
-    for (const m of prod.models) await table.client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
+    for (const m of prod.models)
+      await table.client.send(
+        new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }),
+      );
   });
 
   it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
@@ -56,8 +64,18 @@ describe('recovery workflow (prod)', () => {
       return { Body: {} };
     });
     const r = RECOVERY_STATES;
-    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string }[] };
-    expect(Object.fromEntries(out.circuits.map((c) => [c.pk, c.action]))).toMatchObject({ [haiku]: 'closed', [nova]: 'reopened', [sonnet]: 'not-due', [circuitKey('nova-micro', 'us-east-1')]: 'none' });
+    const out = (await execute(
+      recoveryWorkflowDefinition(prod, targets),
+      {},
+      { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe },
+      NOW,
+    )) as { circuits: { pk: string; action: string }[] };
+    expect(Object.fromEntries(out.circuits.map((c) => [c.pk, c.action]))).toMatchObject({
+      [haiku]: 'closed',
+      [nova]: 'reopened',
+      [sonnet]: 'not-due',
+      [circuitKey('nova-micro', 'us-east-1')]: 'none',
+    });
     expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-3-haiku-20240307-v1:0']);
     expect(await store.read(haiku)).toMatchObject({ state: 'CLOSED', failures: 0, windowStart: NOW });
     const reopened = await store.read(nova);
@@ -65,18 +83,28 @@ describe('recovery workflow (prod)', () => {
     expect(reopened?.probeUntil).toBeUndefined();
   });
 
-  it('re-opens a circuit whose probe fails with an error name in another form, with the exception\'s kind', async () => {
+  it("re-opens a circuit whose probe fails with an error name in another form, with the exception's kind", async () => {
     const { client, store } = table;
     const haiku = circuitKey('claude-3-haiku', 'us-east-1');
     await store.recordFailure(haiku, 'unavailable', { ...settings, failureThreshold: 1 }, NOW - 120_000);
     const { getItem, updateItem } = dynamoHandlers(client);
     const probe = task((input) => {
-      if (String(input.ModelId).includes('claude-3-haiku')) throw taskError('BedrockRuntime.ModelNotReadyException', 'model not ready');
+      if (String(input.ModelId).includes('claude-3-haiku'))
+        throw taskError('BedrockRuntime.ModelNotReadyException', 'model not ready');
       return { Body: {} };
     });
     const r = RECOVERY_STATES;
-    const out = (await execute(recoveryWorkflowDefinition(prod, targets), {}, { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe }, NOW)) as { circuits: { pk: string; action: string; kind?: string }[] };
-    expect(out.circuits.find((c) => c.pk === haiku)).toMatchObject({ action: 'reopened', kind: 'throttled', error: 'BedrockRuntime.ModelNotReadyException' });
+    const out = (await execute(
+      recoveryWorkflowDefinition(prod, targets),
+      {},
+      { [r.read]: getItem, [r.halfOpen]: updateItem, [r.close]: updateItem, [r.reopen]: updateItem, [r.probe]: probe },
+      NOW,
+    )) as { circuits: { pk: string; action: string; kind?: string }[] };
+    expect(out.circuits.find((c) => c.pk === haiku)).toMatchObject({
+      action: 'reopened',
+      kind: 'throttled',
+      error: 'BedrockRuntime.ModelNotReadyException',
+    });
     expect(await store.read(haiku)).toMatchObject({ state: 'OPEN', lastErrorKind: 'throttled' });
   });
 });

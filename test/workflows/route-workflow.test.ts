@@ -5,17 +5,33 @@ import type { CircuitStore } from '../../functions/router/circuit-store';
 import { routeWorkflowDefinition, routeWorkflowDefinitions, stateNames } from '../../workflows/route-workflow';
 import type { WorkflowTargets } from '../../workflows/targets';
 import { retryableErrorNames } from '../../workflows/error-names';
-import { dynamoHandlers, execute, modelTask, startCircuitTable, tableArn, task, taskError, validateDefinition } from './harness';
+import {
+  dynamoHandlers,
+  execute,
+  modelTask,
+  startCircuitTable,
+  tableArn,
+  task,
+  taskError,
+  validateDefinition,
+} from './harness';
 
 const TABLE = 'fm-test-circuits';
 const NOW = Date.UTC(2026, 10, 29, 7, 19, 55, 123);
 // The form that ships: the stack passes the table's ARN (circuits.tableArn), not its name.
-const targets: WorkflowTargets = { circuitTableName: tableArn('us-east-1', '333333333333', TABLE), routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router' };
+const targets: WorkflowTargets = {
+  circuitTableName: tableArn('us-east-1', '333333333333', TABLE),
+  routerFunctionArn: 'arn:aws:lambda:us-east-1:333333333333:function:fm-prod-router',
+};
 const settings = { failureThreshold: 5, windowSeconds: 60, cooldownSeconds: 30 };
 
 describe('route workflow definitions', () => {
   const plans = loadProject().plans;
-  const all = plans.flatMap((plan) => Object.entries(routeWorkflowDefinitions(plan, targets)).map(([route, d]) => [`${plan.name} route ${route}`, d] as const));
+  const all = plans.flatMap((plan) =>
+    Object.entries(routeWorkflowDefinitions(plan, targets)).map(
+      ([route, d]) => [`${plan.name} route ${route}`, d] as const,
+    ),
+  );
 
   it.each(all)('%s passes asl-validator', (_, definition) => {
     const result = validateDefinition(definition);
@@ -31,13 +47,24 @@ describe('route workflow definitions', () => {
   it('retries with the route resilience: full jitter, capped delay, attemptsPerModel - 1 retries', () => {
     const prod = plans.find((p) => p.name === 'prod')!;
     const invoke = routeWorkflowDefinition(prod, 'chat', targets).States[stateNames('claude-3-haiku').invoke];
-    expect(invoke.Retry).toEqual([{ ErrorEquals: retryableErrorNames().filter((n) => n.startsWith('Bedrock.')), IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 1, MaxDelaySeconds: 1, JitterStrategy: 'FULL' }]);
+    expect(invoke.Retry).toEqual([
+      {
+        ErrorEquals: retryableErrorNames().filter((n) => n.startsWith('Bedrock.')),
+        IntervalSeconds: 1,
+        BackoffRate: 2,
+        MaxAttempts: 1,
+        MaxDelaySeconds: 1,
+        JitterStrategy: 'FULL',
+      },
+    ]);
     expect(invoke.TimeoutSeconds).toBe(10);
     expect((invoke.Catch as { ErrorEquals: string[] }[]).at(-1)?.ErrorEquals).toEqual(['States.ALL']);
   });
 
   it('fails if a route is not in the plan', () => {
-    expect(() => routeWorkflowDefinition(plans[0], 'nope', targets)).toThrow(`workflow: route "nope" is not in the plan of ${plans[0].name}`);
+    expect(() => routeWorkflowDefinition(plans[0], 'nope', targets)).toThrow(
+      `workflow: route "nope" is not in the plan of ${plans[0].name}`,
+    );
   });
 });
 
@@ -54,7 +81,8 @@ afterAll(async () => {
   await close();
 });
 afterEach(async () => {
-  for (const m of prod.models) await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
+  for (const m of prod.models)
+    await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: circuitKey(m.id, prod.region) } } }));
 });
 
 type Cue = Parameters<typeof modelTask>[0];
@@ -62,7 +90,9 @@ type Cue = Parameters<typeof modelTask>[0];
 /** Handlers for every task of a route: DynamoDB on dynalite, each model per its cues. */
 function routeHandlers(candidates: readonly string[], cues: Readonly<Record<string, Cue>>) {
   const { getItem, updateItem } = dynamoHandlers(client);
-  const models = Object.fromEntries(candidates.map((m) => [m, modelTask(cues[m] ?? ['ok'], { text: `answer from ${m}` })]));
+  const models = Object.fromEntries(
+    candidates.map((m) => [m, modelTask(cues[m] ?? ['ok'], { text: `answer from ${m}` })]),
+  );
   const handlers: Record<string, (input: Record<string, unknown>) => Promise<unknown>> = {};
   for (const m of candidates) {
     const n = stateNames(m);
@@ -83,9 +113,28 @@ function runChat(cues: Readonly<Record<string, Cue>>, now = NOW) {
 describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lite > mistral-large > nova-micro)', () => {
   it('answers with the primary when it is healthy, one call, no circuit written', async () => {
     const { run, calls, models } = runChat({});
-    await expect(run).resolves.toEqual({ route: 'chat', model: 'claude-3-haiku', region: 'us-east-1', output: { text: 'answer from claude-3-haiku' }, attempts: {} });
-    expect(calls()).toEqual({ 'claude-3-haiku': 1, 'claude-sonnet-4': 0, 'nova-lite': 0, 'mistral-large': 0, 'nova-micro': 0 });
-    expect(models['claude-3-haiku'].calls[0]).toMatchObject({ ModelId: 'us.anthropic.claude-3-haiku-20240307-v1:0', Body: { anthropic_version: 'bedrock-2023-05-31', max_tokens: 512, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } });
+    await expect(run).resolves.toEqual({
+      route: 'chat',
+      model: 'claude-3-haiku',
+      region: 'us-east-1',
+      output: { text: 'answer from claude-3-haiku' },
+      attempts: {},
+    });
+    expect(calls()).toEqual({
+      'claude-3-haiku': 1,
+      'claude-sonnet-4': 0,
+      'nova-lite': 0,
+      'mistral-large': 0,
+      'nova-micro': 0,
+    });
+    expect(models['claude-3-haiku'].calls[0]).toMatchObject({
+      ModelId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+      Body: {
+        anthropic_version: 'bedrock-2023-05-31',
+        max_tokens: 512,
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      },
+    });
     expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
   });
 
@@ -100,49 +149,73 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
     const { run, calls } = runChat({ 'claude-3-haiku': ['model-error'] });
     await expect(run).resolves.toMatchObject({
       model: 'claude-sonnet-4',
-      attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' } },
+      attempts: {
+        c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' },
+      },
     });
     expect(calls()).toMatchObject({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1 });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'CLOSED', failures: 1, windowStart: NOW, lastErrorKind: 'model-error' });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+      state: 'CLOSED',
+      failures: 1,
+      windowStart: NOW,
+      lastErrorKind: 'model-error',
+    });
   });
 
   it('fails open and writes no circuit when the table ARN names another Region (the ARN, not a name, picks the table)', async () => {
     const route = prod.routes.find((r) => r.id === 'chat')!;
     const h = routeHandlers(route.candidates, { 'claude-3-haiku': ['model-error'] });
     const elsewhere = { ...targets, circuitTableName: tableArn('eu-west-1', '333333333333', TABLE) };
-    await expect(execute(routeWorkflowDefinition(prod, 'chat', elsewhere), { prompt: 'hi' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'claude-sonnet-4' });
+    await expect(
+      execute(routeWorkflowDefinition(prod, 'chat', elsewhere), { prompt: 'hi' }, h.handlers, NOW),
+    ).resolves.toMatchObject({ model: 'claude-sonnet-4' });
     expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
   });
 
   it('uses the fallback when the primary throttles on every attempt, then counts one failure', async () => {
     const { run, calls } = runChat({ 'claude-3-haiku': ['throttle'] });
-    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'throttled', error: 'Bedrock.ThrottlingException' } } });
+    await expect(run).resolves.toMatchObject({
+      model: 'claude-sonnet-4',
+      attempts: { c0: { kind: 'throttled', error: 'Bedrock.ThrottlingException' } },
+    });
     expect(calls()['claude-3-haiku']).toBe(2);
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ failures: 1, lastErrorKind: 'throttled' });
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+      failures: 1,
+      lastErrorKind: 'throttled',
+    });
   });
 
   it('skips a model whose circuit the router opened, without calling it', async () => {
     const pk = circuitKey('claude-3-haiku', 'us-east-1');
-    for (let i = 0; i < settings.failureThreshold; i++) await store.recordFailure(pk, 'unavailable', settings, NOW - 1000);
+    for (let i = 0; i < settings.failureThreshold; i++)
+      await store.recordFailure(pk, 'unavailable', settings, NOW - 1000);
     expect(await store.read(pk)).toMatchObject({ state: 'OPEN', openUntil: NOW - 1000 + 30_000 });
     const { run, calls } = runChat({});
-    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { model: 'claude-3-haiku', outcome: 'skipped', state: 'OPEN', untilMs: NOW + 29_000 } } });
+    await expect(run).resolves.toMatchObject({
+      model: 'claude-sonnet-4',
+      attempts: { c0: { model: 'claude-3-haiku', outcome: 'skipped', state: 'OPEN', untilMs: NOW + 29_000 } },
+    });
     expect(calls()).toMatchObject({ 'claude-3-haiku': 0, 'claude-sonnet-4': 1 });
   });
 
   it('calls a model again once its open circuit has cooled down', async () => {
     const pk = circuitKey('claude-3-haiku', 'us-east-1');
-    for (let i = 0; i < settings.failureThreshold; i++) await store.recordFailure(pk, 'unavailable', settings, NOW - 31_000);
+    for (let i = 0; i < settings.failureThreshold; i++)
+      await store.recordFailure(pk, 'unavailable', settings, NOW - 31_000);
     const { run, calls } = runChat({});
     await expect(run).resolves.toMatchObject({ model: 'claude-3-haiku' });
     expect(calls()['claude-3-haiku']).toBe(1);
   });
 
-  it('opens the circuit at the threshold, and the router\'s circuit store reads it as open', async () => {
+  it("opens the circuit at the threshold, and the router's circuit store reads it as open", async () => {
     const pk = circuitKey('claude-3-haiku', 'us-east-1');
-    for (let i = 0; i < settings.failureThreshold - 1; i++) await store.recordFailure(pk, 'timeout', settings, NOW - 5000);
+    for (let i = 0; i < settings.failureThreshold - 1; i++)
+      await store.recordFailure(pk, 'timeout', settings, NOW - 5000);
     const { run } = runChat({ 'claude-3-haiku': ['model-error'] });
-    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'model-error', circuit: { opened: true } } } });
+    await expect(run).resolves.toMatchObject({
+      model: 'claude-sonnet-4',
+      attempts: { c0: { kind: 'model-error', circuit: { opened: true } } },
+    });
     const item = await store.read(pk);
     expect(item).toMatchObject({ state: 'OPEN', failures: 5, openUntil: NOW + 30_000, lastErrorKind: 'model-error' });
     // The router's own next failure report sees OPEN: nothing to count, nothing to reopen.
@@ -151,8 +224,18 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
   });
 
   it('fails with a cause naming every attempt when every candidate fails or is skipped', async () => {
-    await store.recordFailure(circuitKey('nova-lite', 'us-east-1'), 'unavailable', { ...settings, failureThreshold: 1 }, NOW);
-    const { run, calls } = runChat({ 'claude-3-haiku': ['model-error'], 'claude-sonnet-4': ['timeout'], 'mistral-large': ['throttle'], 'nova-micro': ['model-error'] });
+    await store.recordFailure(
+      circuitKey('nova-lite', 'us-east-1'),
+      'unavailable',
+      { ...settings, failureThreshold: 1 },
+      NOW,
+    );
+    const { run, calls } = runChat({
+      'claude-3-haiku': ['model-error'],
+      'claude-sonnet-4': ['timeout'],
+      'mistral-large': ['throttle'],
+      'nova-micro': ['model-error'],
+    });
     // The interpreter wraps the Fail state's error (name = Error, message = Cause) in an ExecutionError.
     const failure = await run.then(
       () => undefined,
@@ -162,13 +245,34 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
     const message = failure?.message ?? '';
     expect(message).toMatch(/^every candidate of route chat failed or was skipped: \{/);
     expect(JSON.parse(message.slice(message.indexOf('{')))).toEqual({
-      c0: expect.objectContaining({ model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' }),
-      c1: expect.objectContaining({ model: 'claude-sonnet-4', outcome: 'failed', kind: 'timeout', error: 'States.Timeout' }),
+      c0: expect.objectContaining({
+        model: 'claude-3-haiku',
+        outcome: 'failed',
+        kind: 'model-error',
+        error: 'Bedrock.ModelErrorException',
+      }),
+      c1: expect.objectContaining({
+        model: 'claude-sonnet-4',
+        outcome: 'failed',
+        kind: 'timeout',
+        error: 'States.Timeout',
+      }),
       c2: expect.objectContaining({ model: 'nova-lite', outcome: 'skipped', state: 'OPEN' }),
-      c3: expect.objectContaining({ model: 'mistral-large', outcome: 'failed', kind: 'throttled', error: 'Bedrock.ThrottlingException' }),
+      c3: expect.objectContaining({
+        model: 'mistral-large',
+        outcome: 'failed',
+        kind: 'throttled',
+        error: 'Bedrock.ThrottlingException',
+      }),
       c4: expect.objectContaining({ model: 'nova-micro', outcome: 'failed', kind: 'model-error' }),
     });
-    expect(calls()).toEqual({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1, 'nova-lite': 0, 'mistral-large': 2, 'nova-micro': 1 });
+    expect(calls()).toEqual({
+      'claude-3-haiku': 1,
+      'claude-sonnet-4': 1,
+      'nova-lite': 0,
+      'mistral-large': 2,
+      'nova-micro': 1,
+    });
   });
 
   it('fails without a fallback when the model rejects the request as invalid', async () => {
@@ -179,7 +283,8 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
 });
 
 describe('route workflow: Bedrock error names in any form (AWS documents none for the optimized integration)', () => {
-  const CAUSE = 'Too many requests, please wait before trying again. (Service: BedrockRuntime; Status Code: 429; Error Code: ThrottlingException; Request ID: r)';
+  const CAUSE =
+    'Too many requests, please wait before trying again. (Service: BedrockRuntime; Status Code: 429; Error Code: ThrottlingException; Request ID: r)';
 
   /** Runs prod chat with the primary failing every call with this error. */
   function failPrimaryWith(name: string, cause: string) {
@@ -190,7 +295,10 @@ describe('route workflow: Bedrock error names in any form (AWS documents none fo
       calls++;
       throw taskError(name, cause);
     });
-    return { run: execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, NOW), calls: () => calls };
+    return {
+      run: execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, NOW),
+      calls: () => calls,
+    };
   }
 
   it.each([
@@ -198,11 +306,20 @@ describe('route workflow: Bedrock error names in any form (AWS documents none fo
     ["the AWS SDK integrations' documented form", 'BedrockRuntime.ThrottlingException', 'Too many requests'],
     ['no prefix', 'ThrottlingException', 'Too many requests'],
     ['a generic name, the exception in the cause', 'States.TaskFailed', CAUSE],
-  ])('classifies a throttled primary by its exception name (%s: %s), falls back and counts it in the circuit', async (_, name, cause) => {
-    const { run } = failPrimaryWith(name, cause);
-    await expect(run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'throttled', error: name, cause } } });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ failures: 1, lastErrorKind: 'throttled' });
-  });
+  ])(
+    'classifies a throttled primary by its exception name (%s: %s), falls back and counts it in the circuit',
+    async (_, name, cause) => {
+      const { run } = failPrimaryWith(name, cause);
+      await expect(run).resolves.toMatchObject({
+        model: 'claude-sonnet-4',
+        attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'throttled', error: name, cause } },
+      });
+      expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+        failures: 1,
+        lastErrorKind: 'throttled',
+      });
+    },
+  );
 
   it('retries the pinned form only: the retriers match names, the classification runs after them', async () => {
     const pinned = failPrimaryWith('Bedrock.ThrottlingException', 'Too many requests');
@@ -213,16 +330,23 @@ describe('route workflow: Bedrock error names in any form (AWS documents none fo
     expect(other.calls()).toBe(1);
   });
 
-  it('stops as the caller\'s fault on a validation error in another form, without a fallback', async () => {
-    await expect(failPrimaryWith('BedrockRuntime.ValidationException', 'Malformed input request').run).rejects.toMatchObject({ cause: { name: 'InvalidRequest' } });
+  it("stops as the caller's fault on a validation error in another form, without a fallback", async () => {
+    await expect(
+      failPrimaryWith('BedrockRuntime.ValidationException', 'Malformed input request').run,
+    ).rejects.toMatchObject({ cause: { name: 'InvalidRequest' } });
   });
 
   it('classifies a model error named only in the cause', async () => {
-    await expect(failPrimaryWith('States.TaskFailed', 'The model returned an error (Error Code: ModelErrorException)').run).resolves.toMatchObject({ attempts: { c0: { kind: 'model-error', error: 'States.TaskFailed' } } });
+    await expect(
+      failPrimaryWith('States.TaskFailed', 'The model returned an error (Error Code: ModelErrorException)').run,
+    ).resolves.toMatchObject({ attempts: { c0: { kind: 'model-error', error: 'States.TaskFailed' } } });
   });
 
   it('leaves an error no exception name matches unknown, and still falls back', async () => {
-    await expect(failPrimaryWith('Bedrock.SomethingNewException', 'something new').run).resolves.toMatchObject({ model: 'claude-sonnet-4', attempts: { c0: { kind: 'unknown', error: 'Bedrock.SomethingNewException' } } });
+    await expect(failPrimaryWith('Bedrock.SomethingNewException', 'something new').run).resolves.toMatchObject({
+      model: 'claude-sonnet-4',
+      attempts: { c0: { kind: 'unknown', error: 'Bedrock.SomethingNewException' } },
+    });
   });
 });
 
@@ -234,21 +358,56 @@ describe('route workflow (prod support: the SageMaker model through the router)'
     const payloads: unknown[] = [];
     h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task((input) => {
       payloads.push(input);
-      return { StatusCode: 200, Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora', output: { message: { role: 'assistant', content: [{ text: 'ok' }] } } }) } };
+      return {
+        StatusCode: 200,
+        Payload: {
+          statusCode: 200,
+          body: JSON.stringify({
+            model: 'llama-3-8b-support-lora',
+            output: { message: { role: 'assistant', content: [{ text: 'ok' }] } },
+          }),
+        },
+      };
     });
-    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
-    expect(payloads[0]).toMatchObject({ FunctionName: targets.routerFunctionArn, Payload: { httpMethod: 'POST', path: '/v1/routes/support/converse' } });
+    await expect(
+      execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW),
+    ).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
+    expect(payloads[0]).toMatchObject({
+      FunctionName: targets.routerFunctionArn,
+      Payload: { httpMethod: 'POST', path: '/v1/routes/support/converse' },
+    });
     const body = JSON.parse((payloads[0] as { Payload: { body: string } }).Payload.body) as unknown;
-    expect(body).toEqual({ messages: [{ role: 'user', content: [{ text: 'help' }] }], inferenceConfig: { maxTokens: 512 }, metadata: { model: 'llama-3-8b-support-lora', source: 'step-functions' } });
+    expect(body).toEqual({
+      messages: [{ role: 'user', content: [{ text: 'help' }] }],
+      inferenceConfig: { maxTokens: 512 },
+      metadata: { model: 'llama-3-8b-support-lora', source: 'step-functions' },
+    });
     expect(h.calls()['claude-3-haiku']).toBe(0);
   });
 
   it('falls back to Bedrock when the router answers an error, without recording it twice', async () => {
     const h = routeHandlers(route().candidates, {});
-    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => ({ StatusCode: 200, Payload: { statusCode: 503, body: JSON.stringify({ error: { code: 'all_candidates_failed', message: 'every candidate failed', requestId: 'r' } }) } }));
-    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({
+    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => ({
+      StatusCode: 200,
+      Payload: {
+        statusCode: 503,
+        body: JSON.stringify({
+          error: { code: 'all_candidates_failed', message: 'every candidate failed', requestId: 'r' },
+        }),
+      },
+    }));
+    await expect(
+      execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW),
+    ).resolves.toMatchObject({
       model: 'claude-3-haiku',
-      attempts: { c0: { model: 'llama-3-8b-support-lora', outcome: 'failed', kind: 'unavailable', error: 'Router.all_candidates_failed' } },
+      attempts: {
+        c0: {
+          model: 'llama-3-8b-support-lora',
+          outcome: 'failed',
+          kind: 'unavailable',
+          error: 'Router.all_candidates_failed',
+        },
+      },
     });
     expect(await store.read(circuitKey('llama-3-8b-support-lora', 'us-east-1'))).toBeUndefined();
   });
@@ -258,10 +417,14 @@ describe('route workflow (prod support: the SageMaker model through the router)'
     let n = 0;
     h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => {
       if (n++ === 0) throw taskError('Lambda.TooManyRequestsException');
-      return { StatusCode: 200, Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora' }) } };
+      return {
+        StatusCode: 200,
+        Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora' }) },
+      };
     });
-    await expect(execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW)).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
+    await expect(
+      execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW),
+    ).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
     expect(n).toBe(2);
   });
 });
-

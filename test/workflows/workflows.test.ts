@@ -16,7 +16,8 @@ describe('the GitHub workflows', () => {
   });
 
   it('fails actionlint on a broken workflow, so the checks above can fail', () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n      - uses: actions/checkout@v4\n        with: 3\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n      - uses: actions/checkout@v4\n        with: 3\n';
     expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
   });
 

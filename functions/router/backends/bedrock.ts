@@ -13,7 +13,9 @@ export const bedrockBackend: Backend = {
         system: request.system,
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
-        guardrailConfig: call.guardrail ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version } : undefined,
+        guardrailConfig: call.guardrail
+          ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
+          : undefined,
       }),
       { abortSignal: call.signal },
     );

@@ -26,7 +26,10 @@ export function lmiPrompt(request: RouterRequest): string {
   const system = (request.system ?? []).map((s) => s.text ?? '').join('\n');
   if (system) lines.push(`System: ${system}`);
   for (const m of request.messages) {
-    const text = (m.content ?? []).map((b) => b.text ?? '').filter(Boolean).join('\n');
+    const text = (m.content ?? [])
+      .map((b) => b.text ?? '')
+      .filter(Boolean)
+      .join('\n');
     lines.push(`${m.role === 'assistant' ? 'Assistant' : 'User'}: ${text}`);
   }
   lines.push('Assistant:');
@@ -35,7 +38,11 @@ export function lmiPrompt(request: RouterRequest): string {
 
 export function lmiRequest(request: RouterRequest, adapter?: string): LmiRequest {
   const c = request.inferenceConfig;
-  return { inputs: lmiPrompt(request), parameters: { max_new_tokens: c?.maxTokens, temperature: c?.temperature, top_p: c?.topP, stop: c?.stopSequences }, ...(adapter ? { adapters: adapter } : {}) };
+  return {
+    inputs: lmiPrompt(request),
+    parameters: { max_new_tokens: c?.maxTokens, temperature: c?.temperature, top_p: c?.topP, stop: c?.stopSequences },
+    ...(adapter ? { adapters: adapter } : {}),
+  };
 }
 
 /** The adapter to apply: metadata.adapter when the endpoint serves it, else the first (default) adapter. */
@@ -47,7 +54,8 @@ export function adapterOf(call: ModelCall): string | undefined {
 
 export function generatedText(body: unknown): string {
   const first = Array.isArray(body) ? (body[0] as unknown) : body;
-  const text = typeof first === 'object' && first !== null ? (first as { generated_text?: unknown }).generated_text : undefined;
+  const text =
+    typeof first === 'object' && first !== null ? (first as { generated_text?: unknown }).generated_text : undefined;
   if (typeof text !== 'string') throw new ModelOutputError('the endpoint answered without generated_text');
   return text;
 }
@@ -73,6 +81,10 @@ export const sagemakerBackend: Backend = {
     const text = generatedText(parsed);
     const inputTokens = Math.ceil(payload.inputs.length / CHARS_PER_TOKEN);
     const outputTokens = Math.ceil(text.length / CHARS_PER_TOKEN);
-    return { content: [{ text }], stopReason: 'end_turn', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+    return {
+      content: [{ text }],
+      stopReason: 'end_turn',
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+    };
   },
 };

@@ -14,28 +14,71 @@ beforeEach(() => h.reset());
 
 describe('POST /v1/routes/{route}/converse', () => {
   it('answers with the output, usage, model, routing record and headers', async () => {
-    const res = await call(router, converse('classify', { ...userText('Is this spam?'), system: [{ text: 'Answer yes or no.' }], inferenceConfig: { maxTokens: 10, temperature: 0 } }));
+    const res = await call(
+      router,
+      converse('classify', {
+        ...userText('Is this spam?'),
+        system: [{ text: 'Answer yes or no.' }],
+        inferenceConfig: { maxTokens: 10, temperature: 0 },
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(res.body.output?.message).toEqual({ role: 'assistant', content: [{ text: `Simulated answer from ${TARGET.haiku} in us-east-1.` }] });
+    expect(res.body.output?.message).toEqual({
+      role: 'assistant',
+      content: [{ text: `Simulated answer from ${TARGET.haiku} in us-east-1.` }],
+    });
     expect(res.body.usage?.totalTokens).toBe((res.body.usage?.inputTokens ?? 0) + (res.body.usage?.outputTokens ?? 0));
     expect(res.body.model).toBe('claude-3-haiku');
-    expect(res.body.routing).toMatchObject({ route: 'classify', model: 'claude-3-haiku', catalogVersion: expect.any(String) as unknown, attempts: [{ model: 'claude-3-haiku', region: 'us-east-1', latencyMs: expect.any(Number) as unknown }] });
-    expect(res.headers).toMatchObject({ 'x-fm-route': 'classify', 'x-fm-model': 'claude-3-haiku', 'x-fm-catalog-version': res.body.routing?.catalogVersion });
+    expect(res.body.routing).toMatchObject({
+      route: 'classify',
+      model: 'claude-3-haiku',
+      catalogVersion: expect.any(String) as unknown,
+      attempts: [{ model: 'claude-3-haiku', region: 'us-east-1', latencyMs: expect.any(Number) as unknown }],
+    });
+    expect(res.headers).toMatchObject({
+      'x-fm-route': 'classify',
+      'x-fm-model': 'claude-3-haiku',
+      'x-fm-catalog-version': res.body.routing?.catalogVersion,
+    });
   });
 
   it('logs one line per request without prompt text when logPromptText is false, and EMF metrics', async () => {
     await call(router, converse('classify', userText('secret prompt text')));
     const line = h.logs.find((l) => l.message === 'request');
-    expect(line).toMatchObject({ route: 'classify', model: 'claude-3-haiku', status: 200, inputTokens: expect.any(Number) as unknown, estimatedCostUsd: expect.any(Number) as unknown });
+    expect(line).toMatchObject({
+      route: 'classify',
+      model: 'claude-3-haiku',
+      status: 200,
+      inputTokens: expect.any(Number) as unknown,
+      estimatedCostUsd: expect.any(Number) as unknown,
+    });
     expect(JSON.stringify(h.logs)).not.toContain('secret prompt text');
     const emf = h.logs.find((l) => '_aws' in l);
-    expect(emf).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'FmPlatform', Dimensions: [['Environment'], ['Environment', 'Route'], ['Environment', 'Route', 'Model']] }] }, Environment: 'prod', Route: 'classify', Model: 'claude-3-haiku', Requests: 1, Fallbacks: 0 });
+    expect(emf).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'FmPlatform',
+            Dimensions: [['Environment'], ['Environment', 'Route'], ['Environment', 'Route', 'Model']],
+          },
+        ],
+      },
+      Environment: 'prod',
+      Route: 'classify',
+      Model: 'claude-3-haiku',
+      Requests: 1,
+      Fallbacks: 0,
+    });
   });
 
   it('fails with 404 route_not_found and a did-you-mean for an unknown route', async () => {
     const res = await call(router, converse('clasify', userText('hi')));
     expect(res.status).toBe(404);
-    expect(res.body.error).toEqual({ code: 'route_not_found', message: 'no route "clasify"; did you mean "classify"? (GET /v1/routes lists them)', requestId: 'req-1' });
+    expect(res.body.error).toEqual({
+      code: 'route_not_found',
+      message: 'no route "clasify"; did you mean "classify"? (GET /v1/routes lists them)',
+      requestId: 'req-1',
+    });
   });
 
   it('fails with 404 for an inherited property name used as a route', async () => {
@@ -55,7 +98,10 @@ describe('POST /v1/routes/{route}/converse', () => {
   });
 
   it('fails with 415 for a body that is not JSON content', async () => {
-    const res = await call(router, post('/v1/routes/classify/converse', 'a=b', { 'Content-Type': 'application/x-www-form-urlencoded' }));
+    const res = await call(
+      router,
+      post('/v1/routes/classify/converse', 'a=b', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+    );
     expect(res.status).toBe(415);
   });
 
@@ -66,7 +112,9 @@ describe('POST /v1/routes/{route}/converse', () => {
   });
 
   it('fails with 405 for a GET on the converse path and 404 for an unknown path', async () => {
-    expect((await call(router, { httpMethod: 'GET', path: '/v1/routes/classify/converse', body: null })).status).toBe(405);
+    expect((await call(router, { httpMethod: 'GET', path: '/v1/routes/classify/converse', body: null })).status).toBe(
+      405,
+    );
     expect((await call(router, { httpMethod: 'GET', path: '/v2/nothing', body: null })).status).toBe(404);
   });
 });
@@ -93,16 +141,34 @@ describe('POST /v1/chat/completions (OpenAI-compatible)', () => {
       }),
     );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'chatcmpl-req-1', object: 'chat.completion', model: 'claude-3-haiku', choices: [{ index: 0, message: { role: 'assistant', content: `Simulated answer from ${TARGET.haiku} in us-east-1.` }, finish_reason: 'stop' }] });
+    expect(res.body).toMatchObject({
+      id: 'chatcmpl-req-1',
+      object: 'chat.completion',
+      model: 'claude-3-haiku',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: `Simulated answer from ${TARGET.haiku} in us-east-1.` },
+          finish_reason: 'stop',
+        },
+      ],
+    });
     expect(typeof res.body.created).toBe('number');
     expect(res.body.usage).toBeDefined();
-    const usage = res.body.usage as unknown as { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+    const usage = res.body.usage as unknown as {
+      prompt_tokens: number;
+      completion_tokens: number;
+      total_tokens: number;
+    };
     expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
     expect(res.headers['x-fm-route']).toBe('chat');
   });
 
   it('fails with 404 and a did-you-mean for an unknown model (route)', async () => {
-    const res = await call(router, post('/v1/chat/completions', { model: 'chatt', messages: [{ role: 'user', content: 'hi' }] }));
+    const res = await call(
+      router,
+      post('/v1/chat/completions', { model: 'chatt', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect(res.status).toBe(404);
     expect(res.body.error?.message).toContain('did you mean "chat"?');
   });
@@ -112,30 +178,88 @@ describe('GET /v1/routes', () => {
   it('lists the routes with their models', async () => {
     const res = await call(router, { httpMethod: 'GET', path: '/v1/routes', body: null });
     expect(res.status).toBe(200);
-    expect(res.body.routes?.find((r) => r.id === 'support')).toMatchObject({ models: ['llama-3-8b-support-lora', 'claude-3-haiku', 'nova-micro'] });
+    expect(res.body.routes?.find((r) => r.id === 'support')).toMatchObject({
+      models: ['llama-3-8b-support-lora', 'claude-3-haiku', 'nova-micro'],
+    });
     expect(res.body.routes?.map((r) => r.id).sort()).toEqual(['chat', 'classify', 'code', 'support', 'translate']);
   });
 });
 
 describe('fuzz', () => {
   it('answers 1,000+ arbitrary bodies with a status below 500 and never throws', async () => {
-    const messageLike = fc.record({ role: fc.oneof(fc.constant('user'), fc.constant('assistant'), fc.string()), content: fc.oneof(fc.array(fc.oneof(fc.record({ text: fc.oneof(fc.string(), fc.integer()) }), fc.object())), fc.string(), fc.constant(null)) }, { requiredKeys: [] });
+    const messageLike = fc.record(
+      {
+        role: fc.oneof(fc.constant('user'), fc.constant('assistant'), fc.string()),
+        content: fc.oneof(
+          fc.array(fc.oneof(fc.record({ text: fc.oneof(fc.string(), fc.integer()) }), fc.object())),
+          fc.string(),
+          fc.constant(null),
+        ),
+      },
+      { requiredKeys: [] },
+    );
     const bodyLike = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.anything().map((v) => { try { return JSON.stringify(v) ?? 'null'; } catch { return 'null'; } }),
-      fc.record({ messages: fc.oneof(fc.array(messageLike), fc.anything()), system: fc.anything(), inferenceConfig: fc.anything(), metadata: fc.anything(), toolConfig: fc.anything() }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
-      fc.record({ model: fc.oneof(fc.constant('chat'), fc.string()), messages: fc.anything(), max_tokens: fc.anything(), stop: fc.anything(), temperature: fc.anything() }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+      fc.anything().map((v) => {
+        try {
+          return JSON.stringify(v) ?? 'null';
+        } catch {
+          return 'null';
+        }
+      }),
+      fc
+        .record(
+          {
+            messages: fc.oneof(fc.array(messageLike), fc.anything()),
+            system: fc.anything(),
+            inferenceConfig: fc.anything(),
+            metadata: fc.anything(),
+            toolConfig: fc.anything(),
+          },
+          { requiredKeys: [] },
+        )
+        .map((b) => JSON.stringify(b)),
+      fc
+        .record(
+          {
+            model: fc.oneof(fc.constant('chat'), fc.string()),
+            messages: fc.anything(),
+            max_tokens: fc.anything(),
+            stop: fc.anything(),
+            temperature: fc.anything(),
+          },
+          { requiredKeys: [] },
+        )
+        .map((b) => JSON.stringify(b)),
     );
-    const path = fc.constantFrom('/v1/routes/chat/converse', '/v1/routes/classify/converse', '/v1/routes/%E0%A4%A/converse', '/v1/chat/completions', '/v1/routes');
+    const path = fc.constantFrom(
+      '/v1/routes/chat/converse',
+      '/v1/routes/classify/converse',
+      '/v1/routes/%E0%A4%A/converse',
+      '/v1/chat/completions',
+      '/v1/routes',
+    );
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(path, bodyLike, fc.constantFrom('POST', 'GET', 'PUT'), fc.boolean(), async (p, body, method, base64) => {
-        runs++;
-        const res = await router({ httpMethod: method, path: p, headers: { 'content-type': 'application/json' }, body: base64 ? Buffer.from(body).toString('base64') : body, isBase64Encoded: base64 });
-        expect(res.statusCode).toBeLessThan(500);
-        expect(() => JSON.parse(res.body) as unknown).not.toThrow();
-      }),
+      fc.asyncProperty(
+        path,
+        bodyLike,
+        fc.constantFrom('POST', 'GET', 'PUT'),
+        fc.boolean(),
+        async (p, body, method, base64) => {
+          runs++;
+          const res = await router({
+            httpMethod: method,
+            path: p,
+            headers: { 'content-type': 'application/json' },
+            body: base64 ? Buffer.from(body).toString('base64') : body,
+            isBase64Encoded: base64,
+          });
+          expect(res.statusCode).toBeLessThan(500);
+          expect(() => JSON.parse(res.body) as unknown).not.toThrow();
+        },
+      ),
       { numRuns: 1200 },
     );
     expect(runs).toBe(1200);

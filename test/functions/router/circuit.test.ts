@@ -27,9 +27,16 @@ describe('circuit breaker through the handler', () => {
     const router = await h.router();
     const store = new CircuitStore(client, h.lastCircuitTable);
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
-    for (let i = 0; i < 3; i++) expect((await call(router, converse('classify', ask))).body.routing?.region).toBe('us-west-2');
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'OPEN', failures: 3, lastErrorKind: 'model-error' });
-    expect(metricsNamed('CircuitOpened')).toEqual([expect.objectContaining({ CircuitOpened: 1, Model: 'claude-3-haiku', region: 'us-east-1', Route: 'classify' })]);
+    for (let i = 0; i < 3; i++)
+      expect((await call(router, converse('classify', ask))).body.routing?.region).toBe('us-west-2');
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+      state: 'OPEN',
+      failures: 3,
+      lastErrorKind: 'model-error',
+    });
+    expect(metricsNamed('CircuitOpened')).toEqual([
+      expect.objectContaining({ CircuitOpened: 1, Model: 'claude-3-haiku', region: 'us-east-1', Route: 'classify' }),
+    ]);
     h.bedrock.reset();
     const res = await call(router, converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
@@ -59,7 +66,10 @@ describe('circuit breaker through the handler', () => {
     h.bedrock.reset();
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ThrottlingException' }, 'us-east-1');
     const res = await call(router, converse('classify', ask));
-    expect(res.body.routing?.attempts.slice(0, 2).map((a) => `${a.region}:${a.errorKind ?? 'ok'}`)).toEqual(['us-east-1:throttled', 'us-west-2:ok']);
+    expect(res.body.routing?.attempts.slice(0, 2).map((a) => `${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
+      'us-east-1:throttled',
+      'us-west-2:ok',
+    ]);
     const item = await store.read(circuitKey('claude-3-haiku', 'us-east-1'));
     expect(item?.state).toBe('OPEN');
     expect(item?.openUntil).toBeGreaterThan(Date.now());
@@ -73,8 +83,12 @@ describe('circuit breaker through the handler', () => {
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
     const res = await call(router, converse('classify', ask));
     expect(res.status).toBe(200);
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'circuit table unreadable; failing open' }));
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', message: 'circuit table unwritable; failing open' }));
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'circuit table unreadable; failing open' }),
+    );
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'circuit table unwritable; failing open' }),
+    );
   });
 });
 
@@ -132,9 +146,22 @@ describe('CircuitBreaker ordering', () => {
         const call = ++this.calls;
         if (call === 1) {
           await new Promise<void>((r) => (releaseOld = r));
-          return { item: { pk: 'm#r', state: 'CLOSED' as const, failures: 2, windowStart: now, updatedAt: now }, opened: false };
+          return {
+            item: { pk: 'm#r', state: 'CLOSED' as const, failures: 2, windowStart: now, updatedAt: now },
+            opened: false,
+          };
         }
-        return { item: { pk: 'm#r', state: 'OPEN' as const, failures: 3, windowStart: now, openUntil: now + 60_000, updatedAt: now }, opened: true };
+        return {
+          item: {
+            pk: 'm#r',
+            state: 'OPEN' as const,
+            failures: 3,
+            windowStart: now,
+            openUntil: now + 60_000,
+            updatedAt: now,
+          },
+          opened: true,
+        };
       }
     }
     const breaker = new CircuitBreaker(new OutOfOrderStore(client, 'unused'), { cacheMs: 60_000 });

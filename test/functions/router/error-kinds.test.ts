@@ -1,7 +1,8 @@
 import { ERROR_ACTIONS, ERROR_KINDS } from '../../../contracts/error-kinds';
 import { classifyError } from '../../../functions/router/error-kinds';
 
-const named = (name: string, message = '', status?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const named = (name: string, message = '', status?: number) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 describe('classifyError', () => {
   it.each([
@@ -22,7 +23,9 @@ describe('classifyError', () => {
   });
 
   it('names a ValidationException about length context-length', () => {
-    expect(classifyError(named('ValidationException', 'Input is too long for requested model.'))).toBe('context-length');
+    expect(classifyError(named('ValidationException', 'Input is too long for requested model.'))).toBe(
+      'context-length',
+    );
   });
 
   it('falls back on the status code for unmodelled errors', () => {

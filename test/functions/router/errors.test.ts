@@ -28,7 +28,10 @@ describe('errorResponse', () => {
     [new NoCandidateError('no model can take this request'), 422, 'no_candidate'],
     [new RoutingTableUnavailableError('no routing table'), 503, 'routing_table_unavailable'],
   ])('answers %p with its status and code, and no attempts', (err, status, code) => {
-    expect(errorResponse(err, 'req-1')).toEqual({ status, body: { error: { code, message: err.message, requestId: 'req-1' } } });
+    expect(errorResponse(err, 'req-1')).toEqual({
+      status,
+      body: { error: { code, message: err.message, requestId: 'req-1' } },
+    });
   });
 
   it.each([
@@ -37,15 +40,23 @@ describe('errorResponse', () => {
     [new AllCandidatesFailedError('the budget ran out', attempts, 'budget'), 504, 'latency_budget_exceeded'],
     [new ModelRejectedRequestError('the model rejected the request', attempts), 400, 'model_rejected_request'],
   ])('answers %p with its status, code and the attempts made', (err, status, code) => {
-    expect(errorResponse(err, 'req-1')).toEqual({ status, body: { error: { code, message: err.message, requestId: 'req-1', attempts } } });
+    expect(errorResponse(err, 'req-1')).toEqual({
+      status,
+      body: { error: { code, message: err.message, requestId: 'req-1', attempts } },
+    });
   });
 
-  it.each([[new Error('secret detail')], [new ModelOutputError('no generated_text')], [new RoutingTableNotFoundError('404', 'http://x')], ['a string']])(
-    'answers anything else (%p) with a 500 that tells nothing',
-    (err) => {
-      expect(errorResponse(err, 'req-1')).toEqual({ status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId: 'req-1' } } });
-    },
-  );
+  it.each([
+    [new Error('secret detail')],
+    [new ModelOutputError('no generated_text')],
+    [new RoutingTableNotFoundError('404', 'http://x')],
+    ['a string'],
+  ])('answers anything else (%p) with a 500 that tells nothing', (err) => {
+    expect(errorResponse(err, 'req-1')).toEqual({
+      status: 500,
+      body: { error: { code: 'internal_error', message: 'internal error', requestId: 'req-1' } },
+    });
+  });
 });
 
 describe('error classes', () => {
@@ -59,13 +70,24 @@ describe('error classes', () => {
       new ModelOutputError('not JSON', { cause }),
       new RoutingTableUnreachableError('refused', 'http://x', undefined, { cause }),
     ];
-    expect(errors.map((e) => e.name)).toEqual(['BadRequestError', 'NotFoundError', 'ModelRejectedRequestError', 'AllCandidatesFailedError', 'ModelOutputError', 'RoutingTableUnreachableError']);
+    expect(errors.map((e) => e.name)).toEqual([
+      'BadRequestError',
+      'NotFoundError',
+      'ModelRejectedRequestError',
+      'AllCandidatesFailedError',
+      'ModelOutputError',
+      'RoutingTableUnreachableError',
+    ]);
     for (const e of errors) expect(e.cause).toBe(cause);
   });
 
   it('give a backend error its kind and a routing-table read its log code', () => {
     expect(new ModelOutputError('x').kind).toBe('model-error');
     expect(new RoutingTableNotFoundError('x', 'http://x').code).toBe('routing_table_not_found');
-    expect(new RoutingTableUnreachableError('x', 'http://x', 502)).toMatchObject({ code: 'routing_table_unreachable', status: 502, url: 'http://x' });
+    expect(new RoutingTableUnreachableError('x', 'http://x', 502)).toMatchObject({
+      code: 'routing_table_unreachable',
+      status: 502,
+      url: 'http://x',
+    });
   });
 });

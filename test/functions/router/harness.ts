@@ -20,7 +20,13 @@ export function testTable(): RoutingTable {
   const plan = loadProject({ only: ['prod'] }).plans[0];
   const table = structuredClone(plan.routingTable);
   for (const route of Object.values(table.routes)) {
-    route.resilience = { attemptTimeoutMs: 2000, attemptsPerModel: 2, latencyBudgetMs: 15000, backoff: { baseMs: 1, maxMs: 4 }, circuitBreaker: { failureThreshold: 3, windowSeconds: 60, cooldownSeconds: 1 } };
+    route.resilience = {
+      attemptTimeoutMs: 2000,
+      attemptsPerModel: 2,
+      latencyBudgetMs: 15000,
+      backoff: { baseMs: 1, maxMs: 4 },
+      circuitBreaker: { failureThreshold: 3, windowSeconds: 60, cooldownSeconds: 1 },
+    };
   }
   return table;
 }
@@ -59,7 +65,10 @@ export class Harness {
 
   async start(): Promise<this> {
     setLogSink((line) => this.logs.push(JSON.parse(line) as Record<string, unknown>), 'debug');
-    this.sims = { stack: await SimStack.start(testTable(), { pollSeconds: 0 }), dir: mkdtempSync(join(tmpdir(), 'router-test-')) };
+    this.sims = {
+      stack: await SimStack.start(testTable(), { pollSeconds: 0 }),
+      dir: mkdtempSync(join(tmpdir(), 'router-test-')),
+    };
     return this;
   }
 
@@ -124,15 +133,28 @@ export const TARGET = {
   supportEndpoint: 'fm-prod-llama-3-8b-support-lora',
 } as const;
 
-export function post(path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEventLike {
-  return { httpMethod: 'POST', path, headers, body: typeof body === 'string' ? body : JSON.stringify(body), requestContext: { requestId: 'req-1' } };
+export function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): APIGatewayProxyEventLike {
+  return {
+    httpMethod: 'POST',
+    path,
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    requestContext: { requestId: 'req-1' },
+  };
 }
 
 export function converse(route: string, body: unknown): APIGatewayProxyEventLike {
   return post(`/v1/routes/${route}/converse`, body);
 }
 
-export const userText = (text: string, metadata?: Record<string, string>) => ({ messages: [{ role: 'user', content: [{ text }] }], ...(metadata ? { metadata } : {}) });
+export const userText = (text: string, metadata?: Record<string, string>) => ({
+  messages: [{ role: 'user', content: [{ text }] }],
+  ...(metadata ? { metadata } : {}),
+});
 
 /** The union of the router's response bodies, as the tests read them. */
 export interface ResponseBody {

@@ -19,7 +19,11 @@ describe('retry loop and fallbacks', () => {
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(200);
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
-    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', status), haikuIn('us-east-1', status), haikuIn('us-west-2', 200)]);
+    expect(h.bedrockCalls()).toEqual([
+      haikuIn('us-east-1', status),
+      haikuIn('us-east-1', status),
+      haikuIn('us-west-2', 200),
+    ]);
   });
 
   it('uses the fallback model when the primary is throttled in every Region', async () => {
@@ -27,9 +31,12 @@ describe('retry loop and fallbacks', () => {
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro' });
     expect(res.body.routing?.attempts.map((a) => `${a.model}@${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
-      'claude-3-haiku@us-east-1:throttled', 'claude-3-haiku@us-east-1:throttled',
-      'claude-3-haiku@us-west-2:throttled', 'claude-3-haiku@us-west-2:throttled',
-      'claude-3-haiku@us-east-2:throttled', 'claude-3-haiku@us-east-2:throttled',
+      'claude-3-haiku@us-east-1:throttled',
+      'claude-3-haiku@us-east-1:throttled',
+      'claude-3-haiku@us-west-2:throttled',
+      'claude-3-haiku@us-west-2:throttled',
+      'claude-3-haiku@us-east-2:throttled',
+      'claude-3-haiku@us-east-2:throttled',
       'nova-micro@us-east-1:ok',
     ]);
     expect(res.headers['x-fm-model']).toBe('nova-micro');
@@ -50,7 +57,12 @@ describe('retry loop and fallbacks', () => {
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType });
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro' });
-    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', status), haikuIn('us-west-2', status), haikuIn('us-east-2', status), `${TARGET.novaMicro}@us-east-1 200`]);
+    expect(h.bedrockCalls()).toEqual([
+      haikuIn('us-east-1', status),
+      haikuIn('us-west-2', status),
+      haikuIn('us-east-2', status),
+      `${TARGET.novaMicro}@us-east-1 200`,
+    ]);
     expect(res.body.routing?.attempts[0].errorKind).toBe(kind);
   });
 
@@ -62,27 +74,41 @@ describe('retry loop and fallbacks', () => {
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
     expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', status), haikuIn('us-west-2', 200)]);
-    expect(h.logs).toContainEqual(expect.objectContaining({ alert: true, model: 'claude-3-haiku', region: 'us-east-1', errorKind: kind }));
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ alert: true, model: 'claude-3-haiku', region: 'us-east-1', errorKind: kind }),
+    );
   });
 
   it('fails with 400 model_rejected_request on a ValidationException, without a fallback', async () => {
-    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ValidationException', errorMessage: 'temperature is out of range' });
+    h.bedrock.set(TARGET.haiku, {
+      failRate: 1,
+      errorType: 'ValidationException',
+      errorMessage: 'temperature is out of range',
+    });
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'model_rejected_request', message: 'the model rejected the request: temperature is out of range', requestId: 'req-1' });
+    expect(res.body.error).toMatchObject({
+      code: 'model_rejected_request',
+      message: 'the model rejected the request: temperature is out of range',
+      requestId: 'req-1',
+    });
     expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400)]);
   });
 
-  it.each(['Input is too long for requested model.', 'prompt has too many tokens', 'This model maximum context length is 8192 tokens'])(
-    'falls back to a larger-context model on the context-length ValidationException "%s"',
-    async (errorMessage) => {
-      h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ValidationException', errorMessage });
-      const res = await call(await h.router(), converse('chat', userText('Hello there, what is the weather like today?')));
-      expect(res.body.routing).toMatchObject({ model: 'nova-lite' });
-      expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400), `${TARGET.novaLite}@us-east-1 200`]);
-      expect(res.body.routing?.attempts[0].errorKind).toBe('context-length');
-    },
-  );
+  it.each([
+    'Input is too long for requested model.',
+    'prompt has too many tokens',
+    'This model maximum context length is 8192 tokens',
+  ])('falls back to a larger-context model on the context-length ValidationException "%s"', async (errorMessage) => {
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ValidationException', errorMessage });
+    const res = await call(
+      await h.router(),
+      converse('chat', userText('Hello there, what is the weather like today?')),
+    );
+    expect(res.body.routing).toMatchObject({ model: 'nova-lite' });
+    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400), `${TARGET.novaLite}@us-east-1 200`]);
+    expect(res.body.routing?.attempts[0].errorKind).toBe('context-length');
+  });
 
   it('times out a slow attempt with its abort signal and falls back', async () => {
     const table = testTable();
@@ -96,7 +122,11 @@ describe('retry loop and fallbacks', () => {
 
   it('fails with 504 latency_budget_exceeded when the route budget runs out', async () => {
     const table = testTable();
-    table.routes.classify.resilience = { ...table.routes.classify.resilience, attemptTimeoutMs: 150, latencyBudgetMs: 250 };
+    table.routes.classify.resilience = {
+      ...table.routes.classify.resilience,
+      attemptTimeoutMs: 150,
+      latencyBudgetMs: 250,
+    };
     h.setTable(table);
     h.bedrock.set('*', { delayMs: 2000 });
     const res = await call(await h.router(), converse('classify', ask));

@@ -41,7 +41,14 @@ describe('chatCompletionRequest', () => {
   });
 
   it('merges consecutive messages of one role, as Converse wants roles to alternate', () => {
-    const { request } = chatCompletionRequest({ model: 'chat', messages: [{ role: 'user', content: 'one' }, { role: 'user', content: [{ type: 'text', text: 'two' }] }, { role: 'assistant', content: 'three' }] });
+    const { request } = chatCompletionRequest({
+      model: 'chat',
+      messages: [
+        { role: 'user', content: 'one' },
+        { role: 'user', content: [{ type: 'text', text: 'two' }] },
+        { role: 'assistant', content: 'three' },
+      ],
+    });
     expect(request.messages).toEqual([
       { role: 'user', content: [{ text: 'one' }, { text: 'two' }] },
       { role: 'assistant', content: [{ text: 'three' }] },
@@ -49,42 +56,87 @@ describe('chatCompletionRequest', () => {
   });
 
   it('gathers system and developer messages, wherever they are, into the system blocks', () => {
-    const { request } = chatCompletionRequest({ model: 'chat', messages: [{ role: 'developer', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: 'hi' }, { role: 'system', content: 'Answer in French.' }] });
+    const { request } = chatCompletionRequest({
+      model: 'chat',
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'user', content: 'hi' },
+        { role: 'system', content: 'Answer in French.' },
+      ],
+    });
     expect(request.system).toEqual([{ text: 'Be brief.' }, { text: 'Answer in French.' }]);
     expect(request.messages).toHaveLength(1);
   });
 
   it('decodes a base64 data-URL image, calling jpg jpeg', () => {
     const url = `data:image/jpg;base64,${PNG.toString('base64')}`;
-    const { request } = chatCompletionRequest({ model: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url } }] }] });
+    const { request } = chatCompletionRequest({
+      model: 'chat',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url } },
+          ],
+        },
+      ],
+    });
     const image = request.messages[0].content?.[1].image;
     expect(image?.format).toBe('jpeg');
     expect(Buffer.from(image?.source?.bytes ?? new Uint8Array())).toEqual(PNG);
   });
 
   it('reads null as absent, a stop string as one stop sequence, and max_completion_tokens before max_tokens', () => {
-    const nulls = chatCompletionRequest({ ...hello, n: null, stop: null, temperature: null, top_p: null, max_tokens: null, max_completion_tokens: null, metadata: null }).request;
-    expect(nulls.inferenceConfig).toEqual({ maxTokens: undefined, temperature: undefined, topP: undefined, stopSequences: undefined });
+    const nulls = chatCompletionRequest({
+      ...hello,
+      n: null,
+      stop: null,
+      temperature: null,
+      top_p: null,
+      max_tokens: null,
+      max_completion_tokens: null,
+      metadata: null,
+    }).request;
+    expect(nulls.inferenceConfig).toEqual({
+      maxTokens: undefined,
+      temperature: undefined,
+      topP: undefined,
+      stopSequences: undefined,
+    });
     expect(nulls.metadata).toEqual({});
     expect(nulls.system).toBeUndefined();
     expect(chatCompletionRequest({ ...hello, stop: 'END' }).request.inferenceConfig?.stopSequences).toEqual(['END']);
-    expect(chatCompletionRequest({ ...hello, max_completion_tokens: 64, max_tokens: 256 }).request.inferenceConfig?.maxTokens).toBe(64);
+    expect(
+      chatCompletionRequest({ ...hello, max_completion_tokens: 64, max_tokens: 256 }).request.inferenceConfig
+        ?.maxTokens,
+    ).toBe(64);
   });
 
-  it.each([['an array', []], ['null', null], ['a number', 3]])('fails if the body is %s', (_, body) => {
+  it.each([
+    ['an array', []],
+    ['null', null],
+    ['a number', 3],
+  ])('fails if the body is %s', (_, body) => {
     expect(refused(body)).toEqual(invalidRequest('body must be a JSON object'));
   });
 
   it.each([[undefined], [''], [7]])('fails if model is %p', (model) => {
-    expect(refused({ ...hello, model })).toEqual(invalidRequest('model must be a route id (GET /v1/routes lists them)'));
+    expect(refused({ ...hello, model })).toEqual(
+      invalidRequest('model must be a route id (GET /v1/routes lists them)'),
+    );
   });
 
   it('fails with 400 unsupported_parameter for stream: true', () => {
-    expect(refused({ ...hello, stream: true })).toEqual(unsupported('stream is not supported: the router answers whole responses'));
+    expect(refused({ ...hello, stream: true })).toEqual(
+      unsupported('stream is not supported: the router answers whole responses'),
+    );
   });
 
   it.each(['tools', 'functions'])('fails with 400 unsupported_parameter for %s', (key) => {
-    expect(refused({ ...hello, [key]: [{ type: 'function', function: { name: 'f' } }] })).toEqual(unsupported('tools are not supported on this API; use POST /v1/routes/{route}/converse with toolConfig'));
+    expect(refused({ ...hello, [key]: [{ type: 'function', function: { name: 'f' } }] })).toEqual(
+      unsupported('tools are not supported on this API; use POST /v1/routes/{route}/converse with toolConfig'),
+    );
   });
 
   it('fails with 400 unsupported_parameter for n other than 1', () => {
@@ -96,46 +148,89 @@ describe('chatCompletionRequest', () => {
   });
 
   it('fails if a message is not an object', () => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content: 'hi' }, null] })).toEqual(invalidRequest('messages[1] must be an object'));
-  });
-
-  it.each([['human'], [undefined], [3]])('fails if a message has the role %p', (role) => {
-    expect(refused({ model: 'chat', messages: [{ role, content: 'hi' }] })).toEqual(invalidRequest('messages[0].role must be "system", "developer", "user" or "assistant"'));
-  });
-
-  it.each(['tool', 'function'])('fails with 400 unsupported_parameter for a %s message', (role) => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content: 'hi' }, { role, content: '42' }] })).toEqual(unsupported('messages[1].role must be "system", "developer", "user" or "assistant"'));
-  });
-
-  it.each([[[]], [42], [null]])('fails if a message content is %p', (content) => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content }] })).toEqual(invalidRequest('messages[0].content must be a string or a non-empty array of content parts'));
-  });
-
-  it('fails if a content part is not an object', () => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, 'b'] }] })).toEqual(invalidRequest('messages[0].content[1] must be an object'));
-  });
-
-  it.each([[{ type: 'input_audio', input_audio: {} }], [{ type: 'text', text: 3 }], [{ type: 'image_url', image_url: 'data:image/png;base64,' }]])('fails if a content part is %p', (part) => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content: [part] }] })).toEqual(invalidRequest('messages[0].content[0] must be {"type":"text","text":...} or {"type":"image_url","image_url":{"url":...}}'));
-  });
-
-  it.each([['https://example.com/cat.png'], ['data:image/bmp;base64,AAAA'], ['data:image/png;base64,not base64!']])('fails if an image URL is %p', (url) => {
-    expect(refused({ model: 'chat', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] })).toEqual(
-      invalidRequest('messages[0].content[0].image_url.url must be a base64 data URL (data:image/png;base64,...); remote URLs are not fetched'),
+    expect(refused({ model: 'chat', messages: [{ role: 'user', content: 'hi' }, null] })).toEqual(
+      invalidRequest('messages[1] must be an object'),
     );
   });
 
+  it.each([['human'], [undefined], [3]])('fails if a message has the role %p', (role) => {
+    expect(refused({ model: 'chat', messages: [{ role, content: 'hi' }] })).toEqual(
+      invalidRequest('messages[0].role must be "system", "developer", "user" or "assistant"'),
+    );
+  });
+
+  it.each(['tool', 'function'])('fails with 400 unsupported_parameter for a %s message', (role) => {
+    expect(
+      refused({
+        model: 'chat',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role, content: '42' },
+        ],
+      }),
+    ).toEqual(unsupported('messages[1].role must be "system", "developer", "user" or "assistant"'));
+  });
+
+  it.each([[[]], [42], [null]])('fails if a message content is %p', (content) => {
+    expect(refused({ model: 'chat', messages: [{ role: 'user', content }] })).toEqual(
+      invalidRequest('messages[0].content must be a string or a non-empty array of content parts'),
+    );
+  });
+
+  it('fails if a content part is not an object', () => {
+    expect(
+      refused({ model: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, 'b'] }] }),
+    ).toEqual(invalidRequest('messages[0].content[1] must be an object'));
+  });
+
+  it.each([
+    [{ type: 'input_audio', input_audio: {} }],
+    [{ type: 'text', text: 3 }],
+    [{ type: 'image_url', image_url: 'data:image/png;base64,' }],
+  ])('fails if a content part is %p', (part) => {
+    expect(refused({ model: 'chat', messages: [{ role: 'user', content: [part] }] })).toEqual(
+      invalidRequest(
+        'messages[0].content[0] must be {"type":"text","text":...} or {"type":"image_url","image_url":{"url":...}}',
+      ),
+    );
+  });
+
+  it.each([['https://example.com/cat.png'], ['data:image/bmp;base64,AAAA'], ['data:image/png;base64,not base64!']])(
+    'fails if an image URL is %p',
+    (url) => {
+      expect(
+        refused({ model: 'chat', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] }),
+      ).toEqual(
+        invalidRequest(
+          'messages[0].content[0].image_url.url must be a base64 data URL (data:image/png;base64,...); remote URLs are not fetched',
+        ),
+      );
+    },
+  );
+
   it('fails if a system message holds an image', () => {
     const url = `data:image/png;base64,${PNG.toString('base64')}`;
-    expect(refused({ model: 'chat', messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url } }] }, { role: 'user', content: 'hi' }] })).toEqual(invalidRequest('messages[0].content of a system message must be text'));
+    expect(
+      refused({
+        model: 'chat',
+        messages: [
+          { role: 'system', content: [{ type: 'image_url', image_url: { url } }] },
+          { role: 'user', content: 'hi' },
+        ],
+      }),
+    ).toEqual(invalidRequest('messages[0].content of a system message must be text'));
   });
 
   it('fails if there are only system messages', () => {
-    expect(refused({ model: 'chat', messages: [{ role: 'system', content: 'Be brief.' }] })).toEqual(invalidRequest('messages must include a user message'));
+    expect(refused({ model: 'chat', messages: [{ role: 'system', content: 'Be brief.' }] })).toEqual(
+      invalidRequest('messages must include a user message'),
+    );
   });
 
   it.each([[Array.from({ length: 17 }, () => 'x')], [['END', 1]], [5]])('fails if stop is %p', (stop) => {
-    expect(refused({ ...hello, stop })).toEqual(invalidRequest('stop must be a string or an array of at most 16 strings'));
+    expect(refused({ ...hello, stop })).toEqual(
+      invalidRequest('stop must be a string or an array of at most 16 strings'),
+    );
   });
 
   it.each([
@@ -155,11 +250,35 @@ describe('chatCompletionRequest', () => {
   });
 
   it('either accepts a body or refuses it with a BadRequestError, for any JSON value', () => {
-    const part = fc.oneof(fc.record({ type: fc.constantFrom('text', 'image_url'), text: fc.anything(), image_url: fc.anything() }, { requiredKeys: ['type'] }), fc.anything());
-    const message = fc.record({ role: fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'x'), content: fc.oneof(fc.string(), fc.array(part), fc.anything()) }, { requiredKeys: [] });
+    const part = fc.oneof(
+      fc.record(
+        { type: fc.constantFrom('text', 'image_url'), text: fc.anything(), image_url: fc.anything() },
+        { requiredKeys: ['type'] },
+      ),
+      fc.anything(),
+    );
+    const message = fc.record(
+      {
+        role: fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'x'),
+        content: fc.oneof(fc.string(), fc.array(part), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
     const body = fc.oneof(
       fc.jsonValue(),
-      fc.record({ model: fc.oneof(fc.constant('chat'), fc.anything()), messages: fc.oneof(fc.array(message), fc.anything()), stop: fc.anything(), max_tokens: fc.anything(), temperature: fc.anything(), top_p: fc.anything(), n: fc.anything(), metadata: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          model: fc.oneof(fc.constant('chat'), fc.anything()),
+          messages: fc.oneof(fc.array(message), fc.anything()),
+          stop: fc.anything(),
+          max_tokens: fc.anything(),
+          temperature: fc.anything(),
+          top_p: fc.anything(),
+          n: fc.anything(),
+          metadata: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
     );
     fc.assert(
       fc.property(body, (b) => {
@@ -175,7 +294,11 @@ describe('chatCompletionRequest', () => {
 });
 
 describe('chatCompletionResponse', () => {
-  const answer = (stopReason: string) => ({ content: [{ text: 'Hello ' }, { text: 'there.' }], stopReason, usage: { inputTokens: 7, outputTokens: 3, totalTokens: 10 } });
+  const answer = (stopReason: string) => ({
+    content: [{ text: 'Hello ' }, { text: 'there.' }],
+    stopReason,
+    usage: { inputTokens: 7, outputTokens: 3, totalTokens: 10 },
+  });
 
   it('answers the chat.completion object naming the model that served it', () => {
     expect(chatCompletionResponse('req-1', 'nova-lite', answer('end_turn'), 1700000000)).toEqual({
@@ -183,7 +306,9 @@ describe('chatCompletionResponse', () => {
       object: 'chat.completion',
       created: 1700000000,
       model: 'nova-lite',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop', logprobs: null },
+      ],
       usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
     });
   });

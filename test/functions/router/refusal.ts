@@ -19,4 +19,3 @@ export function refusal(parse: () => unknown): Refusal {
 
 /** The refusal of a bad request field: 400 invalid_request with the located message. */
 export const invalidRequest = (message: string): Refusal => ({ status: 400, code: 'invalid_request', message });
-

@@ -10,7 +10,8 @@ beforeEach(() => h.reset());
 const ask = userText('Is this spam?');
 const MISNAMED = 'routing-tabel';
 const notFoundAlerts = () => h.logs.filter((l) => l.alert === true && l.errorCode === 'routing_table_not_found');
-const unreachableWarnings = () => h.logs.filter((l) => l.level === 'warn' && l.errorCode === 'routing_table_unreachable');
+const unreachableWarnings = () =>
+  h.logs.filter((l) => l.level === 'warn' && l.errorCode === 'routing_table_unreachable');
 const notFoundMetrics = () => h.logs.filter((l) => '_aws' in l && 'RoutingTableNotFound' in l);
 
 describe('routing table from the AppConfig extension', () => {
@@ -22,7 +23,12 @@ describe('routing table from the AppConfig extension', () => {
     expect(res.status).toBe(200);
     expect(res.headers['x-fm-catalog-version']).toBe('baked-1');
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: serving the baked copy' }));
-    expect(unreachableWarnings()).toEqual([expect.objectContaining({ message: 'routing table: AppConfig extension unreachable; keeping the table in use', origin: 'none' })]);
+    expect(unreachableWarnings()).toEqual([
+      expect.objectContaining({
+        message: 'routing table: AppConfig extension unreachable; keeping the table in use',
+        origin: 'none',
+      }),
+    ]);
     expect(notFoundAlerts()).toEqual([]);
     expect(notFoundMetrics()).toEqual([]);
   });
@@ -36,7 +42,9 @@ describe('routing table from the AppConfig extension', () => {
 
   it('keeps the last good table when AppConfig goes down later', async () => {
     const router = await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } });
-    expect((await call(router, converse('classify', ask))).headers['x-fm-catalog-version']).toBe(testTable().catalogVersion);
+    expect((await call(router, converse('classify', ask))).headers['x-fm-catalog-version']).toBe(
+      testTable().catalogVersion,
+    );
     h.appconfig.down = true;
     const res = await call(router, converse('classify', ask));
     expect(res.status).toBe(200);
@@ -63,7 +71,12 @@ describe('routing table from the AppConfig extension', () => {
     const res = await call(router, converse('classify', ask));
     expect(res.status).toBe(200);
     expect(res.headers['x-fm-catalog-version']).toBe(testTable().catalogVersion);
-    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: invalid; ignored', errors: ['/schemaVersion must be equal to one of the allowed values'] }));
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'routing table: invalid; ignored',
+        errors: ['/schemaVersion must be equal to one of the allowed values'],
+      }),
+    );
     h.setTable('{not json');
     expect((await call(router, converse('classify', ask))).status).toBe(200);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: not JSON; ignored' }));
@@ -90,7 +103,21 @@ describe('routing table from the AppConfig extension', () => {
         origin: 'none',
       }),
     ]);
-    expect(notFoundMetrics()).toEqual([expect.objectContaining({ _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'FmPlatform', Dimensions: [['Environment']], Metrics: [{ Name: 'RoutingTableNotFound', Unit: 'Count' }] }] }) as unknown, Environment: 'prod', RoutingTableNotFound: 1 })]);
+    expect(notFoundMetrics()).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            {
+              Namespace: 'FmPlatform',
+              Dimensions: [['Environment']],
+              Metrics: [{ Name: 'RoutingTableNotFound', Unit: 'Count' }],
+            },
+          ],
+        }) as unknown,
+        Environment: 'prod',
+        RoutingTableNotFound: 1,
+      }),
+    ]);
     expect(notFoundMetrics()[0]).not.toHaveProperty('Route');
     expect(unreachableWarnings()).toEqual([]);
   });
@@ -98,37 +125,64 @@ describe('routing table from the AppConfig extension', () => {
   it('fails with 503 routing_table_unavailable, saying AppConfig has no such configuration, when it answers 404 and there is no baked copy', async () => {
     const res = await call(await h.router({ profile: MISNAMED }), converse('classify', ask));
     expect(res.status).toBe(503);
-    expect(res.body.error).toMatchObject({ code: 'routing_table_unavailable', message: 'no routing table: AppConfig has no such configuration and there is no baked copy' });
+    expect(res.body.error).toMatchObject({
+      code: 'routing_table_unavailable',
+      message: 'no routing table: AppConfig has no such configuration and there is no baked copy',
+    });
     expect(notFoundAlerts()).toHaveLength(1);
   });
 
   it('keeps the last good table, with an alert on every read, when the configuration disappears later', async () => {
     const router = await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } });
-    expect((await call(router, converse('classify', ask))).headers['x-fm-catalog-version']).toBe(testTable().catalogVersion);
+    expect((await call(router, converse('classify', ask))).headers['x-fm-catalog-version']).toBe(
+      testTable().catalogVersion,
+    );
     h.appconfig.clear();
     for (let i = 0; i < 2; i++) {
       const res = await call(router, converse('classify', ask));
       expect(res.status).toBe(200);
       expect(res.headers['x-fm-catalog-version']).toBe(testTable().catalogVersion);
     }
-    expect(notFoundAlerts()).toEqual([expect.objectContaining({ origin: 'appconfig' }), expect.objectContaining({ origin: 'appconfig' })]);
+    expect(notFoundAlerts()).toEqual([
+      expect.objectContaining({ origin: 'appconfig' }),
+      expect.objectContaining({ origin: 'appconfig' }),
+    ]);
     expect(notFoundMetrics()).toHaveLength(2);
   });
 
-  it.each([502, 500, 504])('treats a %i from the extension as unreachable: a warning, no alert, the baked copy', async (status) => {
-    h.appconfig.failWith = status;
-    const res = await call(await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } }), converse('classify', ask));
-    expect(res.status).toBe(200);
-    expect(res.headers['x-fm-catalog-version']).toBe('baked-1');
-    expect(unreachableWarnings()).toEqual([expect.objectContaining({ status, error: expect.stringContaining(`the AppConfig extension answered ${status}:`) as unknown })]);
-    expect(notFoundAlerts()).toEqual([]);
-    expect(notFoundMetrics()).toEqual([]);
-  });
+  it.each([502, 500, 504])(
+    'treats a %i from the extension as unreachable: a warning, no alert, the baked copy',
+    async (status) => {
+      h.appconfig.failWith = status;
+      const res = await call(
+        await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } }),
+        converse('classify', ask),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['x-fm-catalog-version']).toBe('baked-1');
+      expect(unreachableWarnings()).toEqual([
+        expect.objectContaining({
+          status,
+          error: expect.stringContaining(`the AppConfig extension answered ${status}:`) as unknown,
+        }),
+      ]);
+      expect(notFoundAlerts()).toEqual([]);
+      expect(notFoundMetrics()).toEqual([]);
+    },
+  );
 });
 
 describe('RoutingTableSource', () => {
-  const source = (options: { profile?: string; timeoutMs?: number; onNotFound?: (e: RoutingTableNotFoundError) => void } = {}) =>
-    new RoutingTableSource({ url: `${h.appconfig.url}/applications/fm-platform/environments/prod/configurations/${options.profile ?? 'routing-table'}`, pollIntervalMs: 0, bakedPath: '/nonexistent/routing-table.json', timeoutMs: options.timeoutMs, onNotFound: options.onNotFound });
+  const source = (
+    options: { profile?: string; timeoutMs?: number; onNotFound?: (e: RoutingTableNotFoundError) => void } = {},
+  ) =>
+    new RoutingTableSource({
+      url: `${h.appconfig.url}/applications/fm-platform/environments/prod/configurations/${options.profile ?? 'routing-table'}`,
+      pollIntervalMs: 0,
+      bakedPath: '/nonexistent/routing-table.json',
+      timeoutMs: options.timeoutMs,
+      onNotFound: options.onNotFound,
+    });
 
   it('reads the table from the extension and says it came from AppConfig', async () => {
     const tables = source();
@@ -143,17 +197,27 @@ describe('RoutingTableSource', () => {
     expect(err).toMatchObject({ name: 'RoutingTableUnavailableError', cause: seen[0] });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(RoutingTableNotFoundError);
-    expect(seen[0].url).toBe(`${h.appconfig.url}/applications/fm-platform/environments/prod/configurations/${MISNAMED}`);
+    expect(seen[0].url).toBe(
+      `${h.appconfig.url}/applications/fm-platform/environments/prod/configurations/${MISNAMED}`,
+    );
     expect(tables.origin()).toBeUndefined();
   });
 
   it('gives up on an extension that does not answer within the timeout, as unreachable', async () => {
     h.appconfig.delayMs = 500;
     const seen: RoutingTableNotFoundError[] = [];
-    const err = (await source({ timeoutMs: 50, onNotFound: (e) => seen.push(e) }).get().catch((e: unknown) => e)) as Error;
+    const err = (await source({ timeoutMs: 50, onNotFound: (e) => seen.push(e) })
+      .get()
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).toBe('no routing table: AppConfig cannot be reached and there is no baked copy');
-    expect(err.cause).toMatchObject({ name: 'RoutingTableUnreachableError', code: 'routing_table_unreachable', message: 'the AppConfig extension could not be read: no answer within 50 ms' });
-    expect(unreachableWarnings()).toEqual([expect.objectContaining({ error: 'the AppConfig extension could not be read: no answer within 50 ms' })]);
+    expect(err.cause).toMatchObject({
+      name: 'RoutingTableUnreachableError',
+      code: 'routing_table_unreachable',
+      message: 'the AppConfig extension could not be read: no answer within 50 ms',
+    });
+    expect(unreachableWarnings()).toEqual([
+      expect.objectContaining({ error: 'the AppConfig extension could not be read: no answer within 50 ms' }),
+    ]);
     expect(seen).toEqual([]);
   });
 
@@ -166,4 +230,3 @@ describe('RoutingTableSource', () => {
     expect(notFoundAlerts()).toHaveLength(1);
   });
 });
-

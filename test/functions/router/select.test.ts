@@ -20,25 +20,48 @@ describe('selection through the handler', () => {
   });
 
   it('uses the route target when no content-based rule matches', async () => {
-    const res = await call(await h.router(), converse('chat', userText('Hello there, what is the weather like today?')));
+    const res = await call(
+      await h.router(),
+      converse('chat', userText('Hello there, what is the weather like today?')),
+    );
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
     expect(res.body.routing?.rule).toBeUndefined();
   });
 
   it('sends images to the images rule target', async () => {
-    const body = { messages: [{ role: 'user', content: [{ text: 'What is in this picture?' }, { image: { format: 'png', source: { bytes: PNG } } }] }] };
+    const body = {
+      messages: [
+        {
+          role: 'user',
+          content: [{ text: 'What is in this picture?' }, { image: { format: 'png', source: { bytes: PNG } } }],
+        },
+      ],
+    };
     const res = await call(await h.router(), converse('chat', body));
     expect(res.body.routing).toMatchObject({ model: 'claude-sonnet-4', rule: 'images' });
   });
 
   it('sends documents to the documents rule target', async () => {
-    const body = { messages: [{ role: 'user', content: [{ text: 'Summarise this' }, { document: { format: 'txt', name: 'notes', source: { bytes: Buffer.from('hello').toString('base64') } } }] }] };
+    const body = {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { text: 'Summarise this' },
+            { document: { format: 'txt', name: 'notes', source: { bytes: Buffer.from('hello').toString('base64') } } },
+          ],
+        },
+      ],
+    };
     const res = await call(await h.router(), converse('chat', body));
     expect(res.body.routing).toMatchObject({ model: 'claude-sonnet-4', rule: 'documents' });
   });
 
   it('sends a reasoning task type to the reasoning rule target', async () => {
-    const res = await call(await h.router(), converse('chat', userText('Why is the sky blue?', { taskType: 'reasoning' })));
+    const res = await call(
+      await h.router(),
+      converse('chat', userText('Why is the sky blue?', { taskType: 'reasoning' })),
+    );
     expect(res.body.routing).toMatchObject({ model: 'claude-sonnet-4', rule: 'reasoning' });
   });
 
@@ -54,7 +77,10 @@ describe('selection through the handler', () => {
   });
 
   it('detects a German request without metadata.language', async () => {
-    const res = await call(await h.router(), converse('chat', userText('Wie ist das Wetter heute und was ist der Plan für die Woche?')));
+    const res = await call(
+      await h.router(),
+      converse('chat', userText('Wie ist das Wetter heute und was ist der Plan für die Woche?')),
+    );
     expect(res.body.routing).toMatchObject({ model: 'mistral-large', rule: 'european-languages' });
   });
 
@@ -66,9 +92,26 @@ describe('selection through the handler', () => {
     ];
     h.setTable(table);
     const router = await h.router();
-    expect((await call(router, converse('chat', userText('a long enough question to pass ten tokens for sure, yes', { tier: 'vip' })))).body.routing).toMatchObject({ model: 'claude-sonnet-4', rule: 'vip' });
-    expect((await call(router, converse('chat', userText('hi')))).body.routing).toMatchObject({ model: 'nova-micro', rule: 'short' });
-    expect((await call(router, converse('chat', userText('a long enough question to pass ten tokens for sure, yes', { tier: 'basic' })))).body.routing?.rule).toBeUndefined();
+    expect(
+      (
+        await call(
+          router,
+          converse('chat', userText('a long enough question to pass ten tokens for sure, yes', { tier: 'vip' })),
+        )
+      ).body.routing,
+    ).toMatchObject({ model: 'claude-sonnet-4', rule: 'vip' });
+    expect((await call(router, converse('chat', userText('hi')))).body.routing).toMatchObject({
+      model: 'nova-micro',
+      rule: 'short',
+    });
+    expect(
+      (
+        await call(
+          router,
+          converse('chat', userText('a long enough question to pass ten tokens for sure, yes', { tier: 'basic' })),
+        )
+      ).body.routing?.rule,
+    ).toBeUndefined();
   });
 
   it('sends the traffic of a retired model to its replacement', async () => {
@@ -84,7 +127,9 @@ describe('selection through the handler', () => {
     const body = { ...userText('word '.repeat(32_000)), inferenceConfig: { maxTokens: 1000 } };
     const res = await call(await h.router(), converse('translate', body));
     expect(res.body.routing).toMatchObject({ model: 'command-r' });
-    expect(res.body.routing?.skipped).toEqual([{ model: 'mistral-large', reason: expect.stringContaining('context window 32000') as unknown }]);
+    expect(res.body.routing?.skipped).toEqual([
+      { model: 'mistral-large', reason: expect.stringContaining('context window 32000') as unknown },
+    ]);
     expect(h.bedrockCalls()).toEqual([`${TARGET.commandR}@us-east-1 200`]);
   });
 
@@ -102,7 +147,9 @@ describe('selection through the handler', () => {
     const res = await call(router, converse('support', userText('Where is my invoice?', { adapter: 'billing-faq' })));
     expect(res.status).toBe(200);
     expect(res.body.routing).toMatchObject({ model: 'llama-3-8b-support-lora' });
-    expect(res.body.output?.message.content[0].text).toBe(`Simulated answer from ${TARGET.supportEndpoint} (billing-faq) in us-east-1.`);
+    expect(res.body.output?.message.content[0].text).toBe(
+      `Simulated answer from ${TARGET.supportEndpoint} (billing-faq) in us-east-1.`,
+    );
     await call(router, converse('support', userText('Hello')));
     await call(router, converse('support', userText('Hello', { adapter: 'no-such-adapter' })));
     expect(h.sagemaker.adapters).toEqual(['billing-faq', 'support-tone', 'support-tone']);
@@ -112,14 +159,23 @@ describe('selection through the handler', () => {
 describe('ruleMatches', () => {
   const features = requestFeatures(converseRequest(userText('hello there friend', { taskType: 'summarise' })));
   it('holds when every condition holds', () => {
-    expect(ruleMatches({ taskTypes: ['summarise'], maxInputTokens: 100, hasImages: false }, features, { taskType: 'summarise' })).toBe(true);
+    expect(
+      ruleMatches({ taskTypes: ['summarise'], maxInputTokens: 100, hasImages: false }, features, {
+        taskType: 'summarise',
+      }),
+    ).toBe(true);
   });
   it('fails when one condition fails', () => {
-    expect(ruleMatches({ taskTypes: ['summarise'], minInputTokens: 100 }, features, { taskType: 'summarise' })).toBe(false);
+    expect(ruleMatches({ taskTypes: ['summarise'], minInputTokens: 100 }, features, { taskType: 'summarise' })).toBe(
+      false,
+    );
   });
   it('drops duplicate candidates', () => {
     const table = testTable();
     const route = { ...table.routes.chat, fallbacks: ['claude-3-haiku', 'nova-lite', 'nova-lite'] };
-    expect(selectCandidates(table, route, features, {}).candidates.map((c) => c.modelId)).toEqual(['claude-3-haiku', 'nova-lite']);
+    expect(selectCandidates(table, route, features, {}).candidates.map((c) => c.modelId)).toEqual([
+      'claude-3-haiku',
+      'nova-lite',
+    ]);
   });
 });

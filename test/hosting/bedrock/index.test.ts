@@ -10,8 +10,14 @@ const SONNET_PROFILE = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 
 describe('the bedrock hosting kind', () => {
   it('is served through a profile covering the Region, or on demand in-Region, with the id Converse takes there', () => {
-    expect(bedrockKind.servedIn(sonnet.hosting, 'us-east-1')).toEqual({ served: true, converseModelId: SONNET_PROFILE });
-    expect(bedrockKind.servedIn(mistral.hosting, 'us-east-1')).toEqual({ served: true, converseModelId: 'mistral.mistral-large-2402-v1:0' });
+    expect(bedrockKind.servedIn(sonnet.hosting, 'us-east-1')).toEqual({
+      served: true,
+      converseModelId: SONNET_PROFILE,
+    });
+    expect(bedrockKind.servedIn(mistral.hosting, 'us-east-1')).toEqual({
+      served: true,
+      converseModelId: 'mistral.mistral-large-2402-v1:0',
+    });
   });
 
   it('says why a model is not served in a Region, naming the profile geographies that do not match', () => {
@@ -23,7 +29,9 @@ describe('the bedrock hosting kind', () => {
       regions: ['us-east-1', 'us-east-2', 'us-west-2'],
       catalogFix: 'add the Region to the model if Bedrock now serves it there',
     });
-    expect(bedrockKind.servedIn({ type: 'bedrock', modelId: 'x.y', regions: ['us-west-2'] }, 'us-east-1')).not.toHaveProperty('detail');
+    expect(
+      bedrockKind.servedIn({ type: 'bedrock', modelId: 'x.y', regions: ['us-west-2'] }, 'us-east-1'),
+    ).not.toHaveProperty('detail');
   });
 
   it('resolves the invocations of the primary Region, then of each failover Region', () => {
@@ -44,7 +52,9 @@ describe('the bedrock hosting kind', () => {
   });
 
   it('fails to write a routing-table entry for a model with no invocation (the region rule prevents it)', () => {
-    expect(() => bedrockKind.routingTableEntry({ type: 'bedrock', modelId: 'x.y', invocations: [] }, 'x')).toThrow('internal error: model x has no invocation target');
+    expect(() => bedrockKind.routingTableEntry({ type: 'bedrock', modelId: 'x.y', invocations: [] }, 'x')).toThrow(
+      'internal error: model x has no invocation target',
+    );
   });
 
   it('is called by the workflows through InvokeModel in the Region asked, with the ARNs IAM must allow', () => {
@@ -54,21 +64,30 @@ describe('the bedrock hosting kind', () => {
       region: 'us-east-1',
       invokeId: SONNET_PROFILE,
       profileArn: `arn:aws:bedrock:us-east-1:333333333333:inference-profile/${SONNET_PROFILE}`,
-      foundationModelArns: ['us-east-1', 'us-east-2', 'us-west-2'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0`),
+      foundationModelArns: ['us-east-1', 'us-east-2', 'us-west-2'].map(
+        (r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0`,
+      ),
     });
     expect(bedrockKind.workflowInvocation(hosting, 'eu-west-1')).toBeUndefined();
   });
 
   it('shows the audit where it is called, and has no endpoint and no cost by the hour', () => {
     const hosting = bedrockKind.resolve(sonnet, envs.prod);
-    expect(bedrockKind.auditRow(hosting)).toEqual({ regions: ['us-east-1', 'us-west-2', 'us-east-2'], invokeIds: [SONNET_PROFILE], inferenceProfile: 'us' });
+    expect(bedrockKind.auditRow(hosting)).toEqual({
+      regions: ['us-east-1', 'us-west-2', 'us-east-2'],
+      invokeIds: [SONNET_PROFILE],
+      inferenceProfile: 'us',
+    });
     expect(bedrockKind.auditRow(bedrockKind.resolve(mistral, envs.staging)).inferenceProfile).toBeNull();
     expect(bedrockKind.endpointRow(hosting)).toBeUndefined();
     expect(bedrockKind.standingCost(hosting)).toBeUndefined();
   });
 
   it('fails pricing without both token prices, or with an instance-hour price', () => {
-    const priced = { ...mistral, pricing: { inputPerMillionTokensUsd: 1, instanceHourUsd: 2, source: 'test', asOf: '2026-11-01' } };
+    const priced = {
+      ...mistral,
+      pricing: { inputPerMillionTokensUsd: 1, instanceHourUsd: 2, source: 'test', asOf: '2026-11-01' },
+    };
     expect(bedrockKind.pricingIssues(priced, bareReport).map((i) => [i.pointer, i.message])).toEqual([
       ['/pricing', 'Bedrock model "mistral-large" has no outputPerMillionTokensUsd'],
       ['/pricing/instanceHourUsd', 'Bedrock model "mistral-large" is billed per token, not per instance-hour'],

@@ -26,56 +26,123 @@ describe('the sagemaker hosting kind', () => {
   });
 
   it("prices an environment's other instance type only with its own price, never the catalog's", () => {
-    const env = withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge' } } });
-    expect(sagemakerKind.resolve(lora, env).capacity).toEqual({ mode: 'instances', instanceType: 'ml.g5.4xlarge', instanceCount: 1 });
-    const priced = withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge', instanceHourUsd: 2.03 } } });
-    expect(sagemakerKind.resolve(lora, priced).capacity).toEqual({ mode: 'instances', instanceType: 'ml.g5.4xlarge', instanceCount: 1, instanceHourUsd: 2.03 });
+    const env = withSagemaker(envs.staging, {
+      endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge' } },
+    });
+    expect(sagemakerKind.resolve(lora, env).capacity).toEqual({
+      mode: 'instances',
+      instanceType: 'ml.g5.4xlarge',
+      instanceCount: 1,
+    });
+    const priced = withSagemaker(envs.staging, {
+      endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge', instanceHourUsd: 2.03 } },
+    });
+    expect(sagemakerKind.resolve(lora, priced).capacity).toEqual({
+      mode: 'instances',
+      instanceType: 'ml.g5.4xlarge',
+      instanceCount: 1,
+      instanceHourUsd: 2.03,
+    });
   });
 
   it('fails to resolve a serverless endpoint the rules did not size (a bug, not a catalog error)', () => {
     const env = withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'serverless', maxConcurrency: 2 } } });
-    expect(() => sagemakerKind.resolve(lora, env)).toThrow('internal error: memorySizeMb of llama-3-8b-support-lora is missing after validation');
+    expect(() => sagemakerKind.resolve(lora, env)).toThrow(
+      'internal error: memorySizeMb of llama-3-8b-support-lora is missing after validation',
+    );
   });
 
   it('gives the router its endpoint and adapters, and the workflows reach it through the router', () => {
     const hosting = sagemakerKind.resolve(lora, envs.prod);
-    expect(sagemakerKind.routingTableEntry(hosting, lora.id)).toEqual({ hosting: 'sagemaker', targets: [{ region: 'us-east-1', id: ENDPOINT }], adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }] });
+    expect(sagemakerKind.routingTableEntry(hosting, lora.id)).toEqual({
+      hosting: 'sagemaker',
+      targets: [{ region: 'us-east-1', id: ENDPOINT }],
+      adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }],
+    });
     expect(sagemakerKind.routingTableEntry({ ...hosting, adapters: [] }, lora.id)).not.toHaveProperty('adapters');
-    expect(sagemakerKind.workflowInvocation(hosting, 'us-east-1')).toEqual({ region: 'us-east-1', via: 'router', foundationModelArns: [] });
+    expect(sagemakerKind.workflowInvocation(hosting, 'us-east-1')).toEqual({
+      region: 'us-east-1',
+      via: 'router',
+      foundationModelArns: [],
+    });
   });
 
   it('shows the audit its endpoint, capacity and roll-out, and its cost by the instance-hour', () => {
     const hosting = sagemakerKind.resolve(lora, envs.prod);
-    expect(sagemakerKind.auditRow(hosting)).toEqual({ regions: ['us-east-1'], invokeIds: [ENDPOINT], inferenceProfile: null });
-    expect(sagemakerKind.endpointRow(hosting)).toEqual({ endpointName: ENDPOINT, capacity: '2 × ml.g5.2xlarge', rollout: 'blue/green canary 50%, bake 600 s, alarm rollback', adapters: ['support-tone', 'billing-faq'] });
-    expect(sagemakerKind.standingCost(hosting)).toEqual({ resource: ENDPOINT, capacity: '2 × ml.g5.2xlarge', hourlyUsd: 3.03 });
+    expect(sagemakerKind.auditRow(hosting)).toEqual({
+      regions: ['us-east-1'],
+      invokeIds: [ENDPOINT],
+      inferenceProfile: null,
+    });
+    expect(sagemakerKind.endpointRow(hosting)).toEqual({
+      endpointName: ENDPOINT,
+      capacity: '2 × ml.g5.2xlarge',
+      rollout: 'blue/green canary 50%, bake 600 s, alarm rollback',
+      adapters: ['support-tone', 'billing-faq'],
+    });
+    expect(sagemakerKind.standingCost(hosting)).toEqual({
+      resource: ENDPOINT,
+      capacity: '2 × ml.g5.2xlarge',
+      hourlyUsd: 3.03,
+    });
   });
 
   it('says when its cost by the hour cannot be estimated', () => {
-    const unpriced = sagemakerKind.resolve(lora, withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge' } } }));
-    expect(sagemakerKind.standingCost(unpriced)).toEqual({ resource: 'fm-staging-llama-3-8b-support-lora', capacity: '1 × ml.g5.4xlarge', hourlyUsd: null, note: 'no price for ml.g5.4xlarge: set instanceHourUsd in the environment' });
-    const serverless = sagemakerKind.resolve({ ...lora, hosting: { ...lora.hosting, adapters: [] } }, withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'serverless', memorySizeMb: 6144, maxConcurrency: 5 } } }));
-    expect(sagemakerKind.standingCost(serverless)).toEqual({ resource: 'fm-staging-llama-3-8b-support-lora', capacity: 'serverless 6144 MB', hourlyUsd: null, note: 'billed per inference second; not estimated' });
+    const unpriced = sagemakerKind.resolve(
+      lora,
+      withSagemaker(envs.staging, { endpoints: { [lora.id]: { mode: 'instances', instanceType: 'ml.g5.4xlarge' } } }),
+    );
+    expect(sagemakerKind.standingCost(unpriced)).toEqual({
+      resource: 'fm-staging-llama-3-8b-support-lora',
+      capacity: '1 × ml.g5.4xlarge',
+      hourlyUsd: null,
+      note: 'no price for ml.g5.4xlarge: set instanceHourUsd in the environment',
+    });
+    const serverless = sagemakerKind.resolve(
+      { ...lora, hosting: { ...lora.hosting, adapters: [] } },
+      withSagemaker(envs.staging, {
+        endpoints: { [lora.id]: { mode: 'serverless', memorySizeMb: 6144, maxConcurrency: 5 } },
+      }),
+    );
+    expect(sagemakerKind.standingCost(serverless)).toEqual({
+      resource: 'fm-staging-llama-3-8b-support-lora',
+      capacity: 'serverless 6144 MB',
+      hourlyUsd: null,
+      note: 'billed per inference second; not estimated',
+    });
     expect(sagemakerKind.endpointRow(serverless)?.capacity).toBe('serverless, 6144 MB, 5 concurrent');
   });
 
   it('fails pricing without an instance-hour price', () => {
-    expect(sagemakerKind.pricingIssues({ ...lora, pricing: { source: 'test', asOf: '2026-11-01' } }, bareReport).map((i) => [i.pointer, i.message])).toEqual([
+    expect(
+      sagemakerKind
+        .pricingIssues({ ...lora, pricing: { source: 'test', asOf: '2026-11-01' } }, bareReport)
+        .map((i) => [i.pointer, i.message]),
+    ).toEqual([
       ['/pricing', 'SageMaker model "llama-3-8b-support-lora" has no instanceHourUsd, so its cost cannot be estimated'],
     ]);
     expect(sagemakerKind.pricingIssues(lora, bareReport)).toEqual([]);
   });
 
   it('fails roll-outs without the step their shape needs, or below the linear minimum', () => {
-    const rollout = (r: NonNullable<Environment['sagemaker']>['rollout']) => sagemakerKind.rolloutIssues(withSagemaker(envs.prod, { rollout: r }), bareReport).map((i) => [i.pointer, i.message]);
-    expect(rollout({ type: 'canary' })).toEqual([['/sagemaker/rollout', 'a canary endpoint roll-out needs stepPercent']]);
-    expect(rollout({ type: 'linear', stepPercent: 5 })).toEqual([['/sagemaker/rollout/stepPercent', "linear steps of 5% are below SageMaker's minimum of 10%"]]);
+    const rollout = (r: NonNullable<Environment['sagemaker']>['rollout']) =>
+      sagemakerKind
+        .rolloutIssues(withSagemaker(envs.prod, { rollout: r }), bareReport)
+        .map((i) => [i.pointer, i.message]);
+    expect(rollout({ type: 'canary' })).toEqual([
+      ['/sagemaker/rollout', 'a canary endpoint roll-out needs stepPercent'],
+    ]);
+    expect(rollout({ type: 'linear', stepPercent: 5 })).toEqual([
+      ['/sagemaker/rollout/stepPercent', "linear steps of 5% are below SageMaker's minimum of 10%"],
+    ]);
     expect(rollout({ type: 'linear', stepPercent: 10 })).toEqual([]);
     expect(sagemakerKind.rolloutIssues(envs.prod, bareReport)).toEqual([]);
   });
 
   it('names the models an environment sizes, is served wherever an environment deploys it, and counts its catalog instances', () => {
-    expect(sagemakerKind.environmentReferences(envs.prod)).toEqual([{ id: lora.id, path: ['sagemaker', 'endpoints', lora.id] }]);
+    expect(sagemakerKind.environmentReferences(envs.prod)).toEqual([
+      { id: lora.id, path: ['sagemaker', 'endpoints', lora.id] },
+    ]);
     expect(sagemakerKind.servedIn(lora.hosting, 'eu-west-3')).toEqual({ served: true });
     expect(sagemakerKind.homeRegion(lora.hosting)).toBeUndefined();
     expect(sagemakerKind.catalogInstanceCount(lora.hosting)).toBe(1);

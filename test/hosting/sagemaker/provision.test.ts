@@ -10,13 +10,23 @@ describe('the sagemaker provisioner', () => {
     let provisioned: ReturnType<typeof sagemakerProvisioner.provision> | undefined;
     const stack = parseSynth(
       Testing.synthScope((scope) => {
-        provisioned = sagemakerProvisioner.provision(scope, models, { plan, kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/k', routerRole: { name: 'router', arn: 'arn:aws:iam::333333333333:role/router' } });
+        provisioned = sagemakerProvisioner.provision(scope, models, {
+          plan,
+          kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/k',
+          routerRole: { name: 'router', arn: 'arn:aws:iam::333333333333:role/router' },
+        });
       }),
     );
-    expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')).toEqual([expect.objectContaining({ model_package_group_name: 'llama-3-support' })]);
-    expect(resourcesOf(stack, 'aws_sagemaker_endpoint')).toEqual([expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora' })]);
+    expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')).toEqual([
+      expect.objectContaining({ model_package_group_name: 'llama-3-support' }),
+    ]);
+    expect(resourcesOf(stack, 'aws_sagemaker_endpoint')).toEqual([
+      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora' }),
+    ]);
     const invoke = policyStatements(stack).filter((s) => s.actions.includes('sagemaker:InvokeEndpoint'));
-    expect(invoke.flatMap((s) => s.resources)).toEqual([expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/)]);
+    expect(invoke.flatMap((s) => s.resources)).toEqual([
+      expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/),
+    ]);
     expect(provisioned?.dashboardEndpointNames).toEqual(['fm-prod-llama-3-8b-support-lora']);
     // The output lists the endpoint resource's name attribute (a token until synthesis).
     const names = provisioned?.outputs.sagemaker_endpoint_names ?? [];
@@ -27,7 +37,16 @@ describe('the sagemaker provisioner', () => {
   it('creates nothing, and still declares its output, for an environment without SageMaker models', () => {
     const plan = planFor('dev');
     let provisioned: ReturnType<typeof sagemakerProvisioner.provision> | undefined;
-    const stack = parseSynth(Testing.synthScope((scope) => void (provisioned = sagemakerProvisioner.provision(scope, [], { plan, kmsKeyArn: 'k', routerRole: { name: 'router', arn: 'arn:aws:iam::111111111111:role/router' } }))));
+    const stack = parseSynth(
+      Testing.synthScope(
+        (scope) =>
+          void (provisioned = sagemakerProvisioner.provision(scope, [], {
+            plan,
+            kmsKeyArn: 'k',
+            routerRole: { name: 'router', arn: 'arn:aws:iam::111111111111:role/router' },
+          })),
+      ),
+    );
     expect(stack.resource).toEqual({});
     expect(provisioned).toEqual({ outputs: { sagemaker_endpoint_names: [] }, dashboardEndpointNames: [] });
   });

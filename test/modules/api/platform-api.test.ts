@@ -4,7 +4,10 @@ import { PlatformApi, type PlatformApiProps } from '../../../modules/api/platfor
 
 const props: PlatformApiProps = {
   apiName: 'fm-test-api',
-  handler: { functionName: 'fm-test-router', invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations' },
+  handler: {
+    functionName: 'fm-test-router',
+    invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations',
+  },
   throttle: { rateLimit: 50, burstLimit: 100 },
   consumers: [
     { name: 'web-app', throttle: { rateLimit: 20, burstLimit: 40 }, monthlyQuota: 1000 },
@@ -23,7 +26,9 @@ describe('PlatformApi', () => {
     const methods = Object.values(json.resource.aws_api_gateway_method);
     expect(methods.map((m) => m.http_method).sort()).toEqual(['GET', 'POST', 'POST']);
     for (const m of methods) expect(m).toMatchObject({ authorization: 'AWS_IAM', api_key_required: true });
-    const paths = (Object.values(json.resource.aws_api_gateway_resource) as { path_part: string }[]).map((r) => r.path_part).sort();
+    const paths = (Object.values(json.resource.aws_api_gateway_resource) as { path_part: string }[])
+      .map((r) => r.path_part)
+      .sort();
     expect(paths).toEqual(['chat', 'completions', 'converse', 'routes', 'v1', '{route}'].sort());
     for (const i of Object.values(json.resource.aws_api_gateway_integration)) {
       expect(i).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', timeout_milliseconds: 29000 });
@@ -44,18 +49,34 @@ describe('PlatformApi', () => {
 
   it('logs access as JSON without bodies, traces, and keeps data trace off with metrics on', () => {
     const json = synth(props);
-    const stage = Object.values(json.resource.aws_api_gateway_stage)[0] as { xray_tracing_enabled: boolean; access_log_settings: { format: string } };
+    const stage = Object.values(json.resource.aws_api_gateway_stage)[0] as {
+      xray_tracing_enabled: boolean;
+      access_log_settings: { format: string };
+    };
     expect(stage.xray_tracing_enabled).toBe(true);
     const format = JSON.parse(stage.access_log_settings.format) as Record<string, string>;
     expect(format.requestId).toBe('$context.requestId');
     expect(stage.access_log_settings.format.toLowerCase()).not.toContain('body');
-    const settings = Object.values(json.resource.aws_api_gateway_method_settings)[0] as { settings: Record<string, unknown> };
-    expect(settings.settings).toMatchObject({ metrics_enabled: true, data_trace_enabled: false, throttling_rate_limit: 50, throttling_burst_limit: 100 });
-    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ kms_key_id: props.kmsKeyArn, retention_in_days: 30 });
+    const settings = Object.values(json.resource.aws_api_gateway_method_settings)[0] as {
+      settings: Record<string, unknown>;
+    };
+    expect(settings.settings).toMatchObject({
+      metrics_enabled: true,
+      data_trace_enabled: false,
+      throttling_rate_limit: 50,
+      throttling_burst_limit: 100,
+    });
+    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({
+      kms_key_id: props.kmsKeyArn,
+      retention_in_days: 30,
+    });
   });
 
   it('lets only this API stage invoke the router', () => {
-    const permission = Object.values(synth(props).resource.aws_lambda_permission)[0] as { source_arn: string; principal: string };
+    const permission = Object.values(synth(props).resource.aws_lambda_permission)[0] as {
+      source_arn: string;
+      principal: string;
+    };
     expect(permission.principal).toBe('apigateway.amazonaws.com');
     expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/v1\/\*$/);
   });
@@ -71,16 +92,21 @@ describe('PlatformApi', () => {
     expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'v1' });
     const integrations = Object.values(json.resource.aws_api_gateway_integration);
     expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000]);
-    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ name: '/aws/apigateway/fm-test-api/v1/access', retention_in_days: 30 });
+    expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({
+      name: '/aws/apigateway/fm-test-api/v1/access',
+      retention_in_days: 30,
+    });
     const custom = synth({ ...props, stageName: 'beta', integrationTimeoutMs: 10000, logRetentionDays: 90 });
     expect(Object.values(custom.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'beta' });
-    expect(Object.values(custom.resource.aws_api_gateway_integration).map((i) => i.timeout_milliseconds)).toEqual([10000, 10000, 10000]);
+    expect(Object.values(custom.resource.aws_api_gateway_integration).map((i) => i.timeout_milliseconds)).toEqual([
+      10000, 10000, 10000,
+    ]);
     expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
   });
 
   it('fails if a consumer may go faster than the stage', () => {
-    expect(() => synth({ ...props, consumers: [{ name: 'greedy', throttle: { rateLimit: 500, burstLimit: 10 } }] })).toThrow(
-      "a consumer's rate limit must not exceed the stage's 50, but greedy 500 was provided",
-    );
+    expect(() =>
+      synth({ ...props, consumers: [{ name: 'greedy', throttle: { rateLimit: 500, burstLimit: 10 } }] }),
+    ).toThrow("a consumer's rate limit must not exceed the stage's 50, but greedy 500 was provided");
   });
 });

@@ -16,7 +16,8 @@ const props: RoutingConfigProps = {
   account: '111111111111',
   region: 'us-east-1',
 };
-const synth = (p: RoutingConfigProps) => parseSynth(Testing.synthScope((scope) => void new RoutingConfig(scope, 'Routing', p)));
+const synth = (p: RoutingConfigProps) =>
+  parseSynth(Testing.synthScope((scope) => void new RoutingConfig(scope, 'Routing', p)));
 
 describe('RoutingConfig', () => {
   it('validates the freeform hosted profile with the draft-04 routing-table schema', () => {
@@ -32,21 +33,40 @@ describe('RoutingConfig', () => {
 
   it('hosts the environment routing table as the configuration version', () => {
     const plan = planFor('prod');
-    const version = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_hosted_configuration_version')[0] as { content: string; content_type: string };
+    const version = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_hosted_configuration_version')[0] as {
+      content: string;
+      content_type: string;
+    };
     expect(version.content_type).toBe('application/json');
     expect(JSON.parse(version.content)).toEqual(JSON.parse(JSON.stringify(plan.routingTable)));
   });
 
   it.each([
-    ['dev', { growth_type: 'LINEAR', growth_factor: 100, deployment_duration_in_minutes: 0, final_bake_time_in_minutes: 0 }],
-    ['staging', { growth_type: 'LINEAR', growth_factor: 20, deployment_duration_in_minutes: 10, final_bake_time_in_minutes: 5 }],
-    ['prod', { growth_type: 'EXPONENTIAL', growth_factor: 10, deployment_duration_in_minutes: 20, final_bake_time_in_minutes: 10 }],
+    [
+      'dev',
+      { growth_type: 'LINEAR', growth_factor: 100, deployment_duration_in_minutes: 0, final_bake_time_in_minutes: 0 },
+    ],
+    [
+      'staging',
+      { growth_type: 'LINEAR', growth_factor: 20, deployment_duration_in_minutes: 10, final_bake_time_in_minutes: 5 },
+    ],
+    [
+      'prod',
+      {
+        growth_type: 'EXPONENTIAL',
+        growth_factor: 10,
+        deployment_duration_in_minutes: 20,
+        final_bake_time_in_minutes: 10,
+      },
+    ],
   ])('rolls %s out with its own strategy', (env, expected) => {
     expect(resourcesOf(synthEnvironment(env), 'aws_appconfig_deployment_strategy')[0]).toMatchObject(expected);
   });
 
   it('rolls a bad configuration back on the router error and fallback-rate alarms', () => {
-    const env = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_environment')[0] as { monitor: { alarm_arn: string; alarm_role_arn: string }[] };
+    const env = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_environment')[0] as {
+      monitor: { alarm_arn: string; alarm_role_arn: string }[];
+    };
     expect(env.monitor.map((m) => m.alarm_arn)).toEqual([
       expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.Alarms_RouterErrors_[0-9A-F]+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.Alarms_FallbackRate_[0-9A-F]+\.arn\}$/),
@@ -55,7 +75,9 @@ describe('RoutingConfig', () => {
   });
 
   it('maps all-at-once to 100 percent growth over no time', () => {
-    expect(strategyParameters({ type: 'all-at-once', durationMinutes: 30, growthFactorPercent: 10, finalBakeMinutes: 3 })).toEqual({
+    expect(
+      strategyParameters({ type: 'all-at-once', durationMinutes: 30, growthFactorPercent: 10, finalBakeMinutes: 3 }),
+    ).toEqual({
       growthType: 'LINEAR',
       growthFactor: 100,
       deploymentDurationInMinutes: 0,
@@ -65,13 +87,17 @@ describe('RoutingConfig', () => {
 
   it('defaults to the routing-table profile and no alarm monitors (nor their role)', () => {
     const json = synth({ ...props, profileName: undefined, alarmArns: undefined });
-    expect(Object.values(json.resource.aws_appconfig_configuration_profile)[0]).toMatchObject({ name: 'routing-table' });
+    expect(Object.values(json.resource.aws_appconfig_configuration_profile)[0]).toMatchObject({
+      name: 'routing-table',
+    });
     expect(Object.values(json.resource.aws_appconfig_environment)[0].monitor).toBeUndefined();
     expect(json.resource.aws_iam_role).toBeUndefined();
   });
 
   it('fails if the validator schema is not draft-04', () => {
-    expect(() => synth({ ...props, validatorSchemaJson: '{"$schema":"https://json-schema.org/draft/2020-12/schema"}' })).toThrow(
+    expect(() =>
+      synth({ ...props, validatorSchemaJson: '{"$schema":"https://json-schema.org/draft/2020-12/schema"}' }),
+    ).toThrow(
       'validator schema must be json schema draft-04 (http://json-schema.org/draft-04/schema#), but https://json-schema.org/draft/2020-12/schema was provided',
     );
   });

@@ -3,8 +3,13 @@ import { parseSynth } from '../../stacks/synth-environment';
 import { CircuitTable } from '../../../modules/circuit-table/circuit-table';
 
 describe('CircuitTable', () => {
-  const json = parseSynth(Testing.synthScope((scope) => {
-      const table = new CircuitTable(scope, 'Circuits', { tableName: 'fm-test-circuits', kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc', region: 'us-east-1' });
+  const json = parseSynth(
+    Testing.synthScope((scope) => {
+      const table = new CircuitTable(scope, 'Circuits', {
+        tableName: 'fm-test-circuits',
+        kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/abc',
+        region: 'us-east-1',
+      });
       table.grantReadWrite({ name: 'router', arn: 'arn:aws:iam::111111111111:role/router' });
     }),
   );
@@ -22,8 +27,12 @@ describe('CircuitTable', () => {
   });
 
   it('grants read-write as get, put and update on the table only', () => {
-    const statements = (Object.values(json.data.aws_iam_policy_document)[0] as { statement: { actions: string[]; resources: string[] }[] }).statement;
+    const statements = (
+      Object.values(json.data.aws_iam_policy_document)[0] as { statement: { actions: string[]; resources: string[] }[] }
+    ).statement;
     expect(statements[0].actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    expect(statements[0].resources).toEqual([expect.stringMatching(/^\$\{aws_dynamodb_table\.Circuits_[0-9A-F]+\.arn\}$/)]);
+    expect(statements[0].resources).toEqual([
+      expect.stringMatching(/^\$\{aws_dynamodb_table\.Circuits_[0-9A-F]+\.arn\}$/),
+    ]);
   });
 });

@@ -4,7 +4,9 @@ import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from '../../../modules
 
 describe('log retention', () => {
   it('accepts exactly the retention values the environment schema offers, the default among them', () => {
-    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'environment.schema.json'), 'utf8')) as {
+    const schema = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'environment.schema.json'), 'utf8'),
+    ) as {
       properties: { logs: { properties: { retentionDays: { enum: number[] } } } };
     };
     expect([...LOG_RETENTION_DAYS]).toEqual(schema.properties.logs.properties.retentionDays.enum);

@@ -24,7 +24,7 @@ function synth(p: RouterFunctionProps) {
 }
 
 describe('RouterFunction', () => {
-  it('runs Node.js 22 on arm64 with the Region\'s AppConfig extension layer, X-Ray and a KMS key', () => {
+  it("runs Node.js 22 on arm64 with the Region's AppConfig extension layer, X-Ray and a KMS key", () => {
     const fn = Object.values(synth(props).resource.aws_lambda_function)[0];
     expect(fn).toMatchObject({
       runtime: 'nodejs22.x',
@@ -37,11 +37,15 @@ describe('RouterFunction', () => {
       tracing_config: { mode: 'Active' },
       kms_key_arn: 'arn:aws:kms:us-west-2:111111111111:key/abc',
     });
-    expect(APPCONFIG_EXTENSION_ARM64_LAYERS['us-east-1']).toMatch(/^arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension-Arm64:\d+$/);
+    expect(APPCONFIG_EXTENSION_ARM64_LAYERS['us-east-1']).toMatch(
+      /^arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension-Arm64:\d+$/,
+    );
   });
 
   it('passes the router exactly the contracted environment variables', () => {
-    const fn = Object.values(synth(props).resource.aws_lambda_function)[0] as { environment: { variables: Record<string, string> } };
+    const fn = Object.values(synth(props).resource.aws_lambda_function)[0] as {
+      environment: { variables: Record<string, string> };
+    };
     expect(fn.environment.variables).toEqual({
       FM_ENVIRONMENT: 'test',
       FM_APPCONFIG_APPLICATION: 'fm-test',
@@ -55,7 +59,11 @@ describe('RouterFunction', () => {
 
   it('writes its own encrypted log group /aws/lambda/<name> with retention', () => {
     const group = Object.values(synth(props).resource.aws_cloudwatch_log_group)[0];
-    expect(group).toMatchObject({ name: '/aws/lambda/fm-test-router', retention_in_days: 14, kms_key_id: props.kmsKeyArn });
+    expect(group).toMatchObject({
+      name: '/aws/lambda/fm-test-router',
+      retention_in_days: 14,
+      kms_key_id: props.kmsKeyArn,
+    });
   });
 
   it('keeps its logs 30 days unless told otherwise', () => {

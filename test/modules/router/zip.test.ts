@@ -28,11 +28,18 @@ describe('zipFiles', () => {
   ];
 
   it('writes an archive whose entries read back unchanged', () => {
-    expect(unzip(zipFiles(files))).toEqual({ 'index.js': files[0].content.toString(), 'routing-table.json': '{"schemaVersion":1}' });
+    expect(unzip(zipFiles(files))).toEqual({
+      'index.js': files[0].content.toString(),
+      'routing-table.json': '{"schemaVersion":1}',
+    });
   });
 
   it('gives the same bytes for the same files, so the source hash moves only with the content', () => {
     expect(zipFiles(files).equals(zipFiles(files))).toBe(true);
-    expect(zipFiles(files).equals(zipFiles([files[0], { name: 'routing-table.json', content: Buffer.from('{"schemaVersion":2}') }]))).toBe(false);
+    expect(
+      zipFiles(files).equals(
+        zipFiles([files[0], { name: 'routing-table.json', content: Buffer.from('{"schemaVersion":2}') }]),
+      ),
+    ).toBe(false);
   });
 });

@@ -14,23 +14,43 @@ const props: ModelEndpointProps = {
   account: '111111111111',
   region: 'us-east-1',
 };
-const synth = (p: ModelEndpointProps) => parseSynth(Testing.synthScope((scope) => void new ModelEndpoint(scope, 'Endpoint', p)));
-const configOf = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) => Object.values(json.resource.aws_sagemaker_endpoint_configuration)[0];
+const synth = (p: ModelEndpointProps) =>
+  parseSynth(Testing.synthScope((scope) => void new ModelEndpoint(scope, 'Endpoint', p)));
+const configOf = (json: { resource: Record<string, Record<string, Record<string, unknown>>> }) =>
+  Object.values(json.resource.aws_sagemaker_endpoint_configuration)[0];
 
 describe('ModelEndpoint', () => {
   it.each(['staging', 'prod'])('gives %s a blue/green endpoint that rolls back on its alarms', (env) => {
     const stack = synthEnvironment(env);
     const endpoint = resourcesOf(stack, 'aws_sagemaker_endpoint')[0] as {
       name: string;
-      deployment_config: { blue_green_update_policy: { traffic_routing_configuration: { type: string } }; auto_rollback_configuration: { alarms: { alarm_name: string }[] } };
+      deployment_config: {
+        blue_green_update_policy: { traffic_routing_configuration: { type: string } };
+        auto_rollback_configuration: { alarms: { alarm_name: string }[] };
+      };
     };
     expect(endpoint.name).toBe(`fm-${env}-llama-3-8b-support-lora`);
-    expect(endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.type).toBe(env === 'prod' ? 'CANARY' : 'ALL_AT_ONCE');
+    expect(endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.type).toBe(
+      env === 'prod' ? 'CANARY' : 'ALL_AT_ONCE',
+    );
     expect(endpoint.deployment_config.auto_rollback_configuration.alarms).toHaveLength(2);
-    expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')[0]).toMatchObject({ model_package_group_name: 'llama-3-support' });
-    const model = resourcesOf(stack, 'aws_sagemaker_model')[0] as { enable_network_isolation: boolean; primary_container: { model_data_source: unknown } };
+    expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')[0]).toMatchObject({
+      model_package_group_name: 'llama-3-support',
+    });
+    const model = resourcesOf(stack, 'aws_sagemaker_model')[0] as {
+      enable_network_isolation: boolean;
+      primary_container: { model_data_source: unknown };
+    };
     expect(model.enable_network_isolation).toBe(true);
-    expect(model.primary_container.model_data_source).toEqual({ s3_data_source: [{ s3_uri: 's3://fm-platform-model-artifacts/llama-3-1-8b-instruct/', s3_data_type: 'S3Prefix', compression_type: 'None' }] });
+    expect(model.primary_container.model_data_source).toEqual({
+      s3_data_source: [
+        {
+          s3_uri: 's3://fm-platform-model-artifacts/llama-3-1-8b-instruct/',
+          s3_data_type: 'S3Prefix',
+          compression_type: 'None',
+        },
+      ],
+    });
     // ml.g5 has local NVMe storage: SageMaker refuses a KMS key there.
     expect(resourcesOf(stack, 'aws_sagemaker_endpoint_configuration')[0].kms_key_arn).toBeUndefined();
   });
@@ -42,7 +62,9 @@ describe('ModelEndpoint', () => {
 
   it('names the endpoint configuration after its content, so an instance type change makes a new one', () => {
     const a = configOf(synth(props));
-    const b = configOf(synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.2xlarge', instanceCount: 1 } }));
+    const b = configOf(
+      synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.2xlarge', instanceCount: 1 } }),
+    );
     expect(a.name).not.toBe(b.name);
     expect(a.name).toBe(configOf(synth(props)).name);
     expect(a.lifecycle).toEqual({ create_before_destroy: true });
@@ -50,7 +72,9 @@ describe('ModelEndpoint', () => {
   });
 
   it('shifts traffic linearly with the planned step', () => {
-    const endpoint = Object.values(synth(props).resource.aws_sagemaker_endpoint)[0] as { deployment_config: { blue_green_update_policy: { traffic_routing_configuration: unknown } } };
+    const endpoint = Object.values(synth(props).resource.aws_sagemaker_endpoint)[0] as {
+      deployment_config: { blue_green_update_policy: { traffic_routing_configuration: unknown } };
+    };
     expect(endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration).toEqual({
       type: 'LINEAR',
       linear_step_size: { type: 'CAPACITY_PERCENT', value: 20 },
@@ -60,26 +84,48 @@ describe('ModelEndpoint', () => {
 
   it('defaults to a 10 percent step, 300 s waits, a one-hour roll-out limit, a 20 s latency alarm and no container environment', () => {
     const json = synth({ ...props, rollout: { type: 'canary' } });
-    const endpoint = Object.values(json.resource.aws_sagemaker_endpoint)[0] as { deployment_config: { blue_green_update_policy: unknown } };
+    const endpoint = Object.values(json.resource.aws_sagemaker_endpoint)[0] as {
+      deployment_config: { blue_green_update_policy: unknown };
+    };
     expect(endpoint.deployment_config.blue_green_update_policy).toEqual({
-      traffic_routing_configuration: { type: 'CANARY', canary_size: { type: 'CAPACITY_PERCENT', value: 10 }, wait_interval_in_seconds: 300 },
+      traffic_routing_configuration: {
+        type: 'CANARY',
+        canary_size: { type: 'CAPACITY_PERCENT', value: 10 },
+        wait_interval_in_seconds: 300,
+      },
       maximum_execution_timeout_in_seconds: 3600,
       termination_wait_in_seconds: 300,
     });
-    const alarms = Object.values(json.resource.aws_cloudwatch_metric_alarm) as { metric_name: string; threshold: number }[];
+    const alarms = Object.values(json.resource.aws_cloudwatch_metric_alarm) as {
+      metric_name: string;
+      threshold: number;
+    }[];
     expect(alarms.find((a) => a.metric_name === 'ModelLatency')?.threshold).toBe(20000000);
-    const model = Object.values(json.resource.aws_sagemaker_model)[0] as { primary_container: { environment?: unknown } };
+    const model = Object.values(json.resource.aws_sagemaker_model)[0] as {
+      primary_container: { environment?: unknown };
+    };
     expect(model.primary_container.environment ?? {}).toEqual({});
   });
 
   it('lets its execution role read only its own artifacts and pull its own image', () => {
-    const statements = (Object.values(synth(props).data.aws_iam_policy_document) as { statement: { sid?: string; resources?: string[] }[] }[]).flatMap((d) => d.statement);
-    expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual(['arn:aws:s3:::artifacts/llama/*', 'arn:aws:s3:::artifacts/llama/adapters/tone/*']);
-    expect(statements.find((s) => s.sid === 'PullImage')?.resources).toEqual(['arn:aws:ecr:us-east-1:763104351884:repository/djl-inference']);
+    const statements = (
+      Object.values(synth(props).data.aws_iam_policy_document) as {
+        statement: { sid?: string; resources?: string[] }[];
+      }[]
+    ).flatMap((d) => d.statement);
+    expect(statements.find((s) => s.sid === 'ReadOwnArtifacts')?.resources).toEqual([
+      'arn:aws:s3:::artifacts/llama/*',
+      'arn:aws:s3:::artifacts/llama/adapters/tone/*',
+    ]);
+    expect(statements.find((s) => s.sid === 'PullImage')?.resources).toEqual([
+      'arn:aws:ecr:us-east-1:763104351884:repository/djl-inference',
+    ]);
   });
 
   it('hosts serverless capacity without a KMS key or adapters', () => {
-    const config = configOf(synth({ ...props, adapters: [], capacity: { mode: 'serverless', memorySizeMb: 2048, maxConcurrency: 5 } })) as {
+    const config = configOf(
+      synth({ ...props, adapters: [], capacity: { mode: 'serverless', memorySizeMb: 2048, maxConcurrency: 5 } }),
+    ) as {
       kms_key_arn?: string;
       production_variants: { serverless_config: unknown }[];
     };
@@ -96,8 +142,8 @@ describe('ModelEndpoint', () => {
   });
 
   it('fails if the initial instance count is 0', () => {
-    expect(() => synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 0 } })).toThrow(
-      'initial instance count must be 1 or more, but 0 was provided',
-    );
+    expect(() =>
+      synth({ ...props, capacity: { mode: 'instances', instanceType: 'ml.m5.xlarge', instanceCount: 0 } }),
+    ).toThrow('initial instance count must be 1 or more, but 0 was provided');
   });
 });
