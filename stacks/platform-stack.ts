@@ -61,7 +61,7 @@ export class PlatformStack extends TerraformStack {
     // Operations: the environment key.
     const key = new EnvironmentKey(this, 'Key', { environment: plan.name, account: plan.account, region: plan.region });
 
-    // Circuit state, shared by the router and (issue 5) the resilience workflows.
+    // Circuit state, shared by the router and the resilience workflows.
     const circuits = new CircuitTable(this, 'CircuitTable', {
       tableName: `${prefix}-circuits`,
       kmsKeyArn: key.keyArn,

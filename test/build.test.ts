@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
@@ -11,15 +10,15 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../catalog/paths';
+import { tempDir } from './support/temp-dir';
 
 // build.mjs and run.mjs in a scratch project of their own (two sources and a command), so the test
 // edits sources freely; the project's node_modules provides esbuild.
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fm-build-'));
+  dir = tempDir('fm-build-');
   for (const f of ['build.mjs', 'run.mjs', 'tsconfig.json']) cpSync(join(projectRoot, f), join(dir, f));
   symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'cli'));

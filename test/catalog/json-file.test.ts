@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonText, readJsonFile } from '../../catalog/json-file';
+import { tempDir } from '../support/temp-dir';
 
 describe('readJsonFile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fm-json-'));
+  const dir = tempDir('fm-json-');
 
   it('fails with a clear message for a missing file', () => {
     const result = readJsonFile(join(dir, 'absent.json'), 'absent.json');

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkProject } from '../../catalog';
 import { defaultEnvironmentsDir } from '../../catalog/paths';
 import { shippedCatalog } from '../support/project';
+import { tempDir } from '../support/temp-dir';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -76,7 +76,7 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
 );
 
 describe('the validator on randomly mutated catalogs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fm-prop-'));
+  const dir = tempDir('fm-prop-');
   const catalogPath = join(dir, 'model-catalog.json');
 
   it('never throws, and answers valid or with located errors', () => {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../catalog/paths';
 import { cliPath } from '../support/cli';
+import { tempDir } from '../support/temp-dir';
 
 const schemasDir = join(projectRoot, 'schemas');
 const load = (name: string): Record<string, unknown> =>
@@ -73,7 +73,7 @@ describe('generated types', () => {
   });
 
   it('fails the check, naming the file, when a generated file drifts', () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'fm-schemas-')), 'schemas');
+    const copy = join(tempDir('fm-schemas-'), 'schemas');
     cpSync(schemasDir, copy, { recursive: true });
     writeFileSync(
       join(copy, 'generated', 'environment.ts'),

@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../catalog/paths';
 import type { EvaluationReport } from '../../evaluation/report';
 import type { ModelCatalog } from '../../schemas/generated/model-catalog';
 import { cliPath, runCli } from '../support/cli';
+import { tempDir } from '../support/temp-dir';
 
 const evaluate = (args: string[]) => runCli('evaluate', args);
 
 describe('npm run evaluate', () => {
   it("reports skipped lines by number, writes report.md, summary.json and chart.svg, and the catalog's performance on request", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
+    const dir = tempDir('evaluate-');
     const dataset = join(dir, 'small.jsonl');
     const lines = readFileSync(join(projectRoot, 'evaluation/datasets/classification.jsonl'), 'utf8')
       .split('\n')
@@ -52,7 +52,7 @@ describe('npm run evaluate', () => {
   });
 
   it('writes the results so far when interrupted with SIGINT, and leaves the catalog alone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
+    const dir = tempDir('evaluate-');
     const catalogPath = join(dir, 'model-catalog.json');
     copyFileSync(join(projectRoot, 'model-catalog.json'), catalogPath);
     const before = readFileSync(catalogPath, 'utf8');

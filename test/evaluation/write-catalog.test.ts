@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { CatalogValidationError } from '../../catalog/issues';
@@ -7,10 +6,11 @@ import { defaultCatalogPath } from '../../catalog/paths';
 import type { ModelSummary } from '../../evaluation/measures';
 import { performanceOf, writePerformance } from '../../evaluation/write-catalog';
 import type { ModelCatalog } from '../../schemas/generated/model-catalog';
+import { tempDir } from '../support/temp-dir';
 
 /** A copy of the shipped catalog, byte for byte, in a temporary folder. */
 function catalogCopy(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'eval-catalog-')), 'model-catalog.json');
+  const path = join(tempDir('eval-catalog-'), 'model-catalog.json');
   copyFileSync(defaultCatalogPath, path);
   return path;
 }

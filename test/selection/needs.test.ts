@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNeedsFile } from '../../selection/needs';
+import { tempDir } from '../support/temp-dir';
 
 function needsFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'needs-')), 'needs.json');
+  const path = join(tempDir('needs-'), 'needs.json');
   writeFileSync(path, text);
   return path;
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
+import { tempDir } from '../support/temp-dir';
 
 const select = (args: string[]) => runCli('select', args);
 
@@ -33,7 +33,7 @@ describe('npm run select', () => {
   });
 
   it('fails with a located message when the needs file is malformed', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'needs-')), 'needs.json');
+    const path = join(tempDir('needs-'), 'needs.json');
     writeFileSync(path, '{\n  "languages": ["fr"],\n  "toolUse": yes\n}\n');
     const r = select(['--needs', path]);
     expect(r.status).toBe(1);

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../catalog/paths';
 import { bundlePath } from '../support/cli';
+import { tempDir } from '../support/temp-dir';
 
 // Synth needs no AWS SDK: the contracts it shares with the router carry no client, so loading the
 // synthesis module (or running the whole command) must not require any @aws-sdk/ or @smithy/ module.
 // A preloaded hook records every module request and every file loaded in the child process.
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fm-synth-modules-'));
+  dir = tempDir('fm-synth-modules-');
   writeFileSync(
     join(dir, 'record-modules.cjs'),
     `const Module = require('node:module');

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCatalog } from '../../schemas/generated/model-catalog';
 import type { Environment } from '../../schemas/generated/environment';
 import { defaultCatalogPath, defaultEnvironmentsDir } from '../../catalog/paths';
+import { tempDir } from './temp-dir';
 
 export function shippedCatalog(): ModelCatalog {
   return JSON.parse(readFileSync(defaultCatalogPath, 'utf8')) as ModelCatalog;
@@ -25,7 +25,7 @@ export function tempProject(
   catalogPath: string;
   environmentsDir: string;
 } {
-  const dir = mkdtempSync(join(tmpdir(), 'fm-catalog-'));
+  const dir = tempDir('fm-catalog-');
   const catalog = shippedCatalog();
   const envs = shippedEnvironments();
   change(catalog, envs);

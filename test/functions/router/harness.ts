@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../../catalog';
 import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../../../contracts/router-env';
@@ -14,6 +13,7 @@ import type { BedrockRuntimeSim } from '../../../sim/bedrock-runtime';
 import type { LocalDynamo } from '../../../sim/dynamodb';
 import type { SageMakerRuntimeSim } from '../../../sim/sagemaker-runtime';
 import { SimStack } from '../../../sim/stack';
+import { tempDir } from '../../support/temp-dir';
 
 /** The prod routing table with test-sized resilience: fast backoff, threshold 3, cooldown 1 s. */
 export function testTable(): RoutingTable {
@@ -67,7 +67,7 @@ export class Harness {
     setLogSink((line) => this.logs.push(JSON.parse(line) as Record<string, unknown>), 'debug');
     this.sims = {
       stack: await SimStack.start(testTable(), { pollSeconds: 0 }),
-      dir: mkdtempSync(join(tmpdir(), 'router-test-')),
+      dir: tempDir('router-test-'),
     };
     return this;
   }
