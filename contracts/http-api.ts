@@ -11,6 +11,12 @@ export const API_OPERATIONS = {
   chatCompletions: { method: 'POST', path: ['v1', 'chat', 'completions'] },
   /** The routes and their models. */
   listRoutes: { method: 'GET', path: ['v1', 'routes'] },
+  /** A Converse-shaped body to one route, answered as a stream of Converse events (JSON lines). */
+  converseStream: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse-stream'] },
+  /** The routes in OpenAI's model-list shape (what `models.list()` and chat UIs call). */
+  listModels: { method: 'GET', path: ['v1', 'models'] },
+  /** One route in OpenAI's model shape. */
+  getModel: { method: 'GET', path: ['v1', 'models', '{model}'] },
 } as const;
 export type ApiOperation = keyof typeof API_OPERATIONS;
 

@@ -5,10 +5,11 @@ import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
 import type { RouterEnv } from './env';
-import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
+import { BadRequestError, MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
 import { jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
+import { modelList, modelOf } from './models-list';
 import { recordTableNotFound } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { converseRequest } from './request';
@@ -41,6 +42,8 @@ export function routerDeps(env: RouterEnv): RouterDeps {
 const CONVERSE_PATH = pathPattern('converse');
 const CHAT_PATH = pathPattern('chatCompletions');
 const ROUTES_PATH = pathPattern('listRoutes');
+const MODELS_PATH = pathPattern('listModels');
+const MODEL_PATH = pathPattern('getModel');
 
 function servedHeaders(served: Served): Record<string, string> {
   return {
@@ -50,14 +53,25 @@ function servedHeaders(served: Served): Record<string, string> {
   };
 }
 
-function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
+export function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
   if (event.httpMethod.toUpperCase() !== method) throw new MethodNotAllowedError(`${event.path} takes ${method}`);
 }
 
-/** A thin handler: parse, resolve the route, invoke, map errors. */
+/** A thin handler: parse, resolve the route, invoke, map errors. Every answer names its request (x-request-id, as OpenAI's API does). */
 export function createHandler(deps: RouterDeps): Handler {
+  const handle = routeHandler(deps);
   return async (event) => {
     const requestId = event.requestContext?.requestId ?? randomUUID();
+    const out = await handle(event, requestId);
+    out.headers = { ...out.headers, 'x-request-id': requestId };
+    return out;
+  };
+}
+
+function routeHandler(
+  deps: RouterDeps,
+): (event: APIGatewayProxyEventLike, requestId: string) => Promise<APIGatewayProxyResultLike> {
+  return async (event, requestId) => {
     try {
       const path = event.path ?? '';
       let m: RegExpExecArray | null;
@@ -85,7 +99,13 @@ export function createHandler(deps: RouterDeps): Handler {
       }
       if (CHAT_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.chatCompletions.method);
-        const { routeId, request } = chatCompletionRequest(jsonBody(event));
+        const { routeId, request, stream } = chatCompletionRequest(jsonBody(event));
+        if (stream !== undefined)
+          throw new BadRequestError(
+            'stream: true is answered by the streaming handler (npm run dev, or the streaming integration); this one answers whole responses',
+            'unsupported_parameter',
+            { param: 'stream' },
+          );
         const served = await serveRoute(deps, routeId, request, requestId);
         return jsonResponse(
           200,
@@ -120,15 +140,33 @@ export function createHandler(deps: RouterDeps): Handler {
           { 'x-fm-catalog-version': table.catalogVersion },
         );
       }
+      if (MODELS_PATH.test(path)) {
+        requireMethod(event, API_OPERATIONS.listModels.method);
+        const table = await deps.tables.get();
+        return jsonResponse(200, modelList(table), { 'x-fm-catalog-version': table.catalogVersion });
+      }
+      if ((m = MODEL_PATH.exec(path))) {
+        requireMethod(event, API_OPERATIONS.getModel.method);
+        let id = m[1];
+        try {
+          id = decodeURIComponent(m[1]);
+        } catch (err) {
+          throw new NotFoundError(`The model '${m[1].slice(0, 200)}' does not exist`, 'model_not_found', {
+            cause: err,
+          });
+        }
+        const table = await deps.tables.get();
+        return jsonResponse(200, modelOf(table, id), { 'x-fm-catalog-version': table.catalogVersion });
+      }
       throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
     } catch (err) {
-      const { status, body } = errorResponse(err, requestId);
+      const { status, body, headers } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error')
         log('error', 'unexpected error', {
           requestId,
           error: err instanceof Error ? (err.stack ?? err.message) : String(err),
         });
-      return jsonResponse(status, body);
+      return jsonResponse(status, body, headers);
     }
   };
 }

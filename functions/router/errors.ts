@@ -19,9 +19,12 @@ export abstract class RouterError extends Error {
 export class BadRequestError extends RouterError {
   readonly status = 400;
   readonly code: string;
-  constructor(message: string, code = 'invalid_request', options?: ErrorOptions) {
+  /** The request field at fault (`messages[0].content`), as OpenAI's error `param`. */
+  readonly param?: string;
+  constructor(message: string, code = 'invalid_request', options?: ErrorOptions & { readonly param?: string }) {
     super(message, options);
     this.code = code;
+    this.param = options?.param;
   }
 }
 
@@ -91,6 +94,9 @@ export class AllCandidatesFailedError extends InvocationError {
           : 'all_candidates_failed';
     this.status = lastKind === 'budget' ? 504 : lastKind === 'throttled' ? 429 : 503;
   }
+
+  /** Seconds until a candidate may answer again (the circuits' and throttles' cool-down), for Retry-After; set by the caller that knows the candidates. */
+  retryAfterSeconds?: number;
 }
 
 /** No routing table at all: AppConfig gave none and there is no baked copy. */
@@ -161,19 +167,63 @@ export interface ErrorBody {
   readonly error: {
     readonly code: string;
     readonly message: string;
+    /** OpenAI's error type (invalid_request_error, rate_limit_error, server_error ...), from the status. */
+    readonly type: string;
+    /** The request field at fault, or null (OpenAI's `param`). */
+    readonly param: string | null;
     readonly requestId: string;
     readonly attempts?: readonly AttemptRecord[];
   };
 }
 
+/**
+ * OpenAI's error type of a status (the openai client picks its error class by status; the type is
+ * what a caller's code and logs read): https://platform.openai.com/docs/guides/error-codes
+ */
+export function errorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** Retry-After (seconds) when 429 and 503 know their cool-down; 1 s otherwise, so a client waits instead of hammering. */
+function retryAfter(err: RouterError): Record<string, string> {
+  if (err.status !== 429 && err.status !== 503) return {};
+  const seconds = err instanceof AllCandidatesFailedError ? (err.retryAfterSeconds ?? 1) : 1;
+  return { 'retry-after': String(Math.max(1, Math.ceil(seconds))) };
+}
+
 /** The one mapping from errors to HTTP: known RouterErrors keep their status; anything else is a 500 with no detail. */
-export function errorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+export function errorResponse(
+  err: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof RouterError) {
     const attempts = err instanceof InvocationError ? err.attempts : undefined;
+    const param = err instanceof BadRequestError ? (err.param ?? null) : null;
     return {
       status: err.status,
-      body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } },
+      body: {
+        error: {
+          code: err.code,
+          message: err.message,
+          type: errorType(err.status),
+          param,
+          requestId,
+          ...(attempts ? { attempts } : {}),
+        },
+      },
+      headers: retryAfter(err),
     };
   }
-  return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };
+  return {
+    status: 500,
+    body: {
+      error: { code: 'internal_error', message: 'internal error', type: 'server_error', param: null, requestId },
+    },
+    headers: {},
+  };
 }

@@ -1,5 +1,6 @@
 import type { ContentBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelAnswer } from './backends/backend';
+import type { OpenAiStreamOptions } from './openai/stream';
 import { INFERENCE_LIMITS, metadata, type RouterRequest } from './request';
 import {
   invalid,
@@ -47,17 +48,38 @@ function parts(content: unknown, path: string): ContentBlock[] {
 
 const ROLES = ['system', 'developer', 'user', 'assistant'] as const;
 
+/** `stream` and `stream_options` (include_usage only); undefined for a whole answer. */
+function streamOptions(body: JsonObject): OpenAiStreamOptions | undefined {
+  const { stream, stream_options: options } = body;
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') invalid('stream', 'must be a boolean');
+  if (options !== undefined && options !== null) {
+    if (stream !== true) invalid('stream_options', 'is only allowed with stream: true');
+    const o = objectAt(options, 'stream_options');
+    for (const k of Object.keys(o))
+      if (k !== 'include_usage')
+        invalid(`stream_options.${k}`, 'is not supported (include_usage is)', 'unsupported_parameter');
+    if (o.include_usage !== undefined && typeof o.include_usage !== 'boolean')
+      invalid('stream_options.include_usage', 'must be a boolean');
+    return { includeUsage: o.include_usage === true };
+  }
+  return stream === true ? { includeUsage: false } : undefined;
+}
+
 /** An optional number of an OpenAI body, where null means absent. */
 const optionalNumber = (body: JsonObject, key: string, range: NumberRange): number | undefined =>
   optionalNumberAt(body[key] ?? undefined, key, range);
 
 /** The route id and the router request of an OpenAI chat completions body. */
-export function chatCompletionRequest(value: unknown): { routeId: string; request: RouterRequest } {
+export function chatCompletionRequest(value: unknown): {
+  routeId: string;
+  request: RouterRequest;
+  /** Present when the body asks for a stream (`stream: true`). */
+  stream?: OpenAiStreamOptions;
+} {
   const body = objectAt(value, 'body', 'must be a JSON object');
   if (typeof body.model !== 'string' || body.model === '')
-    invalid('model', 'must be a route id (GET /v1/routes lists them)');
-  if (body.stream === true)
-    invalid('stream', 'is not supported: the router answers whole responses', 'unsupported_parameter');
+    invalid('model', 'must be a route id (GET /v1/models lists them)');
+  const stream = streamOptions(body);
   if (body.tools !== undefined || body.functions !== undefined)
     invalid(
       'tools',
@@ -103,6 +125,7 @@ export function chatCompletionRequest(value: unknown): { routeId: string; reques
     optionalNumber(body, 'max_tokens', INFERENCE_LIMITS.maxTokens);
   return {
     routeId: body.model,
+    ...(stream !== undefined ? { stream } : {}),
     request: {
       messages,
       system: system.length > 0 ? system : undefined,

@@ -77,6 +77,8 @@ describe('POST /v1/routes/{route}/converse', () => {
     expect(res.body.error).toEqual({
       code: 'route_not_found',
       message: 'no route "clasify"; did you mean "classify"? (GET /v1/routes lists them)',
+      type: 'not_found_error',
+      param: null,
       requestId: 'req-1',
     });
   });

@@ -123,13 +123,24 @@ describe('chatCompletionRequest', () => {
 
   it.each([[undefined], [''], [7]])('fails if model is %p', (model) => {
     expect(refused({ ...hello, model })).toEqual(
-      invalidRequest('model must be a route id (GET /v1/routes lists them)'),
+      invalidRequest('model must be a route id (GET /v1/models lists them)'),
     );
   });
 
-  it('fails with 400 unsupported_parameter for stream: true', () => {
-    expect(refused({ ...hello, stream: true })).toEqual(
-      unsupported('stream is not supported: the router answers whole responses'),
+  it('reads stream and stream_options.include_usage', () => {
+    expect(chatCompletionRequest({ ...hello, stream: true }).stream).toEqual({ includeUsage: false });
+    expect(chatCompletionRequest({ ...hello, stream: true, stream_options: { include_usage: true } }).stream).toEqual({
+      includeUsage: true,
+    });
+    expect(chatCompletionRequest({ ...hello, stream: false }).stream).toBeUndefined();
+  });
+
+  it('fails for stream_options without stream: true, and for stream options it does not honour', () => {
+    expect(refused({ ...hello, stream_options: { include_usage: true } })).toEqual(
+      invalidRequest('stream_options is only allowed with stream: true'),
+    );
+    expect(refused({ ...hello, stream: true, stream_options: { include_obfuscation: true } })).toEqual(
+      unsupported('stream_options.include_obfuscation is not supported (include_usage is)'),
     );
   });
 
