@@ -12,6 +12,7 @@ import { log } from './log';
 import { modelList, modelOf } from './models-list';
 import { recordTableNotFound } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
+import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
@@ -99,14 +100,19 @@ function routeHandler(
       }
       if (CHAT_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.chatCompletions.method);
-        const { routeId, request, stream } = chatCompletionRequest(jsonBody(event));
+        const { routeId, request, stream, structured } = chatCompletionRequest(jsonBody(event));
         if (stream !== undefined)
           throw new BadRequestError(
             'stream: true is answered by the streaming handler (npm run dev, or the streaming integration); this one answers whole responses',
             'unsupported_parameter',
             { param: 'stream' },
           );
-        const served = await serveRoute(deps, routeId, request, requestId);
+        const served = await serveRoute(
+          structured ? { ...deps, backends: validatingBackends(deps.backends, structured) } : deps,
+          routeId,
+          request,
+          requestId,
+        );
         return jsonResponse(
           200,
           {

@@ -30,6 +30,8 @@ export interface RouterRequest {
   readonly inferenceConfig?: InferenceConfiguration;
   readonly toolConfig?: ToolConfiguration;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Converse requestMetadata: key-value pairs Bedrock records in its model invocation logs (OpenAI's `user`). */
+  readonly requestMetadata?: Readonly<Record<string, string>>;
 }
 
 /** The limits of the inference settings, the same on both APIs (Converse's inferenceConfig and OpenAI's fields). */

@@ -8,6 +8,8 @@ import type { APIGatewayProxyEventLike } from './http-types';
 import { log } from './log';
 import { chatCompletionRequest } from './openai';
 import { openAiStreamWriter } from './openai/stream';
+import { validatingBackends } from './openai/structured';
+import { wholeAnswerStream } from './backends/stream';
 import { converseRequest } from './request';
 import type { ResponseSink } from './response-sink';
 import { serveStream, type StreamingDeps } from './streaming';
@@ -65,9 +67,19 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
       if (CHAT_PATH.test(path) && event.httpMethod.toUpperCase() === API_OPERATIONS.chatCompletions.method) {
         const body = jsonBody(event);
         if (isObject(body) && body.stream === true) {
-          const { routeId, request, stream } = chatCompletionRequest(body);
+          const { routeId, request, stream, structured } = chatCompletionRequest(body);
+          // Structured output is validated whole, then streamed: its first token is its last.
+          const validated = structured && validatingBackends(deps.backends, structured);
           await serveStream(
-            deps,
+            validated
+              ? {
+                  ...deps,
+                  streamBackends: {
+                    bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
+                    sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
+                  },
+                }
+              : deps,
             routeId,
             request,
             requestId,

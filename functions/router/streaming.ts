@@ -295,7 +295,12 @@ export async function serveStream(
     });
     return;
   }
-  const kind = failure instanceof BackendError ? failure.kind : classifyError(failure);
+  const kind =
+    failure instanceof BackendError
+      ? failure.kind
+      : failure instanceof Error && failure.name === 'ModelStreamErrorException'
+        ? 'model-error'
+        : classifyError(failure);
   const opened2 = await deps.breaker.failure(done.modelId, done.region, kind, route.resilience.circuitBreaker);
   if (opened2) recordTransition(deps.environment, routeId, done.modelId, done.region, opened2);
   const name = failure instanceof Error ? failure.name : 'Error';

@@ -13,6 +13,7 @@ export const bedrockBackend: Backend = {
         system: request.system,
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
+        requestMetadata: request.requestMetadata,
         guardrailConfig: call.guardrail
           ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
           : undefined,

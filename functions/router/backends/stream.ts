@@ -23,6 +23,7 @@ export const bedrockStreamBackend: StreamingBackend = {
         system: request.system,
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
+        requestMetadata: request.requestMetadata,
         guardrailConfig: call.guardrail
           ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
           : undefined,
