@@ -26,7 +26,9 @@ const compiled = new Map<string, ValidateFunction>();
 const MAX_COMPILED = 200;
 
 function validatorOf(schema: JsonObject): ValidateFunction {
-  const { $schema: _ignored, ...rest } = schema;
+  // The dialect is Ajv2020's own; a $schema naming another draft would make ajv refuse the schema.
+  const rest = { ...schema };
+  delete rest.$schema;
   const key = JSON.stringify(rest);
   let v = compiled.get(key);
   if (v !== undefined) return v;

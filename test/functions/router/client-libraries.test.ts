@@ -2,6 +2,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { streamText } from 'ai';
 import OpenAI, { APIError, BadRequestError, NotFoundError, RateLimitError } from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import type { RoutingTable } from '../../../contracts/routing-table';
 import type { RoutingRecord } from '../../../functions/router/routing-record';
 import { Harness, TARGET, testTable } from './harness';
@@ -193,14 +195,14 @@ describe('LangChain ChatOpenAI', () => {
 
   it('streams the answer', async () => {
     let text = '';
-    for await (const chunk of await model().stream('Hello there')) text += String(chunk.content);
+    for await (const chunk of await model().stream('Hello there')) text += chunk.text;
     expect(text).toBe(haikuAnswer);
   });
 
   it('streams from the next candidate when the first stalls before its first token', async () => {
     h.bedrock.set(TARGET.haiku, { firstTokenDelayMs: 1500 });
     let text = '';
-    for await (const chunk of await model().stream('Hello there')) text += String(chunk.content);
+    for await (const chunk of await model().stream('Hello there')) text += chunk.text;
     expect(text).toBe(novaLiteAnswer);
   });
 
@@ -248,5 +250,117 @@ describe('AI SDK streamText with @ai-sdk/openai-compatible', () => {
     for await (const part of result.fullStream) if (part.type === 'text-delta') text += part.text;
     expect(text).toBe('Simulated answer ');
     expect(JSON.stringify(errors)).toContain('model_stream_failed');
+  });
+});
+
+describe('openai: tools', () => {
+  const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'The weather of a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    },
+  ];
+  const forced = { type: 'function', function: { name: 'get_weather' } } as const;
+  const ask: OpenAI.Chat.Completions.ChatCompletionMessageParam = { role: 'user', content: 'Weather in Paris?' };
+
+  it('round-trips a forced tool call: tool_calls with content null, then the tool result back', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris' } });
+    const first = await client.chat.completions.create({ model: 'chat', messages: [ask], tools, tool_choice: forced });
+    const message = first.choices[0].message;
+    expect(first.choices[0].finish_reason).toBe('tool_calls');
+    expect(message.content).toBeNull();
+    expect(message.tool_calls).toHaveLength(1);
+    const call = message.tool_calls?.[0] as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
+    expect(call.function).toEqual({ name: 'get_weather', arguments: '{"city":"Paris"}' });
+    const second = await client.chat.completions.create({
+      model: 'chat',
+      tools,
+      messages: [ask, message, { role: 'tool', tool_call_id: call.id, content: '18 degrees, sunny' }],
+    });
+    expect(second.choices[0].finish_reason).toBe('stop');
+    // The simulated model echoes the toolResult block it was sent: the id and text made it to Converse.
+    expect(second.choices[0].message.content).toBe(
+      `Tool result received: ${JSON.stringify({ toolResult: { toolUseId: call.id, content: [{ text: '18 degrees, sunny' }] } })}`,
+    );
+  });
+
+  it('streams a tool call as tool_calls deltas', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris' } });
+    const stream = await client.chat.completions.create({
+      model: 'chat',
+      messages: [ask],
+      tools,
+      tool_choice: forced,
+      stream: true,
+    });
+    let name = '';
+    let args = '';
+    const finish: string[] = [];
+    for await (const chunk of stream)
+      for (const c of chunk.choices) {
+        for (const t of c.delta.tool_calls ?? []) {
+          name += t.function?.name ?? '';
+          args += t.function?.arguments ?? '';
+        }
+        if (c.finish_reason) finish.push(c.finish_reason);
+      }
+    expect(name).toBe('get_weather');
+    expect(JSON.parse(args)).toEqual({ city: 'Paris' });
+    expect(finish).toEqual(['tool_calls']);
+  });
+
+  it('skips the candidates whose catalog capabilities lack tool use', async () => {
+    const table = withFirstTokenTimeout();
+    table.models['claude-3-haiku'].toolUse = false;
+    h.setTable(table);
+    const res = await client.chat.completions.create({ model: 'chat', messages: [ask], tools, tool_choice: forced });
+    expect((res as unknown as { routing: RoutingRecord }).routing).toMatchObject({
+      model: 'nova-lite',
+      skipped: [{ model: 'claude-3-haiku', reason: 'no tool use' }],
+    });
+  });
+});
+
+describe('openai: structured output', () => {
+  const Place = z.object({ city: z.string(), population: z.number() });
+
+  it('parses an answer of the schema with chat.completions.parse and a zod schema', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris', population: 2100000 } });
+    const res = await client.chat.completions.parse({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'The capital of France, as JSON' }],
+      response_format: zodResponseFormat(Place, 'place'),
+    });
+    expect(res.choices[0].message.parsed).toEqual({ city: 'Paris', population: 2100000 });
+    expect(res.choices[0].finish_reason).toBe('stop');
+  });
+
+  it('moves to the next candidate when an answer fails the schema', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris', population: 'many' } });
+    const res = await client.chat.completions.parse({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'The capital of France, as JSON' }],
+      response_format: zodResponseFormat(Place, 'place'),
+    });
+    // nova-lite answers the simulator's sample of the schema.
+    expect(res.choices[0].message.parsed).toEqual({ city: 'sample', population: 1 });
+    const routing = (res as unknown as { routing: RoutingRecord }).routing;
+    expect(routing.model).toBe('nova-lite');
+    expect(routing.attempts[0]).toMatchObject({ model: 'claude-3-haiku', errorKind: 'model-error' });
+  });
+
+  it('streams a structured answer that the stream helper parses', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris', population: 2100000 } });
+    const stream = client.chat.completions.stream({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'The capital of France, as JSON' }],
+      response_format: zodResponseFormat(Place, 'place'),
+    });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0].message.parsed).toEqual({ city: 'Paris', population: 2100000 });
   });
 });
