@@ -85,10 +85,11 @@ describe('index.streamingHandler', () => {
       },
     };
     const entry = lambdaStreamingHandler(
-      () => async (_event, sink) => {
+      () => (_event, sink) => {
         sink.start(201, { 'x-a': 'b' });
         sink.write('hi');
         sink.end();
+        return Promise.resolve();
       },
       runtime,
     );
