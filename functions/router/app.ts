@@ -45,6 +45,7 @@ const CHAT_PATH = pathPattern('chatCompletions');
 const ROUTES_PATH = pathPattern('listRoutes');
 const MODELS_PATH = pathPattern('listModels');
 const MODEL_PATH = pathPattern('getModel');
+const CONVERSE_STREAM_PATH = pathPattern('converseStream');
 
 function servedHeaders(served: Served): Record<string, string> {
   return {
@@ -164,6 +165,10 @@ function routeHandler(
         const table = await deps.tables.get();
         return jsonResponse(200, modelOf(table, id), { 'x-fm-catalog-version': table.catalogVersion });
       }
+      if (CONVERSE_STREAM_PATH.test(path))
+        throw new NotFoundError(
+          `${path} streams: it is served by the router's streaming entry (its function URL in AWS, npm run dev locally), not this whole-response integration`,
+        );
       throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
     } catch (err) {
       const { status, body, headers } = errorResponse(err, requestId);
