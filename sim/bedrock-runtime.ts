@@ -69,7 +69,7 @@ export class BedrockRuntimeSim extends HttpSim {
       .reduce((x, y) => x + y, 0);
     const outputTokens = Math.ceil(outputChars / 4);
     const usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
-    this.record({ target: modelId, region, at, status: 200, headers: req.headers });
+    this.record({ target: modelId, region, at, status: 200, headers: req.headers, body });
     if (m[2] !== undefined) {
       await writeConverseStream(res, answer, usage, b);
       return;
@@ -79,6 +79,13 @@ export class BedrockRuntimeSim extends HttpSim {
       stopReason: answer.stopReason,
       usage,
       metrics: { latencyMs: delayMs },
+      ...(body.additionalModelResponseFieldPaths
+        ? {
+            additionalModelResponseFields: Object.fromEntries(
+              body.additionalModelResponseFieldPaths.map((p) => [p.replace(/^\//, ''), `sim:${p}`]),
+            ),
+          }
+        : {}),
     });
   }
 }

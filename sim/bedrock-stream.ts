@@ -89,6 +89,7 @@ export interface ConverseBody {
   messages?: { role?: string; content?: Record<string, unknown>[] }[];
   system?: { text?: string }[];
   inferenceConfig?: { maxTokens?: number };
+  additionalModelResponseFieldPaths?: string[];
   toolConfig?: {
     tools?: { toolSpec?: { name?: string; inputSchema?: { json?: unknown } } }[];
     toolChoice?: { tool?: { name?: string }; any?: object; auto?: object };

@@ -52,6 +52,8 @@ export interface SimCall {
   readonly status: number;
   readonly errorType?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed request body (Bedrock Converse), for tests that check what reached the model. */
+  readonly body?: unknown;
 }
 
 /** The Region a SigV4-signed request was signed for (Credential=AKID/date/<region>/service/aws4_request). */

@@ -93,6 +93,10 @@ function routeHandler(
             output: { message: { role: 'assistant', content: served.answer.content } },
             stopReason: served.answer.stopReason,
             usage: served.answer.usage,
+            ...(served.answer.metrics !== undefined ? { metrics: served.answer.metrics } : {}),
+            ...(served.answer.additionalModelResponseFields !== undefined
+              ? { additionalModelResponseFields: served.answer.additionalModelResponseFields }
+              : {}),
             model: served.modelId,
             routing: served.routing,
           },

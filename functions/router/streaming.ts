@@ -1,5 +1,6 @@
 import type { ContentBlock, ToolUseBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { TableModel } from '../../contracts/routing-table';
+import { didYouMean } from '../../suggest/did-you-mean';
 import type { Backend, ModelAnswer, ModelCall } from './backends/backend';
 import { STREAM_BACKENDS, type StreamEvent, type StreamingBackend } from './backends/stream';
 import { classifyError } from './error-kinds';
@@ -179,7 +180,13 @@ export async function serveStream(
   const started = performance.now();
   const table = await deps.tables.get();
   const route = Object.prototype.hasOwnProperty.call(table.routes, routeId) ? table.routes[routeId] : undefined;
-  if (route === undefined) throw new NotFoundError(`no route "${routeId.slice(0, 200)}"`, 'route_not_found');
+  if (route === undefined) {
+    const hint = didYouMean(routeId.slice(0, 200), Object.keys(table.routes));
+    throw new NotFoundError(
+      `no route "${routeId.slice(0, 200)}"${hint ? `; ${hint}` : ''} (GET /v1/models lists them)`,
+      'route_not_found',
+    );
+  }
   const selection = selectCandidates(table, route, requestFeatures(request), request.metadata);
   const outcome = {
     environment: deps.environment,

@@ -14,6 +14,8 @@ export const bedrockBackend: Backend = {
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
         requestMetadata: request.requestMetadata,
+        additionalModelRequestFields: request.additionalModelRequestFields as never,
+        additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
         guardrailConfig: call.guardrail
           ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
           : undefined,
@@ -22,10 +24,21 @@ export const bedrockBackend: Backend = {
     );
     const inputTokens = out.usage?.inputTokens ?? 0;
     const outputTokens = out.usage?.outputTokens ?? 0;
+    const { cacheReadInputTokens, cacheWriteInputTokens } = out.usage ?? {};
     return {
       content: out.output?.message?.content ?? [],
       stopReason: out.stopReason ?? 'end_turn',
-      usage: { inputTokens, outputTokens, totalTokens: out.usage?.totalTokens ?? inputTokens + outputTokens },
+      usage: {
+        inputTokens,
+        outputTokens,
+        totalTokens: out.usage?.totalTokens ?? inputTokens + outputTokens,
+        ...(cacheReadInputTokens !== undefined ? { cacheReadInputTokens } : {}),
+        ...(cacheWriteInputTokens !== undefined ? { cacheWriteInputTokens } : {}),
+      },
+      ...(out.metrics !== undefined ? { metrics: { latencyMs: out.metrics.latencyMs } } : {}),
+      ...(out.additionalModelResponseFields !== undefined
+        ? { additionalModelResponseFields: out.additionalModelResponseFields }
+        : {}),
     };
   },
 };

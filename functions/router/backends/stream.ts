@@ -24,6 +24,8 @@ export const bedrockStreamBackend: StreamingBackend = {
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
         requestMetadata: request.requestMetadata,
+        additionalModelRequestFields: request.additionalModelRequestFields as never,
+        additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
         guardrailConfig: call.guardrail
           ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
           : undefined,

@@ -267,3 +267,44 @@ describe('fuzz', () => {
     expect(runs).toBe(1200);
   });
 });
+
+describe('Converse parity', () => {
+  it('passes requestMetadata and additionalModelRequestFields to Bedrock and returns metrics and the asked response fields', async () => {
+    const res = await call(
+      router,
+      converse('classify', {
+        ...userText('Is this spam?'),
+        requestMetadata: { team: 'payments', ticket: 'T-42' },
+        additionalModelRequestFields: { top_k: 40 },
+        additionalModelResponseFieldPaths: ['/stop_sequence'],
+      }),
+    );
+    expect(res.status).toBe(200);
+    const sent = h.bedrock.calls[0].body as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      requestMetadata: { team: 'payments', ticket: 'T-42' },
+      additionalModelRequestFields: { top_k: 40 },
+      additionalModelResponseFieldPaths: ['/stop_sequence'],
+    });
+    const body = res.body as unknown as Record<string, unknown>;
+    expect(body.metrics).toEqual({ latencyMs: expect.any(Number) as unknown });
+    expect(body.additionalModelResponseFields).toEqual({ stop_sequence: 'sim:/stop_sequence' });
+  });
+
+  it.each([
+    [
+      { requestMetadata: { 'bad key!': 'x' } },
+      'requestMetadata.bad key! must be a key of 1 to 256 letters, digits, spaces or :_@$#=/+,.-',
+    ],
+    [
+      { additionalModelResponseFieldPaths: ['stop'] },
+      'additionalModelResponseFieldPaths[0] must be a JSON pointer such as "/stop_sequence"',
+    ],
+    [{ additionalModelRequestFields: [1] }, 'additionalModelRequestFields must be an object'],
+  ])('fails with 400 for %p', async (extra, message) => {
+    const res = await call(router, converse('classify', { ...userText('hi'), ...extra }));
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toBe(message);
+    expect(h.bedrock.calls).toHaveLength(0);
+  });
+});
