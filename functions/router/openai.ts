@@ -187,6 +187,9 @@ export function chatCompletionResponse(
       prompt_tokens: answer.usage.inputTokens,
       completion_tokens: answer.usage.outputTokens,
       total_tokens: answer.usage.totalTokens,
+      ...(answer.usage.cacheReadInputTokens !== undefined
+        ? { prompt_tokens_details: { cached_tokens: answer.usage.cacheReadInputTokens } }
+        : {}),
     },
   };
 }

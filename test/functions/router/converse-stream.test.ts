@@ -49,6 +49,15 @@ describe('POST /v1/routes/{route}/converse-stream', () => {
       .join('');
     expect(text).toBe(`Simulated answer from ${TARGET.haiku} in us-east-1.`);
     expect(got.lines[got.lines.length - 1]).toMatchObject({ routing: { route: 'classify', model: 'claude-3-haiku' } });
+    // Logs and metrics as for a whole answer: tokens from the stream's metadata event, and the cost.
+    const usage = (got.lines.find((l) => 'metadata' in l)?.metadata as { usage: { outputTokens: number } }).usage;
+    expect(h.logs.find((l) => l.message === 'request')).toMatchObject({
+      status: 200,
+      model: 'claude-3-haiku',
+      outputTokens: usage.outputTokens,
+      estimatedCostUsd: expect.any(Number) as unknown,
+    });
+    expect(h.logs.find((l) => '_aws' in l)).toMatchObject({ OutputTokens: usage.outputTokens, Requests: 1 });
   });
 
   it('ends a stream that breaks after its first token with a modelStreamErrorException line, then the routing record', async () => {

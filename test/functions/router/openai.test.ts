@@ -504,6 +504,25 @@ describe('chatCompletionResponse', () => {
     expect(choices[0].finish_reason).toBe(finish);
   });
 
+  it('reports Bedrock cache reads as prompt_tokens_details.cached_tokens', () => {
+    const res = chatCompletionResponse(
+      'r',
+      'm',
+      {
+        content: [{ text: 'hi' }],
+        stopReason: 'end_turn',
+        usage: { inputTokens: 100, outputTokens: 1, totalTokens: 101, cacheReadInputTokens: 80 },
+      },
+      0,
+    );
+    expect(res.usage).toEqual({
+      prompt_tokens: 100,
+      completion_tokens: 1,
+      total_tokens: 101,
+      prompt_tokens_details: { cached_tokens: 80 },
+    });
+  });
+
   it('answers tool calls with content null and finish_reason tool_calls', () => {
     const res = chatCompletionResponse(
       'r',
