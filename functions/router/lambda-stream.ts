@@ -19,7 +19,35 @@ export interface HttpPrelude {
   readonly headers?: Record<string, string>;
 }
 
-type RawStreamingHandler = (event: APIGatewayProxyEventLike, responseStream: Writable) => Promise<void>;
+/**
+ * A Lambda function URL's event (payload format 2.0): the method and path sit under
+ * requestContext.http and rawPath, not in httpMethod and path as in a REST API proxy event.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
+ */
+export interface FunctionUrlEventLike {
+  readonly rawPath: string;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext: { readonly requestId?: string; readonly http: { readonly method: string } };
+}
+
+type LambdaEvent = APIGatewayProxyEventLike | FunctionUrlEventLike;
+
+/** The REST proxy shape the router reads, from either event. */
+export function proxyEventOf(event: LambdaEvent): APIGatewayProxyEventLike {
+  if (!('rawPath' in event)) return event;
+  return {
+    httpMethod: event.requestContext.http.method,
+    path: event.rawPath,
+    headers: event.headers ?? {},
+    body: event.body ?? null,
+    isBase64Encoded: event.isBase64Encoded,
+    requestContext: { requestId: event.requestContext.requestId },
+  };
+}
+
+type RawStreamingHandler = (event: LambdaEvent, responseStream: Writable) => Promise<void>;
 
 export interface LambdaStreamingRuntime {
   streamifyResponse(handler: RawStreamingHandler): RawStreamingHandler;
@@ -80,6 +108,7 @@ export function lambdaStreamingHandler(
     runtime === undefined
       ? localHttpResponseStreamFrom
       : (stream, prelude) => runtime.HttpResponseStream.from(stream, prelude);
-  const raw: RawStreamingHandler = (event, responseStream) => handler()(event, lambdaSink(responseStream, from));
+  const raw: RawStreamingHandler = (event, responseStream) =>
+    handler()(proxyEventOf(event), lambdaSink(responseStream, from));
   return runtime ? runtime.streamifyResponse(raw) : raw;
 }

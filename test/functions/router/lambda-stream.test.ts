@@ -57,6 +57,26 @@ describe('index.streamingHandler', () => {
     expect(h.bedrockCalls()).toEqual([`${TARGET.haiku}@us-east-1 200`]);
   });
 
+  it('reads a function URL event (payload 2.0: requestContext.http.method and rawPath)', async () => {
+    const got = await drain((s) =>
+      streamingHandler(
+        {
+          rawPath: '/v1/routes/classify/converse-stream',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'spam?' }] }] }),
+          isBase64Encoded: false,
+          requestContext: { requestId: 'url-req-1', http: { method: 'POST' } },
+        },
+        s,
+      ),
+    );
+    expect(got.prelude).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': 'application/x-ndjson', 'x-request-id': 'url-req-1' },
+    });
+    expect(got.body.trim().split('\n').pop()).toContain('"routing"');
+  });
+
   it('answers a whole request through the same entry, in one piece', async () => {
     const got = await drain((s) => streamingHandler(chat(false), s));
     expect(got.prelude.statusCode).toBe(200);
