@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
-import { streamText } from 'ai';
+import { generateObject, streamText, tool } from 'ai';
 import OpenAI, { APIError, BadRequestError, NotFoundError, RateLimitError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
@@ -362,5 +362,74 @@ describe('openai: structured output', () => {
     });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0].message.parsed).toEqual({ city: 'Paris', population: 2100000 });
+  });
+});
+
+describe('LangChain and the AI SDK: tools and structured output', () => {
+  const Place = z.object({ city: z.string(), population: z.number() });
+  const paris = { city: 'Paris', population: 2100000 };
+
+  it('LangChain withStructuredOutput parses the answer', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: paris });
+    const model = new ChatOpenAI({
+      model: 'chat',
+      apiKey: 'unused-locally',
+      configuration: { baseURL: `${gateway.url}/v1` },
+      maxRetries: 0,
+    });
+    expect(await model.withStructuredOutput(Place).invoke('The capital of France')).toEqual(paris);
+  });
+
+  it('LangChain bindTools gets the tool call', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris' } });
+    const model = new ChatOpenAI({
+      model: 'chat',
+      apiKey: 'unused-locally',
+      configuration: { baseURL: `${gateway.url}/v1` },
+      maxRetries: 0,
+    });
+    const tool = {
+      type: 'function' as const,
+      function: {
+        name: 'get_weather',
+        description: 'The weather of a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    };
+    const answer = await model.bindTools([tool], { tool_choice: 'get_weather' }).invoke('Weather in Paris?');
+    expect(answer.tool_calls).toEqual([expect.objectContaining({ name: 'get_weather', args: { city: 'Paris' } })]);
+  });
+
+  it('AI SDK generateObject parses the answer', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: paris });
+    const provider = createOpenAICompatible({
+      name: 'fm',
+      baseURL: `${gateway.url}/v1`,
+      supportsStructuredOutputs: true,
+    });
+    const { object } = await generateObject({
+      model: provider('chat'),
+      schema: Place,
+      prompt: 'The capital of France',
+      maxRetries: 0,
+    });
+    expect(object).toEqual(paris);
+  });
+
+  it('AI SDK streamText with a forced tool streams the tool call', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris' } });
+    const provider = createOpenAICompatible({ name: 'fm', baseURL: `${gateway.url}/v1` });
+    const result = streamText({
+      model: provider('chat'),
+      prompt: 'Weather in Paris?',
+      tools: {
+        get_weather: tool({ description: 'The weather of a city', inputSchema: z.object({ city: z.string() }) }),
+      },
+      toolChoice: { type: 'tool', toolName: 'get_weather' },
+      maxRetries: 0,
+    });
+    const calls = await result.toolCalls;
+    expect(calls.map((c) => [c.toolName, c.input])).toEqual([['get_weather', { city: 'Paris' }]]);
+    expect(await result.finishReason).toBe('tool-calls');
   });
 });
