@@ -29,6 +29,11 @@ export class FirstTokenTimeoutError extends BackendError {
   readonly kind = 'timeout';
 }
 
+/** A model stream that went quiet after its first token for longer than the route's attempt timeout. */
+export class StreamIdleError extends BackendError {
+  readonly kind = 'timeout';
+}
+
 /** A model stream that broke after its first token. */
 export class StreamInterruptedError extends RouterError {
   readonly status = 502;
@@ -243,10 +248,11 @@ export async function serveStream(
   writer.closed?.addEventListener('abort', onClose, { once: true });
   // A stream that goes quiet after its first token is ended like a failed one, after the attempt timeout.
   const idleMs = route.resilience.attemptTimeoutMs;
-  const idle = setTimeout(
-    () => opened.abort(new FirstTokenTimeoutError(`the stream was idle for ${idleMs} ms`)),
-    idleMs,
-  );
+  let idled = false;
+  const idle = setTimeout(() => {
+    idled = true;
+    opened.abort();
+  }, idleMs);
   let failure: unknown;
   try {
     writer.open(done.modelId, {
@@ -266,7 +272,8 @@ export async function serveStream(
       writer.event(r.value);
     }
   } catch (err) {
-    failure = err;
+    // The SDK raises its own abort error for an aborted response: name the real cause.
+    failure = idled ? new StreamIdleError(`the stream was idle for ${idleMs} ms`, { cause: err }) : err;
   } finally {
     clearTimeout(idle);
     writer.closed?.removeEventListener('abort', onClose);

@@ -86,3 +86,37 @@ describe('POST /v1/routes/{route}/converse-stream', () => {
     expect(got.lines[0]).toMatchObject({ error: { param: 'messages[0].role', type: 'invalid_request_error' } });
   });
 });
+
+describe('a stream after its first token', () => {
+  it('ends with an error line when the model goes quiet past the attempt timeout', async () => {
+    const table = testTable();
+    for (const r of Object.values(table.routes)) {
+      r.resilience.attemptTimeoutMs = 300;
+      r.resilience.firstTokenTimeoutMs = 1000;
+    }
+    h.setTable(table);
+    h.bedrock.set(TARGET.haiku, { chunkDelayMs: 900 });
+    const got = await converseStream('classify', hello);
+    const kinds = got.lines.map((l) => Object.keys(l)[0]);
+    expect(kinds).toEqual(['messageStart', 'contentBlockDelta', 'modelStreamErrorException', 'routing']);
+    expect(JSON.stringify(got.lines[2])).toContain('timeout: StreamIdleError');
+    expect(got.lines[3]).toMatchObject({ routing: { attempts: [{ model: 'claude-3-haiku', errorKind: 'timeout' }] } });
+  });
+
+  it('stops reading the model when the caller goes away, and logs it as the client closing', async () => {
+    h.bedrock.set(TARGET.haiku, { chunkDelayMs: 100 });
+    const abort = new AbortController();
+    const res = await fetch(`${gateway.url}/v1/routes/classify/converse-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(hello),
+      signal: abort.signal,
+    });
+    const reader = res.body?.getReader();
+    await reader?.read();
+    abort.abort();
+    for (let i = 0; i < 50 && !h.logs.some((l) => l.message === 'request'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(h.logs.find((l) => l.message === 'request')).toMatchObject({ status: 499, errorCode: 'client_closed' });
+  });
+});
