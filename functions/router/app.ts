@@ -12,6 +12,7 @@ import { log } from './log';
 import { modelList, modelOf } from './models-list';
 import { recordTableNotFound } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
+import { checkGuardrail } from './guardrail';
 import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
@@ -86,6 +87,7 @@ function routeHandler(
           throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
+        checkGuardrail(await deps.tables.get(), routeId, request);
         const served = await serveRoute(deps, routeId, request, requestId);
         return jsonResponse(
           200,

@@ -47,6 +47,16 @@ export class NotFoundError extends RouterError {
   }
 }
 
+/** The request asks for something the route does not allow (another guardrail than the route's). */
+export class ForbiddenError extends RouterError {
+  readonly status = 403;
+  readonly code: string;
+  constructor(message: string, code = 'forbidden', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 export class MethodNotAllowedError extends RouterError {
   readonly status = 405;
   readonly code = 'method_not_allowed';

@@ -5,6 +5,7 @@ import type {
   SystemContentBlock,
   ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
+import { requestedGuardrail, type RequestedGuardrail } from './guardrail';
 import {
   invalid,
   isObject,
@@ -36,6 +37,8 @@ export interface RouterRequest {
   readonly additionalModelRequestFields?: Readonly<Record<string, unknown>>;
   /** JSON pointers of model-specific response fields to return (Converse only). */
   readonly additionalModelResponseFieldPaths?: string[];
+  /** The caller's guardrailConfig: the route's guardrail, its trace (guardrail.ts checks it against the route). */
+  readonly guardrailConfig?: RequestedGuardrail;
 }
 
 /** The limits of the inference settings, the same on both APIs (Converse's inferenceConfig and OpenAI's fields). */
@@ -141,6 +144,7 @@ const CONVERSE_KEYS: ReadonlySet<string> = new Set([
   'requestMetadata',
   'additionalModelRequestFields',
   'additionalModelResponseFieldPaths',
+  'guardrailConfig',
 ]);
 
 /** Bedrock requestMetadata: at most 16 pairs, keys 1-256 and values 0-256 of these characters. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-requestMetadata */
@@ -177,7 +181,7 @@ export function converseRequest(value: unknown): RouterRequest {
     body,
     'body',
     CONVERSE_KEYS,
-    ' (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths)',
+    ' (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig)',
   );
   const extra = requestMetadata(body.requestMetadata);
   const fields =
@@ -185,6 +189,7 @@ export function converseRequest(value: unknown): RouterRequest {
       ? undefined
       : objectAt(body.additionalModelRequestFields, 'additionalModelRequestFields');
   const paths = responseFieldPaths(body.additionalModelResponseFieldPaths);
+  const guardrail = requestedGuardrail(body.guardrailConfig);
   return {
     messages: messages(body.messages),
     system: system(body.system),
@@ -194,5 +199,6 @@ export function converseRequest(value: unknown): RouterRequest {
     ...(extra !== undefined ? { requestMetadata: extra } : {}),
     ...(fields !== undefined ? { additionalModelRequestFields: fields } : {}),
     ...(paths !== undefined ? { additionalModelResponseFieldPaths: paths } : {}),
+    ...(guardrail !== undefined ? { guardrailConfig: guardrail } : {}),
   };
 }

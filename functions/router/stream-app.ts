@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { API_OPERATIONS, pathPattern } from '../../contracts/http-api';
 import { createHandler, requireMethod } from './app';
 import { converseStreamWriter } from './converse-stream';
+import { checkGuardrail } from './guardrail';
 import { NotFoundError, errorResponse } from './errors';
 import { jsonBody } from './http';
 import type { APIGatewayProxyEventLike } from './http-types';
@@ -61,6 +62,7 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
           throw new NotFoundError(`no route "${m[1].slice(0, 200)}"`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
+        checkGuardrail(await deps.tables.get(), routeId, request);
         await serveStream(deps, routeId, request, requestId, converseStreamWriter(sink, requestId));
         return;
       }

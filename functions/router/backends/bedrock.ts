@@ -17,7 +17,11 @@ export const bedrockBackend: Backend = {
         additionalModelRequestFields: request.additionalModelRequestFields as never,
         additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
         guardrailConfig: call.guardrail
-          ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
+          ? {
+              guardrailIdentifier: call.guardrail.id,
+              guardrailVersion: call.guardrail.version,
+              ...(request.guardrailConfig?.trace !== undefined ? { trace: request.guardrailConfig.trace } : {}),
+            }
           : undefined,
       }),
       { abortSignal: call.signal },

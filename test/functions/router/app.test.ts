@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MAX_BODY_BYTES } from '../../../functions/router/http';
-import { Harness, TARGET, call, converse, post, userText } from './harness';
+import { Harness, TARGET, call, converse, post, testTable, userText } from './harness';
 import type { Handler } from '../../../functions/router/app';
 
 const h = new Harness();
@@ -305,6 +305,52 @@ describe('Converse parity', () => {
     const res = await call(router, converse('classify', { ...userText('hi'), ...extra }));
     expect(res.status).toBe(400);
     expect(res.body.error?.message).toBe(message);
+    expect(h.bedrock.calls).toHaveLength(0);
+  });
+});
+
+describe('Converse guardrailConfig, within what the route allows', () => {
+  async function guarded(): Promise<Handler> {
+    const table = testTable();
+    table.routes.classify.guardrail = { id: 'gr-1', version: '2' };
+    h.setTable(table);
+    return h.router({ pollSeconds: 0 });
+  }
+
+  it("passes the route's guardrail with the trace the request asks for", async () => {
+    const res = await call(
+      await guarded(),
+      converse('classify', {
+        ...userText('Is this spam?'),
+        guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '2', trace: 'enabled' },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect((h.bedrock.calls[0].body as Record<string, unknown>).guardrailConfig).toEqual({
+      guardrailIdentifier: 'gr-1',
+      guardrailVersion: '2',
+      trace: 'enabled',
+    });
+  });
+
+  it('fails with 403 guardrail_not_allowed for another guardrail, or one on a route without a guardrail', async () => {
+    const other = await call(
+      await guarded(),
+      converse('classify', {
+        ...userText('hi'),
+        guardrailConfig: { guardrailIdentifier: 'gr-9', guardrailVersion: '1' },
+      }),
+    );
+    expect(other.status).toBe(403);
+    expect(other.body.error).toMatchObject({
+      code: 'guardrail_not_allowed',
+      message: 'route "classify" applies its own guardrail (gr-1 version 2); a request cannot choose another',
+    });
+    const none = await call(
+      router,
+      converse('chat', { ...userText('hi'), guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '2' } }),
+    );
+    expect(none.status).toBe(403);
     expect(h.bedrock.calls).toHaveLength(0);
   });
 });
