@@ -87,7 +87,8 @@ function routeHandler(
           throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
-        checkGuardrail(await deps.tables.get(), routeId, request);
+        // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
+        if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         const served = await serveRoute(deps, routeId, request, requestId);
         return jsonResponse(
           200,

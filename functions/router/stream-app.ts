@@ -62,7 +62,8 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
           throw new NotFoundError(`no route "${m[1].slice(0, 200)}"`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
-        checkGuardrail(await deps.tables.get(), routeId, request);
+        // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
+        if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         await serveStream(deps, routeId, request, requestId, converseStreamWriter(sink, requestId));
         return;
       }
