@@ -2,7 +2,8 @@ import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
 import type { Gate } from '../catalog/waivers';
 import type { CostEstimate } from './cost';
 import type { ResourceChange, Risk } from './resource-changes';
-import type { IamStatement, TerraformPlanJson } from './stack-json';
+import type { HeadroomRow } from './headroom';
+import type { IamStatement, TerraformPlanJson, UnreadablePolicy } from './stack-json';
 import type { EndpointRow, HostingAuditRow, HostingType } from '../hosting';
 
 /** What one environment gets, and, against a base, what a change does to it. */
@@ -14,6 +15,10 @@ export interface EnvironmentAudit {
   readonly routes: readonly RouteSummary[];
   readonly models: readonly ModelSummary[];
   readonly permissions: readonly IamStatement[];
+  /** Role policies neither the plan nor the synthesized stack could show: their roles were not evaluated. */
+  readonly unevaluated: readonly UnreadablePolicy[];
+  /** Each Bedrock target's peak against its quota; absent when the environment declares no quotas. */
+  readonly headroom?: readonly HeadroomRow[];
   /** Which model, profile and endpoint ARNs each role may invoke, by Region. */
   readonly modelAccess: readonly ModelAccess[];
   readonly endpoints: readonly EndpointSummary[];
@@ -67,7 +72,8 @@ export interface LifecycleNotice {
 
 export interface GateResult {
   readonly gate: Gate;
-  readonly status: 'pass' | 'fail' | 'waived';
+  /** warn reports without failing the audit. */
+  readonly status: 'pass' | 'warn' | 'fail' | 'waived';
   readonly subject?: string;
   readonly message?: string;
   readonly fix?: string;
