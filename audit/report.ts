@@ -55,6 +55,7 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
     models: plan.models.map(modelSummary),
     permissions,
     unevaluated: unreadable,
+    ...(plan.audit.dataResidency ? { dataResidency: plan.audit.dataResidency } : {}),
     ...(headroom ? { headroom } : {}),
     modelAccess: modelAccessOf(permissions),
     endpoints: endpointSummaries(plan),

@@ -17,6 +17,8 @@ export interface EnvironmentAudit {
   readonly permissions: readonly IamStatement[];
   /** Role policies neither the plan nor the synthesized stack could show: their roles were not evaluated. */
   readonly unevaluated: readonly UnreadablePolicy[];
+  /** Where inference may run, as the environment declares it; absent when it sets no boundary. */
+  readonly dataResidency?: EnvironmentPlan['audit']['dataResidency'];
   /** Each Bedrock target's peak against its quota; absent when the environment declares no quotas. */
   readonly headroom?: readonly HeadroomRow[];
   /** Which model, profile and endpoint ARNs each role may invoke, by Region. */
@@ -48,7 +50,9 @@ export interface ModelSummary extends HostingAuditRow {
 }
 
 export interface ModelAccess {
+  /** The role's Terraform address. */
   readonly role: string;
+  readonly roleName?: string;
   readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'other';
   readonly region: string;
   readonly resource: string;

@@ -202,6 +202,7 @@ describe('buildAudit', () => {
       'models',
       'permissions',
       'unevaluated',
+      'dataResidency',
       'headroom',
       'modelAccess',
       'endpoints',
