@@ -92,7 +92,11 @@ describe('npm run audit', () => {
   it('fails with exit 2 and a clear message for a ref that does not exist', () => {
     const r = run(['--base', 'no-such-branch']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--base no-such-branch: no such commit in');
+    // The ref is named and nothing else is reported: no report, no "everything added".
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^--base no-such-branch: no such commit in .+ \(fetch it first, e\.g\. git fetch origin main\)\n$/,
+    );
   });
 
   it('fails with exit 2 for --plan without exactly one --env', () => {
