@@ -152,7 +152,7 @@ function headroomSection(env: EnvironmentAudit): string[] {
   const mark = { ok: '✅', warn: '⚠️', over: '❌ over', 'no-quota': '⚠️ no quota declared' } as const;
   const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
   const out = [
-    '**Quota headroom** (peak = costAssumptions per minute × the environment\'s peak factor; tokens count output at the quota\'s burndown rate)',
+    "**Quota headroom** (peak = costAssumptions per minute × the environment's peak factor; tokens count output at the quota's burndown rate)",
     '',
     '| model | Region | quota | routes | peak requests/min | quota requests/min | peak tokens/min | quota tokens/min | used | |',
     '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
