@@ -126,16 +126,21 @@ function residencyFindings(plan: EnvironmentPlan): GateFinding[] {
   const within = `${allowed.join(', ')}${boundary.reason ? ` (${boundary.reason})` : ''}`;
   const outside = new Map<string, string[]>();
   for (const m of plan.models) {
-    const leaks = hostingKind(m.hosting)
-      .auditRow(m.hosting)
-      .placements.flatMap((p) => {
-        if (p.runsIn === 'any-commercial-region')
-          return [
-            `${m.id} called as ${p.invokeId} in ${p.calledIn} (a global profile) may run in any commercial Region`,
-          ];
-        const out = p.runsIn.filter((r) => !allowedRegion(r, allowed));
-        return out.length ? [`${m.id} called as ${p.invokeId} in ${p.calledIn} may run in ${out.join(', ')}`] : [];
-      });
+    // One phrase per way of calling the model and where it then runs, naming every Region it is called in.
+    const calledIn = new Map<string, string[]>();
+    for (const p of hostingKind(m.hosting).auditRow(m.hosting).placements) {
+      const where =
+        p.runsIn === 'any-commercial-region'
+          ? '(a global profile) may run in any commercial Region'
+          : p.runsIn.filter((r) => !allowedRegion(r, allowed)).join(', ');
+      if (where === '') continue;
+      const key = JSON.stringify([p.invokeId, p.runsIn === 'any-commercial-region' ? where : `may run in ${where}`]);
+      calledIn.set(key, [...(calledIn.get(key) ?? []), p.calledIn]);
+    }
+    const leaks = [...calledIn].map(([key, regions]) => {
+      const [invokeId, where] = JSON.parse(key) as [string, string];
+      return `${m.id} called as ${invokeId} in ${regions.join(', ')} ${where}`;
+    });
     if (leaks.length) outside.set(m.id, leaks);
   }
   const findings: GateFinding[] = plan.routes.flatMap((r) => {

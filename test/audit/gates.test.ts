@@ -335,17 +335,15 @@ describe('the gates no gateway has', () => {
     });
     expect(report.passed).toBe(false);
     // Called in the primary Region, then in each failover Region, in the environment's order.
-    const leak = ['us-east-1', 'us-west-2', 'us-east-2'].map(
-      (r) =>
-        `claude-sonnet-4 called as global.anthropic.claude-sonnet-4-20250514-v1:0 in ${r} (a global profile) may run in any commercial Region`,
-    );
+    const leak =
+      'claude-sonnet-4 called as global.anthropic.claude-sonnet-4-20250514-v1:0 in us-east-1, us-west-2, us-east-2 (a global profile) may run in any commercial Region';
     const allowed = 'us (confidential data (data-classification tag) stays in US Regions)';
     expect(gatesOf(report, 'data-residency')).toEqual(
       ['chat', 'code'].map((route) => ({
         gate: 'data-residency',
         status: 'fail',
         subject: route,
-        message: `route "${route}": ${leak.join('; ')}; allowed: ${allowed}`,
+        message: `route "${route}": ${leak}; allowed: ${allowed}`,
         fix: "call the model through a profile (or in a Region) inside the environment's dataResidency.allowed, choose another candidate, or remove the failover Region",
       })),
     );
