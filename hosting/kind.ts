@@ -96,7 +96,8 @@ export interface InferencePlacement {
   /**
    * The Regions the request may be served in; `any-commercial-region` for a global profile, which
    * AWS may route to any commercial Region it supports, including ones added later
-   * (https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html).
+   * ("the destination Regions for Global cross-Region inference profiles include all commercial Regions",
+   * https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html).
    */
   readonly runsIn: readonly string[] | 'any-commercial-region';
 }
