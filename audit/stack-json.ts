@@ -113,6 +113,15 @@ export function stackIamPolicies(stack: unknown): IamPolicies {
     if (typeof read === 'string') unreadable.push({ ...role, policy: address, reason: read });
     else for (const s of read) statements.push({ ...role, policy: address, ...s });
   }
+  for (const [name, attachment] of Object.entries(json.resource?.aws_iam_role_policy_attachment ?? {}))
+    unreadable.push({
+      ...roleIdentity(referenceOf(attachment.role), roles),
+      policy: `aws_iam_role_policy_attachment.${name}`,
+      reason: attachedPolicy(attachment.policy_arn),
+    });
+  for (const [name, role] of Object.entries(roles))
+    for (const reason of roleLevelPolicies(Object.keys(role).filter((k) => role[k] !== undefined)))
+      unreadable.push({ ...roleIdentity(`aws_iam_role.${name}`, roles), policy: `aws_iam_role.${name}`, reason });
   return { statements, unreadable };
 }
 
@@ -138,13 +147,28 @@ export function planIamPolicies(plan: TerraformPlanJson, stack?: unknown): IamPo
     if (rc.type === 'aws_iam_role' && rc.mode !== 'data' && typeof name === 'string') roleByName.set(name, rc.address);
   }
   const roleRefs = new Map<string, string>();
+  const statements: IamStatement[] = [];
+  const unreadable: UnreadablePolicy[] = [];
+  const nameOf = new Map([...roleByName].map(([name, address]) => [address, name]));
   for (const r of plan.configuration?.root_module?.resources ?? []) {
-    if (r.type !== 'aws_iam_role_policy') continue;
+    if (r.type === 'aws_iam_role') {
+      for (const reason of roleLevelPolicies(Object.keys(r.expressions ?? {})))
+        unreadable.push({ role: r.address, ...withName(nameOf.get(r.address)), policy: r.address, reason });
+      continue;
+    }
     const ref = r.expressions?.role?.references?.find((x) => /^aws_iam_role\.[^.]+$/.test(x));
     if (ref) roleRefs.set(r.address, ref);
   }
-  const statements: IamStatement[] = [];
-  const unreadable: UnreadablePolicy[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.type !== 'aws_iam_role_policy_attachment' || !rc.change.after) continue;
+    const renderedName = typeof rc.change.after.role === 'string' ? rc.change.after.role : undefined;
+    unreadable.push({
+      role: roleRefs.get(rc.address) ?? (renderedName && roleByName.get(renderedName)) ?? renderedName ?? rc.address,
+      ...withName(renderedName),
+      policy: rc.address,
+      reason: attachedPolicy(rc.change.after.policy_arn),
+    });
+  }
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== 'aws_iam_role_policy' || rc.mode === 'data' || !rc.change.after) continue;
     const after = rc.change.after;
@@ -183,6 +207,25 @@ export function planIamPolicies(plan: TerraformPlanJson, stack?: unknown): IamPo
     });
   }
   return { statements, unreadable };
+}
+
+function withName(name: string | undefined): { roleName?: string } {
+  return name ? { roleName: name } : {};
+}
+
+/** Why an attached managed policy cannot be judged: the audit reads the statements of inline policies only. */
+function attachedPolicy(arn: unknown): string {
+  return `it attaches the managed policy ${text(arn) || '(known only after apply)'}, whose statements the audit does not read; grant through an inline role policy generated from the catalog`;
+}
+
+/** Policies a role sets on itself (arguments of aws_iam_role) that the audit does not read. */
+function roleLevelPolicies(arguments_: readonly string[]): string[] {
+  return (['managed_policy_arns', 'inline_policy'] as const)
+    .filter((a) => arguments_.includes(a))
+    .map(
+      (a) =>
+        `the role sets ${a}, whose statements the audit does not read; grant through an aws_iam_role_policy generated from the catalog`,
+    );
 }
 
 function synthHasPolicy(stack: unknown, address: string): boolean {

@@ -103,3 +103,76 @@ describe('planIamPolicies', () => {
     );
   });
 });
+
+describe('policies the audit does not read', () => {
+  const ATTACHED =
+    'it attaches the managed policy arn:aws:iam::aws:policy/AmazonBedrockFullAccess, whose statements the audit does not read; grant through an inline role policy generated from the catalog';
+  const MANAGED =
+    'the role sets managed_policy_arns, whose statements the audit does not read; grant through an aws_iam_role_policy generated from the catalog';
+
+  it('lists a managed policy attachment, and a role that sets managed policies itself, as unreadable in a stack', () => {
+    const attached = {
+      resource: {
+        ...stack.resource,
+        aws_iam_role: {
+          ...stack.resource.aws_iam_role,
+          Probe: { name: 'fm-dev-probe-role', managed_policy_arns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+        },
+        aws_iam_role_policy_attachment: {
+          Full: {
+            role: '${aws_iam_role.Router.name}',
+            policy_arn: 'arn:aws:iam::aws:policy/AmazonBedrockFullAccess',
+          },
+        },
+      },
+      data: stack.data,
+    };
+    expect(stackIamPolicies(attached).unreadable.slice(1)).toEqual([
+      {
+        role: 'aws_iam_role.Router',
+        roleName: 'fm-dev-router-role',
+        policy: 'aws_iam_role_policy_attachment.Full',
+        reason: ATTACHED,
+      },
+      { role: 'aws_iam_role.Probe', roleName: 'fm-dev-probe-role', policy: 'aws_iam_role.Probe', reason: MANAGED },
+    ]);
+  });
+
+  it('lists them in a real plan too, by the role address of its configuration', () => {
+    const plan: TerraformPlanJson = {
+      format_version: '1.2',
+      resource_changes: [
+        rc('aws_iam_role.Router', { name: 'fm-dev-router-role' }),
+        rc('aws_iam_role_policy_attachment.Full', {
+          role: 'fm-dev-router-role',
+          policy_arn: 'arn:aws:iam::aws:policy/AmazonBedrockFullAccess',
+        }),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_role.Router',
+              type: 'aws_iam_role',
+              expressions: { name: {}, managed_policy_arns: { references: [] } },
+            },
+            {
+              address: 'aws_iam_role_policy_attachment.Full',
+              type: 'aws_iam_role_policy_attachment',
+              expressions: { role: { references: ['aws_iam_role.Router.name', 'aws_iam_role.Router'] } },
+            },
+          ],
+        },
+      },
+    };
+    expect(planIamPolicies(plan, stack).unreadable).toEqual([
+      { role: 'aws_iam_role.Router', roleName: 'fm-dev-router-role', policy: 'aws_iam_role.Router', reason: MANAGED },
+      {
+        role: 'aws_iam_role.Router',
+        roleName: 'fm-dev-router-role',
+        policy: 'aws_iam_role_policy_attachment.Full',
+        reason: ATTACHED,
+      },
+    ]);
+  });
+});
