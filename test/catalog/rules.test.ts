@@ -345,6 +345,17 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: 'fails if an environment declares a Bedrock quota for an unknown model',
+    change: (_c, e) => (e.prod.quotas!.bedrock[0].model = 'claude-3-haiku-v2'),
+    expect: {
+      rule: 'unknown-model',
+      file: 'prod',
+      at: ['quotas', 'bedrock', 0, 'model'],
+      message: 'unknown model "claude-3-haiku-v2"',
+      fix: 'did you mean "claude-3-haiku"?',
+    },
+  },
+  {
     name: 'fails if an override revisits a model in its chain',
     change: (_c, e) => replaceSelection(e.staging, { id: 'classify', fallbacks: ['nova-micro', 'claude-3-haiku'] }),
     expect: {
