@@ -104,6 +104,8 @@ export class PlatformApi extends Construct {
   readonly stageArn: string;
   readonly invokeUrl: string;
   readonly executionArn: string;
+  /** The log groups the stage writes to (access logs, execution logs): the environment key must let CloudWatch Logs use them. */
+  readonly logGroupNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -176,8 +178,20 @@ export class PlatformApi extends Construct {
       dependsOn: [...methods, ...integrations],
     });
 
+    const logGroupNames = {
+      access: `/aws/apigateway/${props.apiName}/${stageName}/access`,
+      execution: `API-Gateway-Execution-Logs_${api.id}/${stageName}`,
+    };
     const accessLogs = new CloudwatchLogGroup(this, 'AccessLogs', {
-      name: `/aws/apigateway/${props.apiName}/${stageName}/access`,
+      name: logGroupNames.access,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    // Execution logging (loggingLevel below) writes to a group API Gateway creates on first use, with no
+    // key and no retention, unless it exists: declare it under API Gateway's own name, before the stage.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_stage#managing-the-api-logging-cloudwatch-log-group
+    const executionLogs = new CloudwatchLogGroup(this, 'ExecutionLogs', {
+      name: logGroupNames.execution,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
@@ -187,8 +201,10 @@ export class PlatformApi extends Construct {
       stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'MethodSettings', {
+      dependsOn: [executionLogs],
       restApiId: api.id,
       stageName: stage.stageName,
       methodPath: '*/*',
@@ -242,5 +258,7 @@ export class PlatformApi extends Construct {
     this.stageArn = stage.arn;
     this.invokeUrl = stage.invokeUrl;
     this.executionArn = api.executionArn;
+    // The names as written, not the groups' attributes: the key's policy names them, and the groups use the key.
+    this.logGroupNames = [logGroupNames.access, logGroupNames.execution];
   }
 }

@@ -104,6 +104,25 @@ describe('PlatformApi', () => {
     expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
   });
 
+  it('declares the execution log group API Gateway would create, keyed and retained, before the stage logs to it', () => {
+    const json = synth({ ...props, logRetentionDays: 90 });
+    const groups = json.resource.aws_cloudwatch_log_group;
+    const [id, execution] = Object.entries(groups).find(([, g]) =>
+      String(g.name).startsWith('API-Gateway-Execution-Logs_'),
+    ) ?? [undefined, undefined];
+    if (id === undefined || execution === undefined) throw new Error('no execution log group');
+    // API Gateway's own name: API-Gateway-Execution-Logs_<rest api id>/<stage>.
+    expect(execution.name).toMatch(
+      /^API-Gateway-Execution-Logs_\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.id\}\/v1$/,
+    );
+    expect(execution).toMatchObject({ kms_key_id: props.kmsKeyArn, retention_in_days: 90 });
+    // The stage and the method settings (which turn execution logging on) wait for the group.
+    const stage = Object.values(json.resource.aws_api_gateway_stage)[0];
+    const settings = Object.values(json.resource.aws_api_gateway_method_settings)[0];
+    expect(stage.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    expect(settings.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+  });
+
   it('fails if a consumer may go faster than the stage', () => {
     expect(() =>
       synth({ ...props, consumers: [{ name: 'greedy', throttle: { rateLimit: 500, burstLimit: 10 } }] }),
