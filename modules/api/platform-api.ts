@@ -1,5 +1,5 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -36,7 +36,10 @@ export interface ApiConsumer {
 export interface PlatformApiProps {
   /** The REST API's name (also names its stage's log group and web ACL). */
   readonly apiName: string;
-  /** @default 'v1' */
+  /**
+   * The stage: the first segment of every URL, before the operations' own paths (which start with
+   * the version, `/v1/...`), so it must not be `v1` too. @default 'live'
+   */
   readonly stageName?: string;
   /** The router: invoke ARN for the proxy integrations, name for the permission. */
   readonly handler: { readonly functionName: string; readonly invokeArn: string };
@@ -56,7 +59,7 @@ export interface PlatformApiProps {
 
 /** The optional props' defaults. */
 const DEFAULTS = {
-  stageName: 'v1',
+  stageName: 'live',
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
   /** The longest API Gateway allows: the router's timeout, shorter, ends a slow request first. */
   integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
@@ -167,13 +170,14 @@ export class PlatformApi extends Construct {
       );
     }
 
-    // A new deployment whenever the routes or their settings change; the stage moves to it first.
-    const shape = createHash('sha256')
-      .update(JSON.stringify({ routes: API_ROUTES, apiKeyRequired, timeout: integrationTimeoutMs }))
-      .digest('hex');
+    // A new deployment whenever anything the deployment snapshots changes: Terraform hashes the whole
+    // resource, method and integration objects (authorization, key requirement, parameters, URI,
+    // timeout, ...) as planned, so no setting can be left out of the trigger by hand.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_deployment#terraform-resources
+    const snapshot = [...resources.values(), ...methods, ...integrations].map((r) => r.fqn);
     const deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: api.id,
-      triggers: { redeployment: shape },
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(snapshot)) },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: [...methods, ...integrations],
     });

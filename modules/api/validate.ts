@@ -1,5 +1,6 @@
 import { logRetentionRule } from '../logs/retention';
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
+import { API_OPERATIONS } from '../../contracts/http-api';
 import type { ApiThrottle, PlatformApiProps } from './platform-api';
 import type { RegionalWebAclProps } from './web-acl';
 
@@ -8,6 +9,8 @@ export const MAX_INTEGRATION_TIMEOUT_MS = 29_000;
 
 /** Stage names: alphanumerics, hyphens and underscores, at most 128 (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html). */
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/** The first path segment of every operation (the version, `v1`): a stage of that name would make clients call /v1/v1/... */
+const PATH_PREFIXES = [...new Set(Object.values(API_OPERATIONS).map((o) => o.path[0]))];
 const KEBAB_CASE = /^[a-z0-9][a-z0-9-]*$/;
 /** Web ACL names (https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html). */
 const WEB_ACL_NAME = /^[\w-]{1,128}$/;
@@ -22,6 +25,12 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
     value: (p) => p.stageName,
     fails: (name) => !STAGE_NAME.test(name),
     message: (name) => `stage name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.stageName,
+    fails: (name) => (PATH_PREFIXES as readonly string[]).includes(name),
+    message: (name) =>
+      `stage name must differ from the operations' path prefix ${PATH_PREFIXES.join(', ')} (clients would call /${name}/${name}/...), but ${name} was provided`,
   }),
   rule({
     value: (p) => p.throttle,

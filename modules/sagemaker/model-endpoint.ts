@@ -7,6 +7,7 @@ import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
 import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { physicalName } from '../../catalog/names';
+import { ENDPOINT_ROLLOUT_DEFAULTS } from '../../hosting/sagemaker/rollout';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { grantId, RolePolicy, serviceTrust, type GrantableRole, type PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
@@ -54,12 +55,8 @@ export interface ModelEndpointProps {
 /** The optional props' defaults. */
 const DEFAULTS = {
   environment: {},
-  rollout: {
-    stepPercent: 10,
-    waitIntervalSeconds: 300,
-    maximumExecutionTimeoutSeconds: 3600,
-    terminationWaitSeconds: 300,
-  },
+  /** Shared with the validator's roll-out rule, which judges the same figures. */
+  rollout: ENDPOINT_ROLLOUT_DEFAULTS,
   latencyAlarmMicroseconds: 20_000_000,
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
 } as const;

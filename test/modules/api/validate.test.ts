@@ -29,6 +29,11 @@ describe('PlatformApi rules', () => {
       'stage name must be 1 to 128 letters, digits, hyphens and underscores, but v1.0 was provided',
     ],
     [
+      "the stage repeats the operations' version prefix",
+      { stageName: 'v1' },
+      "stage name must differ from the operations' path prefix v1 (clients would call /v1/v1/...), but v1 was provided",
+    ],
+    [
       'the stage throttle has no burst',
       { throttle: { rateLimit: 50, burstLimit: 0 } },
       'stage throttle must have a positive rate and a burst of 1 or more, but rate 50 and burst 0 were provided',
