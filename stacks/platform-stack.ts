@@ -162,6 +162,9 @@ export class PlatformStack extends TerraformStack {
       includeExecutionData: plan.router.logPromptText,
     });
 
+    // Every log group the stack declares, and no other, may be encrypted with the environment key.
+    key.allowLogGroups([router.logGroupName, ...api.logGroupNames, workflows.logGroupName, ...hosted.logGroupNames]);
+
     new PlatformDashboard(this, 'Dashboard', {
       dashboardName: prefix,
       region: plan.region,

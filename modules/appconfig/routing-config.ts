@@ -66,7 +66,11 @@ export class RoutingConfig extends Construct {
     if (alarmArns.length) {
       const role = new IamRole(this, 'MonitorRole', {
         name: `${props.applicationName}-appconfig-alarms`,
-        assumeRolePolicy: serviceTrust(this, 'MonitorTrust', 'appconfig.amazonaws.com').json,
+        // Only AppConfig acting for this account may assume it (the confused-deputy guard):
+        // https://docs.aws.amazon.com/appconfig/latest/userguide/getting-started-with-appconfig-cloudwatch-alarms-permissions.html
+        assumeRolePolicy: serviceTrust(this, 'MonitorTrust', 'appconfig.amazonaws.com', [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.account] },
+        ]).json,
       });
       new RolePolicy(this, 'MonitorPolicy', {
         role,
