@@ -94,7 +94,7 @@ export class PlatformStack extends TerraformStack {
       consumers: plan.api.consumers,
       kmsKeyArn: key.keyArn,
       logRetentionDays: plan.logs.retentionDays,
-      waf: plan.api.waf.enabled ? { rateLimitPer5Minutes: plan.api.waf.rateLimitPer5Minutes } : undefined,
+      waf: plan.api.waf.enabled,
     });
 
     const alarms = new PlatformAlarms(this, 'Alarms', {

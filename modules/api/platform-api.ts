@@ -12,7 +12,7 @@ import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { API_OPERATIONS } from '../../contracts/http-api';
+import { API_OPERATIONS, type ApiOperation } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
@@ -53,8 +53,11 @@ export interface PlatformApiProps {
   readonly logRetentionDays?: number;
   /** @default 29000 */
   readonly integrationTimeoutMs?: number;
-  /** A regional WAF web ACL on the stage. @default - none */
-  readonly waf?: { readonly rateLimitPer5Minutes: number };
+  /**
+   * A regional WAF web ACL on the stage, its rate limits sized from the throttles (webAclLimits).
+   * @default false
+   */
+  readonly waf?: boolean;
 }
 
 /** The optional props' defaults. */
@@ -64,6 +67,41 @@ const DEFAULTS = {
   /** The longest API Gateway allows: the router's timeout, shorter, ends a slow request first. */
   integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
 } as const;
+
+/** The operations whose bodies are prompts: the WAF's body rules only count on them. */
+export const INFERENCE_OPERATIONS: readonly ApiOperation[] = ['converse', 'chatCompletions'];
+
+/**
+ * A URI path regex (WAF's syntax) for one operation, path parameters as one segment each. Anchored
+ * at the end only: the path WAF inspects starts with the stage (`/live/v1/...`).
+ */
+export function wafPathPattern(operation: ApiOperation): string {
+  const segments = API_OPERATIONS[operation].path.map((s) =>
+    /^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  return `/${segments.join('/')}/?$`;
+}
+
+/**
+ * WAF's rate limits, from the throttles API Gateway enforces behind it: over a 5-minute window a
+ * token bucket lets through at most rate × 300 + burst, so the web ACL never blocks what the stage
+ * or a usage plan would serve. Per IP it is the stage's whole allowance (every consumer may sit
+ * behind one NAT address); per API key the largest consumer's. WAF is the backstop for floods
+ * (keyless, or one key from many addresses), not the throttle.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+ */
+export function webAclLimits(
+  stage: ApiThrottle,
+  consumers: readonly ApiConsumer[],
+): { perIpLimitPer5Minutes: number; perApiKeyLimitPer5Minutes?: number } {
+  const in5Minutes = (t: ApiThrottle) => Math.ceil(t.rateLimit * 300 + t.burstLimit);
+  return {
+    perIpLimitPer5Minutes: in5Minutes(stage),
+    ...(consumers.length > 0
+      ? { perApiKeyLimitPer5Minutes: Math.max(...consumers.map((c) => in5Minutes(c.throttle))) }
+      : {}),
+  };
+}
 
 /** The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API. */
 export const API_ROUTES = Object.values(API_OPERATIONS);
@@ -251,7 +289,8 @@ export class PlatformApi extends Construct {
     if (props.waf) {
       new RegionalWebAcl(this, 'WebAcl', {
         name: `${props.apiName}-${stageName}`,
-        rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes,
+        ...webAclLimits(props.throttle, props.consumers),
+        inferencePathPatterns: INFERENCE_OPERATIONS.map((op) => wafPathPattern(op)),
         resourceArn: stage.arn,
       });
     }

@@ -91,6 +91,11 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
   }),
 ];
 
+/** A regex_match_statement's pattern, at most (https://docs.aws.amazon.com/waf/latest/APIReference/API_RegexMatchStatement.html). */
+const MAX_REGEX_CHARACTERS = 512;
+
+const badRateLimit = (limit: number) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max);
+
 export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] = [
   rule({
     value: (p) => p.name,
@@ -99,9 +104,22 @@ export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] =
       `web acl name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
   }),
   rule({
-    value: (p) => p.rateLimitPer5Minutes,
-    fails: (limit) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
+    value: (p) => p.perIpLimitPer5Minutes,
+    fails: badRateLimit,
     message: (limit) =>
-      `waf rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+      `waf per-ip rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+  }),
+  rule({
+    value: (p) => p.perApiKeyLimitPer5Minutes,
+    fails: badRateLimit,
+    message: (limit) =>
+      `waf per-api-key rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+  }),
+  rule({
+    value: (p) => p.inferencePathPatterns,
+    fails: (patterns) =>
+      patterns.length === 0 || patterns.some((x) => x.length === 0 || x.length > MAX_REGEX_CHARACTERS),
+    message: (patterns) =>
+      `inference path patterns must be 1 or more regular expressions of 1 to ${MAX_REGEX_CHARACTERS} characters, but ${patterns.length} pattern(s) of ${patterns.map((x) => x.length).join(', ') || 'no'} characters were provided`,
   }),
 ];

@@ -63,6 +63,17 @@ describe('RoutingConfig', () => {
     expect(resourcesOf(synthEnvironment(env), 'aws_appconfig_deployment_strategy')[0]).toMatchObject(expected);
   });
 
+  it('creates a new configuration version before it deletes the one it replaces, so the deployment starts with its rollback target present', () => {
+    const json = synth(props);
+    const [versionId, version] = Object.entries(json.resource.aws_appconfig_hosted_configuration_version)[0];
+    expect(version.lifecycle).toEqual({ create_before_destroy: true });
+    // The deployment names the new version: Terraform replaces the deployment before it deletes the old version.
+    const deployment = Object.values(json.resource.aws_appconfig_deployment)[0];
+    expect(deployment.configuration_version).toBe(
+      `\${aws_appconfig_hosted_configuration_version.${versionId}.version_number}`,
+    );
+  });
+
   it('rolls a bad configuration back on the router error and fallback-rate alarms', () => {
     const env = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_environment')[0] as {
       monitor: { alarm_arn: string; alarm_role_arn: string }[];
