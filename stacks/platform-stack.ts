@@ -106,7 +106,11 @@ export class PlatformStack extends TerraformStack {
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 
-    // The routing table in AppConfig; a deployment that trips the router's error or fallback alarm rolls back.
+    // The routing table in AppConfig. A deployment rolls back on the router's server-error rate and the
+    // API's 5xx rate (what a table that breaks every request raises: the router answers a failure as a
+    // 5xx response, which Lambda's Errors does not count), on Lambda errors (crashes, timeouts) and on
+    // the fallback rate. AppConfig takes at most five monitors.
+    // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-environment.html
     const routing = new RoutingConfig(this, 'RoutingConfig', {
       applicationName: appConfigNames.application,
       environmentName: appConfigNames.environment,
@@ -117,7 +121,12 @@ export class PlatformStack extends TerraformStack {
         'utf8',
       ),
       rollout: plan.appConfig.deployment,
-      alarmArns: [alarms.routerErrors.arn, alarms.fallbackRate.arn],
+      alarmArns: [
+        alarms.routerServerErrorRate.arn,
+        alarms.api5xxRate.arn,
+        alarms.routerErrors.arn,
+        alarms.fallbackRate.arn,
+      ],
       account: plan.account,
       region: plan.region,
     });
@@ -180,6 +189,7 @@ export class PlatformStack extends TerraformStack {
         alarms.routerErrors.arn,
         alarms.routerThrottles.arn,
         alarms.fallbackRate.arn,
+        alarms.routerServerErrorRate.arn,
       ],
     });
 
