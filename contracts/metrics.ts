@@ -26,8 +26,9 @@ export const METRICS = {
   /**
    * Requests the router answered with a server-side failure (a 5xx: every candidate failed, the
    * latency budget ran out, no routing table, an internal error), 0 or 1 per request under the
-   * usual sets, and once more per failure under [Environment, Route, Reason] with the error code as
-   * the reason. The AppConfig roll-out monitors alarm on its rate.
+   * usual sets, and once more per failure under [Environment, Route, Reason], the reason being the
+   * error code and, when a model was called, the last call's error kind
+   * (`all_candidates_failed:access-denied`). The AppConfig roll-out monitors alarm on its rate.
    */
   ServerErrors: 'Count',
   /** Reads of the routing table the AppConfig extension answered 404 (a misnamed application, environment or profile); under [Environment] only. */

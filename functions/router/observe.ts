@@ -69,13 +69,17 @@ export function recordRequest(o: RequestOutcome): void {
     },
     { requestId: o.requestId },
   );
-  // A 5xx is the platform's failure, whatever the route: counted by its reason for the alarm and the dashboard.
-  if (o.status >= 500)
+  // A 5xx is the platform's failure, whatever the route: counted by its reason (the error code, and
+  // the last model call's error kind when there was one: all_candidates_failed:access-denied).
+  if (o.status >= 500) {
+    const lastKind = o.attempts.at(-1)?.errorKind;
+    const code = o.errorCode ?? 'internal_error';
     emitReasonCount(
-      { environment: o.environment, route: o.route, reason: o.errorCode ?? 'internal_error' },
+      { environment: o.environment, route: o.route, reason: lastKind ? `${code}:${lastKind}` : code },
       'ServerErrors',
       { requestId: o.requestId },
     );
+  }
 }
 
 export function recordTransition(
