@@ -34,7 +34,7 @@ export interface EnvironmentPlan {
   readonly api: {
     readonly throttle: Throttle;
     readonly consumers: readonly Consumer[];
-    readonly waf: { readonly enabled: boolean; readonly rateLimitPer5Minutes: number };
+    readonly waf: { readonly enabled: boolean };
   };
   readonly router: { readonly memoryMb: number; readonly reservedConcurrency: number; readonly logPromptText: boolean };
   readonly appConfig: {

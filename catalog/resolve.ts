@@ -67,7 +67,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     api: {
       throttle: env.api.throttle,
       consumers: env.api.consumers ?? [],
-      waf: { enabled: env.api.waf?.enabled ?? false, rateLimitPer5Minutes: env.api.waf?.rateLimitPer5Minutes ?? 2000 },
+      waf: { enabled: env.api.waf?.enabled ?? false },
     },
     router: {
       memoryMb: env.router.memoryMb,

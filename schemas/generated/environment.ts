@@ -76,17 +76,13 @@ export interface Environment {
      */
     consumers?: Consumer[];
     /**
-     * Associate a regional AWS WAF web ACL with the stage.
+     * Associate a regional AWS WAF web ACL with the stage. Its rate limits per IP and per API key follow the stage's and the consumers' throttles; the core rule set's body rules only count on the inference paths.
      */
     waf?: {
       /**
        * Whether to create and associate the web ACL.
        */
       enabled: boolean;
-      /**
-       * Requests per 5 minutes from one IP before WAF blocks it.
-       */
-      rateLimitPer5Minutes?: number;
     };
   };
   /**
