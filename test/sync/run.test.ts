@@ -168,6 +168,33 @@ describe('syncEnvironment', () => {
     ]);
   });
 
+  it('finds a destination AWS no longer routes to, and a profile no longer offered from a Region the catalog calls it from', async () => {
+    offer((region, o) => {
+      const fewer = withProfile(o, HAIKU_US, (p) => ({
+        ...p,
+        destinationRegions: p.destinationRegions.filter((r) => r !== 'us-east-2'),
+      }));
+      return region === 'us-east-2' ? withProfile(fewer, 'us.amazon.nova-micro-v1:0', () => undefined) : fewer;
+    });
+    const report = await sync(projectCopy());
+    expect(
+      report.drift
+        .filter((d) => d.kind === 'profile' && d.model === 'claude-3-haiku')
+        .map((d) => d.kind === 'profile' && [d.region, d.added, d.removed]),
+    ).toEqual(PROD_REGIONS.map((r) => [r, [], ['us-east-2']]));
+    expect(report.drift.filter((d) => d.kind === 'availability').map((d) => [d.model, d.region, d.message])).toEqual([
+      [
+        'nova-micro',
+        'us-east-2',
+        'profile us.amazon.nova-micro-v1:0 is not offered from us-east-2; the catalog calls it from there',
+      ],
+    ]);
+    // Least privilege: the destination AWS dropped leaves the catalog, and so IAM; the withdrawn profile is a decision.
+    expect(report.changes.map((c) => [c.path.join('.'), c.value])).toEqual([
+      ['models.2.hosting.inferenceProfiles.0.regions', ['us-east-1', 'us-west-2']],
+    ]);
+  });
+
   it("lists, separately, models of the catalog's families that Bedrock offers and the catalog lacks", async () => {
     const extra = [
       {
