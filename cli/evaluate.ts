@@ -18,8 +18,9 @@ import { replacementSuggester } from '../selection/rank';
 const USAGE = `usage: npm run evaluate -- --dataset FILE.jsonl (--models a,b,c | --route NAME) [--target local|bedrock|api]
                            [--env NAME] [--api-url URL] [--api-key KEY] [--concurrency N] [--out DIR] [--write-catalog]
 
-Sends every example of a JSONL dataset to each model, scores the answers deterministically and
-reports per model: quality (mean score), latency p50/p95, output tokens per second and estimated
+Sends every example of a JSONL dataset to each model, scores the answers (deterministically, or
+by a judge model: scorer "judge" with a rubric, a scale and a catalog model as the judge, whose
+calls are counted apart) and reports per model: quality (mean score), latency p50/p95, output tokens per second and estimated
 cost per 1,000 requests, as Markdown, JSON and an SVG chart (cost against quality, latency as size).
   --dataset FILE     JSONL, one example a line; malformed lines are reported and skipped
   --models a,b,c     catalog model ids (default with --route: the route's candidates)
@@ -114,11 +115,21 @@ async function main(): Promise<void> {
   const dataset = readDataset(opts.dataset);
   for (const p of dataset.problems) console.error(`${opts.dataset}:${p.line}: skipped: ${p.message}`);
   if (dataset.examples.length === 0) fail(`no usable example in ${opts.dataset}`, 1);
+  const judges = [...new Set(dataset.examples.flatMap((e) => (e.scorer.type === 'judge' ? [e.scorer.judge] : [])))];
+  const catalogIds = catalog.models.map((m) => m.id);
+  for (const j of judges)
+    if (!catalogIds.includes(j)) {
+      const line = dataset.examples.find((e) => e.scorer.type === 'judge' && e.scorer.judge === j)?.line;
+      const hint = didYouMean(j, catalogIds);
+      fail(`${opts.dataset}:${line ?? '?'}: judge model "${j}" is not in the catalog${hint ? `; ${hint}` : ''}`);
+    }
 
   let target: EvalTarget;
+  // Judge models are called through the same target; behind --target api (a route, not a model) through Bedrock.
+  let judgeTarget: EvalTarget | undefined;
   if (targetName === 'local') {
     const simulated = Object.fromEntries(
-      models.map((id) => [
+      [...new Set([...models, ...judges])].map((id) => [
         id,
         defaultSimulatedModel(
           catalog.models.find((m) => m.id === id)!,
@@ -133,7 +144,13 @@ async function main(): Promise<void> {
     const url = opts['api-url'] ?? process.env.FM_API_URL;
     if (url === undefined) fail('--target api needs --api-url URL (or FM_API_URL)');
     target = apiTarget(url, route!.id, plan.region, opts['api-key'] ?? process.env.FM_API_KEY);
+    if (judges.length > 0) judgeTarget = bedrockTarget(catalog, plan.region);
   }
+  const identities = (id: string): string[] => {
+    const m = catalog.models.find((x) => x.id === id);
+    if (m === undefined) return [id];
+    return [m.id, m.name, ...(m.hosting.type === 'bedrock' ? [m.hosting.modelId] : [])];
+  };
 
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -153,11 +170,14 @@ async function main(): Promise<void> {
     concurrency,
     signal: controller.signal,
     onProgress: bar.update,
+    identities,
+    ...(judgeTarget ? { judgeTarget } : {}),
   }).finally(() => {
     bar.end();
     process.off('SIGINT', onSigint);
   });
   await target.close();
+  await judgeTarget?.close();
 
   const date = new Date().toISOString().slice(0, 10);
   const summaries = summarize(run.results, catalog).sort(

@@ -20,6 +20,16 @@ export interface ModelSummary {
   /** Token usage × the catalog's per-token prices; undefined for instance-hour (SageMaker) models. */
   readonly costUsd?: number;
   readonly costPer1kRequestsUsd?: number;
+  /**
+   * What judging this model's answers cost, apart from the model's own cost: the judge calls'
+   * tokens at each judge model's catalog prices. Absent when no answer was judged.
+   */
+  readonly judging?: {
+    readonly judged: number;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly costUsd?: number;
+  };
 }
 
 /** The nearest-rank percentile (p in 0..100) of a list of numbers; undefined for an empty list. */
@@ -51,6 +61,25 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
       inputTokens,
       outputTokens,
     );
+    const judged = rs.flatMap((r) => (r.judge ? [r.judge] : []));
+    const judgeCosts = judged.map((j) =>
+      tokenCostUsd(
+        catalog.models.find((m) => m.id === j.model),
+        j.inputTokens,
+        j.outputTokens,
+      ),
+    );
+    const judging =
+      judged.length === 0
+        ? undefined
+        : {
+            judged: judged.length,
+            inputTokens: judged.reduce((s, j) => s + j.inputTokens, 0),
+            outputTokens: judged.reduce((s, j) => s + j.outputTokens, 0),
+            ...(judgeCosts.every((c) => c !== undefined)
+              ? { costUsd: judgeCosts.reduce((s: number, c) => s + (c ?? 0), 0) }
+              : {}),
+          };
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     return {
@@ -67,6 +96,7 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
       ...(cost !== undefined
         ? { costUsd: cost, ...(answered.length > 0 ? { costPer1kRequestsUsd: (cost / answered.length) * 1000 } : {}) }
         : {}),
+      ...(judging ? { judging } : {}),
     };
   });
 }
