@@ -18,8 +18,9 @@ and, separately, models of the catalog's families that Bedrock offers and the ca
   --json              the report as JSON
   --catalog FILE      the catalog (default: model-catalog.json)
   --environments DIR  the environment files (default: environments/)
-Exit 0 when done (drift or not), 1 when --write left a catalog the validator rejects (the decisions
-it needs are listed) or Bedrock could not be read, 2 for bad options or input.`;
+Exit 0 when done (drift or not), 3 when --write left a catalog the validator rejects (the facts are
+written; the decisions it needs, such as a replacement, are listed), 1 when Bedrock could not be
+read (nothing written), 2 for bad options or input.`;
 
 const opts = parseOptions(
   {
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
       console.error(
         `${summary} written; the validator now asks for decisions:\n${formatIssues(report.written.issues.filter((i) => i.severity === 'error'))}`,
       );
-      return 1;
+      return 3;
     }
     console.error(`${summary}${report.written ? ` written (version ${report.written.version})` : ''}`);
     return 0;

@@ -80,8 +80,8 @@ describe('npm run sync', () => {
     expect(readFileSync(files.catalogPath, 'utf8')).toBe(before);
 
     const written = await runSync([...args, '--write', '--json']);
-    // The lifecycle move leaves the catalog waiting on a replacement: exit 1, the decision listed.
-    expect(written.status).toBe(1);
+    // The lifecycle move leaves the catalog waiting on a replacement: exit 3, the decision listed.
+    expect(written.status).toBe(3);
     expect(written.stderr).toContain('legacy model "claude-3-haiku" names no replacement');
     const report = JSON.parse(written.stdout) as SyncReport;
     expect(report.written).toMatchObject({ valid: false });
