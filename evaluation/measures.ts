@@ -52,15 +52,20 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
   for (const r of results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
   return [...byModel].map(([model, rs]) => {
     const answered = rs.filter((r) => r.ok);
-    const latencies = answered.map((r) => r.latencyMs ?? 0);
+    // Calls with no measured latency (an evaluation job's) leave the latency figures unmeasured.
+    const latencies = answered.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
     const inputTokens = answered.reduce((s, r) => s + (r.inputTokens ?? 0), 0);
     const outputTokens = answered.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
     const seconds = latencies.reduce((s, l) => s + l, 0) / 1000;
-    const cost = tokenCostUsd(
-      catalog.models.find((m) => m.id === model),
-      inputTokens,
-      outputTokens,
-    );
+    // Calls that report no token usage (an evaluation job's) leave the cost unmeasured, not zero.
+    const metered = answered.some((r) => r.inputTokens !== undefined || r.outputTokens !== undefined);
+    const cost = metered
+      ? tokenCostUsd(
+          catalog.models.find((m) => m.id === model),
+          inputTokens,
+          outputTokens,
+        )
+      : undefined;
     const judged = rs.flatMap((r) => (r.judge ? [r.judge] : []));
     const judgeCosts = judged.map((j) =>
       tokenCostUsd(
