@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadProject } from '../catalog';
 import { defaultCatalogPath } from '../catalog/paths';
@@ -40,6 +40,8 @@ cost per 1,000 requests, as Markdown, JSON and an SVG chart (cost against qualit
   --job-judge MODEL  bedrock-job: a catalog model as the job's judge (model-as-judge metrics)
   --job-metrics M,N  bedrock-job: the job's metrics (default Builtin.Accuracy; with a judge
                      Builtin.Correctness,Builtin.Completeness); the first is the score
+  --job-responses F  bedrock-job: score the answers of an earlier run (its summary.json) instead of
+                     invoking the model: bring your own responses, one --models model
   --poll-seconds N   bedrock-job: seconds between GetEvaluationJob polls (default 30)
   --env NAME         environment whose Region is used (default: prod)
   --api-url URL      the API's base URL for --target api (default: $FM_API_URL)
@@ -68,6 +70,7 @@ const opts = parseOptions(
     'job-role': { type: 'string' },
     'job-judge': { type: 'string' },
     'job-metrics': { type: 'string' },
+    'job-responses': { type: 'string' },
     'poll-seconds': { type: 'string' },
     catalog: { type: 'string' },
     environments: { type: 'string' },
@@ -287,6 +290,17 @@ async function runJobTarget(
     fail(`--poll-seconds must be a positive number, but "${opts['poll-seconds'] ?? ''}" was given`);
   if (opts['job-judge'] !== undefined && !catalog.models.some((m) => m.id === opts['job-judge']))
     fail(`--job-judge: no model "${opts['job-judge']}" in the catalog`);
+  let responses: { model: string; answers: Map<string, string> } | undefined;
+  if (opts['job-responses'] !== undefined) {
+    const earlier = JSON.parse(readFileSync(opts['job-responses'], 'utf8')) as EvaluationReport;
+    const model = models[0];
+    responses = {
+      model,
+      answers: new Map(
+        earlier.results.flatMap((r) => (r.model === model && r.answer !== undefined ? [[r.exampleId, r.answer]] : [])),
+      ),
+    };
+  }
   const bedrock = new BedrockClient({ region });
   // A local S3 endpoint (AWS_ENDPOINT_URL_S3: a simulator, MinIO) is addressed path-style.
   const s3 = new S3Client({ region, ...(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {}) });
@@ -316,6 +330,7 @@ async function runJobTarget(
         roleArn,
         ...(opts['job-judge'] ? { judge: opts['job-judge'] } : {}),
         ...(opts['job-metrics'] ? { metrics: opts['job-metrics'].split(',').map((m) => m.trim()) } : {}),
+        ...(responses ? { responses } : {}),
       },
       options,
     );

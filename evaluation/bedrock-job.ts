@@ -27,6 +27,11 @@ export interface JobSettings {
   readonly metrics?: readonly string[];
   /** A catalog model as the job's judge (a model-as-judge job). */
   readonly judge?: string;
+  /**
+   * Bring your own responses: the answers of one model from an earlier run (example id → answer);
+   * Bedrock then scores them without invoking the model. One model per job.
+   */
+  readonly responses?: { readonly model: string; readonly answers: ReadonlyMap<string, string> };
 }
 
 /** What a started job is: enough to resume polling it from another process. */
@@ -116,7 +121,20 @@ export async function startJob(
     return { state: JSON.parse(readFileSync(options.stateFile, 'utf8')) as JobState, resumed: true };
   const { bucket, key } = s3Parts(settings.bucketUri);
   const lines = examples.map((e) => ({ id: e.id, ...jobRecord(e) }));
-  const identifiers = Object.fromEntries(models.map((m) => [bedrockInvokeId(options.catalog, m, options.region), m]));
+  const own = settings.responses;
+  if (own) {
+    if (models.length !== 1 || models[0] !== own.model)
+      throw new JobSettingsError(
+        `responses from an earlier run are scored one model per job: give --models ${own.model} alone`,
+      );
+    const missing = examples.filter((e) => !own.answers.has(e.id)).map((e) => e.id);
+    if (missing.length > 0)
+      throw new JobSettingsError(`the earlier run has no answer of ${own.model} for ${missing.join(', ')}`);
+  }
+  // Bring-your-own sources are named by a label (the catalog id); Bedrock models by the id the router calls.
+  const identifiers = Object.fromEntries(
+    models.map((m) => [own ? m : bedrockInvokeId(options.catalog, m, options.region), m]),
+  );
   const jobName = `fm-eval-${now
     .toISOString()
     .replace(/[-:T.Z]/g, '')
@@ -128,7 +146,15 @@ export async function startJob(
     new PutObjectCommand({
       Bucket: bucket,
       Key: inputKey,
-      Body: `${lines.map(({ prompt, referenceResponse }) => JSON.stringify({ prompt, referenceResponse })).join('\n')}\n`,
+      Body: `${lines
+        .map(({ id, prompt, referenceResponse }) =>
+          JSON.stringify({
+            prompt,
+            referenceResponse,
+            ...(own ? { modelResponses: [{ response: own.answers.get(id), modelIdentifier: own.model }] } : {}),
+          }),
+        )
+        .join('\n')}\n`,
       ContentType: 'application/jsonl',
     }),
   );
@@ -156,7 +182,11 @@ export async function startJob(
       },
     },
     inferenceConfig: {
-      models: Object.keys(identifiers).map((modelIdentifier) => ({ bedrockModel: { modelIdentifier } })),
+      models: Object.keys(identifiers).map((id) =>
+        own
+          ? { precomputedInferenceSource: { inferenceSourceIdentifier: id } }
+          : { bedrockModel: { modelIdentifier: id } },
+      ),
     },
     outputDataConfig: { s3Uri: outputUri },
   };

@@ -127,6 +127,59 @@ describe('a Bedrock evaluation job', () => {
     });
   });
 
+  it('scores the answers of an earlier run without invoking the model (bring your own responses)', async () => {
+    bedrockSim.evaluationJobs({ s3: s3Sim, pollsUntilDone: 0, respond: () => 'the model must not be invoked' });
+    const answers = new Map(examples.map((e, i) => [e.id, i % 2 === 0 ? String(e.expected) : 'no idea']));
+    const o = options();
+    const { state } = await startJob(
+      examples,
+      ['nova-lite'],
+      { ...settings, responses: { model: 'nova-lite', answers } },
+      o,
+    );
+    expect([...bedrockSim.jobs.values()][0].request.inferenceConfig).toEqual({
+      models: [{ precomputedInferenceSource: { inferenceSourceIdentifier: 'nova-lite' } }],
+    });
+    const first = JSON.parse(
+      s3Sim.get('fm-eval-333333333333', state.inputUri.split('/').slice(3).join('/'))!.toString().split('\n')[0],
+    ) as unknown;
+    expect(first).toEqual({
+      ...jobRecord(examples[0]),
+      modelResponses: [{ response: String(examples[0].expected), modelIdentifier: 'nova-lite' }],
+    });
+    const results = await awaitJob(state, o);
+    expect(results?.map((r) => [r.model, r.score, r.answer])).toEqual(
+      examples.map((e, i) => ['nova-lite', i % 2 === 0 ? 1 : 0, answers.get(e.id)]),
+    );
+  });
+
+  it('fails bring-your-own responses for more than one model, or an example the earlier run did not answer', async () => {
+    bedrockSim.evaluationJobs({ s3: s3Sim });
+    const answers = new Map([[examples[0].id, 'billing']]);
+    const two = await startJob(
+      examples,
+      models,
+      { ...settings, responses: { model: 'nova-micro', answers } },
+      options(),
+    ).catch((e: unknown) => e);
+    expect((two as Error).message).toBe(
+      'responses from an earlier run are scored one model per job: give --models nova-micro alone',
+    );
+    const missing = await startJob(
+      examples,
+      ['nova-micro'],
+      { ...settings, responses: { model: 'nova-micro', answers } },
+      options(),
+    ).catch((e: unknown) => e);
+    expect((missing as Error).message).toBe(
+      `the earlier run has no answer of nova-micro for ${examples
+        .slice(1)
+        .map((e) => e.id)
+        .join(', ')}`,
+    );
+    expect(s3Sim.calls).toEqual([]);
+  });
+
   it('fails with the job failure message when the job fails, and forgets the job', async () => {
     bedrockSim.evaluationJobs({
       s3: s3Sim,
