@@ -19,6 +19,8 @@ export interface Example {
   readonly scorer: Scorer;
   /** 1-based line in the dataset file. */
   readonly line: number;
+  /** The sampling temperature to call with (the judge's requests set 0); default the model's own. */
+  readonly temperature?: number;
 }
 
 /** A line that could not be used, and why. */

@@ -9,7 +9,7 @@ export const DEFAULT_JUDGE_SCALE = 5;
  * by different words. Single-answer grading (one answer at a time, never a pair) leaves no
  * position to prefer; length, style and confidence are named as not counting (verbosity bias);
  * the judge is told it does not know the author, and the answer it reads has the author's names
- * taken out (self-preference and brand bias).
+ * taken out (self-preference and brand bias). Judge requests are sent at temperature 0.
  */
 export const JUDGE_SYSTEM =
   'You are an impartial evaluator. You score one answer at a time against the rubric you are given, ' +
@@ -67,6 +67,8 @@ export function judgeRequest(
     // Never scored itself: the verdict is read by parseVerdict.
     scorer: { type: 'exact' },
     line: example.line,
+    // The same answer judged twice gets the same verdict, as far as the model allows.
+    temperature: 0,
   };
 }
 

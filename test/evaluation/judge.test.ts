@@ -29,6 +29,7 @@ describe('judgeRequest', () => {
   it('sends the fixed instructions, the rubric, the scale, the conversation, the reference and the answer', () => {
     const request = judgeRequest(examples[0], SCORER, 'Yes, within 30 days.', ['nova-micro']);
     expect(request.system).toBe(JUDGE_SYSTEM);
+    expect(request.temperature).toBe(0);
     expect(request.messages).toHaveLength(1);
     expect(requestParts(request.messages[0].text)).toEqual({
       rubric: RUBRIC,
