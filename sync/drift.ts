@@ -109,13 +109,18 @@ export function environmentRegions(env: Environment): string[] {
   return [env.region, ...(env.failoverRegions ?? [])];
 }
 
-/** What to look up one by one: the catalog's Bedrock model ids and profile ids. */
-export function catalogLookups(catalog: ModelCatalog): { modelIds: string[]; profileIds: string[] } {
+/**
+ * What to look up one by one in a Region: the catalog's Bedrock model ids, and the ids of its
+ * profiles whose geography the Region belongs to (a profile is called from its own geography only).
+ */
+export function catalogLookups(catalog: ModelCatalog, region: string): { modelIds: string[]; profileIds: string[] } {
   const models = catalog.models.filter(isBedrock).filter((m) => m.lifecycle.status !== 'retired');
   return {
     modelIds: models.map((m) => m.hosting.modelId),
     profileIds: models.flatMap((m) =>
-      (m.hosting.inferenceProfiles ?? []).map((p) => inferenceProfileId(p.geography, m.hosting.modelId)),
+      (m.hosting.inferenceProfiles ?? [])
+        .filter((p) => regionInGeography(region, p.geography))
+        .map((p) => inferenceProfileId(p.geography, m.hosting.modelId)),
     ),
   };
 }

@@ -81,8 +81,9 @@ export async function syncEnvironment(options: SyncOptions): Promise<SyncReport>
   const { catalog, env, catalogPath } = readInputs(options);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const regions = environmentRegions(env);
-  const lookups = catalogLookups(catalog);
-  const snapshots = await Promise.all(regions.map((r) => readRegion(r, { ...lookups, client: options.client })));
+  const snapshots = await Promise.all(
+    regions.map((r) => readRegion(r, { ...catalogLookups(catalog, r), client: options.client })),
+  );
   const result = compareCatalog(catalog, snapshots);
   const base = { environment: env.name, regions, catalogVersion: catalog.version, readOn: today, ...result };
   if (!options.write || result.changes.length === 0) return base;

@@ -79,6 +79,8 @@ describe('syncEnvironment', () => {
         new Set(['foundation-models', 'inference-profiles']),
       );
     expect(sim.calls.some((c) => c.path === `/inference-profiles/${HAIKU_US}`)).toBe(true);
+    // A profile is asked for only in the Regions of its geography: no eu. or apac. profile from the US.
+    expect(sim.calls.filter((c) => /^\/inference-profiles\/(eu|apac)\./.test(c.path))).toEqual([]);
   });
 
   it('finds lifecycle drift: Legacy at AWS while the catalog says active, and the dates the catalog lacks', async () => {
