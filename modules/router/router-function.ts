@@ -74,6 +74,8 @@ export class RouterFunction extends Construct {
   /** The streaming function URL (https://<id>.lambda-url.<region>.on.aws/), when streamingUrl is on. */
   readonly streamingUrl?: string;
   readonly streamingFunctionName?: string;
+  /** The streaming function's log group (encrypted with the same key: the key must allow it). */
+  readonly streamingLogGroupName?: string;
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
     super(scope, id);
@@ -145,12 +147,14 @@ export class RouterFunction extends Construct {
     if (props.streamingUrl === true) {
       const streaming = this.streamingFunction(props, config);
       this.streamingFunctionName = streaming.functionName;
+      this.streamingLogGroupName = streaming.logGroupName;
       this.streamingUrl = streaming.url;
     }
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
-    this.logGroupName = logGroup.name;
+    // The name as written, not the group's attribute: the environment key's policy names it, and the group uses the key.
+    this.logGroupName = `/aws/lambda/${props.functionName}`;
   }
 
   /**
@@ -164,7 +168,7 @@ export class RouterFunction extends Construct {
   private streamingFunction(
     props: RouterFunctionProps,
     config: Omit<LambdaFunctionConfig, 'functionName' | 'handler'>,
-  ): { functionName: string; url: string } {
+  ): { functionName: string; url: string; logGroupName: string } {
     const name = `${props.functionName}-stream`;
     const logGroup = new CloudwatchLogGroup(this, 'StreamingLogGroup', {
       name: `/aws/lambda/${name}`,
@@ -194,6 +198,7 @@ export class RouterFunction extends Construct {
       authorizationType: 'AWS_IAM',
       invokeMode: 'RESPONSE_STREAM',
     });
-    return { functionName: fn.functionName, url: url.functionUrl };
+    // The name as written, not the resource's token: the environment key's policy names it (kms/environment-key.ts).
+    return { functionName: fn.functionName, url: url.functionUrl, logGroupName: `/aws/lambda/${name}` };
   }
 }
