@@ -1,15 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../catalog';
 import { projectRoot } from '../../catalog/paths';
 import { runAudit } from '../../audit/run';
 import {
+  cliConfig,
   findProviderMirror,
   offlineOverrides,
   planOffline,
   PlanSetupError,
+  prepareTerraform,
+  providerInstallation,
+  PROVIDER,
   type EnvironmentPlanResult,
 } from '../../cli/plan';
+import { tempDir } from '../support/temp-dir';
 
 interface PlanJson {
   resource_changes: { mode: string; type: string; change: { actions: string[] } }[];
@@ -99,10 +104,49 @@ describe('offline terraform plan', () => {
     });
   });
 
-  it('fails with a fix when no provider mirror exists', () => {
-    expect(() => findProviderMirror({ FM_TF_PROVIDER_MIRROR: '/nonexistent' }, [])).toThrow(PlanSetupError);
-    expect(() => findProviderMirror({ FM_TF_PROVIDER_MIRROR: '/nonexistent' }, [])).toThrow(
-      /no filesystem mirror with registry\.terraform\.io\/hashicorp\/aws 5\.100\.0; looked in \/nonexistent\.\nfix: /,
+  it('takes the provider from a mirror when one holds the pinned version', () => {
+    const mirror = tempDir('fm-mirror-');
+    mkdirSync(join(mirror, ...PROVIDER.source.split('/'), PROVIDER.version, 'linux_amd64'), { recursive: true });
+    expect(findProviderMirror({ FM_TF_PROVIDER_MIRROR: mirror }, [])).toBe(mirror);
+    const config = cliConfig(providerInstallation({ FM_TF_PROVIDER_MIRROR: mirror }, []), '/cache');
+    expect(config).toContain(`filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}`);
+    expect(config).toContain(`direct {\n    exclude = ["${PROVIDER.source}"]`);
+  });
+
+  it('writes a registry configuration, with no filesystem mirror, when the machine has none', () => {
+    const out = tempDir('fm-plan-registry-');
+    const setup = prepareTerraform(
+      out,
+      join(out, 'cache'),
+      { ...process.env, FM_TF_PROVIDER_MIRROR: '/nonexistent' },
+      [],
     );
+    expect(setup.installation).toEqual({ kind: 'registry', lookedIn: ['/nonexistent'] });
+    const written = readFileSync(setup.rcPath, 'utf8');
+    expect(setup.env.TF_CLI_CONFIG_FILE).toBe(setup.rcPath);
+    expect(written).not.toContain('filesystem_mirror');
+    expect(written).toContain(`provider_installation {\n  direct {\n    include = ["${PROVIDER.source}"]\n  }\n}`);
+    expect(written).toContain(`plugin_cache_dir = ${JSON.stringify(join(out, 'cache'))}`);
+  });
+
+  it('checks the provider against the committed lock file, which pins 5.100.0 with every platform checksum', () => {
+    const lock = readFileSync(join(projectRoot, '.terraform.lock.hcl'), 'utf8');
+    expect(lock).toContain(`provider "${PROVIDER.source}" {\n  version     = "${PROVIDER.version}"`);
+    expect(lock.match(/"zh:[0-9a-f]{64}"/g)?.length).toBeGreaterThanOrEqual(10);
+    // The plan above ran init -lockfile=readonly with it: the lock file in a work dir is the committed one.
+    const dev = results.get('dev');
+    expect(readFileSync(join(dev?.dir ?? '', '.terraform.lock.hcl'), 'utf8')).toBe(lock);
+  });
+
+  it('fails with the setup error and its fix when Terraform is missing, after writing the configuration', () => {
+    const out = tempDir('fm-plan-no-terraform-');
+    const noTerraform = { ...process.env, PATH: tempDir('fm-empty-path-'), FM_TF_PROVIDER_MIRROR: '/nonexistent' };
+    const run = () => planOffline(plans, { environments: ['dev'], outDir: out, env: noTerraform, usualMirrors: [] });
+    expect(run).toThrow(PlanSetupError);
+    expect(run).toThrow(
+      /^terraform is not on PATH \(.*\)\.\nfix: install Terraform >= 1\.10 \(https:\/\/developer\.hashicorp\.com/,
+    );
+    expect(existsSync(join(out, 'terraformrc'))).toBe(true);
+    expect(existsSync(join(out, 'dev'))).toBe(false);
   });
 });
