@@ -31,4 +31,12 @@ describe('the GitHub workflows', () => {
     expect(job).toContain('aws-actions/configure-aws-credentials@v4');
     expect(job).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
   });
+
+  it('writes no account id: each job reads its account and Region from the environment file', () => {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')))
+      expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/\b\d{12}\b/);
+    const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
+    expect(job).toContain('require(`./environments/${process.env.ENVIRONMENT}.json`)');
+    expect(job).toContain('role-to-assume: arn:aws:iam::${{ steps.env.outputs.account }}:role/fm-platform-deploy-');
+  });
 });
