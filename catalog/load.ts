@@ -77,7 +77,10 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
 
   if (!catalogDoc) return { issues: sortIssues(issues) };
   const ctx = catalogContext(catalogDoc, options.suggestReplacement);
-  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => environmentContext(ctx, doc, stem, today));
+  const allEnvironments = envDocs.map(({ doc }) => doc.value as Environment);
+  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) =>
+    environmentContext(ctx, doc, stem, today, allEnvironments),
+  );
   issues.push(...checkRules(ctx, envContexts));
 
   const sorted = sortIssues(

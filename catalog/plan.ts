@@ -11,6 +11,7 @@ import type {
 import type { Consumer, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
 import type { RoutingTable } from '../contracts/routing-table';
 import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';
+import type { PlannedBootstrap } from './bootstrap';
 
 /** Everything one environment deploys, resolved from the catalog and its environment file. Deeply frozen. */
 export interface EnvironmentPlan {
@@ -46,6 +47,8 @@ export interface EnvironmentPlan {
   readonly costAssumptions: Readonly<Record<string, TrafficAssumption>>;
   /** What the router reads from AppConfig (and bakes in as its last known good copy). */
   readonly routingTable: RoutingTable;
+  /** The account bootstrap's settings for this environment (absent: its account has no bootstrap stack). */
+  readonly bootstrap?: PlannedBootstrap;
 }
 
 export interface PlannedRoute {

@@ -1,4 +1,5 @@
 import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
+import { plannedBootstrap } from './bootstrap';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
@@ -78,6 +79,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     tags: { project: 'fm-platform', environment: env.name, 'managed-by': 'cdktf', ...(env.tags ?? {}) },
     costAssumptions: env.costAssumptions ?? {},
     routingTable: undefined as unknown as RoutingTable,
+    ...(env.bootstrap ? { bootstrap: plannedBootstrap(env) } : {}),
   };
   return deepFreeze({ ...plan, routingTable: routingTableOf(plan) });
 }
