@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { checkProject, formatIssues, type EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../stacks/app';
+import { bootstrapAccounts } from '../stacks/bootstrap-stack';
 import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
 
@@ -15,7 +16,7 @@ Offline check of the synthesized Terraform, with no network and no AWS account: 
 environment (or only NAME), copies each stack into DIR/<env> (default .plan), adds a local-backend
 override and a provider override with fake credentials and the provider's skip_* flags, then runs
 terraform init, validate, and plan -refresh=false, writing DIR/<env>/plan.json (terraform show -json)
-for audits to read.
+for audits to read. The accounts' bootstrap stacks (bootstrap-<account>) are planned the same way.
 
 Needs Terraform (>= 1.10) on PATH. The AWS provider comes from a local filesystem mirror holding
 registry.terraform.io/hashicorp/aws 5.100.0 when there is one (FM_TF_PROVIDER_MIRROR, else
@@ -34,6 +35,7 @@ export class PlanSetupError extends Error {
 }
 
 export interface EnvironmentPlanResult {
+  /** The stack: an environment's name, or `bootstrap-<account>`. */
   readonly environment: string;
   readonly dir: string;
   readonly planJsonPath: string;
@@ -223,16 +225,18 @@ export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOpti
   rmSync(synthDir, { recursive: true, force: true });
   synthesize(wanted, synthDir);
   const results: EnvironmentPlanResult[] = [];
+  // The environments' stacks, then their accounts' bootstrap stacks, planned the same way.
+  const stackNames = [...wanted.map((p) => p.name), ...bootstrapAccounts(wanted).map((a) => a.stackName)];
   try {
-    for (const plan of wanted) {
+    for (const stackName of stackNames) {
       const started = performance.now();
-      const dir = join(out, plan.name);
+      const dir = join(out, stackName);
       mkdirSync(dir, { recursive: true });
       // Keep the initialized provider and lock file between runs; replace everything else.
       for (const entry of readdirSync(dir)) {
         if (entry !== '.terraform') rmSync(join(dir, entry), { recursive: true, force: true });
       }
-      cpSync(join(synthDir, 'stacks', plan.name), dir, { recursive: true });
+      cpSync(join(synthDir, 'stacks', stackName), dir, { recursive: true });
       for (const [file, content] of Object.entries(offlineOverrides()))
         writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
       // The committed lock file: init installs exactly the provider it pins and changes nothing in it.
@@ -253,7 +257,7 @@ export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOpti
           .find((l) => /^(Plan: |No changes\.)/.test(l.trim()))
           ?.trim() ?? '(no plan summary line)';
       const result = {
-        environment: plan.name,
+        environment: stackName,
         dir,
         planJsonPath,
         summary,

@@ -59,6 +59,14 @@ const DEFAULTS = {
   latencyAlarmMicroseconds: 20_000_000,
 } as const;
 
+/** The roll-out figures an endpoint uses when the environment gives none (what a deploy must wait for). */
+export const ROLLOUT_DEFAULTS = DEFAULTS.rollout;
+
+/** The execution role of an endpoint: the one principal that reads its weights (the artifacts bucket's policy names it). */
+export function executionRoleName(endpointName: string): string {
+  return physicalName([endpointName, 'exec'], 64);
+}
+
 /** Blue/green needs the same variant name in the old and the new endpoint configuration. */
 export const VARIANT_NAME = 'AllTraffic';
 
@@ -102,7 +110,7 @@ export class ModelEndpoint extends Construct {
     const { endpointName, capacity, rollout, region, account } = props;
 
     this.role = new IamRole(this, 'ExecutionRole', {
-      name: physicalName([endpointName, 'exec'], 64),
+      name: executionRoleName(endpointName),
       assumeRolePolicy: serviceTrust(this, 'Trust', 'sagemaker.amazonaws.com').json,
     });
     const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)]

@@ -24,12 +24,15 @@ describe('offline terraform plan', () => {
   const plans = loadProject().plans;
   const results = new Map<string, EnvironmentPlanResult>();
 
-  it('validates and plans every environment with no network and no account', () => {
+  it('validates and plans every environment and every account bootstrap with no network and no account', () => {
     const out = planOffline(plans, { outDir: join(projectRoot, '.plan', 'jest') });
     for (const r of out) results.set(r.environment, r);
-    expect([...results.keys()]).toEqual(plans.map((p) => p.name));
+    expect([...results.keys()]).toEqual([
+      ...plans.map((p) => p.name),
+      ...[...new Set(plans.map((p) => p.account))].map((a) => `bootstrap-${a}`),
+    ]);
     for (const r of out) expect(r.summary).toMatch(/^Plan: \d+ to add, 0 to change, 0 to destroy\.$/);
-  }, 300_000);
+  }, 600_000);
 
   it.each([
     [
@@ -79,6 +82,34 @@ describe('offline terraform plan', () => {
     expect(json.resource_changes.filter((c) => c.mode === 'managed').length).toBe(
       Number(/Plan: (\d+) to add/.exec(result?.summary ?? '')?.[1]),
     );
+  });
+
+  it('plans the bootstrap of an account: state bucket, OIDC, deploy role, API Gateway account, artifacts bucket', () => {
+    const result = results.get('bootstrap-333333333333');
+    const json = JSON.parse(readFileSync(result?.planJsonPath ?? '', 'utf8')) as PlanJson & {
+      planned_values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } };
+    };
+    const created = json.resource_changes.filter((c) => c.change.actions.includes('create')).map((c) => c.type);
+    for (const type of [
+      'aws_s3_bucket',
+      'aws_s3_bucket_versioning',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_policy',
+      'aws_iam_openid_connect_provider',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_api_gateway_account',
+    ])
+      expect(created).toContain(type);
+    const buckets = json.planned_values.root_module.resources
+      .filter((r) => r.type === 'aws_s3_bucket')
+      .map((r) => r.values.bucket);
+    expect(buckets.sort()).toEqual(['fm-platform-model-artifacts-333333333333', 'fm-platform-tfstate-333333333333']);
+    const role = json.planned_values.root_module.resources.find(
+      (r) => r.type === 'aws_iam_role' && r.values.name === 'fm-platform-deploy-prod',
+    );
+    expect(role).toBeDefined();
   });
 
   it("feeds a real terraform show -json plan to the audit, which reads Terraform's actions and the rendered policies", () => {
