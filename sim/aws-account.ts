@@ -20,7 +20,11 @@ export interface SimBedrockModel {
 
 export interface SimDeployment {
   readonly number: number;
-  readonly state: 'BAKING' | 'COMPLETE' | 'DEPLOYING' | 'REVERTED' | 'ROLLED_BACK' | 'ROLLING_BACK' | 'VALIDATING';
+  /** Each GetDeployment first moves the deployment to the next of these states (a roll-out in progress). */
+  progress?: SimDeployment['state'][];
+  /** @default 2026-12-01T10:00:00Z */
+  readonly startedAt?: string;
+  state: 'BAKING' | 'COMPLETE' | 'DEPLOYING' | 'REVERTED' | 'ROLLED_BACK' | 'ROLLING_BACK' | 'VALIDATING';
   /** What GetDeployment's EventLog holds (newest first, as AppConfig returns it). */
   readonly events?: readonly { readonly type: string; readonly triggeredBy: string; readonly description: string }[];
 }
@@ -376,7 +380,7 @@ export class AwsAccountSim {
       FinalBakeTimeInMinutes: 0,
       State: d.state,
       PercentageComplete: d.state === 'COMPLETE' ? 100 : 50,
-      StartedAt: '2026-12-01T10:00:00.000Z',
+      StartedAt: d.startedAt ?? '2026-12-01T10:00:00.000Z',
     });
     if (parts.length === 5) {
       json(res, 200, { Items: [...env.deployments].sort((a, b) => b.number - a.number).map(summary) });
@@ -387,6 +391,8 @@ export class AwsAccountSim {
       json(res, 404, { Message: `Deployment ${parts[5]} not found` }, 'ResourceNotFoundException');
       return;
     }
+    const next = d.progress?.shift();
+    if (next) d.state = next;
     json(res, 200, {
       ApplicationId: app.id,
       EnvironmentId: env.id,

@@ -36,7 +36,23 @@ describe('the GitHub workflows', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')))
       expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/\b\d{12}\b/);
     const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
-    expect(job).toContain('require(`./environments/${process.env.ENVIRONMENT}.json`)');
-    expect(job).toContain('role-to-assume: arn:aws:iam::${{ steps.env.outputs.account }}:role/fm-platform-deploy-');
+    expect(job).toContain('npm run -s deploy-settings -- --env "$ENVIRONMENT" >> "$GITHUB_OUTPUT"');
+    expect(job).toContain('role-to-assume: ${{ needs.settings.outputs.role-arn }}');
+  });
+
+  it('preflights, plans with credentials, audits that plan, applies it, then waits for AppConfig, within a timeout from the roll-out', () => {
+    const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
+    const order = [
+      'npm run -s preflight -- --env "$ENVIRONMENT"',
+      'terraform init -input=false -lockfile=readonly',
+      'terraform plan -input=false -out=tfplan',
+      'npm run -s audit -- --env "$ENVIRONMENT" --plan',
+      'terraform apply -input=false tfplan',
+      'npm run -s wait-deployment -- --application',
+    ].map((step) => job.indexOf(step));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(job).toContain('timeout-minutes: ${{ fromJSON(needs.settings.outputs.timeout-minutes) }}');
+    expect(job).toContain('role-duration-seconds: ${{ fromJSON(needs.settings.outputs.session-seconds) }}');
   });
 });
