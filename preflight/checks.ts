@@ -286,15 +286,22 @@ export async function checkBedrockAccess(plan: EnvironmentPlan, c: PreflightClie
         id,
         'bedrock:ListFoundationModels / GetFoundationModelAvailability / ListInferenceProfiles',
         async () => {
-          const problems: string[] = [];
-          const fixes: string[] = [];
+          // Each problem with the Regions it occurs in, and its fix: one line per kind of problem.
+          const problems = new Map<string, { regions: string[]; fix?: (regions: string[]) => string }>();
+          const note = (problem: string, region: string, fix?: (regions: string[]) => string) => {
+            const p = problems.get(problem) ?? { regions: [], fix };
+            p.regions.push(region);
+            problems.set(problem, p);
+          };
+          const consoleAt = (regions: string[]) =>
+            `https://console.aws.amazon.com/bedrock/home?region=${regions[0]}#/modelaccess${regions.length > 1 ? ` (and the same page in ${regions.slice(1).join(', ')})` : ''}`;
           for (const region of need.regions) {
-            const access = `https://console.aws.amazon.com/bedrock/home?region=${region}#/modelaccess`;
             const offered = await modelsIn(region);
             if (!offered.has(need.modelId)) {
-              problems.push(`not offered in ${region}`);
-              fixes.push(
-                `serve it elsewhere: remove ${region} from the model's regions or the environment's failoverRegions`,
+              note(
+                'not offered',
+                region,
+                (rs) => `remove ${rs.join(', ')} from the model's regions or the environment's failoverRegions`,
               );
               continue;
             }
@@ -303,32 +310,39 @@ export async function checkBedrockAccess(plan: EnvironmentPlan, c: PreflightClie
               a = await c.bedrock(region).send(new GetFoundationModelAvailabilityCommand({ modelId: need.modelId }));
             } catch (err) {
               if (!isNotFound(err)) throw err;
-              problems.push(`unknown to ${region}`);
+              note('unknown', region);
               continue;
             }
-            if (a.authorizationStatus !== 'AUTHORIZED') {
-              problems.push(`access not granted in ${region}`);
-              fixes.push(`request model access: ${access}`);
-            } else if (a.agreementAvailability?.status !== 'AVAILABLE') {
-              problems.push(`agreement ${a.agreementAvailability?.status ?? 'missing'} in ${region}`);
-              fixes.push(`accept the provider's terms (Anthropic models: submit the first-use form) at ${access}`);
-            } else if (a.regionAvailability !== 'AVAILABLE' || a.entitlementAvailability !== 'AVAILABLE') {
-              problems.push(`not available to this account in ${region}`);
-              fixes.push(`check the model's availability at ${access}`);
-            }
+            if (a.authorizationStatus !== 'AUTHORIZED')
+              note('access not granted', region, (rs) => `request model access: ${consoleAt(rs)}`);
+            else if (a.agreementAvailability?.status !== 'AVAILABLE')
+              note(
+                `agreement ${a.agreementAvailability?.status ?? 'missing'}`,
+                region,
+                (rs) => `accept the provider's terms (Anthropic models: submit the first-use form): ${consoleAt(rs)}`,
+              );
+            else if (a.regionAvailability !== 'AVAILABLE' || a.entitlementAvailability !== 'AVAILABLE')
+              note('not available to this account', region, (rs) => `check the model's availability: ${consoleAt(rs)}`);
           }
           for (const p of need.profiles) {
-            if (!(await profilesIn(p.region)).has(p.id)) {
-              problems.push(`inference profile ${p.id} missing in ${p.region}`);
-              fixes.push(
-                `check the profile's geography in model-catalog.json (aws bedrock list-inference-profiles --region ${p.region})`,
+            if (!(await profilesIn(p.region)).has(p.id))
+              note(
+                `inference profile ${p.id} missing`,
+                p.region,
+                (rs) =>
+                  `check the profile's geography in model-catalog.json (aws bedrock list-inference-profiles --region ${rs[0]})`,
               );
-            }
           }
           const via = need.profiles.length ? ` (via ${[...new Set(need.profiles.map((p) => p.id))].join(', ')})` : '';
-          return problems.length === 0
-            ? { id, ok: true, detail: `available and granted in ${need.regions.join(', ')}${via}` }
-            : { id, ok: false, detail: problems.join('; '), fix: [...new Set(fixes)].join('; ') };
+          if (problems.size === 0)
+            return { id, ok: true, detail: `available and granted in ${need.regions.join(', ')}${via}` };
+          const all = [...problems];
+          return {
+            id,
+            ok: false,
+            detail: all.map(([problem, p]) => `${problem} in ${p.regions.join(', ')}`).join('; '),
+            fix: all.flatMap(([, p]) => (p.fix ? [p.fix(p.regions)] : [])).join('; '),
+          };
         },
       )),
     );

@@ -185,7 +185,7 @@ describe('preflight', () => {
       'request model access: https://console.aws.amazon.com/bedrock/home?region=us-east-2#/modelaccess',
     );
     expect(r.fix).toContain(
-      "accept the provider's terms (Anthropic models: submit the first-use form) at https://console.aws.amazon.com/bedrock/home?region=us-west-2#/modelaccess",
+      "accept the provider's terms (Anthropic models: submit the first-use form): https://console.aws.amazon.com/bedrock/home?region=us-west-2#/modelaccess",
     );
     // Only that model fails.
     expect(failures(results).map((f) => f.id)).toEqual([`bedrock:${sonnet}`]);
