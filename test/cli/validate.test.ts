@@ -94,11 +94,18 @@ describe('npm run validate', () => {
 });
 
 describe('npm run synth', () => {
-  it('writes one stack per environment', () => {
+  it('writes one stack per environment and one bootstrap stack per account', () => {
     const out = join(tempProject().dir, 'cdktf.out');
     const r = runCli('synth', ['--out', out]);
     expect(r.status).toBe(0);
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual([
+      'bootstrap-111111111111',
+      'bootstrap-222222222222',
+      'bootstrap-333333333333',
+      'dev',
+      'prod',
+      'staging',
+    ]);
   });
 
   it('refuses an invalid catalog before any construct exists and leaves the earlier output untouched', () => {
