@@ -54,6 +54,17 @@ describe('npm run validate', () => {
     const ok = runCli('validate', ['--catalog', granted.catalogPath, '--environments', granted.environmentsDir]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
+    // With --env the grant in staging's file still counts.
+    const alone = runCli('validate', [
+      '--catalog',
+      granted.catalogPath,
+      '--environments',
+      granted.environmentsDir,
+      '--env',
+      'prod',
+    ]);
+    expect(alone.stderr).toBe('');
+    expect(alone.status).toBe(0);
   });
 
   it('prints machine-readable records with --json', () => {
