@@ -1,4 +1,7 @@
-import { Testing, type TerraformStack } from 'cdktf';
+import { Fn, Testing, TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { managedTypes } from '../../stacks/managed';
 import type { EnvironmentPlan } from '../../catalog';
 import { githubSubject } from '../../catalog/bootstrap';
 import {
@@ -216,6 +219,20 @@ describe('BootstrapStack', () => {
       'the dev stack manages aws_sqs_queue, which the deploy role has no actions for; fix: add each type with the actions the AWS provider calls for it to DEPLOY_PERMISSIONS in modules/bootstrap/deploy-permissions.ts',
     );
     expect(DEPLOY_PERMISSIONS.aws_sqs_queue).toBeUndefined();
+  });
+
+  it('reads what a stack manages from its constructs, and refuses a role whose name is unknown at synth', () => {
+    const stack = new TerraformStack(Testing.app(), 'probe');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new IamRole(stack, 'Named', { name: 'fm-probe-role', assumeRolePolicy: '{}' });
+    expect(managedTypes(stack, '1')).toEqual({
+      types: ['aws_iam_role'],
+      roleArns: ['arn:aws:iam::1:role/fm-probe-role'],
+    });
+    new IamRole(stack, 'Computed', { name: Fn.lower('X'), assumeRolePolicy: '{}' });
+    expect(() => managedTypes(stack, '1')).toThrow(
+      /role probe\/Computed of stack probe has no name known at synth; fix: give it a fixed name/,
+    );
   });
 
   it("sets API Gateway's CloudWatch role for the account", () => {
