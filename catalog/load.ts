@@ -77,7 +77,20 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
 
   if (!catalogDoc) return { issues: sortIssues(issues) };
   const ctx = catalogContext(catalogDoc, options.suggestReplacement);
-  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => environmentContext(ctx, doc, stem, today));
+  // Account-wide rules (a grant of another account's artifacts bucket) compare every environment,
+  // so with --env the other files are read too: only their valid contents count, their issues are not reported.
+  const others = options.only?.length
+    ? listEnvironmentFiles(environmentsDir, undefined, [])
+        .filter((file) => !envFiles.includes(file))
+        .flatMap((file) => {
+          const read = readJsonFile(file, display(file));
+          return read.ok && schemaIssues(read.doc, 'environment').length === 0 ? [read.doc.value as Environment] : [];
+        })
+    : [];
+  const allEnvironments = [...envDocs.map(({ doc }) => doc.value as Environment), ...others];
+  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) =>
+    environmentContext(ctx, doc, stem, today, allEnvironments),
+  );
   issues.push(...checkRules(ctx, envContexts));
 
   const sorted = sortIssues(
