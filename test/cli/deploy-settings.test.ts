@@ -1,7 +1,7 @@
 import { runCli } from '../support/cli';
 
 describe('npm run deploy-settings', () => {
-  it("prints the environment's account, Region, deploy role and roll-out-sized timeout as GITHUB_OUTPUT lines", () => {
+  it("prints the environment's account, Region, deploy and sync roles and roll-out-sized timeout as GITHUB_OUTPUT lines", () => {
     const r = runCli('deploy-settings', ['--env', 'prod']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
@@ -9,6 +9,7 @@ describe('npm run deploy-settings', () => {
         'account=333333333333',
         'region=us-east-1',
         'role-arn=arn:aws:iam::333333333333:role/fm-platform-deploy-prod',
+        'sync-role-arn=arn:aws:iam::333333333333:role/fm-platform-catalog-sync-prod',
         'timeout-minutes=125',
         'session-seconds=7500',
         '',
