@@ -3,7 +3,7 @@ import type { Backend, ModelAnswer } from './backends/backend';
 import { backoffMs, sleep } from './backoff';
 import type { CircuitBreaker, Transition } from './circuit';
 import { CONFIGURATION_FAULTS, ERROR_ACTIONS, type ErrorKind } from '../../contracts/error-kinds';
-import { classifyError } from './error-kinds';
+import { classifyError, platformValidationFault } from './error-kinds';
 import { AllCandidatesFailedError, BackendError, ModelRejectedRequestError } from './errors';
 import { log } from './log';
 import type { RouterRequest } from './request';
@@ -53,6 +53,8 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
   let lastKind: ErrorKind | undefined;
   let lastError: unknown;
   let largerThan = 0;
+  /** The messages of the candidates that rejected the request as invalid (ValidationException about the request). */
+  const rejections: string[] = [];
   const probeLeaseMs = resilience.attemptTimeoutMs * resilience.attemptsPerModel + 1000;
 
   for (const candidate of ctx.candidates) {
@@ -106,6 +108,7 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
           const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
           if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
           if (CONFIGURATION_FAULTS.has(kind)) {
+            const platform = platformValidationFault(err);
             log('error', 'ALERT configuration fault calling a model', {
               alert: true,
               model: candidate.modelId,
@@ -113,13 +116,18 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
               targetId: target.id,
               errorKind: kind,
               error: failure.name,
+              // A ValidationException that names the target, not the request (error-kinds.ts): its message is AWS's, about the configuration.
+              ...(platform ? { fault: platform.fault, detail: failure.message.slice(0, 300) } : {}),
             });
           }
           const action = ERROR_ACTIONS[kind];
-          if (action === 'caller-fault')
-            throw new ModelRejectedRequestError(`the model rejected the request: ${failure.message}`, attempts, {
-              cause: err,
-            });
+          if (action === 'caller-fault') {
+            // A rejection of a request the router has validated may be this model's own limit: the
+            // next candidate gets it once (no retry, no other Region of this model); only a request
+            // every candidate asked rejects is the caller's (after the loop).
+            rejections.push(failure.message);
+            break targets;
+          }
           if (kind === 'context-length') {
             largerThan = candidate.model.contextWindowTokens;
             break targets;
@@ -134,6 +142,14 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
       }
     }
   }
+  if (rejections.length > 0 && attempts.every((a) => a.errorKind === 'invalid-request'))
+    throw new ModelRejectedRequestError(
+      rejections.length === 1
+        ? `the model rejected the request: ${rejections[0]}`
+        : `every candidate rejected the request (${rejections.length} models); the first said: ${rejections[0]}`,
+      attempts,
+      { cause: lastError },
+    );
   const tried =
     attempts.length === 0
       ? 'every candidate was skipped (circuits open)'
