@@ -9,7 +9,7 @@ import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
 import { jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
-import { recordTableNotFound } from './observe';
+import { recordTableNotFound, recordTableRejected } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
@@ -29,6 +29,8 @@ export function routerDeps(env: RouterEnv): RouterDeps {
       pollIntervalMs: env.pollIntervalMs,
       bakedPath: env.bakedTablePath,
       onNotFound: () => recordTableNotFound(env.environment),
+      environment: env.environment,
+      onRejected: () => recordTableRejected(env.environment),
     }),
     breaker: new CircuitBreaker(
       env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined,

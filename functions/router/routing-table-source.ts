@@ -23,6 +23,10 @@ export interface TableSourceOptions {
   readonly now?: () => number;
   /** Called on every read the extension answers 404 (the router counts them in a metric an alarm watches). */
   readonly onNotFound?: (error: RoutingTableNotFoundError) => void;
+  /** The environment this router serves: a table resolved for another one is refused. */
+  readonly environment?: string;
+  /** Called on every document refused (not JSON, against the schema, a dangling reference, another environment). */
+  readonly onRejected?: (origin: TableOrigin, errors: readonly string[]) => void;
 }
 
 /**
@@ -124,12 +128,23 @@ export class RoutingTableSource {
     try {
       doc = JSON.parse(raw);
     } catch (err) {
-      log('error', 'routing table: not JSON; ignored', { origin, error: String(err) });
+      log('error', 'routing table: not JSON; ignored', {
+        origin,
+        errorCode: 'routing_table_rejected',
+        error: String(err),
+      });
+      this.options.onRejected?.(origin, [String(err)]);
       return undefined;
     }
-    const errors = routingTableErrors(doc);
+    const errors = routingTableErrors(doc, { environment: this.options.environment });
     if (errors.length > 0) {
-      log('error', 'routing table: invalid; ignored', { origin, errors: errors.slice(0, 10) });
+      log('error', 'routing table: invalid; ignored', {
+        origin,
+        errorCode: 'routing_table_rejected',
+        errors,
+        kept: this.current?.origin ?? 'none',
+      });
+      this.options.onRejected?.(origin, errors);
       return undefined;
     }
     return doc as RoutingTable;

@@ -82,6 +82,75 @@ describe('routing table from the AppConfig extension', () => {
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: not JSON; ignored' }));
   });
 
+  const rejectedMetrics = () => h.logs.filter((l) => '_aws' in l && 'RoutingTableRejected' in l);
+  const rejections = () => h.logs.filter((l) => l.errorCode === 'routing_table_rejected');
+
+  it.each([
+    [
+      'a route target the table does not have',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.target = 'nova-mikro';
+      },
+      /^\/routes\/classify\/target names the model "nova-mikro", which the table does not have \(it has /,
+    ],
+    [
+      'a fallback the table does not have',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.fallbacks = ['nova-mikro'];
+      },
+      /^\/routes\/classify\/fallbacks\/0 names the model "nova-mikro"/,
+    ],
+    [
+      'a target named like an Object.prototype member',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.target = 'toString';
+      },
+      /^\/routes\/classify\/target names the model "toString"/,
+    ],
+    [
+      'a rule target named constructor',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.chat.rules[0].target = 'constructor';
+      },
+      /^\/routes\/chat\/rules\/0\/target names the model "constructor"/,
+    ],
+    [
+      "another environment's table (dev pushed to the prod router)",
+      (t: ReturnType<typeof testTable>) => {
+        t.environment = 'dev';
+      },
+      /^\/environment is "dev", but this router serves "prod"$/,
+    ],
+  ])('refuses %s, keeps the last good table, logs and counts it', async (_what, edit, message) => {
+    const router = await h.router();
+    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-3-haiku');
+    const bad = testTable();
+    bad.catalogVersion = 'bad';
+    edit(bad);
+    h.setTable(bad);
+    for (let i = 0; i < 3; i++) {
+      const res = await call(router, converse('classify', ask));
+      expect(res.status).toBe(200);
+      expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: testTable().catalogVersion });
+    }
+    expect(rejections()[0]).toMatchObject({ message: 'routing table: invalid; ignored', kept: 'appconfig' });
+    expect((rejections()[0].errors as string[])[0]).toMatch(message);
+    expect(rejectedMetrics().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a dangling reference at a cold start and serves the baked copy', async () => {
+    const bad = testTable();
+    bad.routes.classify.target = 'toString';
+    h.setTable(bad);
+    const res = await call(
+      await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } }),
+      converse('classify', ask),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: 'baked-1' });
+    expect(rejections()).toHaveLength(1);
+  });
+
   it('reads the extension at most once per poll interval', async () => {
     const router = await h.router({ pollSeconds: 3600 });
     const before = h.appconfig.requests;
