@@ -24,8 +24,8 @@ export function tableRoute(table: RoutingTable, id: string): TableRoute | undefi
 export const MAX_TABLE_ERRORS = 20;
 
 /**
- * What the schema cannot say: every model a route names (target, rule targets, fallbacks) and every
- * `replacement` is a model of this table; and, when given, the table is the environment's own.
+ * What the schema cannot say: every model a route names (target, rule targets, fallbacks) and the
+ * `replacement` of every retired model is a model of this table; and, when given, the table is the environment's own.
  */
 function referenceErrors(table: RoutingTable, environment: string | undefined): string[] {
   const errors: string[] = [];
@@ -42,8 +42,10 @@ function referenceErrors(table: RoutingTable, environment: string | undefined): 
     route.rules.forEach((r, i) => missing(`${at}/rules/${i}/target`, r.target));
     route.fallbacks.forEach((f, i) => missing(`${at}/fallbacks/${i}`, f));
   }
+  // The router follows `replacement` only away from a retired model (a legacy one's may be outside the environment).
   for (const [id, model] of Object.entries(table.models))
-    if (model.replacement !== undefined) missing(`/models/${id}/replacement`, model.replacement);
+    if (model.status === 'retired' && model.replacement !== undefined)
+      missing(`/models/${id}/replacement`, model.replacement);
   return errors;
 }
 

@@ -9,6 +9,7 @@ import {
   CIRCUIT_ATTRIBUTE_NAMES,
   CIRCUIT_TRANSITIONS,
   circuitLifetimeSeconds,
+  windowTrips,
   type BreakerSettings,
   type CircuitItem,
   type CircuitTransition,
@@ -26,6 +27,7 @@ function parse(item: Record<string, AttributeValue> | undefined): CircuitItem | 
     pk: item.pk.S,
     state: state === 'OPEN' || state === 'HALF_OPEN' ? state : 'CLOSED',
     failures: num('failures') ?? 0,
+    successes: num('successes') ?? 0,
     windowStart: num('windowStart') ?? 0,
     openUntil: num('openUntil'),
     probeUntil: num('probeUntil'),
@@ -46,12 +48,16 @@ export class CircuitStore {
     return parse(out.Item);
   }
 
-  /** Records a failure; returns the item after it and whether this call opened the circuit. */
+  /**
+   * Records a failure; returns the item after it and whether this call opened the circuit.
+   * `unwrittenSuccesses`: answered calls this caller knows of and has not written yet (the rate rule counts them).
+   */
   async recordFailure(
     pk: string,
     kind: ErrorKind,
     settings: BreakerSettings,
     now: number,
+    unwrittenSuccesses = 0,
   ): Promise<{ item?: CircuitItem; opened: boolean }> {
     const expiresAt = Math.ceil(now / 1000) + circuitLifetimeSeconds(settings);
     const failure = {
@@ -71,7 +77,7 @@ export class CircuitStore {
       });
       return { item, opened: item !== undefined };
     }
-    if (item.state === 'CLOSED' && item.failures >= settings.failureThreshold) {
+    if (item.state === 'CLOSED' && windowTrips(item, settings, unwrittenSuccesses)) {
       const opened = await this.update(pk, 'open', {
         ':until': n(now + settings.cooldownSeconds * 1000),
         ':now': n(now),
@@ -79,6 +85,20 @@ export class CircuitStore {
       if (opened !== undefined) return { item: opened, opened: true };
     }
     return { item, opened: false };
+  }
+
+  /** Adds answered calls to the current window of a CLOSED circuit; undefined when there is no such window. */
+  async recordSuccesses(
+    pk: string,
+    count: number,
+    settings: BreakerSettings,
+    now: number,
+  ): Promise<CircuitItem | undefined> {
+    return this.update(pk, 'countSuccesses', {
+      ':n': n(count),
+      ':now': n(now),
+      ':floor': n(now - settings.windowSeconds * 1000),
+    });
   }
 
   /** Takes the one probe of an open circuit whose cooldown is over; undefined when someone else has it. */

@@ -10,9 +10,12 @@ export type Transition = 'opened' | 'closed' | undefined;
 interface Cached {
   readonly at: number;
   readonly item: Promise<CircuitItem | undefined>;
-  /** The item once known (writes know it at once). */
-  readonly known?: CircuitItem;
+  /** The item once known (writes know it at once, reads when they answer). */
+  known?: CircuitItem;
 }
+
+/** How long answered calls are gathered before one write adds them to a window (the rate rule). */
+export const SUCCESS_FLUSH_MS = 200;
 
 /** Whether an item stops calls at `now` (open, or half-open with someone probing). */
 const blocks = (item: CircuitItem | undefined, now: number): boolean =>
@@ -27,6 +30,10 @@ const blocks = (item: CircuitItem | undefined, now: number): boolean =>
  */
 export class CircuitBreaker {
   private readonly cache = new Map<string, Cached>();
+  /** Answered calls per key not yet written, and the settings of the route that made them. */
+  private readonly unwritten = new Map<string, { count: number; settings: BreakerSettings }>();
+  private flushTimer?: ReturnType<typeof setTimeout>;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: CircuitStore | undefined,
@@ -57,12 +64,18 @@ export class CircuitBreaker {
     if (hit !== undefined && this.now() - hit.at < this.options.cacheMs) return hit.item;
     const store = this.store;
     if (store === undefined) return undefined;
-    const item = store.read(pk).catch((err: unknown) => {
-      log('error', 'circuit table unreadable; failing open', { pk, error: String(err) });
-      return undefined;
-    });
-    this.cache.set(pk, { at: this.now(), item });
-    return item;
+    const entry: Cached = {
+      at: this.now(),
+      item: store.read(pk).then(
+        (read) => (entry.known = read),
+        (err: unknown) => {
+          log('error', 'circuit table unreadable; failing open', { pk, error: String(err) });
+          return undefined;
+        },
+      ),
+    };
+    this.cache.set(pk, entry);
+    return entry.item;
   }
 
   /** Whether to call the model in that Region now; 'probe' means this caller holds the half-open probe. */
@@ -88,10 +101,24 @@ export class CircuitBreaker {
     }
   }
 
-  /** A successful call: closes the circuit when this caller was probing; otherwise writes nothing. */
-  async success(modelId: string, region: string, admission: Admission): Promise<Transition> {
-    if (admission !== 'probe' || this.store === undefined) return undefined;
+  /**
+   * A successful call: closes the circuit when this caller was probing. Otherwise, for a route with
+   * the rate rule, counts it toward the window's calls: gathered for SUCCESS_FLUSH_MS and written in
+   * one update, and only while the window has failures (a healthy circuit costs no write).
+   */
+  async success(
+    modelId: string,
+    region: string,
+    admission: Admission,
+    settings?: BreakerSettings,
+  ): Promise<Transition> {
+    if (this.store === undefined) return undefined;
     const pk = circuitKey(modelId, region);
+    if (admission !== 'probe') {
+      if (settings?.minimumRequests !== undefined && settings.failureRateThreshold !== undefined)
+        this.countSuccess(pk, settings);
+      return undefined;
+    }
     try {
       const closed = await this.store.close(pk, this.now());
       this.remember(pk, closed, true);
@@ -102,12 +129,63 @@ export class CircuitBreaker {
     }
   }
 
+  private countSuccess(pk: string, settings: BreakerSettings): void {
+    const known = this.cache.get(pk)?.known;
+    const watched =
+      known !== undefined &&
+      known.state === 'CLOSED' &&
+      known.failures > 0 &&
+      known.windowStart > this.now() - settings.windowSeconds * 1000;
+    if (!watched) return;
+    const entry = this.unwritten.get(pk);
+    this.unwritten.set(pk, { count: (entry?.count ?? 0) + 1, settings });
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, SUCCESS_FLUSH_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the answered calls gathered so far, one update per key. */
+  private async flush(): Promise<void> {
+    const store = this.store;
+    if (store === undefined) return;
+    const batch = [...this.unwritten];
+    this.unwritten.clear();
+    await Promise.all(
+      batch.map(async ([pk, { count, settings }]) => {
+        try {
+          const item = await store.recordSuccesses(pk, count, settings, this.now());
+          if (item !== undefined) this.remember(pk, item);
+        } catch (err) {
+          log('error', 'circuit table unwritable; answered calls not counted', { pk, error: String(err) });
+        }
+      }),
+    );
+  }
+
+  /** Resolves once every write this breaker has started has finished (tests, benchmarks, shutdown). */
+  async settled(): Promise<void> {
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }
+    await this.flushing;
+  }
+
   /** A failed call: counts it (for kinds that count) and opens the circuit at the threshold. */
   async failure(modelId: string, region: string, kind: ErrorKind, settings: BreakerSettings): Promise<Transition> {
     if (!CIRCUIT_FAILURES.has(kind) || this.store === undefined) return undefined;
     const pk = circuitKey(modelId, region);
     try {
-      const { item, opened } = await this.store.recordFailure(pk, kind, settings, this.now());
+      const { item, opened } = await this.store.recordFailure(
+        pk,
+        kind,
+        settings,
+        this.now(),
+        this.unwritten.get(pk)?.count ?? 0,
+      );
       if (item !== undefined) this.remember(pk, item);
       else this.forget(pk);
       if (opened) log('warn', 'circuit opened', { pk, kind, openUntil: item?.openUntil });

@@ -61,17 +61,31 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
     if (candidate.model.contextWindowTokens <= largerThan) continue;
     const backend = deps.backends[candidate.model.hosting];
     targets: for (const target of candidate.model.targets) {
+      // A retryable failure is held back while a retry on the same model and Region may still
+      // answer: a throttle the retry absorbed is no failure for the circuit, only a series that
+      // ends failed counts (once, with the kind of its last failure).
+      let held: ErrorKind | undefined;
+      const countHeld = async (): Promise<void> => {
+        if (held === undefined) return;
+        const kind = held;
+        held = undefined;
+        const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
+        if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
+      };
       for (let attempt = 1; attempt <= resilience.attemptsPerModel; attempt++) {
         const remaining = deadline - Date.now();
-        if (remaining <= 0)
+        if (remaining <= 0) {
+          await countHeld();
           throw new AllCandidatesFailedError(
             `the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`,
             attempts,
             'budget',
             { cause: lastError },
           );
+        }
         const admission = await deps.breaker.admit(candidate.modelId, target.region, probeLeaseMs);
         if (admission === 'open') {
+          await countHeld();
           circuitSkips.push({ model: candidate.modelId, reason: `circuit open in ${target.region}` });
           continue targets;
         }
@@ -91,7 +105,13 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
             region: target.region,
             latencyMs: Math.round(performance.now() - started),
           });
-          const closed = await deps.breaker.success(candidate.modelId, target.region, admission);
+          held = undefined;
+          const closed = await deps.breaker.success(
+            candidate.modelId,
+            target.region,
+            admission,
+            resilience.circuitBreaker,
+          );
           if (closed) ctx.onTransition(candidate.modelId, target.region, closed);
           return { answer, modelId: candidate.modelId, region: target.region, attempts, circuitSkips };
         } catch (err) {
@@ -105,8 +125,10 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
           });
           lastKind = kind;
           lastError = err;
-          const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
-          if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
+          const action = ERROR_ACTIONS[kind];
+          const retrying = action === 'retry' && attempt < resilience.attemptsPerModel && admission !== 'probe';
+          held = kind;
+          if (!retrying) await countHeld();
           if (CONFIGURATION_FAULTS.has(kind)) {
             const platform = platformValidationFault(err);
             log('error', 'ALERT configuration fault calling a model', {
@@ -120,7 +142,6 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
               ...(platform ? { fault: platform.fault, detail: failure.message.slice(0, 300) } : {}),
             });
           }
-          const action = ERROR_ACTIONS[kind];
           if (action === 'caller-fault') {
             // A rejection of a request the router has validated may be this model's own limit: the
             // next candidate gets it once (no retry, no other Region of this model); only a request
@@ -132,7 +153,7 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
             largerThan = candidate.model.contextWindowTokens;
             break targets;
           }
-          if (action !== 'retry' || attempt === resilience.attemptsPerModel || admission === 'probe') continue targets;
+          if (!retrying) continue targets;
           const delay = Math.min(
             backoffMs(attempt, resilience.backoff, deps.random),
             Math.max(0, deadline - Date.now()),
