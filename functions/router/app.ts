@@ -6,7 +6,7 @@ import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
 import type { RouterEnv } from './env';
 import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
-import { jsonBody, jsonResponse } from './http';
+import { echo, jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
 import { recordTableNotFound, recordTableRejected } from './observe';
@@ -69,7 +69,7 @@ export function createHandler(deps: RouterDeps): Handler {
         try {
           routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
         } catch (err) {
-          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
+          throw new NotFoundError(`no route ${echo(m[1])}`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);
@@ -122,7 +122,7 @@ export function createHandler(deps: RouterDeps): Handler {
           { 'x-fm-catalog-version': table.catalogVersion },
         );
       }
-      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
+      throw new NotFoundError(`no such path: ${echo(`${event.httpMethod} ${path}`)} (${operationList()})`);
     } catch (err) {
       const { status, body } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error')

@@ -4,6 +4,7 @@ import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
 import { InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
+import { echo } from './http';
 import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
@@ -39,7 +40,7 @@ export async function serveRoute(
     if (route === undefined) {
       const hint = didYouMean(routeId, Object.keys(table.routes));
       throw new NotFoundError(
-        `no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
+        `no route ${echo(routeId)}${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
         'route_not_found',
       );
     }
