@@ -1,10 +1,13 @@
-import { loadProject } from '../catalog';
+import { checkProject, formatIssues } from '../catalog';
+import { tableModel, type RoutingTable } from '../contracts/routing-table';
 import { conversePath, resourcePath } from '../contracts/http-api';
 import { createHandler, routerDeps } from '../functions/router/app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
 import { serveHandler } from '../sim/gateway';
+import { BEDROCK_ERROR_STATUS } from '../sim/bedrock-runtime';
 import type { Behaviour } from '../sim/http-sim';
+import { SAGEMAKER_ERROR_STATUS } from '../sim/sagemaker-runtime';
 import { SimStack } from '../sim/stack';
 import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
@@ -44,51 +47,110 @@ if (opts.help) {
   process.exit(0);
 }
 
-/** MODEL=VALUE@REGION → parts. */
-function spec(raw: string, needsValue: boolean): { model: string; value: string; region?: string } {
-  const [main, region] = raw.split('@');
-  const [model, value = ''] = main.split('=');
-  if (!model || (needsValue && value === '')) {
-    console.error(`bad model spec "${raw}"\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return { model, value, region };
+/** A fault flag, checked against the routing table before anything starts. */
+interface Fault {
+  readonly model: string;
+  readonly region?: string;
+  readonly behaviour: Behaviour;
 }
+
+/** Refuses a flag with what was wrong and what it takes; exit 2, nothing started. */
+function refuse(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** The exception names the simulators can answer with (--fail). */
+const ERROR_NAMES = [...new Set([...Object.keys(BEDROCK_ERROR_STATUS), ...Object.keys(SAGEMAKER_ERROR_STATUS)])];
+
+/**
+ * MODEL=VALUE@REGION of one fault flag, checked: the model is in the routing table, the Region is
+ * one of its targets, and the value is what the flag takes.
+ */
+function fault(
+  table: RoutingTable,
+  flag: string,
+  raw: string,
+  value: ((v: string) => Behaviour | string) | undefined,
+): Fault {
+  const [main, region, ...extra] = raw.split('@');
+  const eq = main.indexOf('=');
+  const model = eq < 0 ? main : main.slice(0, eq);
+  const v = eq < 0 ? undefined : main.slice(eq + 1);
+  const m = tableModel(table, model);
+  if (m === undefined)
+    refuse(`--${flag} ${raw}: no model "${model}" in the routing table (${Object.keys(table.models).join(', ')})`);
+  const regions = m.targets.map((t) => t.region);
+  if (extra.length > 0 || (region !== undefined && !regions.includes(region)))
+    refuse(`--${flag} ${raw}: "${model}" is called in ${regions.join(', ')}, not in "${region ?? ''}"`);
+  if (value === undefined) {
+    if (v !== undefined) refuse(`--${flag} ${raw}: takes MODEL[@REGION], no value`);
+    return { model, region, behaviour: { failRate: 1, errorType: 'ServiceUnavailableException' } };
+  }
+  const behaviour = value(v ?? '');
+  if (typeof behaviour === 'string') refuse(`--${flag} ${raw}: ${behaviour}`);
+  return { model, region, behaviour };
+}
+
+const FAULT_FLAGS = {
+  slow: (v: string): Behaviour | string =>
+    /^\d+$/.test(v) ? { delayMs: Number(v) } : `MS must be a whole number of milliseconds, not "${v}"`,
+  throttle: (v: string): Behaviour | string =>
+    /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(v)
+      ? { failRate: Number(v), errorType: 'ThrottlingException' }
+      : `RATE must be a share of calls from 0 to 1, not "${v}"`,
+  down: undefined,
+  fail: (v: string): Behaviour | string =>
+    ERROR_NAMES.includes(v)
+      ? { failRate: 1, errorType: v }
+      : `ERROR must be one of ${ERROR_NAMES.join(', ')}, not "${v}"`,
+} as const;
 
 async function main(): Promise<void> {
   const envName = opts.env ?? 'dev';
-  const plan = loadProject({ only: [envName], suggestReplacement: replacementSuggester }).plans.find(
-    (p) => p.name === envName,
-  );
+  const result = checkProject({ only: [envName], suggestReplacement: replacementSuggester });
+  const plan = result.project?.plans.find((p) => p.name === envName);
   if (plan === undefined) {
-    console.error(`no environment "${envName}"`);
+    console.error(result.project === undefined ? formatIssues(result.issues) : `no environment "${envName}"`);
     process.exit(2);
   }
-  const stack = await SimStack.start(plan.routingTable, { models: !opts.aws });
-  const apply = (raws: string[] | undefined, needsValue: boolean, behaviour: (value: string) => Behaviour): void => {
-    for (const raw of raws ?? []) {
-      const s = spec(raw, needsValue);
-      stack.setModel(s.model, behaviour(s.value), s.region);
-    }
-  };
-  try {
-    apply(opts.slow, true, (v) => ({ delayMs: Number(v) }));
-    apply(opts.throttle, true, (v) => ({ failRate: Number(v), errorType: 'ThrottlingException' }));
-    apply(opts.down, false, () => ({ failRate: 1, errorType: 'ServiceUnavailableException' }));
-    apply(opts.fail, true, (v) => ({ failRate: 1, errorType: v }));
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(2);
-  }
+  const table = plan.routingTable;
+  const faults = (Object.keys(FAULT_FLAGS) as (keyof typeof FAULT_FLAGS)[]).flatMap((flag) =>
+    (opts[flag] ?? []).map((raw) => fault(table, flag, raw, FAULT_FLAGS[flag])),
+  );
+  if (opts.aws && faults.length > 0)
+    refuse(
+      '--slow, --throttle, --down and --fail act on the simulators, which --aws replaces by real AWS: drop one or the other',
+    );
+  const port = Number(opts.port ?? 8080);
+  if (!/^\d+$/.test(opts.port ?? '8080') || port > 65535)
+    refuse(`--port must be a port number (0 picks a free one), not "${opts.port}"`);
+  const stack = await SimStack.start(table, { models: !opts.aws });
+  for (const f of faults) stack.setModel(f.model, f.behaviour, f.region);
   setLogSink((line) => {
     if (!opts.quiet && !line.startsWith('{"_aws"')) process.stdout.write(`${line}\n`);
   });
-  const { url } = await serveHandler(createHandler(routerDeps(readEnv())), Number(opts.port ?? 8080));
+  let url: string;
+  try {
+    ({ url } = await serveHandler(createHandler(routerDeps(readEnv())), port));
+  } catch (err) {
+    await stack.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use on 127.0.0.1: stop what listens there, or pass --port N (0 picks a free one)`
+        : `cannot listen on 127.0.0.1:${port}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    process.exit(1);
+  }
   console.log(`router for ${envName} (catalog ${plan.routingTable.catalogVersion}) on ${url} — ${opts.aws ? 'real AWS' : 'simulated Bedrock and SageMaker'}
   routes: ${Object.keys(plan.routingTable.routes).join(', ')}
   try:  curl -s ${url}${resourcePath('listRoutes')}
         curl -s ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
-        curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'`);
+        curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'
+  circuits: an open circuit half-opens when the next request reaches it after its cooldown; the
+        recovery workflow that probes idle circuits in AWS does not run here, so a circuit no request
+        reaches stays OPEN in the local table (harmless: the next request probes it)`);
   const stop = (): void => {
     void stack.stop().finally(() => process.exit(0));
   };
@@ -97,6 +159,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
