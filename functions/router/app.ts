@@ -124,13 +124,13 @@ export function createHandler(deps: RouterDeps): Handler {
       }
       throw new NotFoundError(`no such path: ${echo(`${event.httpMethod} ${path}`)} (${operationList()})`);
     } catch (err) {
-      const { status, body } = errorResponse(err, requestId);
+      const { status, body, headers } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error')
         log('error', 'unexpected error', {
           requestId,
           error: err instanceof Error ? (err.stack ?? err.message) : String(err),
         });
-      return jsonResponse(status, body);
+      return jsonResponse(status, body, headers);
     }
   };
 }

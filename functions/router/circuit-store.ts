@@ -43,8 +43,10 @@ export class CircuitStore {
     private readonly table: string,
   ) {}
 
-  async read(pk: string): Promise<CircuitItem | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s(pk) } }));
+  async read(pk: string, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s(pk) } }), {
+      abortSignal: signal,
+    });
     return parse(out.Item);
   }
 
@@ -58,6 +60,7 @@ export class CircuitStore {
     settings: BreakerSettings,
     now: number,
     unwrittenSuccesses = 0,
+    signal?: AbortSignal,
   ): Promise<{ item?: CircuitItem; opened: boolean }> {
     const expiresAt = Math.ceil(now / 1000) + circuitLifetimeSeconds(settings);
     const failure = {
@@ -66,22 +69,30 @@ export class CircuitStore {
       ':kind': s(kind),
       ':floor': n(now - settings.windowSeconds * 1000),
     };
-    let item = (await this.update(pk, 'countFailure', failure)) ?? (await this.update(pk, 'newWindow', failure));
+    let item =
+      (await this.update(pk, 'countFailure', failure, signal)) ?? (await this.update(pk, 'newWindow', failure, signal));
     if (item === undefined) {
       // OPEN or HALF_OPEN: a failed probe (or a late failure of one) opens it again.
-      item = await this.update(pk, 'reopen', {
-        ':until': n(now + settings.cooldownSeconds * 1000),
-        ':now': n(now),
-        ':exp': n(expiresAt),
-        ':kind': s(kind),
-      });
+      item = await this.update(
+        pk,
+        'reopen',
+        {
+          ':until': n(now + settings.cooldownSeconds * 1000),
+          ':now': n(now),
+          ':exp': n(expiresAt),
+          ':kind': s(kind),
+        },
+        signal,
+      );
       return { item, opened: item !== undefined };
     }
     if (item.state === 'CLOSED' && windowTrips(item, settings, unwrittenSuccesses)) {
-      const opened = await this.update(pk, 'open', {
-        ':until': n(now + settings.cooldownSeconds * 1000),
-        ':now': n(now),
-      });
+      const opened = await this.update(
+        pk,
+        'open',
+        { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now) },
+        signal,
+      );
       if (opened !== undefined) return { item: opened, opened: true };
     }
     return { item, opened: false };
@@ -93,22 +104,24 @@ export class CircuitStore {
     count: number,
     settings: BreakerSettings,
     now: number,
+    signal?: AbortSignal,
   ): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'countSuccesses', {
-      ':n': n(count),
-      ':now': n(now),
-      ':floor': n(now - settings.windowSeconds * 1000),
-    });
+    return this.update(
+      pk,
+      'countSuccesses',
+      { ':n': n(count), ':now': n(now), ':floor': n(now - settings.windowSeconds * 1000) },
+      signal,
+    );
   }
 
   /** Takes the one probe of an open circuit whose cooldown is over; undefined when someone else has it. */
-  async tryHalfOpen(pk: string, leaseMs: number, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'halfOpen', { ':lease': n(now + leaseMs), ':now': n(now) });
+  async tryHalfOpen(pk: string, leaseMs: number, now: number, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    return this.update(pk, 'halfOpen', { ':lease': n(now + leaseMs), ':now': n(now) }, signal);
   }
 
   /** Closes a half-open circuit after a successful probe; undefined when it was not half-open. */
-  async close(pk: string, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'close', { ':now': n(now) });
+  async close(pk: string, now: number, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    return this.update(pk, 'close', { ':now': n(now) }, signal);
   }
 
   /** One transition as a conditional UpdateItem; undefined when its condition does not hold. */
@@ -116,6 +129,7 @@ export class CircuitStore {
     pk: string,
     transition: CircuitTransition,
     values: Record<string, AttributeValue>,
+    signal?: AbortSignal,
   ): Promise<CircuitItem | undefined> {
     const t = CIRCUIT_TRANSITIONS[transition];
     try {
@@ -129,6 +143,7 @@ export class CircuitStore {
           ExpressionAttributeValues: { ...t.constants, ...values },
           ReturnValues: 'ALL_NEW',
         }),
+        { abortSignal: signal },
       );
       return parse(out.Attributes);
     } catch (err) {

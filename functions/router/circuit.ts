@@ -8,7 +8,8 @@ export type Admission = 'closed' | 'probe' | 'open';
 export type Transition = 'opened' | 'closed' | undefined;
 
 interface Cached {
-  readonly at: number;
+  /** When the entry became true: a read's start, or a failed read's end (so a slow failure is not re-tried at once). */
+  at: number;
   readonly item: Promise<CircuitItem | undefined>;
   /** The item once known (writes know it at once, reads when they answer). */
   known?: CircuitItem;
@@ -23,10 +24,28 @@ const blocks = (item: CircuitItem | undefined, now: number): boolean =>
   ((item.state === 'OPEN' && (item.openUntil ?? 0) > now) ||
     (item.state === 'HALF_OPEN' && (item.probeUntil ?? 0) > now));
 
+export interface BreakerOptions {
+  /** How long an item read from the table is trusted. */
+  readonly cacheMs: number;
+  /**
+   * The longest one table call may take (a read or the half-open write a request waits for, and
+   * every write made off the request path); a request waits at most this, or what is left of its
+   * latency budget. @default 200
+   */
+  readonly callTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/** The default timeout of one circuit-table call (DynamoDB answers in single-digit milliseconds in its Region). */
+export const CIRCUIT_CALL_TIMEOUT_MS = 200;
+
 /**
  * The circuit breaker per model and Region over the shared DynamoDB table, with a short in-memory
  * cache so a healthy request adds no table read (at most one read per key per cacheMs per instance).
  * A table error never fails a request: the breaker then lets calls through (fails open) and logs.
+ * A request waits only for what decides its admission (a read, the half-open write), each bounded
+ * by callTimeoutMs and the request's remaining budget; counting writes (failures, answered calls,
+ * closing after a probe) run off the request path, each with the same timeout (settled() awaits them).
  */
 export class CircuitBreaker {
   private readonly cache = new Map<string, Cached>();
@@ -34,11 +53,26 @@ export class CircuitBreaker {
   private readonly unwritten = new Map<string, { count: number; settings: BreakerSettings }>();
   private flushTimer?: ReturnType<typeof setTimeout>;
   private flushing: Promise<void> = Promise.resolve();
+  /** Writes under way off the request path. */
+  private readonly writes = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: CircuitStore | undefined,
-    private readonly options: { readonly cacheMs: number; readonly now?: () => number } = { cacheMs: 1000 },
+    private readonly options: BreakerOptions = { cacheMs: 1000 },
   ) {}
+
+  /** An abort signal for one table call: callTimeoutMs, or less when the caller's budget is shorter. */
+  private signal(budgetMs = Infinity): AbortSignal {
+    const ms = Math.min(this.options.callTimeoutMs ?? CIRCUIT_CALL_TIMEOUT_MS, budgetMs);
+    return AbortSignal.timeout(Math.max(1, Math.floor(ms)));
+  }
+
+  /** Keeps a write that runs off the request path, for settled(). */
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write)).catch(() => undefined);
+    return write;
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -59,16 +93,19 @@ export class CircuitBreaker {
     if (!blocks(this.cache.get(pk)?.known, this.now())) this.cache.delete(pk);
   }
 
-  private async current(pk: string): Promise<CircuitItem | undefined> {
+  private async current(pk: string, budgetMs?: number): Promise<CircuitItem | undefined> {
     const hit = this.cache.get(pk);
     if (hit !== undefined && this.now() - hit.at < this.options.cacheMs) return hit.item;
     const store = this.store;
     if (store === undefined) return undefined;
     const entry: Cached = {
       at: this.now(),
-      item: store.read(pk).then(
+      item: store.read(pk, this.signal(budgetMs)).then(
         (read) => (entry.known = read),
         (err: unknown) => {
+          // Trusted for cacheMs from now, not from the start: a table that does not answer is asked
+          // again a cache period after the last try ended, not by the very next request.
+          entry.at = this.now();
           log('error', 'circuit table unreadable; failing open', { pk, error: String(err) });
           return undefined;
         },
@@ -78,26 +115,39 @@ export class CircuitBreaker {
     return entry.item;
   }
 
-  /** Whether to call the model in that Region now; 'probe' means this caller holds the half-open probe. */
-  async admit(modelId: string, region: string, probeLeaseMs: number): Promise<Admission> {
+  /**
+   * Whether to call the model in that Region now; 'probe' means this caller holds the half-open
+   * probe. `budgetMs`: what is left of the request's latency budget (the wait is bounded by it).
+   */
+  async admit(modelId: string, region: string, probeLeaseMs: number, budgetMs?: number): Promise<Admission> {
+    return (await this.admission(modelId, region, probeLeaseMs, budgetMs)).admission;
+  }
+
+  /** admit(), with the item that decided it (an open circuit's openUntil and last error kind). */
+  async admission(
+    modelId: string,
+    region: string,
+    probeLeaseMs: number,
+    budgetMs?: number,
+  ): Promise<{ admission: Admission; item?: CircuitItem }> {
     const pk = circuitKey(modelId, region);
-    const item = await this.current(pk);
+    const item = await this.current(pk, budgetMs);
     const now = this.now();
-    if (item === undefined || item.state === 'CLOSED') return 'closed';
-    if (item.state === 'OPEN' && (item.openUntil ?? 0) > now) return 'open';
-    if (item.state === 'HALF_OPEN' && (item.probeUntil ?? 0) > now) return 'open';
-    if (this.store === undefined) return 'closed';
+    if (item === undefined || item.state === 'CLOSED') return { admission: 'closed', item };
+    if (item.state === 'OPEN' && (item.openUntil ?? 0) > now) return { admission: 'open', item };
+    if (item.state === 'HALF_OPEN' && (item.probeUntil ?? 0) > now) return { admission: 'open', item };
+    if (this.store === undefined) return { admission: 'closed', item };
     try {
-      const probing = await this.store.tryHalfOpen(pk, probeLeaseMs, now);
+      const probing = await this.store.tryHalfOpen(pk, probeLeaseMs, now, this.signal(budgetMs));
       if (probing !== undefined) {
         this.remember(pk, probing);
-        return 'probe';
+        return { admission: 'probe', item: probing };
       }
       this.forget(pk);
-      return 'open';
+      return { admission: 'open', item };
     } catch (err) {
       log('error', 'circuit table unwritable; failing open', { pk, error: String(err) });
-      return 'closed';
+      return { admission: 'closed', item };
     }
   }
 
@@ -120,7 +170,7 @@ export class CircuitBreaker {
       return undefined;
     }
     try {
-      const closed = await this.store.close(pk, this.now());
+      const closed = await this.track(this.store.close(pk, this.now(), this.signal()));
       this.remember(pk, closed, true);
       return closed !== undefined ? 'closed' : undefined;
     } catch (err) {
@@ -155,7 +205,7 @@ export class CircuitBreaker {
     await Promise.all(
       batch.map(async ([pk, { count, settings }]) => {
         try {
-          const item = await store.recordSuccesses(pk, count, settings, this.now());
+          const item = await this.track(store.recordSuccesses(pk, count, settings, this.now(), this.signal()));
           if (item !== undefined) this.remember(pk, item);
         } catch (err) {
           log('error', 'circuit table unwritable; answered calls not counted', { pk, error: String(err) });
@@ -172,6 +222,7 @@ export class CircuitBreaker {
       this.flushing = this.flushing.then(() => this.flush());
     }
     await this.flushing;
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
   /** A failed call: counts it (for kinds that count) and opens the circuit at the threshold. */
@@ -179,12 +230,8 @@ export class CircuitBreaker {
     if (!CIRCUIT_FAILURES.has(kind) || this.store === undefined) return undefined;
     const pk = circuitKey(modelId, region);
     try {
-      const { item, opened } = await this.store.recordFailure(
-        pk,
-        kind,
-        settings,
-        this.now(),
-        this.unwritten.get(pk)?.count ?? 0,
+      const { item, opened } = await this.track(
+        this.store.recordFailure(pk, kind, settings, this.now(), this.unwritten.get(pk)?.count ?? 0, this.signal()),
       );
       if (item !== undefined) this.remember(pk, item);
       else this.forget(pk);

@@ -55,6 +55,10 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
   let largerThan = 0;
   /** The messages of the candidates that rejected the request as invalid (ValidationException about the request). */
   const rejections: string[] = [];
+  /** How each model and Region ended for this request: the kind of its failed series, or of the failures that opened its circuit. */
+  const outcomes: ErrorKind[] = [];
+  /** The earliest time a skipped circuit lets calls through again. */
+  let reopensAt = Infinity;
   const probeLeaseMs = resilience.attemptTimeoutMs * resilience.attemptsPerModel + 1000;
 
   for (const candidate of ctx.candidates) {
@@ -65,30 +69,45 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
       // answer: a throttle the retry absorbed is no failure for the circuit, only a series that
       // ends failed counts (once, with the kind of its last failure).
       let held: ErrorKind | undefined;
-      const countHeld = async (): Promise<void> => {
+      // The failure is counted off the request path (the breaker's write does not hold the answer up).
+      const countHeld = (): void => {
         if (held === undefined) return;
         const kind = held;
         held = undefined;
-        const opened = await deps.breaker.failure(candidate.modelId, target.region, kind, resilience.circuitBreaker);
-        if (opened) ctx.onTransition(candidate.modelId, target.region, opened);
+        outcomes.push(kind);
+        void deps.breaker
+          .failure(candidate.modelId, target.region, kind, resilience.circuitBreaker)
+          .then((opened) => opened && ctx.onTransition(candidate.modelId, target.region, opened))
+          .catch((err: unknown) => log('error', 'circuit transition not recorded', { error: String(err) }));
+      };
+      const budgetSpent = (): AllCandidatesFailedError => {
+        countHeld();
+        return new AllCandidatesFailedError(
+          `the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`,
+          attempts,
+          'budget',
+          { cause: lastError },
+        );
       };
       for (let attempt = 1; attempt <= resilience.attemptsPerModel; attempt++) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          await countHeld();
-          throw new AllCandidatesFailedError(
-            `the route's latency budget of ${resilience.latencyBudgetMs} ms ran out`,
-            attempts,
-            'budget',
-            { cause: lastError },
-          );
-        }
-        const admission = await deps.breaker.admit(candidate.modelId, target.region, probeLeaseMs);
+        if (deadline - Date.now() <= 0) throw budgetSpent();
+        // The breaker's own calls are inside the budget: it waits at most what is left of it.
+        const { admission, item } = await deps.breaker.admission(
+          candidate.modelId,
+          target.region,
+          probeLeaseMs,
+          deadline - Date.now(),
+        );
         if (admission === 'open') {
-          await countHeld();
+          countHeld();
+          outcomes.push(item?.lastErrorKind ?? 'unknown');
+          const until = item?.state === 'HALF_OPEN' ? item.probeUntil : item?.openUntil;
+          if (until !== undefined) reopensAt = Math.min(reopensAt, until);
           circuitSkips.push({ model: candidate.modelId, reason: `circuit open in ${target.region}` });
           continue targets;
         }
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw budgetSpent();
         const signal = AbortSignal.timeout(Math.min(resilience.attemptTimeoutMs, remaining));
         const started = performance.now();
         try {
@@ -106,13 +125,10 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
             latencyMs: Math.round(performance.now() - started),
           });
           held = undefined;
-          const closed = await deps.breaker.success(
-            candidate.modelId,
-            target.region,
-            admission,
-            resilience.circuitBreaker,
-          );
-          if (closed) ctx.onTransition(candidate.modelId, target.region, closed);
+          void deps.breaker
+            .success(candidate.modelId, target.region, admission, resilience.circuitBreaker)
+            .then((closed) => closed && ctx.onTransition(candidate.modelId, target.region, closed))
+            .catch((err: unknown) => log('error', 'circuit transition not recorded', { error: String(err) }));
           return { answer, modelId: candidate.modelId, region: target.region, attempts, circuitSkips };
         } catch (err) {
           const kind = kindOf(err, signal);
@@ -128,7 +144,7 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
           const action = ERROR_ACTIONS[kind];
           const retrying = action === 'retry' && attempt < resilience.attemptsPerModel && admission !== 'probe';
           held = kind;
-          if (!retrying) await countHeld();
+          if (!retrying) countHeld();
           if (CONFIGURATION_FAULTS.has(kind)) {
             const platform = platformValidationFault(err);
             log('error', 'ALERT configuration fault calling a model', {
@@ -171,6 +187,18 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
       attempts,
       { cause: lastError },
     );
+  // Every model and Region throttled, whether this request saw it or the circuit had already opened
+  // on it: one condition, one answer, 429 with the time to wait.
+  if (outcomes.length > 0 && outcomes.every((k) => k === 'throttled')) {
+    const waitMs = Number.isFinite(reopensAt) ? reopensAt - Date.now() : resilience.backoff.maxMs;
+    throw new AllCandidatesFailedError(
+      `every candidate is throttled (${attempts.length} attempts, ${circuitSkips.length} circuits open on throttling)`,
+      attempts,
+      'throttled',
+      { cause: lastError },
+      Math.max(1, Math.ceil(waitMs / 1000)),
+    );
+  }
   const tried =
     attempts.length === 0
       ? 'every candidate was skipped (circuits open)'
@@ -178,7 +206,7 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
   throw new AllCandidatesFailedError(
     `no candidate answered: ${tried}`,
     attempts,
-    attempts.length === 0 ? 'unavailable' : (lastKind ?? 'unknown'),
+    attempts.length === 0 ? 'unavailable' : lastKind === 'throttled' ? 'unavailable' : (lastKind ?? 'unknown'),
     { cause: lastError },
   );
 }

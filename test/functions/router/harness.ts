@@ -86,8 +86,18 @@ export class Harness {
    * A cold-started router (fresh table cache and breaker) with its own empty circuit table;
    * `profile` names another AppConfig configuration profile than the one the extension serves.
    */
+  /**
+   * A cold-started router whose every answer waits for the breaker's writes (which the real router
+   * makes off the request path), so a test's next request sees what the last one wrote.
+   */
   async router(options: RouterOptions = {}): Promise<Handler> {
-    return createHandler(await this.routerDeps(options));
+    const deps = await this.routerDeps(options);
+    const handler = createHandler(deps);
+    return async (event) => {
+      const res = await handler(event);
+      await deps.breaker.settled();
+      return res;
+    };
   }
 
   /** The dependencies of a cold-started router (as router() makes them), for tests that reach into the breaker. */

@@ -201,6 +201,33 @@ describe('retry loop and fallbacks', () => {
     expect(res.body.error?.code).toBe('all_candidates_throttled');
   });
 
+  it('answers an all-throttled chain with 429 and Retry-After, before and after its circuits open', async () => {
+    h.bedrock.set('*', { failRate: 1, errorType: 'ThrottlingException' });
+    const router = await h.router();
+    for (let i = 0; i < 3; i++) {
+      const res = await call(router, converse('classify', ask));
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    }
+    // Every circuit of the chain is open now (threshold 3, cooldown 1 s): no model is called.
+    h.bedrock.calls.length = 0;
+    const res = await call(router, converse('classify', ask));
+    expect(h.bedrock.calls).toHaveLength(0);
+    expect(res.body.routing).toBeUndefined();
+    expect(res.status).toBe(429);
+    expect(res.body.error?.code).toBe('all_candidates_throttled');
+    expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('answers 503, not 429, when the chain failed in other ways than throttling too', async () => {
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' });
+    h.bedrock.set(TARGET.novaMicro, { failRate: 1, errorType: 'ThrottlingException' });
+    const res = await call(await h.router(), converse('classify', ask));
+    expect(res.status).toBe(503);
+    expect(res.body.error?.code).toBe('all_candidates_failed');
+    expect(res.headers['retry-after']).toBeUndefined();
+  });
+
   it('fails with 503 all_candidates_failed when every candidate errors', async () => {
     h.bedrock.set('*', { failRate: 1, errorType: 'ModelErrorException' });
     const res = await call(await h.router(), converse('classify', ask));
