@@ -50,11 +50,18 @@ export class RoutingTableSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** The table to route with; throws RoutingTableUnavailableError only when there is none at all. */
+  /**
+   * The table to route with; throws RoutingTableUnavailableError only when there is none at all.
+   * Only a cold start waits for the extension: once a table is in use, a due poll runs in the
+   * background and this request (and every other until the poll ends) gets the table in use, so a
+   * hanging extension never holds a request up.
+   */
   async get(): Promise<RoutingTable> {
     if (this.current === undefined || this.now() - this.checkedAt >= this.options.pollIntervalMs) {
-      this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
-      await this.refreshing;
+      this.refreshing ??= this.refresh()
+        .catch((err: unknown) => log('error', 'routing table: refresh failed', { error: String(err) }))
+        .finally(() => (this.refreshing = undefined));
+      if (this.current === undefined) await this.refreshing;
     }
     if (this.current === undefined) {
       const why =
@@ -66,6 +73,11 @@ export class RoutingTableSource {
       });
     }
     return this.current.table;
+  }
+
+  /** Resolves when the poll under way, if any, has ended (tests, benchmarks). */
+  async refreshed(): Promise<void> {
+    await this.refreshing;
   }
 
   /** Where the table in use came from (for logs and tests). */

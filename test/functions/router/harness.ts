@@ -87,15 +87,16 @@ export class Harness {
    * `profile` names another AppConfig configuration profile than the one the extension serves.
    */
   /**
-   * A cold-started router whose every answer waits for the breaker's writes (which the real router
-   * makes off the request path), so a test's next request sees what the last one wrote.
+   * A cold-started router whose every answer waits for the breaker's writes and the routing-table
+   * poll (which the real router runs off the request path), so a test's next request sees what the
+   * last one wrote or read.
    */
   async router(options: RouterOptions = {}): Promise<Handler> {
     const deps = await this.routerDeps(options);
     const handler = createHandler(deps);
     return async (event) => {
       const res = await handler(event);
-      await deps.breaker.settled();
+      await Promise.all([deps.breaker.settled(), deps.tables.refreshed()]);
       return res;
     };
   }

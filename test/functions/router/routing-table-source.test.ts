@@ -58,6 +58,10 @@ describe('routing table from the AppConfig extension', () => {
     next.catalogVersion = 'next';
     next.routes.classify.target = 'nova-micro';
     h.setTable(next);
+    // The request that finds the poll due is served by the table in use while the poll runs; the next by the new one.
+    expect((await call(router, converse('classify', ask))).body.routing?.catalogVersion).toBe(
+      testTable().catalogVersion,
+    );
     const res = await call(router, converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro', catalogVersion: 'next' });
   });
@@ -297,5 +301,22 @@ describe('RoutingTableSource', () => {
     h.setTable(testTable());
     expect((await tables.get()).catalogVersion).toBe(testTable().catalogVersion);
     expect(notFoundAlerts()).toHaveLength(1);
+  });
+
+  it('never holds a warm request up for the poll: a hanging extension is asked in the background', async () => {
+    const tables = source();
+    expect((await tables.get()).catalogVersion).toBe(testTable().catalogVersion);
+    h.appconfig.delayMs = 1500;
+    const before = h.appconfig.requests;
+    let answered = false;
+    const got = tables.get().then((t) => ((answered = true), t));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answered).toBe(true);
+    expect((await got).catalogVersion).toBe(testTable().catalogVersion);
+    expect(h.appconfig.requests).toBe(before + 1);
+    // A second request while the poll is still under way starts no second read.
+    await tables.get();
+    expect(h.appconfig.requests).toBe(before + 1);
+    await tables.refreshed();
   });
 });
