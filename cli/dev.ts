@@ -1,4 +1,7 @@
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { checkProject, formatIssues } from '../catalog';
+import { defaultCatalogPath, defaultEnvironmentsDir } from '../catalog/paths';
 import { tableModel, type RoutingTable } from '../contracts/routing-table';
 import { conversePath, resourcePath } from '../contracts/http-api';
 import { createHandler, routerDeps } from '../functions/router/app';
@@ -14,12 +17,19 @@ import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run dev -- [--env NAME] [--port N] [--slow MODEL=MS[@REGION]] [--throttle MODEL=RATE[@REGION]]
                       [--down MODEL[@REGION]] [--fail MODEL=ERROR[@REGION]] [--aws] [--quiet]
+                      [--catalog FILE] [--environments DIR] [--poll SECONDS]
 
 Serves the router on 127.0.0.1 against a built-in simulator of Bedrock Runtime and SageMaker
 Runtime (no AWS account needed), with the routing table of one environment from the catalog, a
-local AppConfig extension and a local DynamoDB circuit table.
+local AppConfig extension and a local DynamoDB circuit table. It watches the catalog and the
+environment's file: a valid edit is published to the local AppConfig extension and the running
+router takes it within the poll interval, with no restart; an invalid edit is refused with the
+validator's located errors, and the last good table keeps serving.
   --env NAME                 environment (default: dev)
   --port N                   port (default: 8080; 0 picks one)
+  --catalog FILE             the catalog (default: model-catalog.json)
+  --environments DIR         the environment files (default: environments/)
+  --poll SECONDS             the router's AppConfig poll interval here (default: 5)
   --slow MODEL=MS[@REGION]   the model answers after MS milliseconds (repeatable)
   --throttle MODEL=RATE[@R]  the model throttles that share of calls, 0..1 (repeatable)
   --down MODEL[@REGION]      the model fails every call with ServiceUnavailableException
@@ -38,6 +48,9 @@ const opts = parseOptions(
     fail: { type: 'string', multiple: true },
     aws: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    catalog: { type: 'string' },
+    environments: { type: 'string' },
+    poll: { type: 'string' },
   },
   USAGE,
 );
@@ -108,13 +121,31 @@ const FAULT_FLAGS = {
 
 async function main(): Promise<void> {
   const envName = opts.env ?? 'dev';
-  const result = checkProject({ only: [envName], suggestReplacement: replacementSuggester });
-  const plan = result.project?.plans.find((p) => p.name === envName);
-  if (plan === undefined) {
-    console.error(result.project === undefined ? formatIssues(result.issues) : `no environment "${envName}"`);
+  const load = (): { table?: RoutingTable; errors: string } => {
+    const result = checkProject({
+      catalogPath: opts.catalog,
+      environmentsDir: opts.environments,
+      only: [envName],
+      suggestReplacement: replacementSuggester,
+    });
+    const found = result.project?.plans.find((p) => p.name === envName)?.routingTable;
+    return {
+      table: found,
+      errors:
+        result.project === undefined
+          ? formatIssues(result.issues.filter((i) => i.severity === 'error'))
+          : `no environment "${envName}"`,
+    };
+  };
+  const first = load();
+  if (first.table === undefined) {
+    console.error(first.errors);
     process.exit(2);
   }
-  const table = plan.routingTable;
+  const table = first.table;
+  if (opts.poll !== undefined && !/^\d+$/.test(opts.poll))
+    refuse(`--poll must be a whole number of seconds, not "${opts.poll}"`);
+  const pollSeconds = Number(opts.poll ?? 5);
   const faults = (Object.keys(FAULT_FLAGS) as (keyof typeof FAULT_FLAGS)[]).flatMap((flag) =>
     (opts[flag] ?? []).map((raw) => fault(table, flag, raw, FAULT_FLAGS[flag])),
   );
@@ -125,11 +156,12 @@ async function main(): Promise<void> {
   const port = Number(opts.port ?? 8080);
   if (!/^\d+$/.test(opts.port ?? '8080') || port > 65535)
     refuse(`--port must be a port number (0 picks a free one), not "${opts.port}"`);
-  const stack = await SimStack.start(table, { models: !opts.aws });
+  const stack = await SimStack.start(table, { models: !opts.aws, pollSeconds });
   for (const f of faults) stack.setModel(f.model, f.behaviour, f.region);
   setLogSink((line) => {
     if (!opts.quiet && !line.startsWith('{"_aws"')) process.stdout.write(`${line}\n`);
   });
+  let published = table;
   let url: string;
   try {
     ({ url } = await serveHandler(createHandler(routerDeps(readEnv())), port));
@@ -143,19 +175,56 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  console.log(`router for ${envName} (catalog ${plan.routingTable.catalogVersion}) on ${url} — ${opts.aws ? 'real AWS' : 'simulated Bedrock and SageMaker'}
-  routes: ${Object.keys(plan.routingTable.routes).join(', ')}
+  console.log(`router for ${envName} (catalog ${table.catalogVersion}) on ${url} — ${opts.aws ? 'real AWS' : 'simulated Bedrock and SageMaker'}
+  routes: ${Object.keys(table.routes).join(', ')}
   try:  curl -s ${url}${resourcePath('listRoutes')}
         curl -s ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
         curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'
   circuits: an open circuit half-opens when the next request reaches it after its cooldown; the
         recovery workflow that probes idle circuits in AWS does not run here, so a circuit no request
         reaches stays OPEN in the local table (harmless: the next request probes it)`);
+  const stopWatching = watchProject(
+    [opts.catalog ?? defaultCatalogPath, join(opts.environments ?? defaultEnvironmentsDir, `${envName}.json`)],
+    () => {
+      const next = load();
+      if (next.table === undefined) {
+        console.error(
+          `refused the edit: the catalog or ${envName}.json is invalid; the router keeps serving catalog ${published.catalogVersion}\n${next.errors}`,
+        );
+        return;
+      }
+      if (JSON.stringify(next.table) === JSON.stringify(published)) return;
+      published = next.table;
+      stack.setTable(published);
+      console.log(
+        `published catalog ${published.catalogVersion} to the local AppConfig extension; the router takes it within ${pollSeconds} s`,
+      );
+    },
+  );
   const stop = (): void => {
+    stopWatching();
     void stack.stop().finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Calls `changed` (debounced) when any of the files changes. Polls the files' status rather than
+ * using fs.watch: editors that save by writing a new file and renaming it keep working.
+ */
+function watchProject(files: readonly string[], changed: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onChange = (now: Stats, before: Stats): void => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(changed, 150);
+  };
+  for (const f of files) watchFile(f, { interval: 250 }, onChange);
+  return () => {
+    for (const f of files) unwatchFile(f, onChange);
+    if (timer !== undefined) clearTimeout(timer);
+  };
 }
 
 main().catch((err: unknown) => {

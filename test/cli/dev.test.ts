@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempProject } from '../support/project';
 import { projectRoot } from '../../catalog/paths';
 import { cliPath } from '../support/cli';
 
@@ -42,6 +45,76 @@ describe('npm run dev', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  });
+
+  it('retargets the running gateway when the environment file changes, and refuses an invalid edit with its located errors', async () => {
+    const { catalogPath, environmentsDir } = tempProject();
+    const child = spawn(
+      process.execPath,
+      [
+        cliPath('dev'),
+        '--port',
+        '0',
+        '--quiet',
+        '--poll',
+        '1',
+        '--catalog',
+        catalogPath,
+        '--environments',
+        environmentsDir,
+      ],
+      { cwd: projectRoot },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const until = async (what: () => boolean, ms = 20_000) => {
+      const end = Date.now() + ms;
+      while (!what()) {
+        if (Date.now() > end) throw new Error(`timed out; stdout:\n${out}\nstderr:\n${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const model = async (url: string) => {
+      const res = await fetch(`${url}/v1/routes/classify/converse`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Is this spam?' }] }] }),
+      });
+      return ((await res.json()) as { model?: string }).model;
+    };
+    try {
+      await until(() => /on (http:\/\/127\.0\.0\.1:\d+)/.test(out));
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
+      expect(await model(url)).toBe('nova-micro');
+
+      const envPath = join(environmentsDir, 'dev.json');
+      const env = JSON.parse(readFileSync(envPath, 'utf8')) as { routes: { id: string; target?: string }[] };
+      const classify = env.routes.find((r) => r.id === 'classify');
+      if (classify === undefined) throw new Error('dev.json has no classify route');
+      classify.target = 'nova-lite';
+      writeFileSync(envPath, JSON.stringify(env, null, 2));
+      await until(() => out.includes('published catalog'));
+      const deadline = Date.now() + 5000;
+      let now = await model(url);
+      while (now !== 'nova-lite' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        now = await model(url);
+      }
+      expect(now).toBe('nova-lite');
+
+      classify.target = 'nova-mikro';
+      writeFileSync(envPath, JSON.stringify(env, null, 2));
+      await until(() => err.includes('refused the edit'));
+      expect(err).toContain(`error[unknown-model] ${envPath}:`);
+      expect(err).toContain('unknown model "nova-mikro"');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await model(url)).toBe('nova-lite');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
   });
 });
