@@ -28,16 +28,21 @@ export interface BreakerOptions {
   /** How long an item read from the table is trusted. */
   readonly cacheMs: number;
   /**
-   * The longest one table call may take (a read or the half-open write a request waits for, and
-   * every write made off the request path); a request waits at most this, or what is left of its
-   * latency budget. @default 200
+   * The longest a table call a request waits for may take (a read, the half-open write): at most
+   * this, or what is left of the request's latency budget. @default 200
    */
   readonly callTimeoutMs?: number;
+  /** The longest a counting write (off the request path) may take. @default 1000 */
+  readonly writeTimeoutMs?: number;
   readonly now?: () => number;
 }
 
-/** The default timeout of one circuit-table call (DynamoDB answers in single-digit milliseconds in its Region). */
+/** The default timeout of one circuit-table call a request waits for (DynamoDB answers in single-digit milliseconds in its Region). */
 export const CIRCUIT_CALL_TIMEOUT_MS = 200;
+/** The default timeout of one counting write, off the request path. */
+export const CIRCUIT_WRITE_TIMEOUT_MS = 1000;
+/** Counting writes one key may have queued; past this a write is dropped (and logged): a table that does not answer must not grow a queue without bound. */
+export const MAX_QUEUED_WRITES = 50;
 
 /**
  * The circuit breaker per model and Region over the shared DynamoDB table, with a short in-memory
@@ -45,7 +50,8 @@ export const CIRCUIT_CALL_TIMEOUT_MS = 200;
  * A table error never fails a request: the breaker then lets calls through (fails open) and logs.
  * A request waits only for what decides its admission (a read, the half-open write), each bounded
  * by callTimeoutMs and the request's remaining budget; counting writes (failures, answered calls,
- * closing after a probe) run off the request path, each with the same timeout (settled() awaits them).
+ * closing after a probe) run off the request path, one at a time per key (as one Lambda instance,
+ * which serves one request at a time, makes them), each bounded by writeTimeoutMs; settled() awaits them.
  */
 export class CircuitBreaker {
   private readonly cache = new Map<string, Cached>();
@@ -55,6 +61,8 @@ export class CircuitBreaker {
   private flushing: Promise<void> = Promise.resolve();
   /** Writes under way off the request path. */
   private readonly writes = new Set<Promise<unknown>>();
+  /** Per key: the last queued write, and how many are queued. */
+  private readonly queues = new Map<string, { tail: Promise<unknown>; depth: number }>();
 
   constructor(
     private readonly store: CircuitStore | undefined,
@@ -67,11 +75,29 @@ export class CircuitBreaker {
     return AbortSignal.timeout(Math.max(1, Math.floor(ms)));
   }
 
-  /** Keeps a write that runs off the request path, for settled(). */
-  private track<T>(write: Promise<T>): Promise<T> {
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write)).catch(() => undefined);
-    return write;
+  /**
+   * Runs a counting write off the request path: after the writes already queued for its key, with
+   * its own writeTimeoutMs from when it starts; kept for settled().
+   */
+  private write<T>(pk: string, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const queue = this.queues.get(pk) ?? { tail: Promise.resolve(), depth: 0 };
+    if (queue.depth >= MAX_QUEUED_WRITES)
+      return Promise.reject(new Error(`${MAX_QUEUED_WRITES} circuit writes already queued for ${pk}; dropped`));
+    queue.depth++;
+    const ms = this.options.writeTimeoutMs ?? CIRCUIT_WRITE_TIMEOUT_MS;
+    const run = queue.tail.then(() => call(AbortSignal.timeout(ms)));
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    queue.tail = done;
+    this.queues.set(pk, queue);
+    this.writes.add(done);
+    void done.then(() => {
+      this.writes.delete(done);
+      if (--queue.depth === 0 && this.queues.get(pk) === queue) this.queues.delete(pk);
+    });
+    return run;
   }
 
   private now(): number {
@@ -169,8 +195,10 @@ export class CircuitBreaker {
         this.countSuccess(pk, settings);
       return undefined;
     }
+    const store = this.store;
     try {
-      const closed = await this.track(this.store.close(pk, this.now(), this.signal()));
+      const now = this.now();
+      const closed = await this.write(pk, (signal) => store.close(pk, now, signal));
       this.remember(pk, closed, true);
       return closed !== undefined ? 'closed' : undefined;
     } catch (err) {
@@ -205,7 +233,8 @@ export class CircuitBreaker {
     await Promise.all(
       batch.map(async ([pk, { count, settings }]) => {
         try {
-          const item = await this.track(store.recordSuccesses(pk, count, settings, this.now(), this.signal()));
+          const now = this.now();
+          const item = await this.write(pk, (signal) => store.recordSuccesses(pk, count, settings, now, signal));
           if (item !== undefined) this.remember(pk, item);
         } catch (err) {
           log('error', 'circuit table unwritable; answered calls not counted', { pk, error: String(err) });
@@ -230,8 +259,10 @@ export class CircuitBreaker {
     if (!CIRCUIT_FAILURES.has(kind) || this.store === undefined) return undefined;
     const pk = circuitKey(modelId, region);
     try {
-      const { item, opened } = await this.track(
-        this.store.recordFailure(pk, kind, settings, this.now(), this.unwritten.get(pk)?.count ?? 0, this.signal()),
+      const now = this.now();
+      const store = this.store;
+      const { item, opened } = await this.write(pk, (signal) =>
+        store.recordFailure(pk, kind, settings, now, this.unwritten.get(pk)?.count ?? 0, signal),
       );
       if (item !== undefined) this.remember(pk, item);
       else this.forget(pk);

@@ -1,36 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { BlackHole } from '../../../sim/black-hole';
 import { CIRCUIT_CACHE_MS, createHandler } from '../../../functions/router/app';
 import { CircuitBreaker } from '../../../functions/router/circuit';
 import { CircuitStore } from '../../../functions/router/circuit-store';
 import { Harness, TARGET, call, converse, testTable, userText } from './harness';
-
-/** A TCP server that accepts every connection and never answers: a black-holed DynamoDB endpoint. */
-class BlackHole {
-  readonly sockets = new Set<Socket>();
-  requests = 0;
-  private server?: Server;
-
-  async listen(): Promise<string> {
-    const server = createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on('data', (chunk: Buffer) => {
-        this.requests += chunk.toString('latin1').match(/^POST /gm)?.length ?? 0;
-      });
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-}
 
 const h = new Harness();
 const hole = new BlackHole();

@@ -135,16 +135,18 @@ describe('CircuitBreaker cache', () => {
 });
 
 describe('CircuitBreaker ordering', () => {
-  it('keeps an open circuit when an older failure count answers after it', async () => {
+  it("writes one key's failure counts one at a time, in order, so an older count never lands after a newer one", async () => {
     const now = Date.now();
     let releaseOld: () => void = () => undefined;
-    class OutOfOrderStore extends CircuitStore {
+    const started: number[] = [];
+    class OrderedStore extends CircuitStore {
       calls = 0;
       override read() {
         return Promise.resolve(undefined);
       }
       override async recordFailure() {
         const call = ++this.calls;
+        started.push(call);
         if (call === 1) {
           await new Promise<void>((r) => (releaseOld = r));
           return {
@@ -165,11 +167,15 @@ describe('CircuitBreaker ordering', () => {
         };
       }
     }
-    const breaker = new CircuitBreaker(new OutOfOrderStore(client, 'unused'), { cacheMs: 60_000 });
+    const breaker = new CircuitBreaker(new OrderedStore(client, 'unused'), { cacheMs: 60_000 });
     const older = breaker.failure('m', 'r', 'throttled', SETTINGS);
-    expect(await breaker.failure('m', 'r', 'throttled', SETTINGS)).toBe('opened');
+    const newer = breaker.failure('m', 'r', 'throttled', SETTINGS);
+    await waitMs(20);
+    expect(started).toEqual([1]);
     releaseOld();
-    await older;
+    expect(await older).toBeUndefined();
+    expect(await newer).toBe('opened');
+    expect(started).toEqual([1, 2]);
     expect(await breaker.admit('m', 'r', 1000)).toBe('open');
   });
 });
