@@ -128,7 +128,14 @@ async function storm(stack: SimStack): Promise<boolean> {
     attemptTimeoutMs: 2000,
     latencyBudgetMs: 10_000,
     backoff: { baseMs: 5, maxMs: 40 },
-    circuitBreaker: { failureThreshold: 5, windowSeconds: 10, cooldownSeconds: 1 },
+    // The catalog's rate rule (every route declares one), with a short window and cooldown for the run.
+    circuitBreaker: {
+      failureThreshold: 5,
+      windowSeconds: 10,
+      cooldownSeconds: 1,
+      minimumRequests: 20,
+      failureRateThreshold: 0.5,
+    },
   };
   stack.bedrock.reset();
   stack.setModel(PRIMARY, { failRate: 0.5, errorType: 'ThrottlingException', delayMs: 1 });
