@@ -33,6 +33,14 @@ export function renderMarkdown(report: AuditReport): string {
       '',
       `Waived: ${waived.map(({ env, g }) => `\`${env}\` ${g.gate} for ${g.subject} (${g.waiver})`).join('; ')}.`,
     );
+  const gateWarnings = report.environments.flatMap((e) =>
+    e.gates.filter((g) => g.status === 'warn').map((g) => ({ env: e.name, g })),
+  );
+  if (gateWarnings.length)
+    out.push(
+      '',
+      `**${gateWarnings.length} gate warning${gateWarnings.length === 1 ? '' : 's'}** (reported, not failing):\n\n${gateWarnings.map(({ env, g }) => `- \`${env}\` **${g.gate}**: ${g.message} — fix: ${g.fix}`).join('\n')}`,
+    );
   const warnings = report.validation.filter((i) => i.severity === 'warning' && !i.waived);
   if (warnings.length)
     out.push('', `Warnings: ${warnings.map((w) => `${w.message}${w.fix ? ` (${w.fix})` : ''}`).join('; ')}.`);
@@ -45,6 +53,16 @@ function environmentSection(env: EnvironmentAudit): string[] {
   const out: string[] = [];
   const regions = env.failoverRegions.length ? `${env.region}, failover ${env.failoverRegions.join(', ')}` : env.region;
   out.push(`### \`${env.name}\` (${env.tier}, ${regions}) — ${usd(env.cost.totalMonthlyUsd)}/month estimated`);
+  if (env.dataResidency)
+    out.push(
+      '',
+      `Data residency: inference may run in ${env.dataResidency.allowed.join(', ')} only${env.dataResidency.reason ? ` (${env.dataResidency.reason})` : ''}.`,
+    );
+  if (env.unevaluated.length) {
+    out.push('', '**Could not evaluate** (the permissions gates fail for these roles):');
+    for (const u of env.unevaluated)
+      out.push(`- \`${u.role}\`${u.roleName ? ` (${u.roleName})` : ''}: \`${u.policy}\`: ${u.reason}`);
+  }
   if (env.changes) out.push('', ...changesSection(env.changes));
   if (env.resources) out.push('', ...resourcesSection(env.resources));
 
@@ -72,7 +90,7 @@ function environmentSection(env: EnvironmentAudit): string[] {
   out.push('| role | kind | Region | resource | condition |', '| --- | --- | --- | --- | --- |');
   for (const a of env.modelAccess)
     out.push(
-      `| ${a.role} | ${a.kind} | ${a.region || '—'} | \`${a.resource}\` | ${a.onlyViaProfile ? 'only through the inference profile' : '—'} |`,
+      `| ${a.role}${a.roleName ? ` (${a.roleName})` : ''} | ${a.kind} | ${a.region || '—'} | \`${a.resource}\` | ${a.onlyViaProfile ? 'only through the inference profile' : '—'} |`,
     );
   out.push('', '</details>');
 
@@ -82,6 +100,7 @@ function environmentSection(env: EnvironmentAudit): string[] {
       out.push(`| ${e.endpointName} | ${e.model} | ${e.capacity} | ${e.rollout} | ${e.adapters.join(', ') || '—'} |`);
   }
 
+  if (env.headroom) out.push('', ...headroomSection(env));
   out.push('', '<details><summary>Estimated monthly cost</summary>', '');
   out.push(
     '| route | served by | requests/day | tokens in/out per request | USD/month |',
@@ -113,8 +132,36 @@ function environmentSection(env: EnvironmentAudit): string[] {
   }
   out.push(
     '',
-    `Gates: ${env.gates.map((g) => `${g.gate} ${g.status === 'pass' ? '✅' : g.status === 'waived' ? '⚠️ waived' : '❌'}`).join(' · ')}`,
+    `Gates: ${[...new Set(env.gates.map((g) => g.gate))].map((gate) => `${gate} ${gateMark(env, gate)}`).join(' · ')}`,
   );
+  return out;
+}
+
+/** A gate's worst result in an environment: ❌ fail, ⚠️ warn, ⚠️ waived, ✅ pass. */
+function gateMark(env: EnvironmentAudit, gate: string): string {
+  const statuses = new Set(env.gates.filter((g) => g.gate === gate).map((g) => g.status));
+  if (statuses.has('fail')) return '❌';
+  if (statuses.has('warn')) return '⚠️ warn';
+  if (statuses.has('waived')) return '⚠️ waived';
+  return '✅';
+}
+
+/** Each Bedrock target's peak against the quota it draws on, as the quota-headroom gate judged it. */
+function headroomSection(env: EnvironmentAudit): string[] {
+  const rows = env.headroom ?? [];
+  const mark = { ok: '✅', warn: '⚠️', over: '❌ over', 'no-quota': '⚠️ no quota declared' } as const;
+  const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const out = [
+    "**Quota headroom** (peak = costAssumptions per minute × the environment's peak factor; tokens count output at the quota's burndown rate)",
+    '',
+    '| model | Region | quota | routes | peak requests/min | quota requests/min | peak tokens/min | quota tokens/min | used | |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const h of rows)
+    out.push(
+      `| ${h.model} | ${h.region} | ${h.invocation} (\`${h.invokeId}\`) | ${h.routes.join(', ')} | ${n(h.peakRequestsPerMinute)} | ${h.quota ? n(h.quota.requestsPerMinute) : '—'} | ${n(h.peakTokensPerMinute)} | ${h.quota ? n(h.quota.tokensPerMinute) : '—'} | ${h.usedPercent === null ? (h.quota ? 'all' : '—') : `${h.usedPercent}%`} | ${mark[h.status]} |`,
+    );
+  if (rows.length === 0) out.push('| (no Bedrock target with traffic assumptions) | | | | | | | | | |');
   return out;
 }
 

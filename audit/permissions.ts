@@ -32,7 +32,13 @@ export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[
     if (!allowsInvoke(s) && !(s.effect === 'Allow' && s.actions.includes('bedrock:ApplyGuardrail'))) continue;
     const viaProfile = s.conditions.some((c) => c.variable === 'bedrock:InferenceProfileArn');
     for (const resource of s.resources)
-      out.push({ role: s.role, ...accessKindOf(resource), resource, onlyViaProfile: viaProfile });
+      out.push({
+        role: s.role,
+        ...(s.roleName ? { roleName: s.roleName } : {}),
+        ...accessKindOf(resource),
+        resource,
+        onlyViaProfile: viaProfile,
+      });
   }
   return out.sort(
     (a, b) => a.role.localeCompare(b.role) || a.kind.localeCompare(b.kind) || a.resource.localeCompare(b.resource),

@@ -5,7 +5,8 @@ import { estimateCost } from './cost';
 import { gateResults } from './gates';
 import { modelAccessOf } from './permissions';
 import { diffResources, planResourceChanges, type ResourceChange } from './resource-changes';
-import { planIamStatements, stackIamStatements, stackResources } from './stack-json';
+import { quotaHeadroom } from './headroom';
+import { planIamPolicies, stackIamPolicies, stackIamStatements, stackResources } from './stack-json';
 import { endpointSummaries, lifecycleNotices, modelSummary, routeSummary } from './summaries';
 import type { AuditOptions, AuditReport, AuditSide, ChangeSet, EnvironmentAudit } from './types';
 
@@ -41,8 +42,10 @@ export function blockedAudit(
 function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: AuditOptions): EnvironmentAudit {
   const stack = head.stacks.get(plan.name);
   const realPlan = options.plan?.environment === plan.name ? options.plan.json : undefined;
-  const permissions = realPlan ? planIamStatements(realPlan) : stackIamStatements(stack);
+  // A real plan's unknown policies are read from the synthesized stack of the same commit, by address.
+  const { statements: permissions, unreadable } = realPlan ? planIamPolicies(realPlan, stack) : stackIamPolicies(stack);
   const cost = estimateCost(plan);
+  const headroom = quotaHeadroom(plan);
   const inventory = {
     name: plan.name,
     tier: plan.tier,
@@ -51,6 +54,9 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
     routes: plan.routes.map(routeSummary),
     models: plan.models.map(modelSummary),
     permissions,
+    unevaluated: unreadable,
+    ...(plan.audit.dataResidency ? { dataResidency: plan.audit.dataResidency } : {}),
+    ...(headroom ? { headroom } : {}),
     modelAccess: modelAccessOf(permissions),
     endpoints: endpointSummaries(plan),
     cost,
@@ -72,9 +78,8 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
   }
   if (realPlan)
     resources = planResourceChanges(realPlan, { tier: plan.tier, widenedPermissions: changes?.permissionsAdded ?? [] });
-  const environment = head.project.environments.find((e) => e.name === plan.name);
   const gates = gateResults(
-    { plan, environment, permissions, changes },
+    { plan, permissions, unreadable, changes },
     head.issues,
     head.project.catalog.waivers ?? [],
     options.today,

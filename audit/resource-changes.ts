@@ -110,9 +110,10 @@ export function planResourceChanges(plan: TerraformPlanJson, context: RiskContex
             .filter((k) => !isDeepStrictEqual(before[k], after[k]))
             .sort()
         : [];
-    // A real plan carries both policies: what this one change grants anew is known exactly.
+    // A real plan that carries both policies says exactly what this change grants anew; one known
+    // only after apply is judged by what the change set (read from the synthesized stack) adds.
     const widened =
-      rc.type === 'aws_iam_role_policy' && action === 'update'
+      rc.type === 'aws_iam_role_policy' && action === 'update' && typeof after.policy === 'string'
         ? policyResources(after.policy).filter((r) => !policyResources(before.policy).includes(r))
         : context.widenedPermissions;
     out.push(

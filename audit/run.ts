@@ -120,7 +120,9 @@ function materializeRef(ref: string, catalogPath: string, environmentsDir: strin
     });
   try {
     git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AuditInputError(`--base ${ref}: git is not on PATH; install git or audit without --base`);
     throw new AuditInputError(
       `--base ${ref}: no such commit in ${projectRoot} (fetch it first, e.g. git fetch origin main)`,
     );
@@ -132,21 +134,27 @@ function materializeRef(ref: string, catalogPath: string, environmentsDir: strin
   };
   const catalogInRepo = inRepo(catalogPath, 'model-catalog.json');
   const envsInRepo = inRepo(environmentsDir, 'environments');
-  let catalogText: string;
-  try {
-    catalogText = git('show', `${ref}:${catalogInRepo}`);
-  } catch {
-    return undefined;
-  }
+  const gitOrFail = (...args: string[]) => {
+    try {
+      return git(...args);
+    } catch (err) {
+      const raw = (err as { stderr?: unknown }).stderr;
+      const stderr = (typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : '').trim();
+      throw new AuditInputError(`--base ${ref}: git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+    }
+  };
+  // Only a ref that exists and has no catalog file is "no catalog at the base"; any other git failure is an error.
+  if (gitOrFail('ls-tree', '--name-only', ref, '--', catalogInRepo).trim() === '') return undefined;
+  const catalogText = gitOrFail('show', `${ref}:${catalogInRepo}`);
   const dir = mkdtempSync(join(tmpdir(), 'fm-audit-base-'));
   const baseCatalog = join(dir, 'model-catalog.json');
   const baseEnvs = join(dir, 'environments');
   mkdirSync(baseEnvs);
   writeFileSync(baseCatalog, catalogText);
-  const names = git('ls-tree', '--name-only', ref, `${envsInRepo}/`)
+  const names = gitOrFail('ls-tree', '--name-only', ref, `${envsInRepo}/`)
     .split('\n')
     .filter((n) => n.endsWith('.json'));
-  for (const n of names) writeFileSync(join(baseEnvs, posix.basename(n)), git('show', `${ref}:${n}`));
+  for (const n of names) writeFileSync(join(baseEnvs, posix.basename(n)), gitOrFail('show', `${ref}:${n}`));
   return { dir, catalogPath: baseCatalog, environmentsDir: baseEnvs };
 }
 

@@ -14,14 +14,31 @@ export interface ResourceValues {
 }
 
 export interface IamStatement {
-  /** The role the statement is attached to, as its Terraform address (aws_iam_role.x). */
+  /** The role the statement is attached to, as its Terraform address (aws_iam_role.x): one identity on both sides. */
   readonly role: string;
+  /** The role's name (fm-prod-router-role), where either side knows it: shown, never compared. */
+  readonly roleName?: string;
   readonly policy: string;
   readonly sid?: string;
   readonly effect: string;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly conditions: readonly { test: string; variable: string; values: readonly string[] }[];
+}
+
+/** A role policy whose statements neither the plan nor the synthesized stack can show: the audit cannot judge its role. */
+export interface UnreadablePolicy {
+  readonly role: string;
+  readonly roleName?: string;
+  readonly policy: string;
+  /** Why it could not be read, in words. */
+  readonly reason: string;
+}
+
+/** The IAM statements of a stack or a plan, and the policies that could not be read (never silently dropped). */
+export interface IamPolicies {
+  readonly statements: readonly IamStatement[];
+  readonly unreadable: readonly UnreadablePolicy[];
 }
 
 /** A JSON value as text: strings as they are, anything else as JSON ('' for nothing). */
@@ -69,29 +86,152 @@ export function referenceOf(value: unknown): string {
 
 /** The IAM statements of every inline role policy in a synthesized stack. */
 export function stackIamStatements(stack: unknown): IamStatement[] {
-  const json = stack as StackJson;
-  const out: IamStatement[] = [];
-  const documents = json.data?.aws_iam_policy_document ?? {};
-  for (const [name, policy] of Object.entries(json.resource?.aws_iam_role_policy ?? {})) {
-    const role = referenceOf(policy.role);
-    const policyText = text(policy.policy);
-    const docRef = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\}$/.exec(policyText);
-    const statements = docRef ? documentStatements(documents[docRef[1]]) : jsonStatements(policyText);
-    for (const s of statements) out.push({ role, policy: `aws_iam_role_policy.${name}`, ...s });
-  }
-  return out;
+  return [...stackIamPolicies(stack).statements];
 }
 
-/** The same statements from a `terraform show -json` plan, where policies are rendered JSON. */
-export function planIamStatements(plan: TerraformPlanJson): IamStatement[] {
-  const out: IamStatement[] = [];
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.type !== 'aws_iam_role_policy' || !rc.change.after) continue;
-    const after = rc.change.after;
-    for (const s of jsonStatements(text(after.policy)))
-      out.push({ role: text(after.role) || rc.address, policy: rc.address, ...s });
+/**
+ * The statements of every inline role policy in a synthesized stack, by policy address, each with
+ * its role's address and name; a policy that is neither a literal JSON document nor a reference to
+ * a policy document of the same stack is listed as unreadable.
+ */
+export function stackIamPolicies(stack: unknown): IamPolicies {
+  const json = stack as StackJson;
+  const statements: IamStatement[] = [];
+  const unreadable: UnreadablePolicy[] = [];
+  const documents = json.data?.aws_iam_policy_document ?? {};
+  const roles = json.resource?.aws_iam_role ?? {};
+  for (const [name, policy] of Object.entries(json.resource?.aws_iam_role_policy ?? {})) {
+    const address = `aws_iam_role_policy.${name}`;
+    const role = roleIdentity(referenceOf(policy.role), roles);
+    const policyText = text(policy.policy);
+    const docRef = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\}$/.exec(policyText);
+    const read = docRef
+      ? documents[docRef[1]]
+        ? documentStatements(documents[docRef[1]])
+        : `its document data.aws_iam_policy_document.${docRef[1]} is not in the stack`
+      : jsonStatements(policyText);
+    if (typeof read === 'string') unreadable.push({ ...role, policy: address, reason: read });
+    else for (const s of read) statements.push({ ...role, policy: address, ...s });
   }
-  return out;
+  for (const [name, attachment] of Object.entries(json.resource?.aws_iam_role_policy_attachment ?? {}))
+    unreadable.push({
+      ...roleIdentity(referenceOf(attachment.role), roles),
+      policy: `aws_iam_role_policy_attachment.${name}`,
+      reason: attachedPolicy(attachment.policy_arn),
+    });
+  for (const [name, role] of Object.entries(roles))
+    for (const reason of roleLevelPolicies(Object.keys(role).filter((k) => role[k] !== undefined)))
+      unreadable.push({ ...roleIdentity(`aws_iam_role.${name}`, roles), policy: `aws_iam_role.${name}`, reason });
+  return { statements, unreadable };
+}
+
+/** A role by its address, with its name where the stack sets one literally. */
+function roleIdentity(address: string, roles: Record<string, Values>): Pick<IamStatement, 'role' | 'roleName'> {
+  const m = /^aws_iam_role\.(.+)$/.exec(address);
+  const name = m ? roles[m[1]]?.name : undefined;
+  return typeof name === 'string' && !name.includes('${') ? { role: address, roleName: name } : { role: address };
+}
+
+/**
+ * The statements a real plan will apply, by policy address. Roles are named by Terraform address
+ * (from the plan's configuration, else by the role name the plan renders), exactly as the
+ * synthesized stack names them. A policy the plan cannot show (known only after apply, not JSON) is
+ * taken from the synthesized stack of the same commit by its address; where that has no readable
+ * copy either, the policy is listed as unreadable and its role cannot be judged.
+ */
+export function planIamPolicies(plan: TerraformPlanJson, stack?: unknown): IamPolicies {
+  const synth = stack === undefined ? undefined : stackIamPolicies(stack);
+  const roleByName = new Map<string, string>();
+  for (const rc of plan.resource_changes ?? []) {
+    const name = rc.change.after?.name;
+    if (rc.type === 'aws_iam_role' && rc.mode !== 'data' && typeof name === 'string') roleByName.set(name, rc.address);
+  }
+  const roleRefs = new Map<string, string>();
+  const statements: IamStatement[] = [];
+  const unreadable: UnreadablePolicy[] = [];
+  const nameOf = new Map([...roleByName].map(([name, address]) => [address, name]));
+  for (const r of plan.configuration?.root_module?.resources ?? []) {
+    if (r.type === 'aws_iam_role') {
+      for (const reason of roleLevelPolicies(Object.keys(r.expressions ?? {})))
+        unreadable.push({ role: r.address, ...withName(nameOf.get(r.address)), policy: r.address, reason });
+      continue;
+    }
+    const ref = r.expressions?.role?.references?.find((x) => /^aws_iam_role\.[^.]+$/.test(x));
+    if (ref) roleRefs.set(r.address, ref);
+  }
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.type !== 'aws_iam_role_policy_attachment' || !rc.change.after) continue;
+    const renderedName = typeof rc.change.after.role === 'string' ? rc.change.after.role : undefined;
+    unreadable.push({
+      role: roleRefs.get(rc.address) ?? (renderedName && roleByName.get(renderedName)) ?? renderedName ?? rc.address,
+      ...withName(renderedName),
+      policy: rc.address,
+      reason: attachedPolicy(rc.change.after.policy_arn),
+    });
+  }
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.type !== 'aws_iam_role_policy' || rc.mode === 'data' || !rc.change.after) continue;
+    const after = rc.change.after;
+    const renderedName = typeof after.role === 'string' ? after.role : undefined;
+    const address = roleRefs.get(rc.address) ?? (renderedName && roleByName.get(renderedName));
+    const fromStack = synth?.statements.filter((s) => s.policy === rc.address) ?? [];
+    const role: Pick<IamStatement, 'role' | 'roleName'> = {
+      role: address ?? renderedName ?? fromStack[0]?.role ?? `(role of ${rc.address})`,
+      ...((renderedName ?? fromStack[0]?.roleName) ? { roleName: renderedName ?? fromStack[0]?.roleName } : {}),
+    };
+    const read =
+      typeof after.policy === 'string'
+        ? jsonStatements(after.policy)
+        : rc.change.after_unknown?.policy === true
+          ? 'known only after apply in the plan'
+          : 'absent from the plan';
+    if (typeof read !== 'string') {
+      for (const s of read) statements.push({ ...role, policy: rc.address, ...s });
+      continue;
+    }
+    const inStack = synth?.unreadable.find((u) => u.policy === rc.address);
+    if (!inStack && synthHasPolicy(stack, rc.address)) {
+      for (const s of fromStack) statements.push({ ...s, ...role });
+      continue;
+    }
+    unreadable.push({
+      ...role,
+      policy: rc.address,
+      reason: `its policy is ${read}, and ${
+        synth === undefined
+          ? 'no synthesized stack was given to read it from'
+          : inStack
+            ? `the synthesized stack cannot show it either (${inStack.reason})`
+            : 'the synthesized stack of this commit has no policy at that address'
+      }`,
+    });
+  }
+  return { statements, unreadable };
+}
+
+function withName(name: string | undefined): { roleName?: string } {
+  return name ? { roleName: name } : {};
+}
+
+/** Why an attached managed policy cannot be judged: the audit reads the statements of inline policies only. */
+function attachedPolicy(arn: unknown): string {
+  return `it attaches the managed policy ${text(arn) || '(known only after apply)'}, whose statements the audit does not read; grant through an inline role policy generated from the catalog`;
+}
+
+/** Policies a role sets on itself (arguments of aws_iam_role) that the audit does not read. */
+function roleLevelPolicies(arguments_: readonly string[]): string[] {
+  return (['managed_policy_arns', 'inline_policy'] as const)
+    .filter((a) => arguments_.includes(a))
+    .map(
+      (a) =>
+        `the role sets ${a}, whose statements the audit does not read; grant through an aws_iam_role_policy generated from the catalog`,
+    );
+}
+
+function synthHasPolicy(stack: unknown, address: string): boolean {
+  if (stack === undefined) return false;
+  const name = address.replace(/^aws_iam_role_policy\./, '');
+  return (stack as StackJson).resource?.aws_iam_role_policy?.[name] !== undefined;
 }
 
 type BareStatement = Omit<IamStatement, 'role' | 'policy'>;
@@ -101,34 +241,41 @@ function documentStatements(doc: Values | undefined): BareStatement[] {
   return statements.map((s) => ({
     ...(s.sid ? { sid: text(s.sid) } : {}),
     effect: text(s.effect) || 'Allow',
-    actions: (s.actions as string[] | undefined) ?? [],
-    resources: (s.resources as string[] | undefined) ?? [],
+    actions: sorted((s.actions as string[] | undefined) ?? []),
+    resources: sorted((s.resources as string[] | undefined) ?? []),
     conditions: ((s.condition as Values[] | undefined) ?? []).map((c) => ({
       test: text(c.test),
       variable: text(c.variable),
-      values: (c.values as string[]) ?? [],
+      values: sorted((c.values as string[]) ?? []),
     })),
   }));
 }
 
-function jsonStatements(policy: string): BareStatement[] {
+/** The statements of a policy JSON, or why it could not be read. */
+function jsonStatements(policy: string): BareStatement[] | string {
   let doc: { Statement?: Values | Values[] };
   try {
     doc = JSON.parse(policy) as { Statement?: Values | Values[] };
   } catch {
-    return [];
+    return policy.includes('${') ? `an unresolved expression (${policy.slice(0, 80)})` : 'not a JSON document';
   }
+  if (typeof doc !== 'object' || doc === null) return 'not a JSON policy document';
   const list = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
   const arr = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(text) : [text(v)]);
   return list.map((s) => ({
     ...(s.Sid ? { sid: text(s.Sid) } : {}),
     effect: text(s.Effect) || 'Allow',
-    actions: arr(s.Action),
-    resources: arr(s.Resource),
+    actions: sorted(arr(s.Action)),
+    resources: sorted(arr(s.Resource)),
     conditions: Object.entries((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(([test, vars]) =>
-      Object.entries(vars).map(([variable, values]) => ({ test, variable, values: arr(values) })),
+      Object.entries(vars).map(([variable, values]) => ({ test, variable, values: sorted(arr(values)) })),
     ),
   }));
+}
+
+/** Terraform renders a document's lists in its own order: both readers sort them, so the two sides compare equal. */
+function sorted(values: readonly string[]): string[] {
+  return [...values].sort();
 }
 
 /** The parts of Terraform's plan JSON (format 1.x) the audit reads. */
@@ -142,8 +289,20 @@ export interface TerraformPlanJson {
       readonly actions: readonly string[];
       readonly before: Values | null;
       readonly after: Values | null;
+      /** Attributes known only after apply: `true`, or nested like the values. */
+      readonly after_unknown?: Values;
     };
   }[];
+  /** The configuration Terraform planned from: the expressions behind each resource's arguments. */
+  readonly configuration?: {
+    readonly root_module?: {
+      readonly resources?: readonly {
+        readonly address: string;
+        readonly type: string;
+        readonly expressions?: Readonly<Record<string, { readonly references?: readonly string[] } | undefined>>;
+      }[];
+    };
+  };
 }
 
 /** Whether a value is a plan JSON rather than something else handed to --plan. */

@@ -4,8 +4,6 @@ import { hostingKind } from '../hosting';
 import { suggestReplacement } from '../selection/rank';
 import type { EndpointSummary, LifecycleNotice, ModelSummary, RouteSummary } from './types';
 
-/** Models reaching end of life within this many days are listed, unless the environment says otherwise. */
-const DEFAULT_LIFECYCLE_WINDOW_DAYS = 90;
 const LIFECYCLE_NOTICED = new Set(['legacy', 'deprecated', 'retired']);
 
 export function routeSummary(r: PlannedRoute): RouteSummary {
@@ -57,8 +55,7 @@ export function endpointSummaries(plan: EnvironmentPlan): EndpointSummary[] {
  * environment's window, each with its replacement, or the one npm run select suggests.
  */
 export function lifecycleNotices(plan: EnvironmentPlan, project: LoadedProject, today: string): LifecycleNotice[] {
-  const windowDays =
-    project.environments.find((e) => e.name === plan.name)?.audit?.lifecycleWindowDays ?? DEFAULT_LIFECYCLE_WINDOW_DAYS;
+  const windowDays = plan.audit.lifecycleWindowDays;
   const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   return plan.models.flatMap((m) => {
     const { status, endOfLifeOn, replacement } = m.lifecycle;

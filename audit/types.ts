@@ -2,7 +2,8 @@ import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
 import type { Gate } from '../catalog/waivers';
 import type { CostEstimate } from './cost';
 import type { ResourceChange, Risk } from './resource-changes';
-import type { IamStatement, TerraformPlanJson } from './stack-json';
+import type { HeadroomRow } from './headroom';
+import type { IamStatement, TerraformPlanJson, UnreadablePolicy } from './stack-json';
 import type { EndpointRow, HostingAuditRow, HostingType } from '../hosting';
 
 /** What one environment gets, and, against a base, what a change does to it. */
@@ -14,6 +15,12 @@ export interface EnvironmentAudit {
   readonly routes: readonly RouteSummary[];
   readonly models: readonly ModelSummary[];
   readonly permissions: readonly IamStatement[];
+  /** Role policies neither the plan nor the synthesized stack could show: their roles were not evaluated. */
+  readonly unevaluated: readonly UnreadablePolicy[];
+  /** Where inference may run, as the environment declares it; absent when it sets no boundary. */
+  readonly dataResidency?: EnvironmentPlan['audit']['dataResidency'];
+  /** Each Bedrock target's peak against its quota; absent when the environment declares no quotas. */
+  readonly headroom?: readonly HeadroomRow[];
   /** Which model, profile and endpoint ARNs each role may invoke, by Region. */
   readonly modelAccess: readonly ModelAccess[];
   readonly endpoints: readonly EndpointSummary[];
@@ -43,7 +50,9 @@ export interface ModelSummary extends HostingAuditRow {
 }
 
 export interface ModelAccess {
+  /** The role's Terraform address. */
   readonly role: string;
+  readonly roleName?: string;
   readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'other';
   readonly region: string;
   readonly resource: string;
@@ -67,7 +76,8 @@ export interface LifecycleNotice {
 
 export interface GateResult {
   readonly gate: Gate;
-  readonly status: 'pass' | 'fail' | 'waived';
+  /** warn reports without failing the audit. */
+  readonly status: 'pass' | 'warn' | 'fail' | 'waived';
   readonly subject?: string;
   readonly message?: string;
   readonly fix?: string;

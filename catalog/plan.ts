@@ -8,7 +8,13 @@ import type {
   RouteRequirements,
   RoutingRule,
 } from '../schemas/generated/model-catalog';
-import type { Consumer, Environment, Throttle, TrafficAssumption } from '../schemas/generated/environment';
+import type {
+  BedrockQuota,
+  Consumer,
+  Environment,
+  Throttle,
+  TrafficAssumption,
+} from '../schemas/generated/environment';
 import type { RoutingTable } from '../contracts/routing-table';
 import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';
 
@@ -28,7 +34,7 @@ export interface EnvironmentPlan {
   readonly api: {
     readonly throttle: Throttle;
     readonly consumers: readonly Consumer[];
-    readonly waf: { readonly enabled: boolean; readonly rateLimitPer5Minutes: number };
+    readonly waf: { readonly enabled: boolean };
   };
   readonly router: { readonly memoryMb: number; readonly reservedConcurrency: number; readonly logPromptText: boolean };
   readonly appConfig: {
@@ -44,6 +50,8 @@ export interface EnvironmentPlan {
   /** Tags for every resource: project, environment and the environment file's own. */
   readonly tags: Readonly<Record<string, string>>;
   readonly costAssumptions: Readonly<Record<string, TrafficAssumption>>;
+  /** How the audit judges this environment, every default applied (the audit applies none of its own). */
+  readonly audit: AuditSettings;
   /** What the router reads from AppConfig (and bakes in as its last known good copy). */
   readonly routingTable: RoutingTable;
 }
@@ -79,3 +87,25 @@ export interface PlannedModel {
 
 /** A planned model of one hosting type. */
 export type PlannedModelOn<T extends HostingType> = PlannedModel & { readonly hosting: PlannedHostingOf<T> };
+
+/** The audit's settings for one environment, resolved from its file with the defaults applied. */
+export interface AuditSettings {
+  /** The cost-increase gate fails above this rise against the base (percent). */
+  readonly costIncreaseThresholdPercent: number;
+  /** Models reaching end of life within this many days are listed. */
+  readonly lifecycleWindowDays: number;
+  readonly disabledGates: NonNullable<NonNullable<Environment['audit']>['disabledGates']>;
+  /** Where inference may run; undefined when the environment sets no boundary. */
+  readonly dataResidency?: {
+    readonly allowed: readonly string[];
+    readonly reason?: string;
+  };
+  /** The account's Bedrock quotas and the traffic peak; undefined when the environment declares none. */
+  readonly quotas?: {
+    readonly peakFactor: number;
+    readonly peakFactorSource?: string;
+    /** The quota-headroom gate warns above this share of a quota (percent) and fails above 100. */
+    readonly warnAtPercent: number;
+    readonly bedrock: readonly Required<BedrockQuota>[];
+  };
+}

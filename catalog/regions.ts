@@ -33,3 +33,8 @@ export function inferenceProfileId(geography: Geography, modelId: string): strin
 export function inferenceProfileArn(region: string, account: string, profileId: string): string {
   return `arn:aws:bedrock:${region}:${account}:inference-profile/${profileId}`;
 }
+
+/** Every profile geography, in the schema's order (the compiler fails here when the schema gains one). */
+export const GEOGRAPHIES = ['us', 'eu', 'apac', 'jp', 'au', 'us-gov', 'global'] as const satisfies readonly Geography[];
+const everyGeography: Exclude<Geography, (typeof GEOGRAPHIES)[number]> extends never ? true : never = true;
+void everyGeography;

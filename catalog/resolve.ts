@@ -1,7 +1,16 @@
 import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
-import type { EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
+import type { AuditSettings, EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
+import type { Environment } from '../schemas/generated/environment';
+
+/** The audit's defaults, applied here once: an environment file overrides each in its `audit`. */
+export const AUDIT_DEFAULTS = {
+  costIncreaseThresholdPercent: 25,
+  lifecycleWindowDays: 90,
+  quotaWarnAtPercent: 80,
+  outputTokenBurndown: 1,
+} as const;
 
 /**
  * Resolves one validated environment into its plan: a pure function of the catalog and the
@@ -58,7 +67,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     api: {
       throttle: env.api.throttle,
       consumers: env.api.consumers ?? [],
-      waf: { enabled: env.api.waf?.enabled ?? false, rateLimitPer5Minutes: env.api.waf?.rateLimitPer5Minutes ?? 2000 },
+      waf: { enabled: env.api.waf?.enabled ?? false },
     },
     router: {
       memoryMb: env.router.memoryMb,
@@ -77,9 +86,35 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     logs: { retentionDays: env.logs.retentionDays },
     tags: { project: 'fm-platform', environment: env.name, 'managed-by': 'cdktf', ...(env.tags ?? {}) },
     costAssumptions: env.costAssumptions ?? {},
+    audit: auditSettingsOf(env),
     routingTable: undefined as unknown as RoutingTable,
   };
   return deepFreeze({ ...plan, routingTable: routingTableOf(plan) });
+}
+
+/** The audit settings of an environment file, every default applied. */
+export function auditSettingsOf(env: Environment): AuditSettings {
+  const q = env.quotas;
+  return {
+    costIncreaseThresholdPercent:
+      env.audit?.costIncreaseThresholdPercent ?? AUDIT_DEFAULTS.costIncreaseThresholdPercent,
+    lifecycleWindowDays: env.audit?.lifecycleWindowDays ?? AUDIT_DEFAULTS.lifecycleWindowDays,
+    disabledGates: env.audit?.disabledGates ?? [],
+    ...(env.dataResidency ? { dataResidency: env.dataResidency } : {}),
+    ...(q
+      ? {
+          quotas: {
+            peakFactor: q.peakFactor,
+            ...(q.peakFactorSource ? { peakFactorSource: q.peakFactorSource } : {}),
+            warnAtPercent: q.warnAtPercent ?? AUDIT_DEFAULTS.quotaWarnAtPercent,
+            bedrock: q.bedrock.map((b) => ({
+              ...b,
+              outputTokenBurndown: b.outputTokenBurndown ?? AUDIT_DEFAULTS.outputTokenBurndown,
+            })),
+          },
+        }
+      : {}),
+  };
 }
 
 /** The routing table the router reads: only what it needs to choose and call a model. */

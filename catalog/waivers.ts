@@ -12,7 +12,14 @@ export const VALIDATOR_GATES = [
   'end-of-life',
 ] as const;
 /** Gates only the audit evaluates (on the synthesized stack, or against a base): the validator never sees them fail. */
-export const AUDIT_GATES = ['wildcard-invoke', 'cost-increase'] as const;
+export const AUDIT_GATES = [
+  'wildcard-invoke',
+  'cost-increase',
+  'data-residency',
+  'quota-headroom',
+  'production-retarget-evidence',
+  'fallback-degradation',
+] as const;
 /** Policy gates: errors a waiver in the catalog, or an environment's audit.disabledGates, may accept. */
 export const GATES = [...VALIDATOR_GATES, ...AUDIT_GATES] as const;
 export type Gate = (typeof GATES)[number];
@@ -66,7 +73,7 @@ export function judgeGateFailure(
   return {
     verdict: 'waived',
     waiver,
-    message: `waived until ${waiver.expires}${waiver.approvedBy ? ` by ${waiver.approvedBy}` : ''}: ${waiver.reason}`,
+    message: `waived until ${waiver.expires}${waiver.approvedBy ? ` by ${waiver.approvedBy}` : ''}: ${waiver.reason}${waiver.evidence ? ` (evidence: ${waiver.evidence})` : ''}`,
   };
 }
 

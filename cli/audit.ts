@@ -65,9 +65,11 @@ if (opts.out) {
   process.stdout.write(text);
 }
 const failed = report.environments.flatMap((e) => e.gates.filter((g) => g.status === 'fail'));
+const warned = report.environments.flatMap((e) => e.gates.filter((g) => g.status === 'warn')).length;
 console.error(
   `audit: ${report.environments.length} environment${report.environments.length === 1 ? '' : 's'}, ` +
-    `${report.passed ? 'gates pass' : report.environments.length === 0 ? 'the catalog does not validate' : `${failed.length} gate failure${failed.length === 1 ? '' : 's'}`} ` +
+    `${report.passed ? 'gates pass' : report.environments.length === 0 ? 'the catalog does not validate' : `${failed.length} gate failure${failed.length === 1 ? '' : 's'}`}` +
+    `${warned ? `, ${warned} gate warning${warned === 1 ? '' : 's'}` : ''} ` +
     `(${Math.round(performance.now() - started)} ms)${opts.out ? `; wrote ${opts.out}` : ''}`,
 );
 // exitCode, not exit(): a large report written to a pipe must drain before the process ends.

@@ -89,7 +89,8 @@ export function terraformVersion(): string {
   return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
 }
 
-function cliConfig(mirror: string, cacheDir: string): string {
+/** The Terraform CLI configuration that installs the pinned provider from the mirror, through a shared plugin cache. */
+export function cliConfig(mirror: string, cacheDir: string): string {
   return `# Written by cli/plan.ts: the AWS provider from a local mirror, nothing from the network.
 plugin_cache_dir = ${JSON.stringify(cacheDir)}
 provider_installation {

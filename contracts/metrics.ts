@@ -23,6 +23,14 @@ export const METRICS = {
   /** Estimated cost in US dollars. */
   EstimatedCostUsd: 'None',
   Errors: 'Count',
+  /**
+   * Requests the router answered with a server-side failure (a 5xx: every candidate failed, the
+   * latency budget ran out, no routing table, an internal error), 0 or 1 per request under the
+   * usual sets, and once more per failure under [Environment, Route, Reason], the reason being the
+   * error code and, when a model was called, the last call's error kind
+   * (`all_candidates_failed:access-denied`). The AppConfig roll-out monitors alarm on its rate.
+   */
+  ServerErrors: 'Count',
   /** Reads of the routing table the AppConfig extension answered 404 (a misnamed application, environment or profile); under [Environment] only. */
   RoutingTableNotFound: 'Count',
   /** Routing-table documents the router refused (not JSON, against the schema, a route naming a model the table lacks, another environment's table); under [Environment] only. */
@@ -30,8 +38,8 @@ export const METRICS = {
 } as const;
 export type MetricName = keyof typeof METRICS;
 
-/** Dimension names: every metric has Environment and Route; per-model sets add Model. */
-export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: 'Model' } as const;
+/** Dimension names: every metric has Environment and Route; per-model sets add Model, failure reasons Reason. */
+export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: 'Model', reason: 'Reason' } as const;
 
 /**
  * The dimension sets every metric is recorded under: `[Environment]` is what the environment-wide
@@ -44,3 +52,6 @@ export const DIMENSION_SETS: readonly (readonly string[])[] = [
 
 /** The extra set of a model-level metric. */
 export const MODEL_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.model];
+
+/** The set of a server-side failure by its reason (the error code answered). */
+export const REASON_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.reason];

@@ -93,6 +93,9 @@ export function renderChart(models: readonly ModelSummary[], title: string): Cha
   const omitted: { model: string; why: string }[] = [];
   const plotted = models.filter((m) => {
     if (m.answered === 0) omitted.push({ model: m.model, why: 'no answer' });
+    // An evaluation job reports scores, not token usage: there is no cost to place the model by.
+    else if (m.costPer1kRequestsUsd === undefined && m.inputTokens === 0 && m.outputTokens === 0)
+      omitted.push({ model: m.model, why: 'no token usage reported' });
     else if (m.costPer1kRequestsUsd === undefined || m.costPer1kRequestsUsd <= 0)
       omitted.push({ model: m.model, why: 'no per-token price' });
     else return true;

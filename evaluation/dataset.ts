@@ -19,6 +19,8 @@ export interface Example {
   readonly scorer: Scorer;
   /** 1-based line in the dataset file. */
   readonly line: number;
+  /** The sampling temperature to call with (the judge's requests set 0); default the model's own. */
+  readonly temperature?: number;
 }
 
 /** A line that could not be used, and why. */
@@ -85,7 +87,7 @@ const LINE_SCHEMA: JSONSchemaType<RawLine> = {
       type: 'object',
       required: ['type'],
       properties: {
-        type: { type: 'string', enum: ['exact', 'contains', 'regex', 'json-schema', 'numeric', 'similarity'] },
+        type: { type: 'string', enum: ['exact', 'contains', 'regex', 'json-schema', 'numeric', 'similarity', 'judge'] },
       },
     },
   },
@@ -99,6 +101,7 @@ const SCORER_PARAMS: Readonly<Record<Scorer['type'], Record<string, 'boolean' | 
   'json-schema': { schema: 'object' },
   numeric: { tolerance: 'number', relativeTolerance: 'number' },
   similarity: { metric: 'string', threshold: 'number' },
+  judge: { rubric: 'string', scale: 'number', judge: 'string' },
 };
 
 let validateLine: ReturnType<Ajv['compile']> | undefined;
@@ -223,6 +226,16 @@ function scorerProblem(scorer: Scorer, expected: RawLine['expected']): string | 
       return compileAnswerSchema(scorer.schema).error;
     case 'numeric':
       if (typeof expected !== 'number') return 'scorer "numeric" needs "expected" to be a number';
+      return undefined;
+    case 'judge':
+      if (typeof scorer.rubric !== 'string' || scorer.rubric.trim() === '')
+        return 'scorer "judge" needs a "rubric": what a good answer does';
+      if (typeof scorer.judge !== 'string' || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(scorer.judge))
+        return 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-3-haiku"';
+      if (scorer.scale !== undefined && (!Number.isInteger(scorer.scale) || scorer.scale < 2 || scorer.scale > 10))
+        return `judge scale must be a whole number from 2 to 10, but ${scorer.scale} was given`;
+      if (expected !== undefined && typeof expected !== 'string')
+        return 'scorer "judge" takes "expected" as a string: the reference answer the judge compares with';
       return undefined;
   }
 }

@@ -20,6 +20,16 @@ export interface ModelSummary {
   /** Token usage × the catalog's per-token prices; undefined for instance-hour (SageMaker) models. */
   readonly costUsd?: number;
   readonly costPer1kRequestsUsd?: number;
+  /**
+   * What judging this model's answers cost, apart from the model's own cost: the judge calls'
+   * tokens at each judge model's catalog prices. Absent when no answer was judged.
+   */
+  readonly judging?: {
+    readonly judged: number;
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly costUsd?: number;
+  };
 }
 
 /** The nearest-rank percentile (p in 0..100) of a list of numbers; undefined for an empty list. */
@@ -42,15 +52,39 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
   for (const r of results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
   return [...byModel].map(([model, rs]) => {
     const answered = rs.filter((r) => r.ok);
-    const latencies = answered.map((r) => r.latencyMs ?? 0);
+    // Calls with no measured latency (an evaluation job's) leave the latency figures unmeasured.
+    const latencies = answered.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
     const inputTokens = answered.reduce((s, r) => s + (r.inputTokens ?? 0), 0);
     const outputTokens = answered.reduce((s, r) => s + (r.outputTokens ?? 0), 0);
     const seconds = latencies.reduce((s, l) => s + l, 0) / 1000;
-    const cost = tokenCostUsd(
-      catalog.models.find((m) => m.id === model),
-      inputTokens,
-      outputTokens,
+    // Calls that report no token usage (an evaluation job's) leave the cost unmeasured, not zero.
+    const metered = answered.some((r) => r.inputTokens !== undefined || r.outputTokens !== undefined);
+    const cost = metered
+      ? tokenCostUsd(
+          catalog.models.find((m) => m.id === model),
+          inputTokens,
+          outputTokens,
+        )
+      : undefined;
+    const judged = rs.flatMap((r) => (r.judge ? [r.judge] : []));
+    const judgeCosts = judged.map((j) =>
+      tokenCostUsd(
+        catalog.models.find((m) => m.id === j.model),
+        j.inputTokens,
+        j.outputTokens,
+      ),
     );
+    const judging =
+      judged.length === 0
+        ? undefined
+        : {
+            judged: judged.length,
+            inputTokens: judged.reduce((s, j) => s + j.inputTokens, 0),
+            outputTokens: judged.reduce((s, j) => s + j.outputTokens, 0),
+            ...(judgeCosts.every((c) => c !== undefined)
+              ? { costUsd: judgeCosts.reduce((s: number, c) => s + (c ?? 0), 0) }
+              : {}),
+          };
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     return {
@@ -67,6 +101,7 @@ export function summarize(results: readonly CallResult[], catalog: ModelCatalog)
       ...(cost !== undefined
         ? { costUsd: cost, ...(answered.length > 0 ? { costPer1kRequestsUsd: (cost / answered.length) * 1000 } : {}) }
         : {}),
+      ...(judging ? { judging } : {}),
     };
   });
 }

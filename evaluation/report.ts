@@ -55,7 +55,42 @@ export function markdownReport(report: EvaluationReport, chartFile?: string): st
       ...report.problems.map((p) => `- line ${p.line}: ${p.message}`),
     );
   }
-  const misses = report.results.filter((r) => r.score < 1);
+  const judgedModels = report.models.filter((m) => m.judging !== undefined);
+  if (judgedModels.length > 0) {
+    const judges = [...new Set(report.results.flatMap((r) => (r.judge ? [r.judge.model] : [])))];
+    const selfJudged = judges.filter((j) => report.models.some((m) => m.model === j));
+    const total = judgedModels.reduce((s, m) => s + (m.judging?.costUsd ?? 0), 0);
+    lines.push(
+      '',
+      `## Judge: ${judges.join(', ')}`,
+      '',
+      'Each answer was scored on its own (never beside another) by the judge model from a fixed rubric, ' +
+        "with the reference answer when the example gives one, its author's names taken out of the text. " +
+        "The judge's calls are counted here, not in the models' cost above.",
+      ...(selfJudged.length > 0
+        ? ['', `**Note:** ${selfJudged.join(', ')} also judged its own answers; a judge may favour its own style.`]
+        : []),
+      '',
+      '| model | judged | judge input tokens | judge output tokens | judge cost |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...judgedModels.map(
+        (m) =>
+          `| ${m.model} | ${m.judging!.judged} | ${m.judging!.inputTokens} | ${m.judging!.outputTokens} | ${m.judging!.costUsd === undefined ? '–' : `$${formatUsd(m.judging!.costUsd)}`} |`,
+      ),
+      '',
+      `Judging cost $${formatUsd(total)} in all.`,
+      '',
+      '| model | example | judge score | reason |',
+      '| --- | --- | ---: | --- |',
+      ...report.results
+        .filter((r) => r.judge)
+        .map(
+          (r) =>
+            `| ${r.model} | ${r.exampleId} | ${r.judge!.score === undefined ? 'not judged' : `${r.judge!.score}/${r.judge!.scale}`} | ${r.judge!.reason.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+        ),
+    );
+  }
+  const misses = report.results.filter((r) => r.score < 1 && !r.judge);
   if (misses.length > 0) {
     lines.push(
       '',

@@ -1,6 +1,19 @@
 import type { Example } from './dataset';
-import { scoreAnswer } from './scorers';
-import { TargetCallError, type EvalTarget } from './targets';
+import { DEFAULT_JUDGE_SCALE, judgeRequest, normalized, parseVerdict } from './judge';
+import { scoreAnswer, type JudgeScorer } from './scorers';
+import { TargetCallError, type EvalTarget, type Reply } from './targets';
+
+/** What the judge model said about one answer, and what asking it cost. */
+export interface JudgeRecord {
+  readonly model: string;
+  /** On the judge's scale; absent when the judge failed or gave no readable verdict. */
+  readonly score?: number;
+  readonly scale: number;
+  readonly reason: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly attempts: number;
+}
 
 /** The outcome of one example sent to one model. */
 export interface CallResult {
@@ -19,6 +32,8 @@ export interface CallResult {
   readonly outputTokens?: number;
   /** Calls made, throttled ones included. */
   readonly attempts: number;
+  /** For a judge-scored example: the judge's verdict and its own token usage. */
+  readonly judge?: JudgeRecord;
 }
 
 export interface RunOptions {
@@ -34,6 +49,10 @@ export interface RunOptions {
   /** Stops the run: no new calls start, calls in flight are cancelled and left out. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where judge models are called. Default: the target. */
+  readonly judgeTarget?: EvalTarget;
+  /** The names of a model the judge must not read in its answer (id, display name, Bedrock id). */
+  readonly identities?: (model: string) => readonly string[];
   readonly random?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -87,42 +106,87 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   let next = 0;
   let done = 0;
 
-  const one = async (model: string, example: Example): Promise<CallResult | undefined> => {
-    for (let attempt = 1; ; attempt++) {
+  /** One call with jittered backoff on throttling; the error of the last attempt when it fails. */
+  const attempt = async (
+    call: () => Promise<Reply>,
+  ): Promise<{ reply: Reply; attempts: number } | { error: unknown; attempts: number } | undefined> => {
+    for (let n = 1; ; n++) {
       if (signal?.aborted) return undefined;
       try {
-        const reply = await target.invoke(model, example, signal ?? new AbortController().signal);
-        const s = scoreAnswer(example.scorer, example.expected, reply.text);
-        return {
-          exampleId: example.id,
-          requested: model,
-          model: reply.model,
-          ok: true,
-          score: s.score,
-          detail: s.detail,
-          answer: reply.text,
-          latencyMs: reply.latencyMs,
-          inputTokens: reply.inputTokens,
-          outputTokens: reply.outputTokens,
-          attempts: attempt,
-        };
+        return { reply: await call(), attempts: n };
       } catch (err) {
         if (signal?.aborted) return undefined;
-        if (isThrottling(err) && attempt < maxAttempts) {
-          await sleep(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1)), signal);
+        if (isThrottling(err) && n < maxAttempts) {
+          await sleep(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** (n - 1)), signal);
           continue;
         }
-        return {
-          exampleId: example.id,
-          requested: model,
-          model,
-          ok: false,
-          score: 0,
-          detail: `call failed: ${err instanceof Error ? err.message : String(err)}`,
-          attempts: attempt,
-        };
+        return { error: err, attempts: n };
       }
     }
+  };
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+  /** The judge's verdict on an answer, scored 0..1; a failed or unreadable judge scores 0 and says why. */
+  const judged = async (
+    model: string,
+    example: Example,
+    scorer: JudgeScorer,
+    answer: string,
+  ): Promise<{ score: number; detail: string; judge: JudgeRecord } | undefined> => {
+    const scale = scorer.scale ?? DEFAULT_JUDGE_SCALE;
+    const request = judgeRequest(example, scorer, answer, options.identities?.(model) ?? [model]);
+    const judgeTarget = options.judgeTarget ?? target;
+    const got = await attempt(() => judgeTarget.invoke(scorer.judge, request, signal ?? new AbortController().signal));
+    if (got === undefined) return undefined;
+    const base = { model: scorer.judge, scale, attempts: got.attempts };
+    if ('error' in got) {
+      const reason = `judge call failed: ${message(got.error)}`;
+      return { score: 0, detail: `not judged: ${reason}`, judge: { ...base, reason, inputTokens: 0, outputTokens: 0 } };
+    }
+    const usage = { inputTokens: got.reply.inputTokens, outputTokens: got.reply.outputTokens };
+    const verdict = parseVerdict(got.reply.text, scale);
+    if ('error' in verdict)
+      return { score: 0, detail: `not judged: ${verdict.error}`, judge: { ...base, reason: verdict.error, ...usage } };
+    return {
+      score: normalized(verdict),
+      detail: `judge ${scorer.judge}: ${verdict.score}/${scale} ${verdict.reason}`.trim(),
+      judge: { ...base, score: verdict.score, reason: verdict.reason, ...usage },
+    };
+  };
+
+  const one = async (model: string, example: Example): Promise<CallResult | undefined> => {
+    const got = await attempt(() => target.invoke(model, example, signal ?? new AbortController().signal));
+    if (got === undefined) return undefined;
+    if ('error' in got)
+      return {
+        exampleId: example.id,
+        requested: model,
+        model,
+        ok: false,
+        score: 0,
+        detail: `call failed: ${message(got.error)}`,
+        attempts: got.attempts,
+      };
+    const { reply } = got;
+    const scored: { score: number; detail: string; judge?: JudgeRecord } | undefined =
+      example.scorer.type === 'judge'
+        ? await judged(reply.model, example, example.scorer, reply.text)
+        : scoreAnswer(example.scorer, example.expected, reply.text);
+    if (scored === undefined) return undefined;
+    return {
+      exampleId: example.id,
+      requested: model,
+      model: reply.model,
+      ok: true,
+      score: scored.score,
+      detail: scored.detail,
+      answer: reply.text,
+      latencyMs: reply.latencyMs,
+      inputTokens: reply.inputTokens,
+      outputTokens: reply.outputTokens,
+      attempts: got.attempts,
+      ...(scored.judge ? { judge: scored.judge } : {}),
+    };
   };
 
   const worker = async (): Promise<void> => {

@@ -1,8 +1,26 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { editDistance } from '../suggest/did-you-mean';
 
-/** How an answer is scored, 0..1, deterministically. */
-export type Scorer =
+/**
+ * A judge model's score: a catalog model (called through the same target as the models evaluated)
+ * reads a fixed rubric, the reference answer when the example gives one, and the answer — never
+ * which model wrote it — and gives an integer from 1 to `scale` with a reason (evaluation/judge.ts).
+ */
+export interface JudgeScorer {
+  readonly type: 'judge';
+  /** What a good answer does, in the dataset's words; the same for every model judged. */
+  readonly rubric: string;
+  /** The top of the 1..scale integer scale. Default 5. */
+  readonly scale?: number;
+  /** The catalog id of the judge model. */
+  readonly judge: string;
+}
+
+/** How an answer is scored, 0..1: deterministically, or by a judge model. */
+export type Scorer = DeterministicScorer | JudgeScorer;
+
+/** The scorers that need nothing but the answer and the expected value. */
+export type DeterministicScorer =
   | { readonly type: 'exact'; readonly ignoreCase?: boolean; readonly normalizeWhitespace?: boolean }
   | { readonly type: 'contains'; readonly ignoreCase?: boolean; readonly match?: 'all' | 'any' }
   | { readonly type: 'regex'; readonly pattern?: string; readonly flags?: string }
@@ -93,7 +111,7 @@ const NUMBER = /[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?/;
 
 /** Scores an answer against what an example expects. Deterministic: the same inputs always give the same score. */
 export function scoreAnswer(
-  scorer: Scorer,
+  scorer: DeterministicScorer,
   expected: string | number | readonly string[] | undefined,
   answer: string,
 ): Score {

@@ -86,6 +86,7 @@ export function bedrockTarget(
             modelId: invokeId,
             messages: converseMessages(example),
             ...(example.system ? { system: [{ text: example.system }] } : {}),
+            ...(example.temperature !== undefined ? { inferenceConfig: { temperature: example.temperature } } : {}),
           }),
           { abortSignal: signal },
         );
@@ -190,6 +191,7 @@ export function apiTarget(baseUrl: string, route: string, region: string, apiKey
       const body = JSON.stringify({
         messages: converseMessages(example),
         ...(example.system ? { system: [{ text: example.system }] } : {}),
+        ...(example.temperature !== undefined ? { inferenceConfig: { temperature: example.temperature } } : {}),
       });
       const signed = await signer.sign({
         method: API_OPERATIONS.converse.method,

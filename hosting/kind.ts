@@ -81,6 +81,25 @@ export interface HostingAuditRow {
   readonly invokeIds: readonly string[];
   /** The inference profile geographies it is called through, or null. */
   readonly inferenceProfile: string | null;
+  /** Where each call's inference may run (the data-residency gate reads it). */
+  readonly placements: readonly InferencePlacement[];
+}
+
+/** One way a model is called, and where its inference may then run. */
+export interface InferencePlacement {
+  /** The Region the call is made in. */
+  readonly calledIn: string;
+  /** The id it is called by there (a profile id, a model id, an endpoint name). */
+  readonly invokeId: string;
+  /** The cross-Region inference profile's geography when it is called through one, else null. */
+  readonly profile: string | null;
+  /**
+   * The Regions the request may be served in; `any-commercial-region` for a global profile, which
+   * AWS may route to any commercial Region it supports, including ones added later
+   * ("the destination Regions for Global cross-Region inference profiles include all commercial Regions",
+   * https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html).
+   */
+  readonly runsIn: readonly string[] | 'any-commercial-region';
 }
 
 /** A model endpoint the environment runs, as the audit lists it. */

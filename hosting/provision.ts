@@ -24,6 +24,8 @@ export interface Provisioned {
   readonly outputs: Readonly<Record<string, readonly string[]>>;
   /** SageMaker endpoints the dashboard charts. */
   readonly dashboardEndpointNames: readonly string[];
+  /** Log groups the kind declares, encrypted with the environment key (whose policy names each). */
+  readonly logGroupNames: readonly string[];
 }
 
 export interface HostingProvisioner<T extends HostingType> {
@@ -53,5 +55,9 @@ export function provisionHosting(scope: Construct, ctx: ProvisionContext): Provi
     if (name in outputs) throw new Error(`hosting: two kinds declare the stack output ${name}`);
     outputs[name] = value;
   }
-  return { outputs, dashboardEndpointNames: all.flatMap((p) => p.dashboardEndpointNames) };
+  return {
+    outputs,
+    dashboardEndpointNames: all.flatMap((p) => p.dashboardEndpointNames),
+    logGroupNames: all.flatMap((p) => p.logGroupNames),
+  };
 }

@@ -54,7 +54,7 @@ export function qualityOf(model: Model, preferStrengths: readonly string[] = [])
 /** The latency prior of an unmeasured model: p50 600 ms with the `low-latency` strength, else 1500 ms. */
 export const LATENCY_PRIOR_MS = { lowLatency: 600, other: 1500 } as const;
 
-export function latencyOf(model: Model): Figure {
+export function latencyOf(model: Pick<Model, 'performance' | 'capabilities'>): Figure {
   const p = model.performance;
   if (p?.latencyP50Ms !== undefined)
     return { value: p.latencyP50Ms, measured: true, basis: `measured p50 (${p.source}, ${p.measuredAt})` };

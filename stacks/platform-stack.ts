@@ -94,7 +94,7 @@ export class PlatformStack extends TerraformStack {
       consumers: plan.api.consumers,
       kmsKeyArn: key.keyArn,
       logRetentionDays: plan.logs.retentionDays,
-      waf: plan.api.waf.enabled ? { rateLimitPer5Minutes: plan.api.waf.rateLimitPer5Minutes } : undefined,
+      waf: plan.api.waf.enabled,
     });
 
     const alarms = new PlatformAlarms(this, 'Alarms', {
@@ -106,7 +106,11 @@ export class PlatformStack extends TerraformStack {
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 
-    // The routing table in AppConfig; a deployment that trips the router's error or fallback alarm rolls back.
+    // The routing table in AppConfig. A deployment rolls back on the router's server-error rate and the
+    // API's 5xx rate (what a table that breaks every request raises: the router answers a failure as a
+    // 5xx response, which Lambda's Errors does not count), on Lambda errors (crashes, timeouts) and on
+    // the fallback rate. AppConfig takes at most five monitors.
+    // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-environment.html
     const routing = new RoutingConfig(this, 'RoutingConfig', {
       applicationName: appConfigNames.application,
       environmentName: appConfigNames.environment,
@@ -117,7 +121,12 @@ export class PlatformStack extends TerraformStack {
         'utf8',
       ),
       rollout: plan.appConfig.deployment,
-      alarmArns: [alarms.routerErrors.arn, alarms.fallbackRate.arn],
+      alarmArns: [
+        alarms.routerServerErrorRate.arn,
+        alarms.api5xxRate.arn,
+        alarms.routerErrors.arn,
+        alarms.fallbackRate.arn,
+      ],
       account: plan.account,
       region: plan.region,
     });
@@ -162,6 +171,9 @@ export class PlatformStack extends TerraformStack {
       includeExecutionData: plan.router.logPromptText,
     });
 
+    // Every log group the stack declares, and no other, may be encrypted with the environment key.
+    key.allowLogGroups([router.logGroupName, ...api.logGroupNames, workflows.logGroupName, ...hosted.logGroupNames]);
+
     new PlatformDashboard(this, 'Dashboard', {
       dashboardName: prefix,
       region: plan.region,
@@ -177,6 +189,7 @@ export class PlatformStack extends TerraformStack {
         alarms.routerErrors.arn,
         alarms.routerThrottles.arn,
         alarms.fallbackRate.arn,
+        alarms.routerServerErrorRate.arn,
       ],
     });
 

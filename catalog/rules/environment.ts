@@ -212,7 +212,7 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
   {
     id: 'rollout',
     summary:
-      'failover Regions differ from the primary; roll-out strategies have the figures their shape needs; consumer names are unique',
+      "failover Regions differ from the primary; roll-out strategies have the figures their shape needs, and a blue/green endpoint roll-out's waits fit its execution timeout; consumer names are unique",
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       (ctx.env.failoverRegions ?? []).forEach((r, i) => {

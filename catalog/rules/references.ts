@@ -48,6 +48,11 @@ function hostingReferences(ctx: EnvironmentContext): Candidate[] {
   return Object.values(HOSTING_KINDS).flatMap((kind) => kind.environmentReferences(ctx.env));
 }
 
+/** The models an environment declares Bedrock quotas for (a misspelt one would never match its traffic). */
+function quotaReferences(ctx: EnvironmentContext): Candidate[] {
+  return (ctx.env.quotas?.bedrock ?? []).map((q, i) => ({ id: q.model, path: ['quotas', 'bedrock', i, 'model'] }));
+}
+
 function unknownModel(ctx: CatalogContext, issue: Report, id: string, path: JsonPath): CatalogIssue {
   return issue(path, `unknown model "${id}"`, {
     expected: `the id of a model in ${ctx.doc.file} /models`,
@@ -98,7 +103,7 @@ export const REFERENCE_RULES: readonly Rule[] = [
       ),
     ],
     environment: (ctx, issue) =>
-      [...overrideReferences(ctx), ...hostingReferences(ctx)]
+      [...overrideReferences(ctx), ...hostingReferences(ctx), ...quotaReferences(ctx)]
         .filter((ref) => !ctx.models.has(ref.id))
         .map((ref) => unknownModel(ctx, issue, ref.id, ref.path)),
   },

@@ -4,6 +4,7 @@ import {
   METRIC_NAMESPACE,
   METRICS,
   MODEL_DIMENSION_SET,
+  REASON_DIMENSION_SET,
   type MetricName,
 } from '../../contracts/metrics';
 import { writeLine } from './log';
@@ -36,6 +37,33 @@ export function emitMetrics(
       ...(route !== undefined && model !== undefined ? { [DIMENSIONS.model]: model } : {}),
       ...properties,
       ...values,
+    }),
+  );
+}
+
+/** One count of a metric under [Environment, Route, Reason] alone (a failure by its reason). */
+export function emitReasonCount(
+  dimensions: { environment: string; route: string; reason: string },
+  name: MetricName,
+  properties: Record<string, unknown> = {},
+): void {
+  writeLine(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRIC_NAMESPACE,
+            Dimensions: [[...REASON_DIMENSION_SET]],
+            Metrics: [{ Name: name, Unit: METRICS[name] }],
+          },
+        ],
+      },
+      [DIMENSIONS.environment]: dimensions.environment,
+      [DIMENSIONS.route]: dimensions.route,
+      [DIMENSIONS.reason]: dimensions.reason,
+      ...properties,
+      [name]: 1,
     }),
   );
 }

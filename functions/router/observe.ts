@@ -1,7 +1,7 @@
 import { tableModel, type RoutingTable } from '../../contracts/routing-table';
 import type { ModelAnswer } from './backends/backend';
 import { log } from './log';
-import { emitMetrics } from './metrics';
+import { emitMetrics, emitReasonCount } from './metrics';
 import type { RouterRequest } from './request';
 import type { AttemptRecord } from './routing-record';
 
@@ -62,12 +62,24 @@ export function recordRequest(o: RequestOutcome): void {
       Attempts: o.attempts.length,
       Fallbacks: o.fellBack ? 1 : 0,
       Errors: o.status >= 400 ? 1 : 0,
+      ServerErrors: o.status >= 500 ? 1 : 0,
       ...(usage
         ? { InputTokens: usage.inputTokens, OutputTokens: usage.outputTokens, EstimatedCostUsd: cost ?? 0 }
         : {}),
     },
     { requestId: o.requestId },
   );
+  // A 5xx is the platform's failure, whatever the route: counted by its reason (the error code, and
+  // the last model call's error kind when there was one: all_candidates_failed:access-denied).
+  if (o.status >= 500) {
+    const lastKind = o.attempts.at(-1)?.errorKind;
+    const code = o.errorCode ?? 'internal_error';
+    emitReasonCount(
+      { environment: o.environment, route: o.route, reason: lastKind ? `${code}:${lastKind}` : code },
+      'ServerErrors',
+      { requestId: o.requestId },
+    );
+  }
 }
 
 export function recordTransition(

@@ -46,6 +46,16 @@ export const bedrockKind: HostingKind<'bedrock'> = {
     invokeIds: [...new Set(h.invocations.map((i) => i.invokeId))],
     inferenceProfile:
       [...new Set(h.invocations.flatMap((i) => (i.profile ? [i.profile.geography] : [])))].join(', ') || null,
+    placements: h.invocations.map((i) => ({
+      calledIn: i.region,
+      invokeId: i.invokeId,
+      profile: i.profile?.geography ?? null,
+      runsIn: i.profile
+        ? i.profile.geography === 'global'
+          ? 'any-commercial-region'
+          : i.profile.destinationRegions
+        : [i.region],
+    })),
   }),
   endpointRow: () => undefined,
   standingCost: () => undefined,

@@ -17,6 +17,6 @@ export const bedrockProvisioner: HostingProvisioner<'bedrock'> = {
         r.guardrail ? [`arn:aws:bedrock:${plan.region}:${plan.account}:guardrail/${r.guardrail.id}`] : [],
       ),
     });
-    return { outputs: {}, dashboardEndpointNames: [] };
+    return { outputs: {}, dashboardEndpointNames: [], logGroupNames: [] };
   },
 };

@@ -28,7 +28,12 @@ export const sagemakerKind: HostingKind<'sagemaker'> = {
   }),
   // The router calls the endpoint (the workflows have no SageMaker integration of their own here).
   workflowInvocation: (h) => ({ region: h.region, via: 'router', foundationModelArns: [] }),
-  auditRow: (h) => ({ regions: [h.region], invokeIds: [h.endpointName], inferenceProfile: null }),
+  auditRow: (h) => ({
+    regions: [h.region],
+    invokeIds: [h.endpointName],
+    inferenceProfile: null,
+    placements: [{ calledIn: h.region, invokeId: h.endpointName, profile: null, runsIn: [h.region] }],
+  }),
   endpointRow: (h) => {
     const cap = h.capacity;
     const r = h.rollout;

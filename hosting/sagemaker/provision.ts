@@ -27,6 +27,7 @@ export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
     return {
       outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName) },
       dashboardEndpointNames: models.map((m) => m.hosting.endpointName),
+      logGroupNames: endpoints.map((e) => e.logGroupName),
     };
   },
 };
@@ -41,6 +42,7 @@ function endpointProps(hosting: PlannedSagemakerHosting, plan: EnvironmentPlan, 
     capacity: hosting.capacity,
     rollout: hosting.rollout,
     kmsKeyArn,
+    logRetentionDays: plan.logs.retentionDays,
     account: plan.account,
     region: plan.region,
   };

@@ -1,8 +1,9 @@
-import type { Environment } from '../../schemas/generated/environment';
+import type { EndpointRollout, Environment } from '../../schemas/generated/environment';
 import { effectiveRoutes, modelsHostedOn } from '../../catalog/context';
 import type { CatalogIssue } from '../../catalog/issues';
 import { firstRepeat, type Report, type Rule } from '../../catalog/rules/rule';
 import type { HostingKind } from '../kind';
+import { blueGreenWaitSeconds, ENDPOINT_ROLLOUT_DEFAULTS } from './rollout';
 
 export const SAGEMAKER_RULES: readonly Rule[] = [
   {
@@ -142,7 +143,8 @@ export const sagemakerPricingIssues: HostingKind<'sagemaker'>['pricingIssues'] =
 /** Blue/green endpoint roll-outs need the figures their shape needs, within SageMaker's bounds. */
 export function sagemakerRolloutIssues(env: Environment, issue: Report): CatalogIssue[] {
   const r = env.sagemaker?.rollout;
-  if (!r || r.type === 'all-at-once') return [];
+  if (!r) return [];
+  if (r.type === 'all-at-once') return rolloutTimeoutIssues(r, issue);
   if (r.stepPercent === undefined)
     return [
       issue(['sagemaker', 'rollout'], `a ${r.type} endpoint roll-out needs stepPercent`, { fix: 'add "stepPercent"' }),
@@ -155,5 +157,31 @@ export function sagemakerRolloutIssues(env: Environment, issue: Report): Catalog
         { expected: '10 to 50' },
       ),
     ];
-  return [];
+  return rolloutTimeoutIssues(r, issue);
+}
+
+/** MaximumExecutionTimeoutInSeconds must exceed the roll-out's waits, or SageMaker stops (and rolls back) every update. */
+function rolloutTimeoutIssues(r: EndpointRollout, issue: Report): CatalogIssue[] {
+  const timeout = r.maximumExecutionTimeoutSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.maximumExecutionTimeoutSeconds;
+  const { bakes, seconds } = blueGreenWaitSeconds(r);
+  if (timeout > seconds) return [];
+  const wait = r.waitIntervalSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.waitIntervalSeconds;
+  const termination = r.terminationWaitSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.terminationWaitSeconds;
+  return [
+    issue(
+      [
+        'sagemaker',
+        'rollout',
+        ...(r.maximumExecutionTimeoutSeconds === undefined ? [] : ['maximumExecutionTimeoutSeconds']),
+      ],
+      `the ${r.type} roll-out waits ${seconds} s (${bakes} × ${wait} s bake + ${termination} s termination wait), but maximumExecutionTimeoutSeconds is ${timeout}${r.maximumExecutionTimeoutSeconds === undefined ? ' (the default)' : ''}`,
+      {
+        expected: `more than ${seconds}, at most 14400`,
+        fix:
+          seconds < 14400
+            ? `raise "maximumExecutionTimeoutSeconds" above ${seconds} (with room for provisioning the new fleet), or shorten the waits`
+            : 'shorten "waitIntervalSeconds" or "terminationWaitSeconds", or use larger steps',
+      },
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -12,7 +12,7 @@ import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { API_OPERATIONS } from '../../contracts/http-api';
+import { API_OPERATIONS, type ApiOperation } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
@@ -36,7 +36,10 @@ export interface ApiConsumer {
 export interface PlatformApiProps {
   /** The REST API's name (also names its stage's log group and web ACL). */
   readonly apiName: string;
-  /** @default 'v1' */
+  /**
+   * The stage: the first segment of every URL, before the operations' own paths (which start with
+   * the version, `/v1/...`), so it must not be `v1` too. @default 'live'
+   */
   readonly stageName?: string;
   /** The router: invoke ARN for the proxy integrations, name for the permission. */
   readonly handler: { readonly functionName: string; readonly invokeArn: string };
@@ -50,17 +53,55 @@ export interface PlatformApiProps {
   readonly logRetentionDays?: number;
   /** @default 29000 */
   readonly integrationTimeoutMs?: number;
-  /** A regional WAF web ACL on the stage. @default - none */
-  readonly waf?: { readonly rateLimitPer5Minutes: number };
+  /**
+   * A regional WAF web ACL on the stage, its rate limits sized from the throttles (webAclLimits).
+   * @default false
+   */
+  readonly waf?: boolean;
 }
 
 /** The optional props' defaults. */
 const DEFAULTS = {
-  stageName: 'v1',
+  stageName: 'live',
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
   /** The longest API Gateway allows: the router's timeout, shorter, ends a slow request first. */
   integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
 } as const;
+
+/** The operations whose bodies are prompts: the WAF's body rules only count on them. */
+export const INFERENCE_OPERATIONS: readonly ApiOperation[] = ['converse', 'chatCompletions'];
+
+/**
+ * A URI path regex (WAF's syntax) for one operation, path parameters as one segment each. Anchored
+ * at the end only: the path WAF inspects starts with the stage (`/live/v1/...`).
+ */
+export function wafPathPattern(operation: ApiOperation): string {
+  const segments = API_OPERATIONS[operation].path.map((s) =>
+    /^\{.+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  return `/${segments.join('/')}/?$`;
+}
+
+/**
+ * WAF's rate limits, from the throttles API Gateway enforces behind it: over a 5-minute window a
+ * token bucket lets through at most rate × 300 + burst, so the web ACL never blocks what the stage
+ * or a usage plan would serve. Per IP it is the stage's whole allowance (every consumer may sit
+ * behind one NAT address); per API key the largest consumer's. WAF is the backstop for floods
+ * (keyless, or one key from many addresses), not the throttle.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+ */
+export function webAclLimits(
+  stage: ApiThrottle,
+  consumers: readonly ApiConsumer[],
+): { perIpLimitPer5Minutes: number; perApiKeyLimitPer5Minutes?: number } {
+  const in5Minutes = (t: ApiThrottle) => Math.ceil(t.rateLimit * 300 + t.burstLimit);
+  return {
+    perIpLimitPer5Minutes: in5Minutes(stage),
+    ...(consumers.length > 0
+      ? { perApiKeyLimitPer5Minutes: Math.max(...consumers.map((c) => in5Minutes(c.throttle))) }
+      : {}),
+  };
+}
 
 /** The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API. */
 export const API_ROUTES = Object.values(API_OPERATIONS);
@@ -104,6 +145,8 @@ export class PlatformApi extends Construct {
   readonly stageArn: string;
   readonly invokeUrl: string;
   readonly executionArn: string;
+  /** The log groups the stage writes to (access logs, execution logs): the environment key must let CloudWatch Logs use them. */
+  readonly logGroupNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -165,19 +208,32 @@ export class PlatformApi extends Construct {
       );
     }
 
-    // A new deployment whenever the routes or their settings change; the stage moves to it first.
-    const shape = createHash('sha256')
-      .update(JSON.stringify({ routes: API_ROUTES, apiKeyRequired, timeout: integrationTimeoutMs }))
-      .digest('hex');
+    // A new deployment whenever anything the deployment snapshots changes: Terraform hashes the whole
+    // resource, method and integration objects (authorization, key requirement, parameters, URI,
+    // timeout, ...) as planned, so no setting can be left out of the trigger by hand.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_deployment#terraform-resources
+    const snapshot = [...resources.values(), ...methods, ...integrations].map((r) => r.fqn);
     const deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: api.id,
-      triggers: { redeployment: shape },
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(snapshot)) },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: [...methods, ...integrations],
     });
 
+    const logGroupNames = {
+      access: `/aws/apigateway/${props.apiName}/${stageName}/access`,
+      execution: `API-Gateway-Execution-Logs_${api.id}/${stageName}`,
+    };
     const accessLogs = new CloudwatchLogGroup(this, 'AccessLogs', {
-      name: `/aws/apigateway/${props.apiName}/${stageName}/access`,
+      name: logGroupNames.access,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    // Execution logging (loggingLevel below) writes to a group API Gateway creates on first use, with no
+    // key and no retention, unless it exists: declare it under API Gateway's own name, before the stage.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_stage#managing-the-api-logging-cloudwatch-log-group
+    const executionLogs = new CloudwatchLogGroup(this, 'ExecutionLogs', {
+      name: logGroupNames.execution,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
@@ -187,8 +243,10 @@ export class PlatformApi extends Construct {
       stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'MethodSettings', {
+      dependsOn: [executionLogs],
       restApiId: api.id,
       stageName: stage.stageName,
       methodPath: '*/*',
@@ -231,7 +289,8 @@ export class PlatformApi extends Construct {
     if (props.waf) {
       new RegionalWebAcl(this, 'WebAcl', {
         name: `${props.apiName}-${stageName}`,
-        rateLimitPer5Minutes: props.waf.rateLimitPer5Minutes,
+        ...webAclLimits(props.throttle, props.consumers),
+        inferencePathPatterns: INFERENCE_OPERATIONS.map((op) => wafPathPattern(op)),
         resourceArn: stage.arn,
       });
     }
@@ -242,5 +301,7 @@ export class PlatformApi extends Construct {
     this.stageArn = stage.arn;
     this.invokeUrl = stage.invokeUrl;
     this.executionArn = api.executionArn;
+    // The names as written, not the groups' attributes: the key's policy names them, and the groups use the key.
+    this.logGroupNames = [logGroupNames.access, logGroupNames.execution];
   }
 }

@@ -1,5 +1,6 @@
 import { logRetentionRule } from '../logs/retention';
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
+import { API_OPERATIONS } from '../../contracts/http-api';
 import type { ApiThrottle, PlatformApiProps } from './platform-api';
 import type { RegionalWebAclProps } from './web-acl';
 
@@ -8,6 +9,8 @@ export const MAX_INTEGRATION_TIMEOUT_MS = 29_000;
 
 /** Stage names: alphanumerics, hyphens and underscores, at most 128 (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html). */
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/** The first path segment of every operation (the version, `v1`): a stage of that name would make clients call /v1/v1/... */
+const PATH_PREFIXES = [...new Set(Object.values(API_OPERATIONS).map((o) => o.path[0]))];
 const KEBAB_CASE = /^[a-z0-9][a-z0-9-]*$/;
 /** Web ACL names (https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html). */
 const WEB_ACL_NAME = /^[\w-]{1,128}$/;
@@ -22,6 +25,12 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
     value: (p) => p.stageName,
     fails: (name) => !STAGE_NAME.test(name),
     message: (name) => `stage name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.stageName,
+    fails: (name) => (PATH_PREFIXES as readonly string[]).includes(name),
+    message: (name) =>
+      `stage name must differ from the operations' path prefix ${PATH_PREFIXES.join(', ')} (clients would call /${name}/${name}/...), but ${name} was provided`,
   }),
   rule({
     value: (p) => p.throttle,
@@ -82,6 +91,11 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
   }),
 ];
 
+/** A regex_match_statement's pattern, at most (https://docs.aws.amazon.com/waf/latest/APIReference/API_RegexMatchStatement.html). */
+const MAX_REGEX_CHARACTERS = 512;
+
+const badRateLimit = (limit: number) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max);
+
 export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] = [
   rule({
     value: (p) => p.name,
@@ -90,9 +104,22 @@ export const REGIONAL_WEB_ACL_RULES: readonly PropsRule<RegionalWebAclProps>[] =
       `web acl name must be 1 to 128 letters, digits, hyphens and underscores, but ${name} was provided`,
   }),
   rule({
-    value: (p) => p.rateLimitPer5Minutes,
-    fails: (limit) => !isIntegerIn(limit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
+    value: (p) => p.perIpLimitPer5Minutes,
+    fails: badRateLimit,
     message: (limit) =>
-      `waf rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+      `waf per-ip rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+  }),
+  rule({
+    value: (p) => p.perApiKeyLimitPer5Minutes,
+    fails: badRateLimit,
+    message: (limit) =>
+      `waf per-api-key rate limit must be ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} requests per 5 minutes, but ${limit} was provided`,
+  }),
+  rule({
+    value: (p) => p.inferencePathPatterns,
+    fails: (patterns) =>
+      patterns.length === 0 || patterns.some((x) => x.length === 0 || x.length > MAX_REGEX_CHARACTERS),
+    message: (patterns) =>
+      `inference path patterns must be 1 or more regular expressions of 1 to ${MAX_REGEX_CHARACTERS} characters, but ${patterns.length} pattern(s) of ${patterns.map((x) => x.length).join(', ') || 'no'} characters were provided`,
   }),
 ];

@@ -66,7 +66,11 @@ export class RoutingConfig extends Construct {
     if (alarmArns.length) {
       const role = new IamRole(this, 'MonitorRole', {
         name: `${props.applicationName}-appconfig-alarms`,
-        assumeRolePolicy: serviceTrust(this, 'MonitorTrust', 'appconfig.amazonaws.com').json,
+        // Only AppConfig acting for this account may assume it (the confused-deputy guard):
+        // https://docs.aws.amazon.com/appconfig/latest/userguide/getting-started-with-appconfig-cloudwatch-alarms-permissions.html
+        assumeRolePolicy: serviceTrust(this, 'MonitorTrust', 'appconfig.amazonaws.com', [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.account] },
+        ]).json,
       });
       new RolePolicy(this, 'MonitorPolicy', {
         role,
@@ -88,11 +92,18 @@ export class RoutingConfig extends Construct {
       type: 'AWS.Freeform',
       validator: [{ type: 'JSON_SCHEMA', content: props.validatorSchemaJson }],
     });
+    // A new table replaces the version (the provider has no in-place update, and 5.100.0 no
+    // skip_destroy for it: terraform-provider-aws#20273). Create before destroy, so the new version
+    // exists before the old one goes and the deployment to it starts while its predecessor, the
+    // one AppConfig rolls back to, is still there; the old one is deleted at the end of the apply.
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/appconfig_hosted_configuration_version
+    // https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#create_before_destroy
     const version = new AppconfigHostedConfigurationVersion(this, 'Version', {
       applicationId: application.id,
       configurationProfileId: profile.configurationProfileId,
       contentType: 'application/json',
       content: props.contentJson,
+      lifecycle: { createBeforeDestroy: true },
     });
     const strategy = new AppconfigDeploymentStrategy(this, 'Strategy', {
       name: `${props.applicationName}-routing`,

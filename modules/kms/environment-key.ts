@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -29,11 +30,16 @@ export class EnvironmentKey extends Construct {
   readonly keyArn: string;
   readonly keyId: string;
   readonly aliasName: string;
+  private readonly logGroupNames: string[] = [];
+  private readonly account: string;
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: EnvironmentKeyProps) {
     super(scope, id);
     validateProps(this, 'EnvironmentKey', props, ENVIRONMENT_KEY_RULES);
     const { account, region } = props;
+    this.account = account;
+    this.region = region;
     const policy = new DataAwsIamPolicyDocument(this, 'Policy', {
       statement: [
         {
@@ -45,6 +51,9 @@ export class EnvironmentKey extends Construct {
           resources: ['*'],
         },
         {
+          // CloudWatch Logs may use the key for the platform's own log groups only, each named: the
+          // encryption context of a log group's data is its ARN
+          // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
           sid: 'CloudWatchLogsUse',
           effect: 'Allow',
           principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
@@ -52,9 +61,10 @@ export class EnvironmentKey extends Construct {
           resources: ['*'],
           condition: [
             {
-              test: 'ArnLike',
+              test: 'ArnEquals',
               variable: 'kms:EncryptionContext:aws:logs:arn',
-              values: [`arn:aws:logs:${region}:${account}:log-group:*`],
+              // Filled by allowLogGroups, at synthesis: the stack names every group once its constructs exist.
+              values: Lazy.listValue({ produce: () => this.logGroupArns() }),
             },
           ],
         },
@@ -72,12 +82,40 @@ export class EnvironmentKey extends Construct {
     this.keyId = key.keyId;
   }
 
-  /** Lets the role decrypt with the key (the router's encrypted environment variables). */
+  /**
+   * Lets CloudWatch Logs encrypt these log groups with the key. Names as written (never a group's
+   * own attribute, which would make the key wait for the group that waits for the key).
+   */
+  allowLogGroups(names: readonly string[]): void {
+    this.logGroupNames.push(...names);
+  }
+
+  private logGroupArns(): string[] {
+    if (this.logGroupNames.length === 0)
+      throw new Error(`${this.node.path}: no log group may use the key; the stack must call allowLogGroups`);
+    return [...new Set(this.logGroupNames)].map((n) => `arn:aws:logs:${this.region}:${this.account}:log-group:${n}`);
+  }
+
+  /**
+   * Lets the role decrypt with the key through Lambda only: the router's environment variables,
+   * which Lambda decrypts at start-up
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service;
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).
+   */
   grantDecrypt(role: GrantableRole): RolePolicy {
     return new RolePolicy(this, grantId('Decrypt', role), {
       role,
       policyName: 'environment-key-decrypt',
-      statements: [{ sid: 'DecryptWithEnvironmentKey', actions: ['kms:Decrypt'], resources: [this.keyArn] }],
+      statements: [
+        {
+          sid: 'DecryptWithEnvironmentKey',
+          actions: ['kms:Decrypt'],
+          resources: [this.keyArn],
+          conditions: [
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`lambda.${this.region}.amazonaws.com`] },
+          ],
+        },
+      ],
     });
   }
 }

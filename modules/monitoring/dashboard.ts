@@ -25,7 +25,7 @@ const DEFAULTS = {
   alarmArns: [],
 } as const;
 
-type Metric = (string | { stat?: string; label?: string })[];
+type Metric = (string | { stat?: string; label?: string; expression?: string; id?: string })[];
 
 /** One dashboard per environment: API, router, routes (fallbacks, latency) and endpoints. */
 export class PlatformDashboard extends Construct {
@@ -95,6 +95,21 @@ export class PlatformDashboard extends Construct {
       ),
       widget('Fallbacks per route', perRoute(m.names.fallbacks), 12, 0),
       widget('Latency p99 per route (ms)', perRoute(m.names.latency, 'p99'), 12, 12, 'p99'),
+      // Every [Environment, Route, Reason] series the router has written, whatever the reason.
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html
+      widget(
+        'Server errors (5xx) by route and reason',
+        [
+          [
+            {
+              id: 'e1',
+              expression: `SEARCH('{${m.namespace},${m.dimensions.environment},${m.dimensions.route},${m.dimensions.reason}} MetricName="${m.names.serverErrors}" ${m.dimensions.environment}="${props.environment}"', 'Sum', 60)`,
+            },
+          ],
+        ],
+        18,
+        0,
+      ),
     ];
     (props.endpointNames ?? DEFAULTS.endpointNames).forEach((e, n) =>
       widgets.push(
@@ -105,7 +120,7 @@ export class PlatformDashboard extends Construct {
             ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', e, 'VariantName', 'AllTraffic'],
             ['AWS/SageMaker', 'ModelLatency', 'EndpointName', e, 'VariantName', 'AllTraffic', { stat: 'p99' }],
           ],
-          18 + 6 * Math.floor(n / 2),
+          24 + 6 * Math.floor(n / 2),
           12 * (n % 2),
         ),
       ),

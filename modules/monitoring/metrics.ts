@@ -12,6 +12,8 @@ export const ROUTER_METRICS = {
   names: {
     /** Requests handled (count). */
     requests: 'Requests',
+    /** Requests the router answered with a 5xx (count). */
+    serverErrors: 'ServerErrors',
     /** Requests answered by a model other than the route's first candidate (count). */
     fallbacks: 'Fallbacks',
     /** End-to-end latency of a request (milliseconds). */

@@ -16,6 +16,8 @@ export interface PlatformAlarmsProps {
   readonly api5xxRatePercent?: number;
   /** Share of requests answered by a fallback that alarms, percent. @default 20 */
   readonly fallbackRatePercent?: number;
+  /** Share of requests the router answers with a 5xx that alarms, percent. @default 5 */
+  readonly serverErrorRatePercent?: number;
   /** API p99 latency that alarms, in ms (the largest route budget is a good value). */
   readonly p99LatencyMs: number;
   /** @default - no actions (alarms still roll AppConfig deployments back) */
@@ -26,15 +28,21 @@ export interface PlatformAlarmsProps {
 const DEFAULTS = {
   api5xxRatePercent: 5,
   fallbackRatePercent: 20,
+  serverErrorRatePercent: 5,
 } as const;
 
-/** The platform's alarms: API 5xx rate and p99 latency, router errors and throttles, fallback rate. */
+/**
+ * The platform's alarms: API 5xx rate and p99 latency, router errors and throttles, the router's
+ * server-error rate and its fallback rate.
+ */
 export class PlatformAlarms extends Construct {
   readonly api5xxRate: CloudwatchMetricAlarm;
   readonly apiLatencyP99: CloudwatchMetricAlarm;
   readonly routerErrors: CloudwatchMetricAlarm;
   readonly routerThrottles: CloudwatchMetricAlarm;
   readonly fallbackRate: CloudwatchMetricAlarm;
+  /** The share of requests the router answered with a 5xx: what a broken routing table raises (Lambda's Errors does not count a returned 5xx). */
+  readonly routerServerErrorRate: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
@@ -128,6 +136,39 @@ export class PlatformAlarms extends Construct {
           id: 'rate',
           expression: 'IF(requests > 0, 100 * fallbacks / requests, 0)',
           label: 'fallback rate (%)',
+          returnData: true,
+        },
+      ],
+      ...actions,
+    });
+    this.routerServerErrorRate = new CloudwatchMetricAlarm(this, 'RouterServerErrorRate', {
+      alarmName: `${p}-router-server-error-rate`,
+      alarmDescription:
+        'share of requests the router answered with a 5xx (router EMF metrics; by route and reason on the dashboard)',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: props.serverErrorRatePercent ?? DEFAULTS.serverErrorRatePercent,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        {
+          id: 'errors',
+          metric: {
+            namespace: m.namespace,
+            metricName: m.names.serverErrors,
+            dimensions: dims,
+            period: 60,
+            stat: 'Sum',
+          },
+        },
+        {
+          id: 'requests',
+          metric: { namespace: m.namespace, metricName: m.names.requests, dimensions: dims, period: 60, stat: 'Sum' },
+        },
+        {
+          id: 'rate',
+          expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          label: 'server error rate (%)',
           returnData: true,
         },
       ],

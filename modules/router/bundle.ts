@@ -83,25 +83,46 @@ function buildInto(entry: string, cacheDir: string): Bundle {
 /**
  * Writes the Lambda package: a deterministic zip of the bundle and the baked routing table, named by
  * its content under `workDir`. Returns its path and the base64 SHA-256 Lambda reports as CodeSha256.
+ * A small record named by the hash of the inputs points at the package, so a later synth with the same
+ * inputs reuses it without compressing the bundle again (the deflate was 85 ms of every synth).
  */
 export function writeRouterPackage(
   bundle: Bundle,
   routingTableJson: string,
   workDir: string,
 ): { path: string; sha256: string } {
-  const zip = zipFiles([
+  const files = [
     { name: ROUTER_PACKAGE.bundle, content: bundle.code },
     { name: ROUTER_PACKAGE.sourceMap, content: bundle.map },
     { name: ROUTER_PACKAGE.bakedRoutingTable, content: Buffer.from(routingTableJson) },
-  ]);
+  ];
+  const inputs = createHash('sha256');
+  for (const file of files) inputs.update(`${file.name}\0${file.content.length}\0`).update(file.content);
+  const record = join(workDir, `router-inputs-${inputs.digest('hex').slice(0, 32)}.json`);
+  const known = readPackageRecord(record);
+  if (known) return known;
+
+  const zip = zipFiles(files);
   const digest = createHash('sha256').update(zip);
   const sha256 = digest.copy().digest('base64');
   const path = join(workDir, `router-${digest.digest('hex').slice(0, 16)}.zip`);
-  if (!existsSync(path)) {
-    mkdirSync(workDir, { recursive: true });
-    const staging = `${path}.tmp-${process.pid}`;
-    writeFileSync(staging, zip);
-    renameSync(staging, path);
-  }
+  mkdirSync(workDir, { recursive: true });
+  if (!existsSync(path)) writeAtomically(path, zip);
+  writeAtomically(record, JSON.stringify({ path, sha256 }));
   return { path, sha256 };
+}
+
+function readPackageRecord(record: string): { path: string; sha256: string } | undefined {
+  try {
+    const known = JSON.parse(readFileSync(record, 'utf8')) as { path: string; sha256: string };
+    return existsSync(known.path) ? known : undefined; // the package was removed: write it again
+  } catch {
+    return undefined; // no record yet, or a damaged one
+  }
+}
+
+function writeAtomically(path: string, content: string | Uint8Array): void {
+  const staging = `${path}.tmp-${process.pid}`;
+  writeFileSync(staging, content);
+  renameSync(staging, path);
 }

@@ -131,6 +131,7 @@ export class RouterFunction extends Construct {
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
-    this.logGroupName = logGroup.name;
+    // The name as written, not the group's attribute: the environment key's policy names it, and the group uses the key.
+    this.logGroupName = `/aws/lambda/${props.functionName}`;
   }
 }

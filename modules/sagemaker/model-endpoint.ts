@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SagemakerEndpoint } from '@cdktf/provider-aws/lib/sagemaker-endpoint';
 import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemaker-endpoint-configuration';
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { physicalName } from '../../catalog/names';
+import { ENDPOINT_ROLLOUT_DEFAULTS } from '../../hosting/sagemaker/rollout';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { grantId, RolePolicy, serviceTrust, type GrantableRole, type PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
 import { supportsVolumeKmsKey } from './instance-storage';
@@ -39,8 +42,10 @@ export interface ModelEndpointProps {
   readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
   readonly capacity: EndpointCapacity;
   readonly rollout: EndpointRolloutSettings;
-  /** Encrypts the storage volume where the instance type allows it. */
+  /** Encrypts the storage volume where the instance type allows it, and the endpoint's log group. */
   readonly kmsKeyArn: string;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
   readonly account: string;
   readonly region: string;
   /** p99 model latency above which a roll-out rolls back, in microseconds (SageMaker's unit). @default 20000000 */
@@ -50,14 +55,19 @@ export interface ModelEndpointProps {
 /** The optional props' defaults. */
 const DEFAULTS = {
   environment: {},
-  rollout: {
-    stepPercent: 10,
-    waitIntervalSeconds: 300,
-    maximumExecutionTimeoutSeconds: 3600,
-    terminationWaitSeconds: 300,
-  },
+  /** Shared with the validator's roll-out rule, which judges the same figures. */
+  rollout: ENDPOINT_ROLLOUT_DEFAULTS,
   latencyAlarmMicroseconds: 20_000_000,
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
 } as const;
+
+/**
+ * The log group SageMaker writes an endpoint's container logs to
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/logging-cloudwatch.html).
+ */
+export function endpointLogGroupName(endpointName: string): string {
+  return `/aws/sagemaker/Endpoints/${endpointName}`;
+}
 
 /** Blue/green needs the same variant name in the old and the new endpoint configuration. */
 export const VARIANT_NAME = 'AllTraffic';
@@ -95,6 +105,8 @@ export class ModelEndpoint extends Construct {
   readonly modelName: string;
   readonly role: IamRole;
   readonly alarmNames: readonly string[];
+  /** `/aws/sagemaker/Endpoints/<name>`, declared by this construct. */
+  readonly logGroupName: string;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -108,6 +120,13 @@ export class ModelEndpoint extends Construct {
     const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)]
       .filter((u): u is string => u !== undefined)
       .map(s3Location);
+    // Declared here with the key and the retention: SageMaker would otherwise create it with neither.
+    this.logGroupName = endpointLogGroupName(endpointName);
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: this.logGroupName,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
     const statements: PolicyStatement[] = [];
     if (artifacts.length) {
       statements.push({
@@ -139,11 +158,12 @@ export class ModelEndpoint extends Construct {
       // GetAuthorizationToken has no resource-level permissions.
       { sid: 'EcrToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       {
+        // The group exists (declared above): streams and events only, no logs:CreateLogGroup.
         sid: 'EndpointLogs',
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [
-          `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}`,
-          `arn:aws:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${endpointName}:*`,
+          `arn:aws:logs:${region}:${account}:log-group:${this.logGroupName}`,
+          `arn:aws:logs:${region}:${account}:log-group:${this.logGroupName}:*`,
         ],
       },
       {
@@ -244,6 +264,7 @@ export class ModelEndpoint extends Construct {
           : { type: 'ALL_AT_ONCE' };
     const endpoint = new SagemakerEndpoint(this, 'Resource', {
       name: endpointName,
+      dependsOn: [logGroup],
       endpointConfigName: config.name,
       deploymentConfig: {
         blueGreenUpdatePolicy: {

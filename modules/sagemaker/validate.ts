@@ -1,3 +1,4 @@
+import { logRetentionRule } from '../logs/retention';
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import type { ModelEndpointProps } from './model-endpoint';
 import type { ModelPackageGroupProps } from './model-package-group';
@@ -11,6 +12,7 @@ const PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const isS3Url = (url: string) => url.startsWith('s3://');
 
 export const MODEL_ENDPOINT_RULES: readonly PropsRule<ModelEndpointProps>[] = [
+  logRetentionRule((p) => p.logRetentionDays),
   rule({
     value: (p) => p.endpointName,
     fails: (name) => !ENDPOINT_NAME.test(name) || name.length > 63,

@@ -98,7 +98,8 @@ export class ResilienceWorkflows extends Construct {
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    this.logGroupName = logGroup.name;
+    // The name as written, not the group's attribute: the environment key's policy names it, and the group uses the key.
+    this.logGroupName = names.logGroup;
     const source = [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.account] }];
 
     const machine = (key: string, name: string, definition: string, statements: PolicyStatement[]): SfnStateMachine => {
@@ -202,15 +203,8 @@ export class ResilienceWorkflows extends Construct {
           { test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${props.region}.amazonaws.com`] },
         ],
       },
-      // The log group is encrypted with the environment key; Step Functions delivers through CloudWatch Logs.
-      {
-        sid: 'LogGroupKey',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [props.kmsKeyArn],
-        conditions: [
-          { test: 'StringEquals', variable: 'kms:ViaService', values: [`logs.${props.region}.amazonaws.com`] },
-        ],
-      },
+      // No key statement for the log group: CloudWatch Logs encrypts what Step Functions delivers under
+      // its own principal, which the key policy allows for this group (modules/kms/environment-key.ts).
     ];
   }
 }

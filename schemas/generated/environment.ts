@@ -76,17 +76,13 @@ export interface Environment {
      */
     consumers?: Consumer[];
     /**
-     * Associate a regional AWS WAF web ACL with the stage.
+     * Associate a regional AWS WAF web ACL with the stage. Its rate limits per IP and per API key follow the stage's and the consumers' throttles; the core rule set's body rules only count on the inference paths.
      */
     waf?: {
       /**
        * Whether to create and associate the web ACL.
        */
       enabled: boolean;
-      /**
-       * Requests per 5 minutes from one IP before WAF blocks it.
-       */
-      rateLimitPer5Minutes?: number;
     };
   };
   /**
@@ -192,7 +188,7 @@ export interface Environment {
      */
     lifecycleWindowDays?: number;
     /**
-     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase.
+     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase, data-residency, quota-headroom, production-retarget-evidence, fallback-degradation.
      */
     disabledGates?: (
       | 'retired-model'
@@ -201,7 +197,50 @@ export interface Environment {
       | 'end-of-life'
       | 'wildcard-invoke'
       | 'cost-increase'
+      | 'data-residency'
+      | 'quota-headroom'
+      | 'production-retarget-evidence'
+      | 'fallback-degradation'
     )[];
+  };
+  /**
+   * Where this environment's inference may run, for the data-residency gate: a route whose candidates can run elsewhere (a global profile, a profile destination Region outside the set, a failover Region outside it) fails.
+   */
+  dataResidency?: {
+    /**
+     * Geographies (us, eu, apac, jp, au, us-gov: every Region of that geography) and Regions (us-east-1) where inference may run.
+     *
+     * @minItems 1
+     */
+    allowed: [
+      ('us' | 'eu' | 'apac' | 'jp' | 'au' | 'us-gov') | string,
+      ...(('us' | 'eu' | 'apac' | 'jp' | 'au' | 'us-gov') | string)[]
+    ];
+    /**
+     * Why: the policy or contract that sets the boundary, shown in the report.
+     */
+    reason?: string;
+  };
+  /**
+   * The Bedrock quotas of this environment's account and how its traffic peaks, for the quota-headroom gate: each route's costAssumptions, times peakFactor, become a peak of requests and tokens per minute per model and Region, compared with the quota for the way the router calls the model there.
+   */
+  quotas?: {
+    /**
+     * The busiest minute as a multiple of the day's mean minute (requestsPerDay / 1440).
+     */
+    peakFactor: number;
+    /**
+     * Where the peak factor comes from (a measurement, or an assumption stated as such).
+     */
+    peakFactorSource?: string;
+    /**
+     * The gate warns when a peak uses more than this share of a quota (it fails above 100%). Default 80.
+     */
+    warnAtPercent?: number;
+    /**
+     * Applied quotas of the account, per model and Region.
+     */
+    bedrock: BedrockQuota[];
   };
 }
 /**
@@ -341,4 +380,37 @@ export interface TrafficAssumption {
    * Mean output tokens per request.
    */
   outputTokensPerRequest: number;
+}
+/**
+ * The applied Bedrock runtime quotas of one model in one Region of the account (Service Quotas: On-demand or Cross-Region InvokeModel tokens and requests per minute for the model; https://docs.aws.amazon.com/bedrock/latest/userguide/quotas-runtime.html).
+ */
+export interface BedrockQuota {
+  /**
+   * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+   */
+  model: string;
+  /**
+   * An AWS Region code such as us-east-1.
+   */
+  region: string;
+  /**
+   * Which quota: on-demand (the model id in the Region) or cross-region (through an inference profile from this source Region).
+   */
+  invocation: 'on-demand' | 'cross-region';
+  /**
+   * Tokens per minute, input and output combined.
+   */
+  tokensPerMinute: number;
+  /**
+   * Requests per minute.
+   */
+  requestsPerMinute: number;
+  /**
+   * Quota tokens one output token consumes: 5 for the Claude models Bedrock lists (https://docs.aws.amazon.com/bedrock/latest/userguide/quotas-token-burndown.html). Default 1.
+   */
+  outputTokenBurndown?: number;
+  /**
+   * Where the figure comes from: Service Quotas on a date, an approved increase, or an assumption stated as such.
+   */
+  source: string;
 }

@@ -497,9 +497,13 @@ export interface Waiver {
     | 'production-fallback'
     | 'end-of-life'
     | 'wildcard-invoke'
-    | 'cost-increase';
+    | 'cost-increase'
+    | 'data-residency'
+    | 'quota-headroom'
+    | 'production-retarget-evidence'
+    | 'fallback-degradation';
   /**
-   * The route or model id the exception is for (the environment name for cost-increase).
+   * The route or model id the exception is for (the role address for wildcard-invoke, the environment name for cost-increase, <model>@<region> for quota-headroom).
    */
   subject: string;
   /**
@@ -518,4 +522,8 @@ export interface Waiver {
    * The last day the waiver applies; after it the gate fails again.
    */
   expires: string;
+  /**
+   * Path of the evidence the exception rests on, such as the npm run evaluate report (evaluation-results/<run>/report.md) for production-retarget-evidence; shown with the waiver.
+   */
+  evidence?: string;
 }

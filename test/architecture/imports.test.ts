@@ -154,6 +154,13 @@ const RULES: Record<string, (edges: readonly Edge[]) => Edge[]> = {
           !e.from.endsWith('provision.ts') &&
           (FRAMEWORK.test(e.to) || ['modules', 'stacks'].some((f) => under(f)(e.to))),
       ),
+  'sync/ reads Bedrock only in sync/read-bedrock.ts, and imports no stacks/, modules/, functions/ or audit/': (edges) =>
+    edges.filter(
+      (e) =>
+        under('sync')(e.from) &&
+        ((FRAMEWORK.test(e.to) && e.from !== 'sync/read-bedrock.ts') ||
+          ['stacks', 'modules', 'functions', 'audit'].some((f) => under(f)(e.to))),
+    ),
   'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts':
     (edges) =>
       edges.filter(
@@ -182,6 +189,8 @@ describe('the import graph', () => {
         'functions/router/circuit-store.ts -> npm:@aws-sdk/client-dynamodb',
         'hosting/provision.ts -> hosting/sagemaker/provision.ts',
         'catalog/resolve.ts -> hosting/index.ts',
+        'cli/sync.ts -> sync/run.ts',
+        'sync/read-bedrock.ts -> npm:@aws-sdk/client-bedrock',
       ]),
     );
   });
@@ -202,6 +211,8 @@ describe('the import graph', () => {
       { from: 'catalog/rules/catalog.ts', to: 'selection/rank.ts' },
       { from: 'hosting/sagemaker/index.ts', to: 'npm:cdktf' },
       { from: 'catalog/resolve.ts', to: 'hosting/bedrock/provision.ts' },
+      { from: 'sync/drift.ts', to: 'npm:@aws-sdk/client-bedrock' },
+      { from: 'sync/run.ts', to: 'stacks/app.ts' },
     ];
     expect(violations(broken)).toEqual({
       'nothing outside functions/router/ imports it, except what runs the router': [
@@ -224,6 +235,10 @@ describe('the import graph', () => {
         ['hosting/sagemaker/index.ts -> npm:cdktf'],
       'the stack side is reached only from the stack side: nothing in catalog/ or hosting/ but a provision.ts imports a provision.ts':
         ['catalog/resolve.ts -> hosting/bedrock/provision.ts'],
+      'sync/ reads Bedrock only in sync/read-bedrock.ts, and imports no stacks/, modules/, functions/ or audit/': [
+        'sync/drift.ts -> npm:@aws-sdk/client-bedrock',
+        'sync/run.ts -> stacks/app.ts',
+      ],
     });
   });
 });

@@ -86,13 +86,18 @@ describe('npm run audit', () => {
     const report = JSON.parse(r.stdout) as { passed: boolean; environments: { changes: { risks: unknown[] } }[] };
     expect(report.passed).toBe(true);
     expect(report.environments.map((e) => e.changes.risks)).toEqual([[], [], []]);
-    expect(r.stderr).toMatch(/^audit: 3 environments, gates pass \(\d+ ms\)\n$/);
+    // dev falls back to dearer or slower models on purpose (2), staging and prod's chat to a slower one (1 each).
+    expect(r.stderr).toMatch(/^audit: 3 environments, gates pass, 4 gate warnings \(\d+ ms\)\n$/);
   });
 
   it('fails with exit 2 and a clear message for a ref that does not exist', () => {
     const r = run(['--base', 'no-such-branch']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--base no-such-branch: no such commit in');
+    // The ref is named and nothing else is reported: no report, no "everything added".
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^--base no-such-branch: no such commit in .+ \(fetch it first, e\.g\. git fetch origin main\)\n$/,
+    );
   });
 
   it('fails with exit 2 for --plan without exactly one --env', () => {

@@ -5,7 +5,7 @@ import {
   modelSummary,
   routeSummary,
 } from '../../audit/summaries';
-import { loadProject, type LoadedProject } from '../../catalog';
+import { loadProject } from '../../catalog';
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../../catalog/plan';
 
 const TODAY = '2026-11-29';
@@ -93,6 +93,12 @@ describe('modelSummary', () => {
       regions: ['us-east-1', 'us-west-2', 'us-east-2'],
       invokeIds: ['us.anthropic.claude-sonnet-4-20250514-v1:0'],
       inferenceProfile: 'us',
+      placements: ['us-east-1', 'us-west-2', 'us-east-2'].map((calledIn) => ({
+        calledIn,
+        invokeId: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
+        profile: 'us',
+        runsIn: ['us-east-1', 'us-east-2', 'us-west-2'],
+      })),
       status: 'active',
       replacement: null,
       routes: expect.arrayContaining(['chat', 'code']),
@@ -199,19 +205,15 @@ describe('lifecycleNotices', () => {
     ).toEqual([]);
   });
 
-  it("takes the window from the environment's audit settings", () => {
-    const plan = withModel(
+  it("takes the window from the plan's resolved audit settings", () => {
+    const haiku = withModel(
       prod,
       'claude-3-haiku',
       withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28', replacement: 'nova-lite' }),
     );
-    const wider: LoadedProject = {
-      ...project,
-      environments: project.environments.map((e) =>
-        e.name === 'prod' ? { ...e, audit: { lifecycleWindowDays: 120 } } : e,
-      ),
-    };
-    expect(lifecycleNotices(plan, wider, TODAY)).toEqual([
+    expect(lifecycleNotices(haiku, project, TODAY)).toEqual([]);
+    const plan = { ...haiku, audit: { ...haiku.audit, lifecycleWindowDays: 120 } };
+    expect(lifecycleNotices(plan, project, TODAY)).toEqual([
       expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 91, replacement: 'nova-lite', suggested: null }),
     ]);
   });

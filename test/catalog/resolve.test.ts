@@ -3,7 +3,7 @@ import { catalogContext, environmentContext } from '../../catalog/context';
 import { parseJsonText, readJsonFile, type JsonDocument } from '../../catalog/json-file';
 import { defaultCatalogPath, defaultEnvironmentsDir } from '../../catalog/paths';
 import type { EnvironmentPlan } from '../../catalog/plan';
-import { resolveEnvironment } from '../../catalog/resolve';
+import { AUDIT_DEFAULTS, resolveEnvironment } from '../../catalog/resolve';
 import { routingTableErrors } from '../../contracts/routing-table';
 import { modelById, replaceSelection } from '../support/by-id';
 import { shippedCatalog, shippedEnvironments } from '../support/project';
@@ -167,5 +167,35 @@ describe('resolveEnvironment', () => {
       resilience: { latencyBudgetMs: 4000 },
     });
     expect(resolved.routingTable.models['nova-micro']).toMatchObject({ status: 'legacy', replacement: 'nova-lite' });
+  });
+
+  it("resolves the audit's settings once, every default applied, so the audit applies none of its own", () => {
+    const env = shippedEnvironments().staging;
+    delete env.quotas;
+    const resolve = (e: typeof env) =>
+      resolveEnvironment(environmentContext(shipped, parsed(e, 'staging.json'), 'staging', '2026-11-29')).audit;
+    expect(resolve(env)).toEqual({
+      costIncreaseThresholdPercent: 25,
+      lifecycleWindowDays: 90,
+      disabledGates: [],
+      dataResidency: env.dataResidency,
+    });
+    expect(AUDIT_DEFAULTS).toMatchObject({ costIncreaseThresholdPercent: 25, lifecycleWindowDays: 90 });
+    const prod = plan('prod').audit;
+    expect(prod.quotas).toMatchObject({ peakFactor: 3, warnAtPercent: 80 });
+    expect(prod.quotas?.bedrock.map((q) => [q.model, q.invocation, q.outputTokenBurndown])).toEqual([
+      ['claude-3-haiku', 'cross-region', 1],
+      ['claude-sonnet-4', 'cross-region', 5],
+      ['mistral-large', 'on-demand', 1],
+    ]);
+    const set = resolve({
+      ...env,
+      audit: { costIncreaseThresholdPercent: 10, lifecycleWindowDays: 30, disabledGates: ['fallback-degradation'] },
+    });
+    expect(set).toMatchObject({
+      costIncreaseThresholdPercent: 10,
+      lifecycleWindowDays: 30,
+      disabledGates: ['fallback-degradation'],
+    });
   });
 });

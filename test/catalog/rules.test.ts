@@ -345,6 +345,17 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: 'fails if an environment declares a Bedrock quota for an unknown model',
+    change: (_c, e) => (e.prod.quotas!.bedrock[0].model = 'claude-3-haiku-v2'),
+    expect: {
+      rule: 'unknown-model',
+      file: 'prod',
+      at: ['quotas', 'bedrock', 0, 'model'],
+      message: 'unknown model "claude-3-haiku-v2"',
+      fix: 'did you mean "claude-3-haiku"?',
+    },
+  },
+  {
     name: 'fails if an override revisits a model in its chain',
     change: (_c, e) => replaceSelection(e.staging, { id: 'classify', fallbacks: ['nova-micro', 'claude-3-haiku'] }),
     expect: {
@@ -491,6 +502,43 @@ const FIXTURES: readonly Fixture[] = [
       at: ['sagemaker', 'endpoints', 'llama-3-8b-support-lora', 'mode'],
       message:
         'model "llama-3-8b-support-lora" has LoRA adapters, which serverless endpoints cannot serve (CPU only, no LMI multi-adapter serving)',
+    },
+  },
+  {
+    name: 'fails if a linear endpoint roll-out of 10% steps waits longer than its execution timeout',
+    change: (_c, e) =>
+      (e.prod.sagemaker = {
+        ...e.prod.sagemaker,
+        // Ten bakes of 600 s and a 600 s termination wait: 6600 s, against 3600 s.
+        rollout: {
+          type: 'linear',
+          stepPercent: 10,
+          waitIntervalSeconds: 600,
+          maximumExecutionTimeoutSeconds: 3600,
+          terminationWaitSeconds: 600,
+        },
+      }),
+    expect: {
+      rule: 'rollout',
+      file: 'prod',
+      at: ['sagemaker', 'rollout', 'maximumExecutionTimeoutSeconds'],
+      message:
+        'the linear roll-out waits 6600 s (10 × 600 s bake + 600 s termination wait), but maximumExecutionTimeoutSeconds is 3600',
+    },
+  },
+  {
+    name: 'fails if an endpoint roll-out waits longer than the default execution timeout',
+    change: (_c, e) =>
+      (e.prod.sagemaker = {
+        ...e.prod.sagemaker,
+        rollout: { type: 'canary', stepPercent: 20, waitIntervalSeconds: 1800 },
+      }),
+    expect: {
+      rule: 'rollout',
+      file: 'prod',
+      at: ['sagemaker', 'rollout'],
+      message:
+        'the canary roll-out waits 3900 s (2 × 1800 s bake + 300 s termination wait), but maximumExecutionTimeoutSeconds is 3600 (the default)',
     },
   },
   {

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../catalog';
 import { projectRoot } from '../../catalog/paths';
-import { runAudit } from '../../audit/run';
+import { buildAudit } from '../../audit/report';
+import { runAudit, synthStacks } from '../../audit/run';
+import { stackIamPolicies, type TerraformPlanJson } from '../../audit/stack-json';
 import {
   findProviderMirror,
   offlineOverrides,
@@ -86,6 +88,123 @@ describe('offline terraform plan', () => {
     expect(env.modelAccess.map((a) => a.resource)).toContain(
       'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
     );
+  });
+
+  describe('the audit of the real plan of prod fails closed', () => {
+    const TODAY = '2026-11-29';
+    const prodPlan = () => JSON.parse(readFileSync(results.get('prod')!.planJsonPath, 'utf8')) as TerraformPlanJson;
+    const prodProject = () => loadProject({ only: ['prod'], today: TODAY });
+    const rolesOf = (statements: readonly { role: string }[]) => new Set(statements.map((s) => s.role));
+
+    it('sees every role and statement the synthesized stack has, though most policies are known only after apply', () => {
+      const plan = prodPlan();
+      const policies = (plan.resource_changes ?? []).filter((rc) => rc.type === 'aws_iam_role_policy');
+      const unknown = policies.filter((rc) => rc.change.after_unknown?.policy === true);
+      expect(unknown.length).toBeGreaterThan(policies.length / 2);
+      const synth = stackIamPolicies(synthStacks(prodProject().plans).get('prod'));
+      const withPlan = runAudit({ only: ['prod'], planFile: results.get('prod')!.planJsonPath, today: TODAY });
+      const synthOnly = runAudit({ only: ['prod'], today: TODAY });
+      const [p, s] = [withPlan.environments[0], synthOnly.environments[0]];
+      expect(p.unevaluated).toEqual([]);
+      expect(p.permissions.length).toBe(synth.statements.length);
+      expect(rolesOf(p.permissions)).toEqual(rolesOf(synth.statements));
+      expect(rolesOf(p.permissions).size).toBe(new Set(policies.map((rc) => rc.change.after?.role)).size);
+      // Both sides name roles by Terraform address and show the role name: they agree exactly.
+      expect(p.permissions).toEqual(expect.arrayContaining([...s.permissions]));
+      expect(s.permissions).toEqual(expect.arrayContaining([...p.permissions]));
+      expect(p.modelAccess).toEqual(s.modelAccess);
+      expect(p.permissions.find((x) => x.role.startsWith('aws_iam_role.Workflows_Role-code'))).toMatchObject({
+        roleName: 'fm-prod-route-code-role',
+      });
+      expect(p.gates.filter((g) => g.status === 'fail')).toEqual([]);
+    });
+
+    it('fails wildcard-invoke for a wildcard grant the plan cannot show and the synthesized stack of the same commit has', () => {
+      const project = prodProject();
+      const stacks = synthStacks(project.plans);
+      const stack = stacks.get('prod') as {
+        resource: { aws_iam_role_policy: Record<string, { policy: string }> };
+        data: { aws_iam_policy_document: Record<string, { statement: { actions: string[]; resources: string[] }[] }> };
+      };
+      const plan = prodPlan();
+      const hidden = (plan.resource_changes ?? []).find(
+        (rc) => rc.address.startsWith('aws_iam_role_policy.Workflows_Policy-chat') && rc.change.after_unknown?.policy,
+      )!;
+      const doc = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(
+        stack.resource.aws_iam_role_policy[hidden.address.replace('aws_iam_role_policy.', '')].policy,
+      )![1];
+      stack.data.aws_iam_policy_document[doc].statement.push({ actions: ['bedrock:InvokeModel'], resources: ['*'] });
+      const report = buildAudit(
+        { project, issues: [], stacks },
+        { today: TODAY, plan: { environment: 'prod', json: plan } },
+      );
+      expect(report.passed).toBe(false);
+      expect(report.environments[0].gates.filter((g) => g.status === 'fail')).toEqual([
+        expect.objectContaining({
+          gate: 'wildcard-invoke',
+          subject: expect.stringMatching(/^aws_iam_role\.Workflows_Role-chat_/),
+          message: expect.stringMatching(
+            /^aws_iam_role\.Workflows_Role-chat_\w+ \(fm-prod-route-chat-role\) may invoke models on \*/,
+          ),
+        }),
+      ]);
+    });
+
+    it('fails with "could not evaluate" for a role whose policy neither the plan nor the synthesized stack can show', () => {
+      const plan = prodPlan();
+      const router = (plan.resource_changes ?? []).find((rc) => rc.address.startsWith('aws_iam_role.Router_Role'))!;
+      const extra = {
+        address: 'aws_iam_role_policy.Added_Elsewhere',
+        type: 'aws_iam_role_policy',
+        mode: 'managed',
+        change: {
+          actions: ['create'],
+          before: null,
+          after: { name: 'added-elsewhere', role: 'fm-prod-router-role' },
+          after_unknown: { policy: true },
+        },
+      };
+      const report = buildAudit(
+        { project: prodProject(), issues: [], stacks: synthStacks(prodProject().plans) },
+        {
+          today: TODAY,
+          plan: { environment: 'prod', json: { ...plan, resource_changes: [...(plan.resource_changes ?? []), extra] } },
+        },
+      );
+      const prod = report.environments[0];
+      expect(report.passed).toBe(false);
+      expect(prod.unevaluated).toEqual([
+        {
+          role: router.address,
+          roleName: 'fm-prod-router-role',
+          policy: 'aws_iam_role_policy.Added_Elsewhere',
+          reason:
+            'its policy is known only after apply in the plan, and the synthesized stack of this commit has no policy at that address',
+        },
+      ]);
+      expect(prod.gates.filter((g) => g.status === 'fail')).toEqual([
+        expect.objectContaining({
+          gate: 'wildcard-invoke',
+          subject: router.address,
+          message: expect.stringMatching(/^could not evaluate aws_iam_role\.Router_Role_\w+ \(fm-prod-router-role\)/),
+        }),
+      ]);
+    });
+
+    it('reports no change against HEAD on the unchanged catalog, with and without --plan', () => {
+      const planFile = results.get('prod')!.planJsonPath;
+      for (const options of [{}, { planFile }]) {
+        const report = runAudit({ only: ['prod'], base: 'HEAD', today: TODAY, ...options });
+        expect(report.environments[0].changes).toMatchObject({
+          routesAdded: [],
+          retargeted: [],
+          permissionsAdded: [],
+          permissionsRemoved: [],
+          risks: [],
+          cost: { deltaUsd: 0 },
+        });
+      }
+    });
   });
 
   it('runs offline: local backend, fake keys, no account lookup', () => {

@@ -76,5 +76,40 @@ describe('parseDataset', () => {
     expect(classification.examples).toHaveLength(20);
     expect(multilingual.examples).toHaveLength(12);
     expect(new Set(multilingual.examples.map((e) => e.id.slice(0, 2)))).toEqual(new Set(['fr', 'de', 'es', 'it']));
+    const open = readDataset(join(projectRoot, 'evaluation/datasets/open-answers.jsonl'));
+    expect(open.problems).toEqual([]);
+    expect(open.examples).toHaveLength(8);
+    expect(open.examples.every((e) => e.scorer.type === 'judge' && e.scorer.judge === 'claude-sonnet-4')).toBe(true);
+  });
+
+  it('fails judge lines without a rubric or a judge, off the scale, or with a reference that is not text', () => {
+    const line = (scorer: Record<string, unknown>, expected?: unknown) =>
+      JSON.stringify({
+        id: JSON.stringify(scorer) + String(expected),
+        prompt: 'q',
+        scorer,
+        ...(expected !== undefined ? { expected } : {}),
+      });
+    const ds = parseDataset(
+      [
+        line({ type: 'judge', rubric: 'answers the question', judge: 'claude-3-haiku' }),
+        line({ type: 'judge', rubric: ' ', judge: 'claude-3-haiku' }),
+        line({ type: 'judge', rubric: 'r' }),
+        line({ type: 'judge', rubric: 'r', judge: 'claude-3-haiku', scale: 1 }),
+        line({ type: 'judge', rubric: 'r', judge: 'claude-3-haiku', scale: 4.5 }),
+        line({ type: 'judge', rubric: 'r', judge: 'claude-3-haiku' }, 7),
+        line({ type: 'judge', rubric: 'r', judge: 'claude-3-haiku', pattern: 'x' }),
+      ].join('\n'),
+      'judge.jsonl',
+    );
+    expect(ds.examples.map((e) => e.line)).toEqual([1]);
+    expect(ds.problems).toEqual([
+      { line: 2, message: 'scorer "judge" needs a "rubric": what a good answer does' },
+      { line: 3, message: 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-3-haiku"' },
+      { line: 4, message: 'judge scale must be a whole number from 2 to 10, but 1 was given' },
+      { line: 5, message: 'judge scale must be a whole number from 2 to 10, but 4.5 was given' },
+      { line: 6, message: 'scorer "judge" takes "expected" as a string: the reference answer the judge compares with' },
+      { line: 7, message: 'scorer "judge" has no parameter "pattern" (it takes rubric, scale, judge)' },
+    ]);
   });
 });

@@ -96,6 +96,49 @@ describe('npm run evaluate', () => {
     expect(readFileSync(catalogPath, 'utf8')).toBe(before);
   });
 
+  it('scores the shipped open-answer dataset with the judge model through the simulator: per-example verdicts, judge cost apart, chart', () => {
+    const dir = tempDir('evaluate-judge-');
+    const r = evaluate([
+      '--dataset',
+      join(projectRoot, 'evaluation/datasets/open-answers.jsonl'),
+      '--models',
+      'claude-3-haiku,nova-lite,nova-micro',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as EvaluationReport;
+    expect(summary.results).toHaveLength(24);
+    for (const result of summary.results) {
+      expect(result.judge).toMatchObject({ model: 'claude-sonnet-4', scale: 5 });
+      expect(result.detail).toMatch(/^judge claude-sonnet-4: [1-5]\/5 /);
+      expect(result.score).toBe((result.judge!.score! - 1) / 4);
+    }
+    for (const m of summary.models) {
+      expect(m.judging?.judged).toBe(8);
+      expect(m.judging?.costUsd).toBeGreaterThan(0);
+    }
+    const report = readFileSync(join(dir, 'out', 'report.md'), 'utf8');
+    expect(report).toContain('## Judge: claude-sonnet-4');
+    expect(report).toMatch(/^\| nova-micro \| support-refund-window \| [1-5]\/5 \| .+ \|$/m);
+    expect(report).not.toContain('also judged its own answers');
+    expect(readFileSync(join(dir, 'out', 'chart.svg'), 'utf8')).toContain('<svg');
+  });
+
+  it('fails on a judge model the catalog does not have, naming the dataset line', () => {
+    const dir = tempDir('evaluate-judge-');
+    const dataset = join(dir, 'judge.jsonl');
+    writeFileSync(
+      dataset,
+      `${JSON.stringify({ id: 'a', prompt: 'q', scorer: { type: 'judge', rubric: 'r', judge: 'claude-sonet-4' } })}\n`,
+    );
+    const r = evaluate(['--dataset', dataset, '--models', 'nova-micro']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${dataset}:1: judge model "claude-sonet-4" is not in the catalog; did you mean "claude-sonnet-4"?`,
+    );
+  });
+
   it('fails on an unknown model with a did-you-mean', () => {
     const r = evaluate([
       '--dataset',

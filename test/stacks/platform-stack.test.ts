@@ -31,12 +31,59 @@ describe('PlatformStack', () => {
     const stack = synthEnvironment('staging');
     expect(resourcesOf(stack, 'aws_kms_key')[0]).toMatchObject({ enable_key_rotation: true });
     expect(resourcesOf(stack, 'aws_kms_alias')[0]).toMatchObject({ name: 'alias/fm-staging' });
-    const logs = policyStatements(stack).find((s) => s.sid === 'CloudWatchLogsUse');
-    expect(logs?.condition?.[0]).toMatchObject({
-      test: 'ArnLike',
-      variable: 'kms:EncryptionContext:aws:logs:arn',
-      values: ['arn:aws:logs:us-east-1:222222222222:log-group:*'],
-    });
+  });
+
+  it.each(['dev', 'staging', 'prod'])(
+    'lets CloudWatch Logs use the %s key for exactly the log groups the stack declares, each keyed and retained',
+    (env) => {
+      const stack = synthEnvironment(env);
+      const plan = loadProject({ only: [env] }).plans[0];
+      const logs = policyStatements(stack).find((s) => s.sid === 'CloudWatchLogsUse');
+      expect(logs?.condition).toHaveLength(1);
+      expect(logs?.condition?.[0]).toMatchObject({ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn' });
+      const allowed = logs?.condition?.[0].values ?? [];
+      expect(allowed.filter((arn) => arn.includes('*'))).toEqual([]);
+      const groups = resourcesOf(stack, 'aws_cloudwatch_log_group') as {
+        name: string;
+        kms_key_id: string;
+        retention_in_days: number;
+      }[];
+      const arn = (name: string) => `arn:aws:logs:${plan.region}:${plan.account}:log-group:${name}`;
+      expect(groups.map((g) => arn(g.name)).sort()).toEqual([...allowed].sort());
+      for (const g of groups) {
+        expect(g.kms_key_id).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
+        expect(g.retention_in_days).toBe(plan.logs.retentionDays);
+      }
+      // The groups services would otherwise create themselves, with neither key nor retention.
+      const names = groups.map((g) => g.name);
+      expect(names.some((n) => n.startsWith('API-Gateway-Execution-Logs_'))).toBe(true);
+      for (const e of resourcesOf(stack, 'aws_sagemaker_endpoint'))
+        expect(names).toContain(`/aws/sagemaker/Endpoints/${String(e.name)}`);
+    },
+  );
+
+  it("conditions the router's kms:Decrypt on Lambda, and the AppConfig monitor role's trust on the account", () => {
+    const stack = synthEnvironment('prod');
+    const statements = policyStatements(stack);
+    const decrypt = statements.filter((s) => s.actions.includes('kms:Decrypt'));
+    expect(decrypt.length).toBeGreaterThan(0);
+    // Every kms:Decrypt a role holds is bound to a service (Lambda, DynamoDB) or an encryption context.
+    for (const s of decrypt.filter((x) => x.sid !== undefined))
+      expect(s.condition?.map((c) => c.variable)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^kms:(ViaService|EncryptionContext:)/)]),
+      );
+    expect(statements.find((s) => s.sid === 'DecryptWithEnvironmentKey')?.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['lambda.us-east-1.amazonaws.com'] },
+    ]);
+    expect(statements.map((s) => s.sid)).not.toContain('LogGroupKey');
+    const trust = Object.entries(stack.data.aws_iam_policy_document).find(([id]) =>
+      id.includes('MonitorTrust'),
+    )?.[1] as {
+      statement: { condition?: { variable: string; values: string[] }[] }[];
+    };
+    expect(trust.statement[0].condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['333333333333'] },
+    ]);
   });
 
   it('associates a WAF web ACL only where the environment enables it', () => {
@@ -46,10 +93,14 @@ describe('PlatformStack', () => {
     };
     expect(acl.rule.map((r) => Object.keys(r.statement)[0])).toEqual([
       'rate_based_statement',
+      'rate_based_statement',
       'managed_rule_group_statement',
+      'and_statement',
     ]);
-    expect(acl.rule[0].statement.rate_based_statement.limit).toBe(2000);
-    expect(acl.rule[1].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
+    // Sized from prod's throttles (stage 500/s burst 1000, largest consumer 200/s burst 400): test/modules/api/web-acl.test.ts.
+    expect(acl.rule[0].statement.rate_based_statement.limit).toBe(151_000);
+    expect(acl.rule[1].statement.rate_based_statement.limit).toBe(60_400);
+    expect(acl.rule[2].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
     expect(resourcesOf(prod, 'aws_wafv2_web_acl_association')).toHaveLength(1);
     expect(resourcesOf(synthEnvironment('dev'), 'aws_wafv2_web_acl')).toHaveLength(0);
   });

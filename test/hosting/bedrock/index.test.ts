@@ -77,8 +77,17 @@ describe('the bedrock hosting kind', () => {
       regions: ['us-east-1', 'us-west-2', 'us-east-2'],
       invokeIds: [SONNET_PROFILE],
       inferenceProfile: 'us',
+      placements: ['us-east-1', 'us-west-2', 'us-east-2'].map((calledIn) => ({
+        calledIn,
+        invokeId: SONNET_PROFILE,
+        profile: 'us',
+        runsIn: ['us-east-1', 'us-east-2', 'us-west-2'],
+      })),
     });
     expect(bedrockKind.auditRow(bedrockKind.resolve(mistral, envs.staging)).inferenceProfile).toBeNull();
+    expect(bedrockKind.auditRow(bedrockKind.resolve(mistral, envs.staging)).placements[0].runsIn).toEqual([
+      envs.staging.region,
+    ]);
     expect(bedrockKind.endpointRow(hosting)).toBeUndefined();
     expect(bedrockKind.standingCost(hosting)).toBeUndefined();
   });

@@ -20,7 +20,7 @@ describe('the bedrock provisioner', () => {
           kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/k',
           routerRole: { name: 'router', arn: 'arn:aws:iam::333333333333:role/router' },
         });
-        expect(out).toEqual({ outputs: {}, dashboardEndpointNames: [] });
+        expect(out).toEqual({ outputs: {}, dashboardEndpointNames: [], logGroupNames: [] });
       }),
     );
     const statements = policyStatements(stack);

@@ -73,6 +73,7 @@ describe('the sagemaker hosting kind', () => {
       regions: ['us-east-1'],
       invokeIds: [ENDPOINT],
       inferenceProfile: null,
+      placements: [{ calledIn: 'us-east-1', invokeId: ENDPOINT, profile: null, runsIn: ['us-east-1'] }],
     });
     expect(sagemakerKind.endpointRow(hosting)).toEqual({
       endpointName: ENDPOINT,

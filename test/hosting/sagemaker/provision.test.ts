@@ -48,6 +48,10 @@ describe('the sagemaker provisioner', () => {
       ),
     );
     expect(stack.resource).toEqual({});
-    expect(provisioned).toEqual({ outputs: { sagemaker_endpoint_names: [] }, dashboardEndpointNames: [] });
+    expect(provisioned).toEqual({
+      outputs: { sagemaker_endpoint_names: [] },
+      dashboardEndpointNames: [],
+      logGroupNames: [],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { parseSynth } from '../../stacks/synth-environment';
+import { API_OPERATIONS, resourcePath, type ApiOperation } from '../../../contracts/http-api';
 import { PlatformApi, type PlatformApiProps } from '../../../modules/api/platform-api';
 
 const props: PlatformApiProps = {
@@ -78,7 +79,7 @@ describe('PlatformApi', () => {
       principal: string;
     };
     expect(permission.principal).toBe('apigateway.amazonaws.com');
-    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/v1\/\*$/);
+    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/live\/\*$/);
   });
 
   it('requires no API key when there are no consumers, and adds no web ACL unless asked', () => {
@@ -87,13 +88,13 @@ describe('PlatformApi', () => {
     expect(json.resource.aws_wafv2_web_acl).toBeUndefined();
   });
 
-  it('defaults to the v1 stage, a 29000 ms integration timeout and 30 days of access logs', () => {
+  it('defaults to the live stage, a 29000 ms integration timeout and 30 days of access logs', () => {
     const json = synth(props);
-    expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'v1' });
+    expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'live' });
     const integrations = Object.values(json.resource.aws_api_gateway_integration);
     expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000]);
     expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({
-      name: '/aws/apigateway/fm-test-api/v1/access',
+      name: '/aws/apigateway/fm-test-api/live/access',
       retention_in_days: 30,
     });
     const custom = synth({ ...props, stageName: 'beta', integrationTimeoutMs: 10000, logRetentionDays: 90 });
@@ -102,6 +103,50 @@ describe('PlatformApi', () => {
       10000, 10000, 10000,
     ]);
     expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
+  });
+
+  it('declares the execution log group API Gateway would create, keyed and retained, before the stage logs to it', () => {
+    const json = synth({ ...props, logRetentionDays: 90 });
+    const groups = json.resource.aws_cloudwatch_log_group;
+    const [id, execution] = Object.entries(groups).find(([, g]) =>
+      String(g.name).startsWith('API-Gateway-Execution-Logs_'),
+    ) ?? [undefined, undefined];
+    if (id === undefined || execution === undefined) throw new Error('no execution log group');
+    // API Gateway's own name: API-Gateway-Execution-Logs_<rest api id>/<stage>.
+    expect(execution.name).toMatch(
+      /^API-Gateway-Execution-Logs_\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.id\}\/live$/,
+    );
+    expect(execution).toMatchObject({ kms_key_id: props.kmsKeyArn, retention_in_days: 90 });
+    // The stage and the method settings (which turn execution logging on) wait for the group.
+    const stage = Object.values(json.resource.aws_api_gateway_stage)[0];
+    const settings = Object.values(json.resource.aws_api_gateway_method_settings)[0];
+    expect(stage.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+    expect(settings.depends_on).toContain(`aws_cloudwatch_log_group.${id}`);
+  });
+
+  it('serves each operation at <invoke url>/v1/...: the version once, from the resources, never from the stage too', () => {
+    const json = synth(props);
+    const stage = Object.values(json.resource.aws_api_gateway_stage)[0] as { stage_name: string };
+    for (const op of Object.keys(API_OPERATIONS) as ApiOperation[]) {
+      const path = `/${stage.stage_name}${resourcePath(op)}`;
+      expect(path.split('/').filter((segment) => segment === 'v1')).toHaveLength(1);
+    }
+  });
+
+  it('redeploys on any change to a resource, method or integration: the trigger hashes every one of them whole', () => {
+    const json = synth(props);
+    const deployment = Object.values(json.resource.aws_api_gateway_deployment)[0] as {
+      triggers: { redeployment: string };
+    };
+    const m = /^\$\{sha1\(jsonencode\(\[(.*)\]\)\)\}$/.exec(deployment.triggers.redeployment);
+    if (!m) throw new Error(`the trigger is not a hash of resources: ${deployment.triggers.redeployment}`);
+    const hashed = m[1].split(',').map((a) => a.trim());
+    const expected = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'].flatMap(
+      (type) => Object.keys(json.resource[type]).map((name) => `${type}.${name}`),
+    );
+    // Whole objects (no .id): a changed authorization, key requirement or integration timeout changes the hash.
+    expect(hashed.sort()).toEqual(expected.sort());
+    expect(hashed).toHaveLength(6 + 3 + 3);
   });
 
   it('fails if a consumer may go faster than the stage', () => {

@@ -29,6 +29,11 @@ describe('PlatformApi rules', () => {
       'stage name must be 1 to 128 letters, digits, hyphens and underscores, but v1.0 was provided',
     ],
     [
+      "the stage repeats the operations' version prefix",
+      { stageName: 'v1' },
+      "stage name must differ from the operations' path prefix v1 (clients would call /v1/v1/...), but v1 was provided",
+    ],
+    [
       'the stage throttle has no burst',
       { throttle: { rateLimit: 50, burstLimit: 0 } },
       'stage throttle must have a positive rate and a burst of 1 or more, but rate 50 and burst 0 were provided',
@@ -72,9 +77,10 @@ describe('PlatformApi rules', () => {
     expect(propsFailure(make(change)).message).toBe(`PlatformApi at stack/Api: ${message}`);
   });
 
-  it('fails if the web acl rate limit is below 10, naming the web acl inside the api', () => {
-    expect(propsFailure(make({ waf: { rateLimitPer5Minutes: 5 } })).message).toBe(
-      'RegionalWebAcl at stack/Api/WebAcl: waf rate limit must be 10 to 2000000000 requests per 5 minutes, but 5 was provided',
+  it('fails if the throttles size a web acl rate limit below 10, naming the web acl inside the api', () => {
+    // 0.01 requests per second and a burst of 1: 4 requests in 5 minutes.
+    expect(propsFailure(make({ waf: true, throttle: { rateLimit: 0.01, burstLimit: 1 }, consumers: [] })).message).toBe(
+      'RegionalWebAcl at stack/Api/WebAcl: waf per-ip rate limit must be 10 to 2000000000 requests per 5 minutes, but 4 was provided',
     );
   });
 
@@ -94,9 +100,11 @@ describe('PlatformApi rules', () => {
 
 describe('RegionalWebAcl rules', () => {
   const acl: RegionalWebAclProps = {
-    name: 'fm-test-api-v1',
-    rateLimitPer5Minutes: 2000,
-    resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a/stages/v1',
+    name: 'fm-test-api-live',
+    perIpLimitPer5Minutes: 15_100,
+    perApiKeyLimitPer5Minutes: 6_040,
+    inferencePathPatterns: ['/v1/chat/completions/?$'],
+    resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a/stages/live',
   };
   const makeAcl = (change: Partial<RegionalWebAclProps>) => () =>
     new RegionalWebAcl(testStack(), 'WebAcl', { ...acl, ...change });
@@ -108,9 +116,19 @@ describe('RegionalWebAcl rules', () => {
       'web acl name must be 1 to 128 letters, digits, hyphens and underscores, but fm test was provided',
     ],
     [
-      'the rate limit is above 2000000000',
-      { rateLimitPer5Minutes: 3_000_000_000 },
-      'waf rate limit must be 10 to 2000000000 requests per 5 minutes, but 3000000000 was provided',
+      'the per-ip rate limit is above 2000000000',
+      { perIpLimitPer5Minutes: 3_000_000_000 },
+      'waf per-ip rate limit must be 10 to 2000000000 requests per 5 minutes, but 3000000000 was provided',
+    ],
+    [
+      'the per-api-key rate limit is below 10',
+      { perApiKeyLimitPer5Minutes: 9 },
+      'waf per-api-key rate limit must be 10 to 2000000000 requests per 5 minutes, but 9 was provided',
+    ],
+    [
+      'no inference path is given',
+      { inferencePathPatterns: [] },
+      'inference path patterns must be 1 or more regular expressions of 1 to 512 characters, but 0 pattern(s) of no characters were provided',
     ],
   ])('fails if %s', (_, change, message) => {
     expect(propsFailure(makeAcl(change)).message).toBe(`RegionalWebAcl at stack/WebAcl: ${message}`);

@@ -1,9 +1,14 @@
-import { Testing } from 'cdktf';
-import { readFileSync } from 'node:fs';
+import { TerraformStack, Testing } from 'cdktf';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { projectRoot } from '../../../catalog/paths';
+import { cliConfig, findProviderMirror, offlineOverrides } from '../../../cli/plan';
 import { RoutingConfig, type RoutingConfigProps } from '../../../modules/appconfig/routing-config';
 import { strategyParameters } from '../../../modules/appconfig/deployment-strategy';
 import { parseSynth, planFor, resourcesOf, synthEnvironment } from '../../stacks/synth-environment';
+import { tempDir } from '../../support/temp-dir';
 
 const schema = readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'routing-table.schema.json'), 'utf8');
 const props: RoutingConfigProps = {
@@ -63,14 +68,26 @@ describe('RoutingConfig', () => {
     expect(resourcesOf(synthEnvironment(env), 'aws_appconfig_deployment_strategy')[0]).toMatchObject(expected);
   });
 
-  it('rolls a bad configuration back on the router error and fallback-rate alarms', () => {
+  it('creates a new configuration version before it deletes the one it replaces, so the deployment starts with its rollback target present', () => {
+    const json = synth(props);
+    const [versionId, version] = Object.entries(json.resource.aws_appconfig_hosted_configuration_version)[0];
+    expect(version.lifecycle).toEqual({ create_before_destroy: true });
+    // The deployment names the new version: Terraform replaces the deployment before it deletes the old version.
+    const deployment = Object.values(json.resource.aws_appconfig_deployment)[0];
+    expect(deployment.configuration_version).toBe(
+      `\${aws_appconfig_hosted_configuration_version.${versionId}.version_number}`,
+    );
+  });
+
+  it('rolls a bad configuration back on the server-error rate, API 5xx rate, router error and fallback-rate alarms', () => {
     const env = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_environment')[0] as {
       monitor: { alarm_arn: string; alarm_role_arn: string }[];
     };
-    expect(env.monitor.map((m) => m.alarm_arn)).toEqual([
-      expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.Alarms_RouterErrors_[0-9A-F]+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.Alarms_FallbackRate_[0-9A-F]+\.arn\}$/),
-    ]);
+    expect(env.monitor.map((m) => m.alarm_arn)).toEqual(
+      ['RouterServerErrorRate', 'Api5xxRate', 'RouterErrors', 'FallbackRate'].map((id): unknown =>
+        expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_metric_alarm\\.Alarms_${id}_[0-9A-F]+\\.arn\\}$`)),
+      ),
+    );
     expect(env.monitor[0].alarm_role_arn).toMatch(/aws_iam_role\.RoutingConfig_MonitorRole/);
   });
 
@@ -101,4 +118,73 @@ describe('RoutingConfig', () => {
       'validator schema must be json schema draft-04 (http://json-schema.org/draft-04/schema#), but https://json-schema.org/draft/2020-12/schema was provided',
     );
   });
+});
+
+describe('RoutingConfig under Terraform', () => {
+  // Terraform itself decides the order of a replacement: plan a new table against a state that holds
+  // the old version (offline, as npm run plan does) and read the planned actions.
+  it('plans a new table as create-then-delete of the configuration version, never delete-then-create', () => {
+    const dir = tempDir('fm-routing-replace-');
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'routing');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new RoutingConfig(stack, 'Routing', { ...props, contentJson: '{"schemaVersion":1,"catalogVersion":"2"}' });
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, unknown>> };
+    const [name] = Object.keys(json.resource.aws_appconfig_hosted_configuration_version);
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(json));
+    for (const [file, content] of Object.entries(offlineOverrides()))
+      writeFileSync(join(dir, file), JSON.stringify(content));
+    // The version the last apply created, with the previous table.
+    writeFileSync(
+      join(dir, 'terraform.tfstate'),
+      JSON.stringify({
+        version: 4,
+        terraform_version: '1.11.0',
+        serial: 1,
+        lineage: 'fm-routing-replace',
+        outputs: {},
+        resources: [
+          {
+            mode: 'managed',
+            type: 'aws_appconfig_hosted_configuration_version',
+            name,
+            provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+            instances: [
+              {
+                schema_version: 0,
+                attributes: {
+                  id: 'app1/prof1/1',
+                  application_id: 'app1',
+                  configuration_profile_id: 'prof1',
+                  arn: 'arn:aws:appconfig:us-east-1:111111111111:application/app1/configurationprofile/prof1/hostedconfigurationversion/1',
+                  content: '{"schemaVersion":1,"catalogVersion":"1"}',
+                  content_type: 'application/json',
+                  description: null,
+                  version_number: 1,
+                },
+                sensitive_attributes: [[{ type: 'get_attr', value: 'content' }]],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const rc = join(dir, 'terraformrc');
+    writeFileSync(rc, cliConfig(findProviderMirror(), join(projectRoot, '.plan', 'plugin-cache')));
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    const tf = (...args: string[]) => {
+      const r = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (r.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${r.stderr || r.stdout}`);
+      return r.stdout;
+    };
+    tf('init', '-input=false', '-no-color');
+    tf('plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan');
+    const plan = JSON.parse(tf('show', '-json', 'tfplan')) as {
+      resource_changes: { address: string; change: { actions: string[] } }[];
+    };
+    const version = plan.resource_changes.find(
+      (c) => c.address === `aws_appconfig_hosted_configuration_version.${name}`,
+    );
+    expect(version?.change.actions).toEqual(['create', 'delete']);
+  }, 120_000);
 });

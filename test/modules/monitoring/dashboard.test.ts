@@ -24,7 +24,8 @@ const widgetTitles = (p: PlatformDashboardProps) => {
 describe('PlatformDashboard', () => {
   it('shows no endpoint or alarm widget unless given endpoints and alarms', () => {
     const titles = widgetTitles(props);
-    expect(titles).toHaveLength(6);
+    expect(titles).toHaveLength(7);
+    expect(titles).toContain('metric: Server errors (5xx) by route and reason');
     expect(titles.some((t) => t.startsWith('alarm:') || t.includes('model latency'))).toBe(false);
     expect(
       widgetTitles({

@@ -1,5 +1,15 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import { writeRouterPackage } from '../../../modules/router/bundle';
 import { zipFiles } from '../../../modules/router/zip';
+import { tempDir } from '../../support/temp-dir';
+
+// The real zipFiles, counted: the package record must spare a later synth the compression.
+jest.mock('../../../modules/router/zip', () => {
+  const actual = jest.requireActual<typeof import('../../../modules/router/zip')>('../../../modules/router/zip');
+  return { ...actual, zipFiles: jest.fn(actual.zipFiles) };
+});
 
 /** Reads a zip back through its central directory, as unzip and Lambda do. */
 function unzip(zip: Buffer): Record<string, string> {
@@ -41,5 +51,33 @@ describe('zipFiles', () => {
         zipFiles([files[0], { name: 'routing-table.json', content: Buffer.from('{"schemaVersion":2}') }]),
       ),
     ).toBe(false);
+  });
+});
+
+describe('writeRouterPackage', () => {
+  const bundle = { code: Buffer.from('exports.handler = async () => ({});'), map: Buffer.from('{"version":3}') };
+
+  it('reuses the package of the same inputs, and writes a new one when the table changes', () => {
+    const dir = tempDir('fm-router-package-');
+    const first = writeRouterPackage(bundle, '{"schemaVersion":1}', dir);
+    const zipStat = statSync(first.path).mtimeMs;
+    jest.mocked(zipFiles).mockClear();
+    const again = writeRouterPackage(bundle, '{"schemaVersion":1}', dir);
+    expect(zipFiles).not.toHaveBeenCalled(); // the record answered: nothing compressed again
+    expect(again).toEqual(first);
+    expect(statSync(again.path).mtimeMs).toBe(zipStat);
+    expect(createHash('sha256').update(readFileSync(first.path)).digest('base64')).toBe(first.sha256);
+
+    const changed = writeRouterPackage(bundle, '{"schemaVersion":2}', dir);
+    expect(changed.path).not.toBe(first.path);
+    expect(unzip(readFileSync(changed.path))['routing-table.json']).toBe('{"schemaVersion":2}');
+  });
+
+  it('writes the package again when its record outlived it', () => {
+    const dir = tempDir('fm-router-package-');
+    const first = writeRouterPackage(bundle, '{"schemaVersion":1}', dir);
+    rmSync(first.path);
+    expect(writeRouterPackage(bundle, '{"schemaVersion":1}', dir)).toEqual(first);
+    expect(existsSync(first.path)).toBe(true);
   });
 });

@@ -122,6 +122,25 @@ describe('ModelEndpoint', () => {
     ]);
   });
 
+  it('declares its log group with the key and the retention, and its role cannot create log groups', () => {
+    const json = synth({ ...props, logRetentionDays: 14 });
+    const [id, group] = Object.entries(json.resource.aws_cloudwatch_log_group)[0];
+    expect(group).toMatchObject({
+      name: '/aws/sagemaker/Endpoints/fm-test-llama',
+      kms_key_id: props.kmsKeyArn,
+      retention_in_days: 14,
+    });
+    expect(Object.values(json.resource.aws_sagemaker_endpoint)[0].depends_on).toContain(
+      `aws_cloudwatch_log_group.${id}`,
+    );
+    const actions = Object.values(json.data.aws_iam_policy_document).flatMap((d) =>
+      ((d.statement ?? []) as { actions?: string[] }[]).flatMap((s) => s.actions ?? []),
+    );
+    expect(actions).toContain('logs:PutLogEvents');
+    expect(actions).not.toContain('logs:CreateLogGroup');
+    expect(() => synth({ ...props, logRetentionDays: 2 })).toThrow('log retention must be one of');
+  });
+
   it('hosts serverless capacity without a KMS key or adapters', () => {
     const config = configOf(
       synth({ ...props, adapters: [], capacity: { mode: 'serverless', memorySizeMb: 2048, maxConcurrency: 5 } }),
