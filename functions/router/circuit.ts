@@ -13,6 +13,10 @@ interface Cached {
   readonly item: Promise<CircuitItem | undefined>;
   /** The item once known (writes know it at once, reads when they answer). */
   known?: CircuitItem;
+  /** The read failed (the table did not answer or refused). */
+  failed?: boolean;
+  /** A read after a failed one is under way in the background. */
+  revalidating?: boolean;
 }
 
 /** How long answered calls are gathered before one write adds them to a window (the rate rule). */
@@ -121,24 +125,35 @@ export class CircuitBreaker {
 
   private async current(pk: string, budgetMs?: number): Promise<CircuitItem | undefined> {
     const hit = this.cache.get(pk);
+    if (hit?.revalidating === true) return undefined;
     if (hit !== undefined && this.now() - hit.at < this.options.cacheMs) return hit.item;
     const store = this.store;
     if (store === undefined) return undefined;
+    // After a failed read the table is asked again in the background: the requests meanwhile fail
+    // open at once, as they would after waiting for another failure; only the first request that
+    // finds the table unreachable waits (at most callTimeoutMs).
+    const revalidating = hit?.failed === true;
     const entry: Cached = {
       at: this.now(),
+      revalidating,
       item: store.read(pk, this.signal(budgetMs)).then(
-        (read) => (entry.known = read),
+        (read) => {
+          entry.revalidating = false;
+          return (entry.known = read);
+        },
         (err: unknown) => {
           // Trusted for cacheMs from now, not from the start: a table that does not answer is asked
           // again a cache period after the last try ended, not by the very next request.
           entry.at = this.now();
+          entry.failed = true;
+          entry.revalidating = false;
           log('error', 'circuit table unreadable; failing open', { pk, error: String(err) });
           return undefined;
         },
       ),
     };
     this.cache.set(pk, entry);
-    return entry.item;
+    return revalidating ? undefined : entry.item;
   }
 
   /**

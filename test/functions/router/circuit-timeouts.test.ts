@@ -80,6 +80,20 @@ describe('a circuit table that accepts connections and never answers', () => {
     expect(hole.requests).toBe(reads);
   });
 
+  it('asks an unreachable table again in the background: after the first failed read, no request waits for it', async () => {
+    const breaker = new CircuitBreaker(new CircuitStore(client, 'circuits'), { cacheMs: 300, callTimeoutMs: 200 });
+    expect(await breaker.admit('m', 'r', 1000)).toBe('closed');
+    const reads = hole.requests;
+    await new Promise((r) => setTimeout(r, 400));
+    const started = Date.now();
+    expect(await breaker.admit('m', 'r', 1000)).toBe('closed');
+    expect(await breaker.admit('m', 'r', 1000)).toBe('closed');
+    // Answered from what is known (the table is unreachable) while the new read waits on the black hole.
+    expect(Date.now() - started).toBeLessThan(100);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hole.requests).toBe(reads + 1);
+  });
+
   it('keeps the failure counts off the request path: the answer does not wait for the write', async () => {
     // Reads answer (nothing stored); writes go to the black hole.
     class WritesBlackHoled extends CircuitStore {
