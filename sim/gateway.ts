@@ -32,6 +32,13 @@ export async function serveHandler(
       });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A port in use is an 'error' event, not a throw: reject with it (EADDRINUSE) instead of crashing.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
 }

@@ -23,7 +23,11 @@ export function checkRules(ctx: CatalogContext, environments: readonly Environme
   const issues: CatalogIssue[] = [];
   for (const rule of RULES) {
     if (rule.catalog)
-      issues.push(...rule.catalog(ctx, (path, message, details) => issueAt(ctx.doc, rule.id, path, message, details)));
+      // A loop, not a spread push: tens of thousands of issues would overflow the call stack.
+      for (const issue of rule.catalog(ctx, (path, message, details) =>
+        issueAt(ctx.doc, rule.id, path, message, details),
+      ))
+        issues.push(issue);
   }
   for (const env of environments) {
     for (const rule of RULES) {

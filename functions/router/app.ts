@@ -6,10 +6,10 @@ import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
 import type { RouterEnv } from './env';
 import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
-import { jsonBody, jsonResponse } from './http';
+import { echo, jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
-import { recordTableNotFound } from './observe';
+import { recordTableNotFound, recordTableRejected } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
@@ -29,6 +29,8 @@ export function routerDeps(env: RouterEnv): RouterDeps {
       pollIntervalMs: env.pollIntervalMs,
       bakedPath: env.bakedTablePath,
       onNotFound: () => recordTableNotFound(env.environment),
+      environment: env.environment,
+      onRejected: () => recordTableRejected(env.environment),
     }),
     breaker: new CircuitBreaker(
       env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined,
@@ -67,7 +69,7 @@ export function createHandler(deps: RouterDeps): Handler {
         try {
           routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
         } catch (err) {
-          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
+          throw new NotFoundError(`no route ${echo(m[1])}`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
         const served = await serveRoute(deps, routeId, request, requestId);
@@ -120,15 +122,15 @@ export function createHandler(deps: RouterDeps): Handler {
           { 'x-fm-catalog-version': table.catalogVersion },
         );
       }
-      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
+      throw new NotFoundError(`no such path: ${echo(`${event.httpMethod} ${path}`)} (${operationList()})`);
     } catch (err) {
-      const { status, body } = errorResponse(err, requestId);
+      const { status, body, headers } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error')
         log('error', 'unexpected error', {
           requestId,
           error: err instanceof Error ? (err.stack ?? err.message) : String(err),
         });
-      return jsonResponse(status, body);
+      return jsonResponse(status, body, headers);
     }
   };
 }

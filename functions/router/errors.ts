@@ -81,6 +81,8 @@ export class AllCandidatesFailedError extends InvocationError {
     attempts: readonly AttemptRecord[],
     readonly lastKind: ErrorKind | 'budget',
     options?: ErrorOptions,
+    /** Seconds to wait before a retry can succeed (the Retry-After header of a 429). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message, attempts, options);
     this.code =
@@ -166,13 +168,21 @@ export interface ErrorBody {
   };
 }
 
-/** The one mapping from errors to HTTP: known RouterErrors keep their status; anything else is a 500 with no detail. */
-export function errorResponse(err: unknown, requestId: string): { status: number; body: ErrorBody } {
+/**
+ * The one mapping from errors to HTTP: known RouterErrors keep their status (and a 429 its
+ * Retry-After: https://www.rfc-editor.org/rfc/rfc9110#field.retry-after); anything else is a 500 with no detail.
+ */
+export function errorResponse(
+  err: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof RouterError) {
     const attempts = err instanceof InvocationError ? err.attempts : undefined;
+    const retryAfter = err instanceof AllCandidatesFailedError ? err.retryAfterSeconds : undefined;
     return {
       status: err.status,
       body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } },
+      ...(retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {}),
     };
   }
   return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };

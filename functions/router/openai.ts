@@ -143,7 +143,7 @@ export function chatCompletionResponse(
       {
         index: 0,
         message: { role: 'assistant', content: text },
-        finish_reason: FINISH[answer.stopReason] ?? 'stop',
+        finish_reason: (Object.hasOwn(FINISH, answer.stopReason) ? FINISH[answer.stopReason] : undefined) ?? 'stop',
         logprobs: null,
       },
     ],

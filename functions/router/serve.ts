@@ -1,9 +1,10 @@
 import { API_OPERATIONS, resourcePath } from '../../contracts/http-api';
-import type { RoutingTable } from '../../contracts/routing-table';
+import { tableRoute, type RoutingTable } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
 import { InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
+import { echo } from './http';
 import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
@@ -35,11 +36,11 @@ export async function serveRoute(
   let rule: string | undefined;
   try {
     table = await deps.tables.get();
-    const route = table.routes[routeId];
-    if (route === undefined || !Object.prototype.hasOwnProperty.call(table.routes, routeId)) {
+    const route = tableRoute(table, routeId);
+    if (route === undefined) {
       const hint = didYouMean(routeId, Object.keys(table.routes));
       throw new NotFoundError(
-        `no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
+        `no route ${echo(routeId)}${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
         'route_not_found',
       );
     }

@@ -417,6 +417,19 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: "fails if an environment's override brings a model not served in its Region, pointing at the override",
+    change: (c, e) => {
+      model(c, 'command-r').hosting = { type: 'bedrock', modelId: 'cohere.command-r-v1:0', regions: ['us-west-2'] };
+      replaceSelection(e.staging, { id: 'classify', fallbacks: ['command-r', 'nova-micro'] });
+    },
+    expect: {
+      rule: 'region',
+      file: 'staging',
+      at: ['routes', 'classify', 'fallbacks', 0],
+      message: 'model "command-r" (route "classify") is not served in us-east-1',
+    },
+  },
+  {
     name: 'fails if production uses a preview model',
     change: (c) => (model(c, 'nova-micro').lifecycle = { status: 'preview' }),
     expect: {
@@ -661,5 +674,15 @@ describe('catalog and environment rules', () => {
     expect(result.issues.find((i) => i.rule === 'lifecycle')?.fix).toBe(
       'add "replacement" with the id of the model that takes over its routes',
     );
+  });
+});
+
+describe('the region rule', () => {
+  it('says what is expected of a Bedrock model that lists no Region and no profile', () => {
+    const { result } = checkFixture((c) => {
+      model(c, 'mistral-large').hosting = { type: 'bedrock', modelId: 'mistral.mistral-large-2402-v1:0', regions: [] };
+    });
+    const issue = result.issues.find((i) => i.rule === 'region' && i.message.startsWith('model "mistral-large"'));
+    expect(issue?.expected).toBe('a model served in us-east-1 (this one lists no Region and no inference profile)');
   });
 });

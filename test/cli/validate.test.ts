@@ -96,6 +96,38 @@ describe('npm run validate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('fails with a located error, never a stack trace, for a catalog nested 10,000 levels deep', () => {
+    const { catalogPath, environmentsDir } = tempProject();
+    const text = readFileSync(catalogPath, 'utf8').replace(
+      '"models":',
+      `"deep": ${'['.repeat(10_000)}${']'.repeat(10_000)}, "models":`,
+    );
+    writeFileSync(catalogPath, text);
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the document nests deeper than 64 levels of arrays and objects');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints at most 50 issues of tens of thousands, counting the rest, without a stack trace', () => {
+    const { catalogPath, environmentsDir } = tempProject((c) => {
+      for (let i = 0; i < 21_000; i++) c.routes.push({ id: 'BAD' } as unknown as (typeof c.routes)[number]);
+    });
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.match(/^error\[/gm)).toHaveLength(50);
+    expect(r.stderr).toMatch(/\nand \d+ more \(npm run validate -- --json lists every one\)\n/);
+  });
+
+  it('passes the shipped catalog saved with a byte-order mark', () => {
+    const { catalogPath, environmentsDir } = tempProject();
+    writeFileSync(catalogPath, `\uFEFF${readFileSync(catalogPath, 'utf8')}`);
+    const r = runCli('validate', ['--catalog', catalogPath, '--environments', environmentsDir]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('fails with the usage for an unknown option', () => {
     const r = runCli('validate', ['--catalogue', 'x.json']);
     expect(r.status).toBe(2);
