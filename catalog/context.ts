@@ -33,6 +33,8 @@ export interface EnvironmentContext extends CatalogContext {
   readonly fileStem: string;
   /** Today as YYYY-MM-DD, for end-of-life checks. */
   readonly today: string;
+  /** Every environment file loaded with this one (itself included): what account-wide rules compare. */
+  readonly environments: readonly Environment[];
 }
 
 export function catalogContext(doc: JsonDocument, suggestReplacement?: ReplacementSuggester): CatalogContext {
@@ -53,8 +55,10 @@ export function environmentContext(
   envDoc: JsonDocument,
   fileStem: string,
   today: string,
+  environments?: readonly Environment[],
 ): EnvironmentContext {
-  return { ...ctx, envDoc, env: envDoc.value as Environment, fileStem, today };
+  const env = envDoc.value as Environment;
+  return { ...ctx, envDoc, env, fileStem, today, environments: environments ?? [env] };
 }
 
 /** One place a route names a model, with the JSON path of that name relative to the route. */

@@ -82,9 +82,14 @@ export function pathOf(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Human-readable form, one issue per block: `file:line:col pointer` then message, expected, fix. */
-export function formatIssues(issues: readonly CatalogIssue[]): string {
-  return issues
+/** Most issues formatIssues prints; the rest are counted on a last line (the JSON output keeps them all). */
+export const MAX_PRINTED_ISSUES = 50;
+
+/** Human-readable form, one issue per block: `file:line:col pointer` then message, expected, fix; at most `most` of them. */
+export function formatIssues(issues: readonly CatalogIssue[], most = MAX_PRINTED_ISSUES): string {
+  const rest = issues.length - most;
+  const shown = rest > 0 ? issues.slice(0, most) : issues;
+  const text = shown
     .map((i) => {
       const where = `${i.file}${i.line ? `:${i.line}:${i.column ?? 1}` : ''}`;
       const lines = [`${i.severity}[${i.rule}] ${where} ${i.pointer || '(document)'}`, `  ${i.message}`];
@@ -94,6 +99,7 @@ export function formatIssues(issues: readonly CatalogIssue[]): string {
       return lines.join('\n');
     })
     .join('\n');
+  return rest > 0 ? `${text}\nand ${rest} more (npm run validate -- --json lists every one)` : text;
 }
 
 export function sortIssues(issues: readonly CatalogIssue[]): CatalogIssue[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, nestingBeyond } from '../contracts/json-depth';
 import type { CatalogIssue } from './issues';
 import { pathOf } from './issues';
 
@@ -31,8 +32,10 @@ export function readJsonFile(path: string, displayName: string): JsonReadResult 
   return parseJsonText(text, displayName);
 }
 
-export function parseJsonText(text: string, displayName: string): JsonReadResult {
-  if (text.replace(/^\uFEFF/, '').trim() === '') {
+export function parseJsonText(raw: string, displayName: string): JsonReadResult {
+  // A byte-order mark is not JSON; editors on Windows write one. Both parses below read the text without it.
+  const text = raw.replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
     return {
       ok: false,
       issues: [
@@ -58,6 +61,24 @@ export function parseJsonText(text: string, displayName: string): JsonReadResult
     return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
   };
 
+  const tooDeep = nestingBeyond(text);
+  if (tooDeep !== undefined)
+    return {
+      ok: false,
+      issues: [
+        {
+          severity: 'error',
+          rule: 'json-syntax',
+          file: displayName,
+          pointer: '',
+          ...position(tooDeep),
+          message: `the document nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+          expected: `at most ${MAX_JSON_DEPTH} levels (a catalog needs fewer than 10)`,
+          fix: 'remove the nested arrays or objects that start here',
+        },
+      ],
+    };
+
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || root === undefined) {
@@ -79,14 +100,24 @@ export function parseJsonText(text: string, displayName: string): JsonReadResult
     severity: 'error',
     rule: 'json-duplicate-key',
     file: displayName,
-    pointer: '',
+    pointer: pointerOf(n),
     ...position(n.offset),
     message: `the key "${String(n.value)}" appears twice in one object; JSON readers keep only the last`,
     fix: 'remove or merge one of the two entries',
   }));
-  if (duplicates.length > 0) return { ok: false, issues: duplicates };
+  const unreadable = nonFiniteNumbers(root, text).map((n): CatalogIssue => ({
+    severity: 'error',
+    rule: 'json-syntax',
+    file: displayName,
+    pointer: pointerOf(n),
+    ...position(n.offset),
+    message: `the number ${text.slice(n.offset, n.offset + Math.min(n.length, 40))} is beyond what JSON readers can hold (it reads as Infinity)`,
+    expected: 'a number within ±1.7976931348623157e308',
+    fix: 'write the number it should be',
+  }));
+  if (duplicates.length > 0 || unreadable.length > 0) return { ok: false, issues: [...duplicates, ...unreadable] };
 
-  const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+  const value: unknown = JSON.parse(text);
   return {
     ok: true,
     doc: {
@@ -134,10 +165,48 @@ function describeParseError(code: string): string {
   return words[code] ?? code;
 }
 
+/** Where each line starts: after \n, after \r\n, and after a bare \r (old Mac line ends, which JSON allows as whitespace). */
 function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return starts;
+}
+
+/** The JSON Pointer of a node of the parse tree (a key node: the pointer of the property it names). */
+function pointerOf(node: Node): string {
+  const segments: string[] = [];
+  let n: Node | undefined = node;
+  if (n.parent?.type === 'property' && n.parent.children?.[0] === n) {
+    segments.push(String(n.value));
+    n = n.parent.parent;
+  }
+  while (n?.parent !== undefined) {
+    const parent: Node = n.parent;
+    if (parent.type === 'property') {
+      segments.push(String(parent.children?.[0]?.value));
+      n = parent.parent;
+    } else if (parent.type === 'array') {
+      segments.push(String(parent.children?.indexOf(n) ?? 0));
+      n = parent;
+    } else n = parent;
+  }
+  return segments
+    .reverse()
+    .map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+    .join('');
+}
+
+function nonFiniteNumbers(node: Node, text: string): Node[] {
+  const found: Node[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === 'number' && !Number.isFinite(Number(text.slice(n.offset, n.offset + n.length)))) found.push(n);
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(node);
+  return found;
 }
 
 function duplicateKeys(node: Node): Node[] {

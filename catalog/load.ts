@@ -42,6 +42,11 @@ export type CheckResult = { readonly issues: readonly CatalogIssue[]; readonly p
 
 const TIER_ORDER: Record<Environment['tier'], number> = { development: 0, staging: 1, production: 2 };
 
+/** Adds every issue of a list (a spread push overflows the call stack at tens of thousands of issues). */
+function append(issues: CatalogIssue[], more: readonly CatalogIssue[]): void {
+  for (const issue of more) issues.push(issue);
+}
+
 /**
  * The one loader: reads the catalog and environment files, validates them with JSON Schema and
  * then the cross-field rules, and resolves each environment. Never throws on bad input: every
@@ -55,10 +60,10 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
 
   const catalogRead = readJsonFile(catalogPath, display(catalogPath));
   let catalogDoc: JsonDocument | undefined;
-  if (!catalogRead.ok) issues.push(...catalogRead.issues);
+  if (!catalogRead.ok) append(issues, catalogRead.issues);
   else {
     const schema = schemaIssues(catalogRead.doc, 'catalog');
-    issues.push(...schema);
+    append(issues, schema);
     if (schema.length === 0) catalogDoc = catalogRead.doc;
   }
 
@@ -67,18 +72,31 @@ export function checkProject(options: LoadOptions = {}): CheckResult {
   for (const file of envFiles) {
     const read = readJsonFile(file, display(file));
     if (!read.ok) {
-      issues.push(...read.issues);
+      append(issues, read.issues);
       continue;
     }
     const schema = schemaIssues(read.doc, 'environment');
-    issues.push(...schema);
+    append(issues, schema);
     if (schema.length === 0) envDocs.push({ doc: read.doc, stem: basename(file, '.json') });
   }
 
   if (!catalogDoc) return { issues: sortIssues(issues) };
   const ctx = catalogContext(catalogDoc, options.suggestReplacement);
-  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) => environmentContext(ctx, doc, stem, today));
-  issues.push(...checkRules(ctx, envContexts));
+  // Account-wide rules (a grant of another account's artifacts bucket) compare every environment,
+  // so with --env the other files are read too: only their valid contents count, their issues are not reported.
+  const others = options.only?.length
+    ? listEnvironmentFiles(environmentsDir, undefined, [])
+        .filter((file) => !envFiles.includes(file))
+        .flatMap((file) => {
+          const read = readJsonFile(file, display(file));
+          return read.ok && schemaIssues(read.doc, 'environment').length === 0 ? [read.doc.value as Environment] : [];
+        })
+    : [];
+  const allEnvironments = [...envDocs.map(({ doc }) => doc.value as Environment), ...others];
+  const envContexts: EnvironmentContext[] = envDocs.map(({ doc, stem }) =>
+    environmentContext(ctx, doc, stem, today, allEnvironments),
+  );
+  append(issues, checkRules(ctx, envContexts));
 
   const sorted = sortIssues(
     applyWaivers(

@@ -17,6 +17,7 @@ import type {
 } from '../schemas/generated/environment';
 import type { RoutingTable } from '../contracts/routing-table';
 import type { HostingType, PlannedHosting, PlannedHostingOf } from '../hosting/kind';
+import type { PlannedBootstrap } from './bootstrap';
 
 /** Everything one environment deploys, resolved from the catalog and its environment file. Deeply frozen. */
 export interface EnvironmentPlan {
@@ -54,6 +55,8 @@ export interface EnvironmentPlan {
   readonly audit: AuditSettings;
   /** What the router reads from AppConfig (and bakes in as its last known good copy). */
   readonly routingTable: RoutingTable;
+  /** The account bootstrap's settings for this environment (absent: its account has no bootstrap stack). */
+  readonly bootstrap?: PlannedBootstrap;
 }
 
 export interface PlannedRoute {

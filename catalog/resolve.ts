@@ -1,4 +1,5 @@
 import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
+import { plannedBootstrap } from './bootstrap';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
 import type { AuditSettings, EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
@@ -88,6 +89,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     costAssumptions: env.costAssumptions ?? {},
     audit: auditSettingsOf(env),
     routingTable: undefined as unknown as RoutingTable,
+    ...(env.bootstrap ? { bootstrap: plannedBootstrap(env) } : {}),
   };
   return deepFreeze({ ...plan, routingTable: routingTableOf(plan) });
 }

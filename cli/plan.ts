@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { checkProject, formatIssues, type EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../stacks/app';
+import { bootstrapAccounts } from '../stacks/bootstrap-stack';
 import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
 
@@ -14,12 +15,14 @@ const USAGE = `usage: npm run plan -- [--env NAME] [--out DIR]
 Offline check of the synthesized Terraform, with no network and no AWS account: synthesizes every
 environment (or only NAME), copies each stack into DIR/<env> (default .plan), adds a local-backend
 override and a provider override with fake credentials and the provider's skip_* flags, then runs
-terraform init (the AWS provider from a local filesystem mirror), validate, and
-plan -refresh=false, writing DIR/<env>/plan.json (terraform show -json) for audits to read.
+terraform init, validate, and plan -refresh=false, writing DIR/<env>/plan.json (terraform show -json)
+for audits to read. The accounts' bootstrap stacks (bootstrap-<account>) are planned the same way.
 
-Needs Terraform (>= 1.10) on PATH and a filesystem mirror holding registry.terraform.io/hashicorp/aws
-5.100.0: FM_TF_PROVIDER_MIRROR, else /opt/tf-plugins, ~/.terraform.d/plugins,
-/usr/local/share/terraform/plugins or /usr/share/terraform/plugins.
+Needs Terraform (>= 1.10) on PATH. The AWS provider comes from a local filesystem mirror holding
+registry.terraform.io/hashicorp/aws 5.100.0 when there is one (FM_TF_PROVIDER_MIRROR, else
+/opt/tf-plugins, ~/.terraform.d/plugins, /usr/local/share/terraform/plugins or
+/usr/share/terraform/plugins), otherwise from the Terraform registry; either way it is checked
+against the committed .terraform.lock.hcl (init -lockfile=readonly).
 
 With real credentials, the usual cdktf commands work unchanged:
   npx cdktf diff <env>      npx cdktf deploy <env>`;
@@ -32,6 +35,7 @@ export class PlanSetupError extends Error {
 }
 
 export interface EnvironmentPlanResult {
+  /** The stack: an environment's name, or `bootstrap-<account>`. */
   readonly environment: string;
   readonly dir: string;
   readonly planJsonPath: string;
@@ -49,6 +53,10 @@ export interface PlanOptions {
   readonly pluginCacheDir?: string;
   /** Called with each result as soon as it is ready. */
   readonly onResult?: (r: EnvironmentPlanResult) => void;
+  /** The environment Terraform runs in (PATH, FM_TF_PROVIDER_MIRROR). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where to look for a provider mirror besides FM_TF_PROVIDER_MIRROR. @default the usual places */
+  readonly usualMirrors?: readonly string[];
 }
 
 const USUAL_MIRRORS = [
@@ -58,44 +66,77 @@ const USUAL_MIRRORS = [
   '/usr/share/terraform/plugins',
 ];
 
-/** The filesystem mirror holding the pinned AWS provider, or a setup error saying where it was looked for. */
+/** Where `terraform init` takes the AWS provider from. */
+export type ProviderInstallation =
+  | { readonly kind: 'mirror'; readonly path: string }
+  /** No mirror on this machine (a hosted CI runner): the registry, checked against the committed lock file. */
+  | { readonly kind: 'registry'; readonly lookedIn: readonly string[] };
+
+/** The committed lock file of the AWS provider, copied into every stack folder before init. */
+export const LOCK_FILE = join(projectRoot, '.terraform.lock.hcl');
+
+/** The filesystem mirror holding the pinned AWS provider, if this machine has one. */
 export function findProviderMirror(
   env: NodeJS.ProcessEnv = process.env,
   usualPlaces: readonly string[] = USUAL_MIRRORS,
-): string {
-  const candidates = [env.FM_TF_PROVIDER_MIRROR, ...usualPlaces].filter((c): c is string => Boolean(c));
-  const providerDir = join(...PROVIDER.source.split('/'), PROVIDER.version);
-  const found = candidates.find((c) => existsSync(join(c, providerDir)));
-  if (!found) {
-    throw new PlanSetupError(
-      `no filesystem mirror with ${PROVIDER.source} ${PROVIDER.version}; looked in ${candidates.join(', ')}.\n` +
-        `fix: put the provider at <mirror>/${providerDir}/<os>_<arch>/ (terraform providers mirror <dir> on a connected machine) and set FM_TF_PROVIDER_MIRROR=<mirror>`,
-    );
-  }
-  return found;
+): string | undefined {
+  return mirrorCandidates(env, usualPlaces).find((c) => existsSync(join(c, providerDir())));
 }
 
-/** The Terraform binary's version, or a setup error. */
-export function terraformVersion(): string {
+/** The mirror when there is one, else the registry. */
+export function providerInstallation(
+  env: NodeJS.ProcessEnv = process.env,
+  usualPlaces: readonly string[] = USUAL_MIRRORS,
+): ProviderInstallation {
+  const path = findProviderMirror(env, usualPlaces);
+  return path !== undefined
+    ? { kind: 'mirror', path }
+    : { kind: 'registry', lookedIn: mirrorCandidates(env, usualPlaces) };
+}
+
+function mirrorCandidates(env: NodeJS.ProcessEnv, usualPlaces: readonly string[]): string[] {
+  return [env.FM_TF_PROVIDER_MIRROR, ...usualPlaces].filter((c): c is string => Boolean(c));
+}
+
+const providerDir = () => join(...PROVIDER.source.split('/'), PROVIDER.version);
+
+/** The Terraform binary's version, or a setup error saying how to install it. */
+export function terraformVersion(env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync('terraform', ['version', '-json'], {
     encoding: 'utf8',
-    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+    env: { ...env, TF_CLI_CONFIG_FILE: '/dev/null' },
   });
   if (r.error || r.status !== 0) {
     throw new PlanSetupError(
-      `terraform is not on PATH (${r.error?.message ?? r.stderr.trim()}).\nfix: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) and put it on PATH`,
+      `terraform is not on PATH (${r.error?.message ?? r.stderr.trim()}).\nfix: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install; the S3 backend's native lock file, use_lockfile, needs 1.10) and put it on PATH`,
     );
   }
   return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
 }
 
-/** The Terraform CLI configuration that installs the pinned provider from the mirror, through a shared plugin cache. */
-export function cliConfig(mirror: string, cacheDir: string): string {
+/**
+ * The Terraform CLI configuration for an offline plan: the AWS provider from the mirror and nothing
+ * from the network; or, with no mirror, the registry (direct installation). Both share one plugin
+ * cache, and both verify the provider against the committed lock file.
+ * https://developer.hashicorp.com/terraform/cli/config/config-file#provider-installation
+ */
+export function cliConfig(installation: ProviderInstallation, cacheDir: string): string {
+  if (installation.kind === 'registry') {
+    return `# Written by cli/plan.ts: no provider mirror on this machine (looked in ${installation.lookedIn.join(', ') || 'no place'}),
+# so the AWS provider comes from its registry, checked against the committed .terraform.lock.hcl.
+plugin_cache_dir = ${JSON.stringify(cacheDir)}
+provider_installation {
+  direct {
+    include = ["${PROVIDER.source}"]
+  }
+}
+`;
+  }
   return `# Written by cli/plan.ts: the AWS provider from a local mirror, nothing from the network.
 plugin_cache_dir = ${JSON.stringify(cacheDir)}
 provider_installation {
   filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
+    path    = ${JSON.stringify(installation.path)}
     include = ["${PROVIDER.source}"]
   }
   direct {
@@ -103,6 +144,43 @@ provider_installation {
   }
 }
 `;
+}
+
+/** What prepareTerraform decided and wrote. */
+export interface TerraformSetup {
+  readonly installation: ProviderInstallation;
+  /** The CLI configuration file (TF_CLI_CONFIG_FILE). */
+  readonly rcPath: string;
+  /** The environment every terraform command runs with. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly version: string;
+}
+
+/**
+ * Writes the CLI configuration into outDir (mirror or registry), then checks that Terraform runs:
+ * a machine without Terraform gets a PlanSetupError with the fix, after the configuration is written.
+ */
+export function prepareTerraform(
+  outDir: string,
+  cacheDir: string,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+  usualMirrors: readonly string[] = USUAL_MIRRORS,
+): TerraformSetup {
+  const installation = providerInstallation(baseEnv, usualMirrors);
+  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const rcPath = join(outDir, 'terraformrc');
+  writeFileSync(rcPath, cliConfig(installation, cacheDir));
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    TF_CLI_CONFIG_FILE: rcPath,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  delete env.AWS_PROFILE;
+  return { installation, rcPath, env, version: terraformVersion(baseEnv) };
 }
 
 /** Overrides that make a plan run offline: state in a local file, fake keys, no AWS calls at provider start. */
@@ -138,44 +216,33 @@ function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv)
 
 /** Synthesizes the given plans and runs the offline init, validate, plan and show for each. */
 export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOptions = {}): EnvironmentPlanResult[] {
-  const mirror = findProviderMirror();
-  terraformVersion();
   const out = resolve(options.outDir ?? join(projectRoot, '.plan'));
   const synthDir = join(out, `.synth-${process.pid}`);
   const cacheDir = resolve(options.pluginCacheDir ?? join(projectRoot, '.plan', 'plugin-cache'));
-  mkdirSync(cacheDir, { recursive: true });
-  mkdirSync(out, { recursive: true });
-  const rcPath = join(out, 'terraformrc');
-  writeFileSync(rcPath, cliConfig(mirror, cacheDir));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: rcPath,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  delete env.AWS_PROFILE;
+  const { env } = prepareTerraform(out, cacheDir, options.env, options.usualMirrors);
 
   const wanted = options.environments ? plans.filter((p) => options.environments?.includes(p.name)) : plans;
   rmSync(synthDir, { recursive: true, force: true });
   synthesize(wanted, synthDir);
   const results: EnvironmentPlanResult[] = [];
+  // The environments' stacks, then their accounts' bootstrap stacks, planned the same way.
+  const stackNames = [...wanted.map((p) => p.name), ...bootstrapAccounts(wanted).map((a) => a.stackName)];
   try {
-    for (const plan of wanted) {
+    for (const stackName of stackNames) {
       const started = performance.now();
-      const dir = join(out, plan.name);
+      const dir = join(out, stackName);
       mkdirSync(dir, { recursive: true });
       // Keep the initialized provider and lock file between runs; replace everything else.
       for (const entry of readdirSync(dir)) {
-        if (entry !== '.terraform' && entry !== '.terraform.lock.hcl')
-          rmSync(join(dir, entry), { recursive: true, force: true });
+        if (entry !== '.terraform') rmSync(join(dir, entry), { recursive: true, force: true });
       }
-      cpSync(join(synthDir, 'stacks', plan.name), dir, { recursive: true });
+      cpSync(join(synthDir, 'stacks', stackName), dir, { recursive: true });
       for (const [file, content] of Object.entries(offlineOverrides()))
         writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
+      // The committed lock file: init installs exactly the provider it pins and changes nothing in it.
+      cpSync(LOCK_FILE, join(dir, '.terraform.lock.hcl'));
 
-      terraform(['init', '-input=false', '-no-color', '-reconfigure'], dir, env);
+      terraform(['init', '-input=false', '-no-color', '-reconfigure', '-lockfile=readonly'], dir, env);
       terraform(['validate', '-no-color'], dir, env);
       const planOut = terraform(
         ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan'],
@@ -190,7 +257,7 @@ export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOpti
           .find((l) => /^(Plan: |No changes\.)/.test(l.trim()))
           ?.trim() ?? '(no plan summary line)';
       const result = {
-        environment: plan.name,
+        environment: stackName,
         dir,
         planJsonPath,
         summary,

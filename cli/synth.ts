@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { checkProject, formatIssues } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { synthesize } from '../stacks/app';
+import { bootstrapAccounts } from '../stacks/bootstrap-stack';
 import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
 
@@ -52,7 +53,10 @@ if (existsSync(out)) renameSync(out, retired);
 renameSync(staging, out);
 rmSync(retired, { recursive: true, force: true });
 
-const names = result.project.plans.map((p) => p.name);
+const names = [
+  ...result.project.plans.map((p) => p.name),
+  ...bootstrapAccounts(result.project.plans).map((a) => a.stackName),
+];
 console.log(
   `synthesized ${names.length} stacks (${names.join(', ')}) into ${out}/stacks in ${Math.round(performance.now() - started)} ms`,
 );

@@ -11,6 +11,7 @@ import type { ErrorKind } from './error-kinds';
  * | pk            | S    | `<modelId>#<region>`: the routing table's model id (e.g. `nova-lite`) and the Region of the call |
  * | state         | S    | `CLOSED` \| `OPEN` \| `HALF_OPEN` (an absent item is CLOSED with no failures) |
  * | failures      | N    | failures counted in the current window (kinds in CIRCUIT_FAILURES only)     |
+ * | successes     | N    | answered calls counted in the current window (the router's rate rule; absent = 0) |
  * | windowStart   | N    | epoch ms when the current counting window began                             |
  * | openUntil     | N    | epoch ms; while OPEN and now < openUntil nobody calls the model there       |
  * | probeUntil    | N    | epoch ms; the HALF_OPEN lease of the one caller probing (expires if it dies) |
@@ -21,7 +22,11 @@ import type { ErrorKind } from './error-kinds';
  * Transitions, each one conditional UpdateItem:
  * - failure while CLOSED inside the window: failures + 1 (condition: CLOSED and windowStart > now - window);
  *   otherwise a new window with failures = 1 (condition: absent, or CLOSED with an old window);
- * - failures >= failureThreshold: OPEN, openUntil = now + cooldown (condition: CLOSED);
+ * - answered calls while CLOSED inside the window: successes + n (condition: CLOSED and windowStart > now - window;
+ *   the router batches them, and writes them only while the window has failures);
+ * - failures >= failureThreshold, and, when the route declares the rate rule, at least minimumRequests
+ *   calls (failures + successes) of which at least failureRateThreshold failed: OPEN, openUntil = now + cooldown
+ *   (condition: CLOSED);
  * - after openUntil, one caller takes the probe: HALF_OPEN, probeUntil = now + lease
  *   (condition: OPEN and openUntil <= now, or HALF_OPEN with an expired lease);
  * - the probe succeeds: CLOSED, failures 0 (condition: HALF_OPEN); it fails: OPEN again, new openUntil.
@@ -32,6 +37,8 @@ export interface CircuitItem {
   readonly pk: string;
   readonly state: CircuitState;
   readonly failures: number;
+  /** Answered calls counted in the window (0 when absent). */
+  readonly successes?: number;
   readonly windowStart: number;
   readonly openUntil?: number;
   readonly probeUntil?: number;
@@ -43,6 +50,29 @@ export interface BreakerSettings {
   readonly failureThreshold: number;
   readonly windowSeconds: number;
   readonly cooldownSeconds: number;
+  /** The rate rule (with failureRateThreshold): calls in the window before the failure rate is judged. */
+  readonly minimumRequests?: number;
+  /** The rate rule (with minimumRequests): share of the window's calls that failed at which the circuit opens. */
+  readonly failureRateThreshold?: number;
+}
+
+/**
+ * Whether a CLOSED window's counts open the circuit: failureThreshold failures, and, when the route
+ * declares the rate rule, at least minimumRequests calls of which at least failureRateThreshold
+ * failed (as LiteLLM's allowed-fails percentage and Portkey's minimum_requests:
+ * https://portkey.ai/docs/product/ai-gateway/circuit-breaker). `extraSuccesses` are answered calls
+ * the caller knows of and has not written yet.
+ */
+export function windowTrips(
+  item: Pick<CircuitItem, 'failures' | 'successes'>,
+  settings: BreakerSettings,
+  extraSuccesses = 0,
+): boolean {
+  if (item.failures < settings.failureThreshold) return false;
+  const { minimumRequests, failureRateThreshold } = settings;
+  if (minimumRequests === undefined || failureRateThreshold === undefined) return true;
+  const calls = item.failures + (item.successes ?? 0) + extraSuccesses;
+  return calls >= minimumRequests && item.failures / calls >= failureRateThreshold;
 }
 
 /** The table's partition key and its TTL attribute. */
@@ -61,7 +91,7 @@ export const circuitLifetimeSeconds = (settings: Pick<BreakerSettings, 'windowSe
 /**
  * Every state change of a circuit item as one conditional UpdateItem: the expressions and their
  * constant values, written once for the router and the workflows, so both move circuits the same
- * way. Each caller supplies only the values that vary: `:now`, `:exp`, `:kind`, `:floor`, `:until`, `:lease`.
+ * way. Each caller supplies only the values that vary: `:now`, `:exp`, `:kind`, `:floor`, `:until`, `:lease`, `:n`.
  */
 export const CIRCUIT_TRANSITIONS = {
   /** A failure inside the current window of a CLOSED circuit. */
@@ -73,9 +103,15 @@ export const CIRCUIT_TRANSITIONS = {
   /** A failure with no item, or after the window: a new window with one failure. */
   newWindow: {
     update:
-      'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil',
+      'SET #s = :closed, failures = :one, windowStart = :now, updatedAt = :now, expiresAt = :exp, lastErrorKind = :kind REMOVE openUntil, probeUntil, successes',
     condition: 'attribute_not_exists(pk) OR (#s = :closed AND windowStart <= :floor)',
     constants: { ':closed': { S: 'CLOSED' }, ':one': { N: '1' } },
+  },
+  /** Answered calls inside the current window of a CLOSED circuit (the router's rate rule; `:n` of them). */
+  countSuccesses: {
+    update: 'SET successes = if_not_exists(successes, :zero) + :n, updatedAt = :now',
+    condition: 'attribute_exists(pk) AND #s = :closed AND windowStart > :floor',
+    constants: { ':closed': { S: 'CLOSED' }, ':zero': { N: '0' } },
   },
   /** The threshold is reached: OPEN until now + cooldown. */
   open: {
@@ -91,7 +127,8 @@ export const CIRCUIT_TRANSITIONS = {
   },
   /** The probe succeeded. */
   close: {
-    update: 'SET #s = :closed, failures = :zero, windowStart = :now, updatedAt = :now REMOVE openUntil, probeUntil',
+    update:
+      'SET #s = :closed, failures = :zero, windowStart = :now, updatedAt = :now REMOVE openUntil, probeUntil, successes',
     condition: '#s = :half',
     constants: { ':closed': { S: 'CLOSED' }, ':half': { S: 'HALF_OPEN' }, ':zero': { N: '0' } },
   },

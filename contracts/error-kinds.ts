@@ -14,9 +14,9 @@
  * | model-error      | ModelErrorException, SageMaker ModelError                   | fall back                  |
  * | quota            | ServiceQuotaExceededException                               | fall back                  |
  * | context-length   | ValidationException about input length                      | fall back (larger context) |
- * | invalid-request  | ValidationException (other)                                 | caller's fault: 4xx        |
- * | access-denied    | AccessDeniedException                                       | alert, fall back           |
- * | not-found        | ResourceNotFoundException                                   | alert, fall back           |
+ * | invalid-request  | ValidationException (other)                                 | next candidate once; 4xx when every candidate rejects |
+ * | access-denied    | AccessDeniedException; ValidationException about model access | alert, fall back        |
+ * | not-found        | ResourceNotFoundException; ValidationException naming the target (invalid identifier, on-demand throughput unsupported, end of life) | alert, fall back |
  * | unknown          | anything else                                               | fall back                  |
  */
 export const ERROR_KINDS = [

@@ -34,14 +34,16 @@ export function conversePath(route: string): string {
 }
 
 /**
- * Matches a request path that ends in the operation's path (anything before it, such as a stage,
- * is allowed; one trailing slash too), capturing each path parameter in order.
+ * Matches a request path that is the operation's path (one trailing slash allowed), capturing each
+ * path parameter in order. Anchored at both ends: API Gateway's proxy event carries the resource
+ * path without the stage, and a path with anything before it (`/evil/v1/routes/chat/converse`)
+ * is no operation of this API.
  */
 export function pathPattern(operation: ApiOperation): RegExp {
   const segments = API_OPERATIONS[operation].path.map((segment) =>
     /^\{.+\}$/.test(segment) ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
   );
-  return new RegExp(`/${segments.join('/')}/?$`);
+  return new RegExp(`^/${segments.join('/')}/?$`);
 }
 
 /** Every operation as `METHOD /path`, for messages: `POST /v1/routes/{route}/converse, …`. */

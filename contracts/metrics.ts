@@ -33,6 +33,8 @@ export const METRICS = {
   ServerErrors: 'Count',
   /** Reads of the routing table the AppConfig extension answered 404 (a misnamed application, environment or profile); under [Environment] only. */
   RoutingTableNotFound: 'Count',
+  /** Routing-table documents the router refused (not JSON, against the schema, a route naming a model the table lacks, another environment's table); under [Environment] only. */
+  RoutingTableRejected: 'Count',
 } as const;
 export type MetricName = keyof typeof METRICS;
 

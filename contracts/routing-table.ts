@@ -1,4 +1,5 @@
 import validate from '../schemas/generated/routing-table-validator';
+import type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
 
 /**
  * The routing table: what the catalog resolves for one environment (catalog/ writes it, the stack
@@ -9,11 +10,56 @@ import validate from '../schemas/generated/routing-table-validator';
  */
 export type { RoutingTable, TableModel, TableRoute } from '../schemas/generated/routing-table';
 
+/** The model of that id, only when the table has it as its own key (never an Object.prototype member). */
+export function tableModel(table: RoutingTable, id: string): TableModel | undefined {
+  return Object.hasOwn(table.models, id) ? table.models[id] : undefined;
+}
+
+/** The route of that id, only when the table has it as its own key. */
+export function tableRoute(table: RoutingTable, id: string): TableRoute | undefined {
+  return Object.hasOwn(table.routes, id) ? table.routes[id] : undefined;
+}
+
+/** Most messages one refusal lists (a document can break thousands of rules; a log line stays small). */
+export const MAX_TABLE_ERRORS = 20;
+
+/**
+ * What the schema cannot say: every model a route names (target, rule targets, fallbacks) and the
+ * `replacement` of every retired model is a model of this table; and, when given, the table is the environment's own.
+ */
+function referenceErrors(table: RoutingTable, environment: string | undefined): string[] {
+  const errors: string[] = [];
+  if (environment !== undefined && table.environment !== environment)
+    errors.push(`/environment is "${table.environment}", but this router serves "${environment}"`);
+  const models = Object.keys(table.models);
+  const missing = (path: string, id: string): void => {
+    if (!Object.hasOwn(table.models, id))
+      errors.push(`${path} names the model "${id}", which the table does not have (it has ${models.join(', ')})`);
+  };
+  for (const [routeId, route] of Object.entries(table.routes)) {
+    const at = `/routes/${routeId}`;
+    missing(`${at}/target`, route.target);
+    route.rules.forEach((r, i) => missing(`${at}/rules/${i}/target`, r.target));
+    route.fallbacks.forEach((f, i) => missing(`${at}/fallbacks/${i}`, f));
+  }
+  // The router follows `replacement` only away from a retired model (a legacy one's may be outside the environment).
+  for (const [id, model] of Object.entries(table.models))
+    if (model.status === 'retired' && model.replacement !== undefined)
+      missing(`/models/${id}/replacement`, model.replacement);
+  return errors;
+}
+
 /**
  * Validates a routing table against its draft-04 schema, with the validator ajv precompiled from it
- * (`npm run gen:types`): no schema compile at run time. One message per error, `<path> <message>`.
+ * (`npm run gen:types`): no schema compile at run time; then its references (and its environment,
+ * when `environment` is given). One message per error, `<path> <message>`, at most MAX_TABLE_ERRORS
+ * of them and a last line counting the rest.
  */
-export function routingTableErrors(table: unknown): string[] {
-  if (validate(table)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is not valid'}`);
+export function routingTableErrors(table: unknown, options: { readonly environment?: string } = {}): string[] {
+  const errors = validate(table)
+    ? referenceErrors(table as RoutingTable, options.environment)
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is not valid'}`);
+  return errors.length > MAX_TABLE_ERRORS
+    ? [...errors.slice(0, MAX_TABLE_ERRORS), `and ${errors.length - MAX_TABLE_ERRORS} more`]
+    : errors;
 }

@@ -43,7 +43,14 @@ export function responseSink(res: ServerResponse): ResponseSink {
 
 async function listen(server: Server, port: number, host: string): Promise<{ server: Server; url: string }> {
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A port in use is an 'error' event, not a throw: reject with it (EADDRINUSE) instead of crashing.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
 }
 

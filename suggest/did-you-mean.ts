@@ -19,12 +19,22 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidate to a mistyped value, if one is close enough to be a plausible typo. */
+/** Longest value a suggestion is looked for: no name here is longer, and the cost grows with length times candidates. */
+export const MAX_SUGGESTION_INPUT = 200;
+
+/**
+ * The closest candidate to a mistyped value, if one is close enough to be a plausible typo. Bounded:
+ * a value longer than MAX_SUGGESTION_INPUT gets none, and a candidate shorter than the value by more
+ * than the allowed distance is not measured (its distance cannot be small enough).
+ */
 export function closest(value: string, candidates: Iterable<string>): string | undefined {
+  if (value.length > MAX_SUGGESTION_INPUT) return undefined;
+  const limit = Math.max(2, Math.floor(value.length / 3));
+  const v = value.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const v = value.toLowerCase();
+    if (value.length - c.length > limit) continue;
     const lower = c.toLowerCase();
     // A truncated or mistyped start of a longer name ("contextWindw") counts as close too.
     const d = Math.min(editDistance(v, lower), editDistance(v, lower.slice(0, v.length)) + 1);
@@ -34,7 +44,7 @@ export function closest(value: string, candidates: Iterable<string>): string | u
     }
   }
   if (best === undefined) return undefined;
-  return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 export function didYouMean(value: string, candidates: Iterable<string>): string | undefined {

@@ -105,12 +105,24 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
           const access = hostingKind(m.hosting).servedIn(m.hosting, ctx.env.region);
           if (access.served) continue;
           reported.add(id);
+          // Point at the override that brought the model here, when the environment's own route selection did.
+          const sel = ctx.env.routes[served.selectionIndex];
+          const fallbackAt = sel.fallbacks?.indexOf(id) ?? -1;
+          const at: (string | number)[] =
+            sel.target === id
+              ? ['routes', served.selectionIndex, 'target']
+              : fallbackAt >= 0
+                ? ['routes', served.selectionIndex, 'fallbacks', fallbackAt]
+                : ['region'];
           out.push(
             issue(
-              ['region'],
+              at,
               `model "${id}" (route "${served.route.id}") is not served in ${ctx.env.region}${access.detail ? `: ${access.detail}` : ''}`,
               {
-                expected: `a Region in ${access.regions.join(', ')}`,
+                expected:
+                  access.regions.length > 0
+                    ? `a Region in ${access.regions.join(', ')}`
+                    : `a model served in ${ctx.env.region} (this one lists no Region and no inference profile)`,
                 fix: `override route "${served.route.id}" here with a model served in ${ctx.env.region}, or ${access.catalogFix}`,
               },
             ),

@@ -1,6 +1,7 @@
 import { HOSTING_KINDS } from '../../hosting';
 import type { CatalogContext, EnvironmentContext } from '../context';
 import { issueAt, type CatalogIssue } from '../issues';
+import { BOOTSTRAP_RULES } from './bootstrap';
 import { CATALOG_RULES } from './catalog';
 import { ENVIRONMENT_RULES } from './environment';
 import { REFERENCE_RULES } from './references';
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   ...CATALOG_RULES,
   ...REFERENCE_RULES,
   ...ENVIRONMENT_RULES,
+  ...BOOTSTRAP_RULES,
   ...Object.values(HOSTING_KINDS).flatMap((kind) => kind.rules),
 ];
 
@@ -21,7 +23,11 @@ export function checkRules(ctx: CatalogContext, environments: readonly Environme
   const issues: CatalogIssue[] = [];
   for (const rule of RULES) {
     if (rule.catalog)
-      issues.push(...rule.catalog(ctx, (path, message, details) => issueAt(ctx.doc, rule.id, path, message, details)));
+      // A loop, not a spread push: tens of thousands of issues would overflow the call stack.
+      for (const issue of rule.catalog(ctx, (path, message, details) =>
+        issueAt(ctx.doc, rule.id, path, message, details),
+      ))
+        issues.push(issue);
   }
   for (const env of environments) {
     for (const rule of RULES) {

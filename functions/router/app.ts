@@ -6,11 +6,11 @@ import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
 import type { RouterEnv } from './env';
 import { BadRequestError, MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
-import { jsonBody, jsonResponse } from './http';
+import { echo, jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
 import { modelList, modelOf } from './models-list';
-import { recordTableNotFound } from './observe';
+import { recordTableNotFound, recordTableRejected } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { checkGuardrail } from './guardrail';
 import { validatingBackends } from './openai/structured';
@@ -32,6 +32,8 @@ export function routerDeps(env: RouterEnv): RouterDeps {
       pollIntervalMs: env.pollIntervalMs,
       bakedPath: env.bakedTablePath,
       onNotFound: () => recordTableNotFound(env.environment),
+      environment: env.environment,
+      onRejected: () => recordTableRejected(env.environment),
     }),
     breaker: new CircuitBreaker(
       env.circuitTable ? new CircuitStore(dynamoClient(env.region), env.circuitTable) : undefined,
@@ -84,7 +86,7 @@ function routeHandler(
         try {
           routeId = decodeURIComponent(event.pathParameters?.route ?? m[1]);
         } catch (err) {
-          throw new NotFoundError(`no route "${m[1]}"`, 'route_not_found', { cause: err });
+          throw new NotFoundError(`no route ${echo(m[1])}`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
@@ -176,7 +178,7 @@ function routeHandler(
         throw new NotFoundError(
           `${path} streams: it is served by the router's streaming entry (its function URL in AWS, npm run dev locally), not this whole-response integration`,
         );
-      throw new NotFoundError(`no such path: ${event.httpMethod} ${path} (${operationList()})`);
+      throw new NotFoundError(`no such path: ${echo(`${event.httpMethod} ${path}`)} (${operationList()})`);
     } catch (err) {
       const { status, body, headers } = errorResponse(err, requestId);
       if (status >= 500 && body.error.code === 'internal_error')

@@ -9,6 +9,7 @@ import {
   CIRCUIT_ATTRIBUTE_NAMES,
   CIRCUIT_TRANSITIONS,
   circuitLifetimeSeconds,
+  windowTrips,
   type BreakerSettings,
   type CircuitItem,
   type CircuitTransition,
@@ -26,6 +27,7 @@ function parse(item: Record<string, AttributeValue> | undefined): CircuitItem | 
     pk: item.pk.S,
     state: state === 'OPEN' || state === 'HALF_OPEN' ? state : 'CLOSED',
     failures: num('failures') ?? 0,
+    successes: num('successes') ?? 0,
     windowStart: num('windowStart') ?? 0,
     openUntil: num('openUntil'),
     probeUntil: num('probeUntil'),
@@ -41,17 +43,24 @@ export class CircuitStore {
     private readonly table: string,
   ) {}
 
-  async read(pk: string): Promise<CircuitItem | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s(pk) } }));
+  async read(pk: string, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { pk: s(pk) } }), {
+      abortSignal: signal,
+    });
     return parse(out.Item);
   }
 
-  /** Records a failure; returns the item after it and whether this call opened the circuit. */
+  /**
+   * Records a failure; returns the item after it and whether this call opened the circuit.
+   * `unwrittenSuccesses`: answered calls this caller knows of and has not written yet (the rate rule counts them).
+   */
   async recordFailure(
     pk: string,
     kind: ErrorKind,
     settings: BreakerSettings,
     now: number,
+    unwrittenSuccesses = 0,
+    signal?: AbortSignal,
   ): Promise<{ item?: CircuitItem; opened: boolean }> {
     const expiresAt = Math.ceil(now / 1000) + circuitLifetimeSeconds(settings);
     const failure = {
@@ -60,35 +69,59 @@ export class CircuitStore {
       ':kind': s(kind),
       ':floor': n(now - settings.windowSeconds * 1000),
     };
-    let item = (await this.update(pk, 'countFailure', failure)) ?? (await this.update(pk, 'newWindow', failure));
+    let item =
+      (await this.update(pk, 'countFailure', failure, signal)) ?? (await this.update(pk, 'newWindow', failure, signal));
     if (item === undefined) {
       // OPEN or HALF_OPEN: a failed probe (or a late failure of one) opens it again.
-      item = await this.update(pk, 'reopen', {
-        ':until': n(now + settings.cooldownSeconds * 1000),
-        ':now': n(now),
-        ':exp': n(expiresAt),
-        ':kind': s(kind),
-      });
+      item = await this.update(
+        pk,
+        'reopen',
+        {
+          ':until': n(now + settings.cooldownSeconds * 1000),
+          ':now': n(now),
+          ':exp': n(expiresAt),
+          ':kind': s(kind),
+        },
+        signal,
+      );
       return { item, opened: item !== undefined };
     }
-    if (item.state === 'CLOSED' && item.failures >= settings.failureThreshold) {
-      const opened = await this.update(pk, 'open', {
-        ':until': n(now + settings.cooldownSeconds * 1000),
-        ':now': n(now),
-      });
+    if (item.state === 'CLOSED' && windowTrips(item, settings, unwrittenSuccesses)) {
+      const opened = await this.update(
+        pk,
+        'open',
+        { ':until': n(now + settings.cooldownSeconds * 1000), ':now': n(now) },
+        signal,
+      );
       if (opened !== undefined) return { item: opened, opened: true };
     }
     return { item, opened: false };
   }
 
+  /** Adds answered calls to the current window of a CLOSED circuit; undefined when there is no such window. */
+  async recordSuccesses(
+    pk: string,
+    count: number,
+    settings: BreakerSettings,
+    now: number,
+    signal?: AbortSignal,
+  ): Promise<CircuitItem | undefined> {
+    return this.update(
+      pk,
+      'countSuccesses',
+      { ':n': n(count), ':now': n(now), ':floor': n(now - settings.windowSeconds * 1000) },
+      signal,
+    );
+  }
+
   /** Takes the one probe of an open circuit whose cooldown is over; undefined when someone else has it. */
-  async tryHalfOpen(pk: string, leaseMs: number, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'halfOpen', { ':lease': n(now + leaseMs), ':now': n(now) });
+  async tryHalfOpen(pk: string, leaseMs: number, now: number, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    return this.update(pk, 'halfOpen', { ':lease': n(now + leaseMs), ':now': n(now) }, signal);
   }
 
   /** Closes a half-open circuit after a successful probe; undefined when it was not half-open. */
-  async close(pk: string, now: number): Promise<CircuitItem | undefined> {
-    return this.update(pk, 'close', { ':now': n(now) });
+  async close(pk: string, now: number, signal?: AbortSignal): Promise<CircuitItem | undefined> {
+    return this.update(pk, 'close', { ':now': n(now) }, signal);
   }
 
   /** One transition as a conditional UpdateItem; undefined when its condition does not hold. */
@@ -96,6 +129,7 @@ export class CircuitStore {
     pk: string,
     transition: CircuitTransition,
     values: Record<string, AttributeValue>,
+    signal?: AbortSignal,
   ): Promise<CircuitItem | undefined> {
     const t = CIRCUIT_TRANSITIONS[transition];
     try {
@@ -109,6 +143,7 @@ export class CircuitStore {
           ExpressionAttributeValues: { ...t.constants, ...values },
           ReturnValues: 'ALL_NEW',
         }),
+        { abortSignal: signal },
       );
       return parse(out.Attributes);
     } catch (err) {

@@ -37,10 +37,21 @@ export function sagemakerClient(region: string): SageMakerRuntimeClient {
   return c;
 }
 
-/** DynamoDB for the circuit table: two attempts at most, short timeouts (the breaker fails open). */
+/** DynamoDB for the circuit table, once per execution environment (circuitTableClient). */
 export function dynamoClient(region: string): DynamoDBClient {
-  dynamo ??= new DynamoDBClient({
+  dynamo ??= circuitTableClient(region);
+  return dynamo;
+}
+
+/**
+ * A DynamoDB client as the circuit table uses it: two attempts at most, short timeouts (the
+ * breaker bounds each call further with its own abort signal, and fails open). `endpoint` points
+ * it elsewhere (the fault benchmark: a server that never answers).
+ */
+export function circuitTableClient(region: string, endpoint?: string): DynamoDBClient {
+  return new DynamoDBClient({
     region,
+    ...(endpoint !== undefined ? { endpoint } : {}),
     maxAttempts: 2,
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent(agentOptions),
@@ -50,5 +61,4 @@ export function dynamoClient(region: string): DynamoDBClient {
       throwOnRequestTimeout: true,
     }),
   });
-  return dynamo;
 }

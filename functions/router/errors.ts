@@ -94,8 +94,11 @@ export class AllCandidatesFailedError extends InvocationError {
     attempts: readonly AttemptRecord[],
     readonly lastKind: ErrorKind | 'budget',
     options?: ErrorOptions,
+    /** Seconds to wait before a retry can succeed (the Retry-After header of a 429), when known at creation. */
+    retryAfterSeconds?: number,
   ) {
     super(message, attempts, options);
+    this.retryAfterSeconds = retryAfterSeconds;
     this.code =
       lastKind === 'budget'
         ? 'latency_budget_exceeded'
@@ -105,7 +108,10 @@ export class AllCandidatesFailedError extends InvocationError {
     this.status = lastKind === 'budget' ? 504 : lastKind === 'throttled' ? 429 : 503;
   }
 
-  /** Seconds until a candidate may answer again (the circuits' and throttles' cool-down), for Retry-After; set by the caller that knows the candidates. */
+  /**
+   * Seconds until a candidate may answer again, for Retry-After: the throttles' value when the error
+   * was created with one, else the circuits' cool-down, computed by the caller that knows the candidates.
+   */
   retryAfterSeconds?: number;
 }
 

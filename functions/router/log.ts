@@ -11,9 +11,27 @@ export function writeLine(line: string): void {
   sink(line);
 }
 
+/** Writes one log line; never throws: fields that cannot be written (a cycle, a BigInt, too deep) are replaced by a note, so logging cannot fail a request. */
 export function log(level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < ORDER[minimum]) return;
-  sink(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
+  const time = new Date().toISOString();
+  let line: string;
+  try {
+    line = JSON.stringify({ level, time, message, ...fields });
+  } catch (err) {
+    line = JSON.stringify({
+      level,
+      time,
+      message,
+      logError: `fields not written: ${err instanceof Error ? err.message : String(err)}`,
+      fieldNames: Object.keys(fields),
+    });
+  }
+  try {
+    sink(line);
+  } catch {
+    // A broken sink (a closed stdout) must not fail the request either.
+  }
 }
 
 /** Redirects log lines (tests, benchmarks and the dev gateway capture or silence them). */

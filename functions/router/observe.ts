@@ -1,4 +1,4 @@
-import type { RoutingTable } from '../../contracts/routing-table';
+import { tableModel, type RoutingTable } from '../../contracts/routing-table';
 import type { ModelAnswer } from './backends/backend';
 import { log } from './log';
 import { emitMetrics, emitReasonCount } from './metrics';
@@ -25,7 +25,7 @@ export interface RequestOutcome {
 
 /** USD estimate from the table's per-million-token prices. */
 export function estimatedCostUsd(table: RoutingTable, modelId: string, usage: ModelAnswer['usage']): number {
-  const p = table.models[modelId]?.pricing;
+  const p = tableModel(table, modelId)?.pricing;
   if (p === undefined) return 0;
   return (
     (usage.inputTokens * p.inputPerMillionTokensUsd + usage.outputTokens * p.outputPerMillionTokensUsd) / 1_000_000
@@ -92,6 +92,11 @@ export function recordTransition(
   emitMetrics({ environment, route, model }, transition === 'opened' ? { CircuitOpened: 1 } : { CircuitClosed: 1 }, {
     region,
   });
+}
+
+/** One count per routing-table document refused: the router keeps the table it had, and an alarm can catch a bad roll-out. */
+export function recordTableRejected(environment: string): void {
+  emitMetrics({ environment }, { RoutingTableRejected: 1 });
 }
 
 /** One count per read of the routing table the AppConfig extension answered 404: a misnamed profile an alarm can catch. */

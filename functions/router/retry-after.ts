@@ -12,11 +12,12 @@ export async function coolDownSeconds(
   candidates: readonly Candidate[],
   backoffMaxMs: number,
 ): Promise<number> {
+  // Read in parallel: each read is bounded by the breaker's call timeout, so an unreachable circuit
+  // table delays the answer by one timeout, not one per candidate and Region.
+  const open = await Promise.all(
+    candidates.flatMap((c) => c.model.targets.map((t) => breaker.openForMs(c.modelId, t.region))),
+  );
   let soonestMs = Number.POSITIVE_INFINITY;
-  for (const c of candidates)
-    for (const t of c.model.targets) {
-      const openMs = await breaker.openForMs(c.modelId, t.region);
-      soonestMs = Math.min(soonestMs, openMs > 0 ? openMs : backoffMaxMs);
-    }
+  for (const openMs of open) soonestMs = Math.min(soonestMs, openMs > 0 ? openMs : backoffMaxMs);
   return Number.isFinite(soonestMs) ? Math.max(1, Math.ceil(soonestMs / 1000)) : 1;
 }

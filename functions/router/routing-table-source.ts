@@ -23,6 +23,10 @@ export interface TableSourceOptions {
   readonly now?: () => number;
   /** Called on every read the extension answers 404 (the router counts them in a metric an alarm watches). */
   readonly onNotFound?: (error: RoutingTableNotFoundError) => void;
+  /** The environment this router serves: a table resolved for another one is refused. */
+  readonly environment?: string;
+  /** Called on every document refused (not JSON, against the schema, a dangling reference, another environment). */
+  readonly onRejected?: (origin: TableOrigin, errors: readonly string[]) => void;
 }
 
 /**
@@ -46,11 +50,18 @@ export class RoutingTableSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** The table to route with; throws RoutingTableUnavailableError only when there is none at all. */
+  /**
+   * The table to route with; throws RoutingTableUnavailableError only when there is none at all.
+   * Only a cold start waits for the extension: once a table is in use, a due poll runs in the
+   * background and this request (and every other until the poll ends) gets the table in use, so a
+   * hanging extension never holds a request up.
+   */
   async get(): Promise<RoutingTable> {
     if (this.current === undefined || this.now() - this.checkedAt >= this.options.pollIntervalMs) {
-      this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
-      await this.refreshing;
+      this.refreshing ??= this.refresh()
+        .catch((err: unknown) => log('error', 'routing table: refresh failed', { error: String(err) }))
+        .finally(() => (this.refreshing = undefined));
+      if (this.current === undefined) await this.refreshing;
     }
     if (this.current === undefined) {
       const why =
@@ -62,6 +73,11 @@ export class RoutingTableSource {
       });
     }
     return this.current.table;
+  }
+
+  /** Resolves when the poll under way, if any, has ended (tests, benchmarks). */
+  async refreshed(): Promise<void> {
+    await this.refreshing;
   }
 
   /** Where the table in use came from (for logs and tests). */
@@ -124,12 +140,23 @@ export class RoutingTableSource {
     try {
       doc = JSON.parse(raw);
     } catch (err) {
-      log('error', 'routing table: not JSON; ignored', { origin, error: String(err) });
+      log('error', 'routing table: not JSON; ignored', {
+        origin,
+        errorCode: 'routing_table_rejected',
+        error: String(err),
+      });
+      this.options.onRejected?.(origin, [String(err)]);
       return undefined;
     }
-    const errors = routingTableErrors(doc);
+    const errors = routingTableErrors(doc, { environment: this.options.environment });
     if (errors.length > 0) {
-      log('error', 'routing table: invalid; ignored', { origin, errors: errors.slice(0, 10) });
+      log('error', 'routing table: invalid; ignored', {
+        origin,
+        errorCode: 'routing_table_rejected',
+        errors,
+        kept: this.current?.origin ?? 'none',
+      });
+      this.options.onRejected?.(origin, errors);
       return undefined;
     }
     return doc as RoutingTable;

@@ -1,4 +1,4 @@
-import type { RoutingTable, TableModel, TableRoute } from '../../contracts/routing-table';
+import { tableModel, type RoutingTable, type TableModel, type TableRoute } from '../../contracts/routing-table';
 import type { RequestFeatures } from './features';
 
 export type TableRule = TableRoute['rules'][number];
@@ -46,7 +46,7 @@ export function liveModelId(table: RoutingTable, id: string): string | undefined
   const seen = new Set<string>();
   let current = id;
   for (;;) {
-    const model = table.models[current];
+    const model = tableModel(table, current);
     if (model === undefined || model.status !== 'retired') return current;
     if (seen.has(current) || model.replacement === undefined) return undefined;
     seen.add(current);
@@ -91,7 +91,7 @@ export function selectCandidates(
     }
     if (seen.has(id)) continue;
     seen.add(id);
-    const model = table.models[id];
+    const model = tableModel(table, id);
     if (model === undefined) {
       skipped.push({ model: id, reason: 'not in the routing table' });
       continue;

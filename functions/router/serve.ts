@@ -1,9 +1,10 @@
 import { API_OPERATIONS, resourcePath } from '../../contracts/http-api';
-import type { RoutingTable } from '../../contracts/routing-table';
+import { tableRoute, type RoutingTable } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
 import { AllCandidatesFailedError, InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
+import { echo } from './http';
 import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
@@ -37,11 +38,11 @@ export async function serveRoute(
   let tried: { readonly candidates: readonly Candidate[]; readonly backoffMaxMs: number } | undefined;
   try {
     table = await deps.tables.get();
-    const route = table.routes[routeId];
-    if (route === undefined || !Object.prototype.hasOwnProperty.call(table.routes, routeId)) {
+    const route = tableRoute(table, routeId);
+    if (route === undefined) {
       const hint = didYouMean(routeId, Object.keys(table.routes));
       throw new NotFoundError(
-        `no route "${routeId}"${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
+        `no route ${echo(routeId)}${hint ? `; ${hint}` : ''} (${API_OPERATIONS.listRoutes.method} ${resourcePath('listRoutes')} lists them)`,
         'route_not_found',
       );
     }
@@ -90,8 +91,8 @@ export async function serveRoute(
     });
     return { answer: done.answer, modelId: done.modelId, routing };
   } catch (err) {
-    if (err instanceof AllCandidatesFailedError && tried !== undefined)
-      err.retryAfterSeconds = await coolDownSeconds(deps.breaker, tried.candidates, tried.backoffMaxMs);
+    if (err instanceof AllCandidatesFailedError && err.status !== 504 && tried !== undefined)
+      err.retryAfterSeconds ??= await coolDownSeconds(deps.breaker, tried.candidates, tried.backoffMaxMs);
     const status = err instanceof RouterError ? err.status : 500;
     recordRequest({
       environment: deps.environment,

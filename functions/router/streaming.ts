@@ -220,8 +220,12 @@ export async function serveStream(
       },
     );
   } catch (err) {
-    if (err instanceof AllCandidatesFailedError)
-      err.retryAfterSeconds = await coolDownSeconds(deps.breaker, selection.candidates, route.resilience.backoff.maxMs);
+    if (err instanceof AllCandidatesFailedError && err.status !== 504)
+      err.retryAfterSeconds ??= await coolDownSeconds(
+        deps.breaker,
+        selection.candidates,
+        route.resilience.backoff.maxMs,
+      );
     recordRequest({
       ...outcome,
       status: err instanceof RouterError ? err.status : 500,

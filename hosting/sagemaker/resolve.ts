@@ -13,12 +13,15 @@ function ruled<T>(value: T | undefined, what: string, modelId: string): T {
 export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment): PlannedSagemakerHosting {
   const h = m.hosting;
   const cap = env.sagemaker?.endpoints?.[m.id];
+  // The environment's own copy of the weights (bootstrap.modelArtifacts.locations), else the catalog's.
+  const location = env.bootstrap?.modelArtifacts?.locations?.[m.id];
+  const modelDataUrl = location ?? h.modelDataUrl;
   return {
     type: 'sagemaker',
     region: env.region,
     endpointName: endpointName(env.name, m.id),
     image: h.image,
-    ...(h.modelDataUrl ? { modelDataUrl: h.modelDataUrl } : {}),
+    ...(modelDataUrl ? { modelDataUrl } : {}),
     ...(h.modelRegistry
       ? {
           modelRegistry: {
@@ -28,7 +31,10 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
         }
       : {}),
     environment: h.environment ?? {},
-    adapters: (h.adapters ?? []).map((a) => ({ name: a.name, artifactUrl: a.artifactUrl })),
+    adapters: (h.adapters ?? []).map((a) => ({
+      name: a.name,
+      artifactUrl: location !== undefined ? `${location}adapters/${a.name}/` : a.artifactUrl,
+    })),
     capacity:
       cap?.mode === 'serverless'
         ? {

@@ -69,6 +69,11 @@ export function endpointLogGroupName(endpointName: string): string {
   return `/aws/sagemaker/Endpoints/${endpointName}`;
 }
 
+/** The execution role of an endpoint: the one principal that reads its weights (the artifacts bucket's policy names it). */
+export function executionRoleName(endpointName: string): string {
+  return physicalName([endpointName, 'exec'], 64);
+}
+
 /** Blue/green needs the same variant name in the old and the new endpoint configuration. */
 export const VARIANT_NAME = 'AllTraffic';
 
@@ -114,7 +119,7 @@ export class ModelEndpoint extends Construct {
     const { endpointName, capacity, rollout, region, account } = props;
 
     this.role = new IamRole(this, 'ExecutionRole', {
-      name: physicalName([endpointName, 'exec'], 64),
+      name: executionRoleName(endpointName),
       assumeRolePolicy: serviceTrust(this, 'Trust', 'sagemaker.amazonaws.com').json,
     });
     const artifacts = [props.modelDataUrl, ...props.adapters.map((a) => a.artifactUrl)]

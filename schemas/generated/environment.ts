@@ -176,6 +176,51 @@ export interface Environment {
     [k: string]: TrafficAssumption;
   };
   /**
+   * What the account's bootstrap stack (bootstrap-<account>, `npx cdktf deploy bootstrap-<account>`) makes for this environment before its first deploy: the GitHub OIDC deploy role, the model-artifacts bucket and who may read it, and where the bootstrap stack keeps its own state. Environments of one account share one bootstrap stack and must agree on its settings. Without this section the account gets no bootstrap stack.
+   */
+  bootstrap?: {
+    /**
+     * Who may assume the deploy role fm-platform-deploy-<name> through GitHub OIDC: jobs of this repository in this GitHub environment (or on this branch).
+     */
+    github: {
+      /**
+       * owner/name of the GitHub repository whose workflows deploy this environment.
+       */
+      repository: string;
+      /**
+       * The GitHub environment of the deploy job (its protection rules apply). Default: this environment's name.
+       */
+      environment?: string;
+      /**
+       * Instead of a GitHub environment, the branch whose jobs may deploy (a job without `environment:`). Not with `environment`.
+       */
+      branch?: string;
+    };
+    /**
+     * Where the bootstrap stack keeps its own Terraform state: local (terraform.bootstrap-<account>.tfstate, the first apply, before the state bucket exists) or bucket (migrated into the state bucket it created, key fm-platform/bootstrap.tfstate). README: Set up a new account.
+     */
+    state?: 'local' | 'bucket';
+    /**
+     * The SageMaker weights of this environment: the account's artifacts bucket (made by the bootstrap stack, read only by the SageMaker execution roles of the environments that use it), where each model's weights are here, and which environments of other accounts may read them.
+     */
+    modelArtifacts?: {
+      /**
+       * The account's model-artifacts bucket. Default: fm-platform-model-artifacts-<account> (bucket names are global: one per account).
+       */
+      bucket?: string;
+      /**
+       * Per SageMaker model id: the S3 prefix of its weights for this environment (adapters at <prefix>adapters/<name>/), in place of the catalog's modelDataUrl. The bucket must be this account's artifacts bucket or one granted to this environment.
+       */
+      locations?: {
+        [k: string]: string;
+      };
+      /**
+       * Environments of other accounts whose SageMaker execution roles may read this account's artifacts bucket (the bootstrap writes the bucket policy).
+       */
+      grantRead?: string[];
+    };
+  };
+  /**
    * How npm run audit judges changes to this environment.
    */
   audit?: {

@@ -478,6 +478,14 @@ export interface Resilience {
      * Seconds an open circuit stays open before a probe may close it.
      */
     cooldownSeconds: number;
+    /**
+     * The router's rate rule: calls (answered and failed, per model and Region, across instances) within the window before the failure rate is judged. A call that failed and then answered on its retry counts as answered. With failureRateThreshold; without both, failureThreshold failures alone open the circuit.
+     */
+    minimumRequests?: number;
+    /**
+     * The router's rate rule: the share of the window's calls that failed (above 0, at most 1) at which the circuit opens, once minimumRequests calls were made and at least failureThreshold failed. The resilience workflows count failureThreshold alone.
+     */
+    failureRateThreshold?: number;
   };
 }
 /**

@@ -266,6 +266,14 @@ export interface TableRoute {
        * Open time in seconds.
        */
       cooldownSeconds: number;
+      /**
+       * Calls (answered and failed) in the window before the failure rate is judged; with failureRateThreshold.
+       */
+      minimumRequests?: number;
+      /**
+       * Share of the window's calls that failed (0 to 1) at which the circuit opens, once minimumRequests calls were made; with minimumRequests.
+       */
+      failureRateThreshold?: number;
     };
   };
   /**

@@ -78,4 +78,52 @@ describe('parseJsonText', () => {
     expect(result.doc.locate('/routes/0/target')).toEqual({ line: 3, column: 5 });
     expect(result.doc.locate('/nothing/here')).toEqual({ line: 1, column: 1 });
   });
+
+  it('parses a file that starts with a byte-order mark, and still locates values', () => {
+    const result = parseJsonText('\uFEFF{\n  "routes": [\n    { "id": "chat" }\n  ]\n}', 'f.json');
+    if (!result.ok) throw new Error(`should parse: ${JSON.stringify(result.issues)}`);
+    expect(result.doc.value).toEqual({ routes: [{ id: 'chat' }] });
+    expect(result.doc.locate('/routes/0/id')).toEqual({ line: 3, column: 7 });
+  });
+
+  it('fails with a located issue, not a stack overflow, on a document nested 10,000 levels deep', () => {
+    const deep = `{"models": ${'['.repeat(10_000)}1${']'.repeat(10_000)}}`;
+    expect(parseJsonText(deep, 'f.json')).toEqual({
+      ok: false,
+      issues: [
+        expect.objectContaining({
+          rule: 'json-syntax',
+          line: 1,
+          column: 12 + 63,
+          message: 'the document nests deeper than 64 levels of arrays and objects',
+        }),
+      ],
+    });
+  });
+
+  it('counts a bare carriage return as a line end when it locates an issue', () => {
+    const result = parseJsonText('{\r  "a": 1,\r  "a": 2\r}', 'f.json');
+    expect(result).toMatchObject({ ok: false, issues: [{ rule: 'json-duplicate-key', line: 3, column: 3 }] });
+  });
+
+  it('names the JSON path of a key given twice', () => {
+    const result = parseJsonText('{"routes": [{"id": "a"}, {"id": "b", "target": "x", "id": "c"}]}', 'f.json');
+    expect(result).toMatchObject({ ok: false, issues: [{ rule: 'json-duplicate-key', pointer: '/routes/1/id' }] });
+  });
+
+  it('fails on a number too large for JSON readers instead of reading it as null', () => {
+    const result = parseJsonText('{"pricing": {"inputPerMillionTokensUsd": 1e400}}', 'f.json');
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [
+        {
+          rule: 'json-syntax',
+          pointer: '/pricing/inputPerMillionTokensUsd',
+          line: 1,
+          column: 42,
+          message: 'the number 1e400 is beyond what JSON readers can hold (it reads as Infinity)',
+        },
+      ],
+    });
+  });
 });

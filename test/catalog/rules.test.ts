@@ -417,6 +417,19 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: "fails if an environment's override brings a model not served in its Region, pointing at the override",
+    change: (c, e) => {
+      model(c, 'command-r').hosting = { type: 'bedrock', modelId: 'cohere.command-r-v1:0', regions: ['us-west-2'] };
+      replaceSelection(e.staging, { id: 'classify', fallbacks: ['command-r', 'nova-micro'] });
+    },
+    expect: {
+      rule: 'region',
+      file: 'staging',
+      at: ['routes', 'classify', 'fallbacks', 0],
+      message: 'model "command-r" (route "classify") is not served in us-east-1',
+    },
+  },
+  {
     name: 'fails if production uses a preview model',
     change: (c) => (model(c, 'nova-micro').lifecycle = { status: 'preview' }),
     expect: {
@@ -548,6 +561,57 @@ const FIXTURES: readonly Fixture[] = [
       message: 'failover Region us-east-1 is the primary Region',
     },
   },
+  {
+    name: 'fails if a SageMaker model reads weights from a bucket the environment neither owns nor is granted',
+    change: (_c, e) => {
+      e.prod.bootstrap!.modelArtifacts!.locations = {
+        'llama-3-8b-support-lora': 's3://fm-platform-model-artifacts-222222222222/llama-3-1-8b-instruct/',
+      };
+    },
+    expect: {
+      rule: 'model-artifacts',
+      file: 'prod',
+      at: ['bootstrap', 'modelArtifacts', 'locations', 'llama-3-8b-support-lora'],
+      message:
+        'SageMaker model "llama-3-8b-support-lora" reads its weights from s3://fm-platform-model-artifacts-222222222222/llama-3-1-8b-instruct/, in "fm-platform-model-artifacts-222222222222" (the artifacts bucket of account 222222222222 (staging)): prod (account 333333333333) neither owns it nor is granted it, so its endpoint could not load the model',
+      fix: 'copy the weights to s3://fm-platform-model-artifacts-333333333333/ and set bootstrap.modelArtifacts.locations["llama-3-8b-support-lora"] here, or add "prod" to bootstrap.modelArtifacts.grantRead of staging',
+    },
+  },
+  {
+    name: 'fails if a deploy role would trust both a GitHub environment and a branch',
+    change: (_c, e) =>
+      (e.prod.bootstrap!.github = { repository: 'example-org/fm-platform', environment: 'prod', branch: 'main' }),
+    expect: {
+      rule: 'account-bootstrap',
+      file: 'prod',
+      at: ['bootstrap', 'github'],
+      message: 'the deploy role can trust a GitHub environment or a branch, not both',
+    },
+  },
+  {
+    name: 'fails if two environments of one account name different artifacts buckets',
+    change: (_c, e) => {
+      e.staging.account = '333333333333';
+    },
+    expect: {
+      rule: 'account-bootstrap',
+      file: 'staging',
+      at: ['bootstrap', 'modelArtifacts', 'bucket'],
+      message:
+        'account 333333333333 would get two artifacts buckets: "fm-platform-model-artifacts-222222222222" here and "fm-platform-model-artifacts-333333333333" in prod',
+    },
+  },
+  {
+    name: 'fails if grantRead names an unknown environment',
+    change: (_c, e) => (e.staging.bootstrap!.modelArtifacts!.grantRead = ['prd']),
+    expect: {
+      rule: 'account-bootstrap',
+      file: 'staging',
+      at: ['bootstrap', 'modelArtifacts', 'grantRead', 0],
+      message: 'unknown environment "prd"',
+      fix: 'did you mean "prod"?',
+    },
+  },
 ];
 
 const TODAY = '2026-11-29';
@@ -610,5 +674,15 @@ describe('catalog and environment rules', () => {
     expect(result.issues.find((i) => i.rule === 'lifecycle')?.fix).toBe(
       'add "replacement" with the id of the model that takes over its routes',
     );
+  });
+});
+
+describe('the region rule', () => {
+  it('says what is expected of a Bedrock model that lists no Region and no profile', () => {
+    const { result } = checkFixture((c) => {
+      model(c, 'mistral-large').hosting = { type: 'bedrock', modelId: 'mistral.mistral-large-2402-v1:0', regions: [] };
+    });
+    const issue = result.issues.find((i) => i.rule === 'region' && i.message.startsWith('model "mistral-large"'));
+    expect(issue?.expected).toBe('a model served in us-east-1 (this one lists no Region and no inference profile)');
   });
 });

@@ -51,7 +51,14 @@ describe('the synthesis module', () => {
   it('loads no AWS SDK module through a whole npm run synth of every environment', () => {
     const out = join(dir, 'out');
     const m = modulesLoaded([bundlePath('cli/synth.ts'), '--out', out]);
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual([
+      'bootstrap-111111111111',
+      'bootstrap-222222222222',
+      'bootstrap-333333333333',
+      'dev',
+      'prod',
+      'staging',
+    ]);
     expect(m.requested).toContain('@cdktf/provider-aws/lib/lambda-function');
     expect(sdk(m)).toEqual([]);
   });

@@ -39,9 +39,10 @@ describe('the GitHub workflows', () => {
     expect(sync).toContain('schedule:');
     expect(sync).toContain('id-token: write');
     expect(sync).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
-    for (const [name, env] of Object.entries(shippedEnvironments())) {
+    for (const name of Object.keys(shippedEnvironments())) {
+      expect(sync).toContain(`run: npm run -s deploy-settings -- --env ${name} >> "$GITHUB_OUTPUT"`);
       expect(sync).toContain(
-        `role-to-assume: arn:aws:iam::${env.account}:role/fm-platform-catalog-sync-${name}\n          aws-region: ${env.region}`,
+        `role-to-assume: \${{ steps.settings-${name}.outputs.sync-role-arn }}\n          aws-region: \${{ steps.settings-${name}.outputs.region }}`,
       );
       expect(sync).toContain(`run: ./.github/scripts/catalog-sync-env.sh ${name}`);
     }
@@ -67,5 +68,29 @@ describe('the GitHub workflows', () => {
     });
     expect(r.status).toBe(stepExit);
     expect(readFileSync(join(cwd, 'sync-prod.md'), 'utf8')).toBe('report for run -s sync -- --env prod --write\n');
+  });
+
+  it('writes no account id: each job reads its account and Region from the environment file', () => {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')))
+      expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/\b\d{12}\b/);
+    const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
+    expect(job).toContain('npm run -s deploy-settings -- --env "$ENVIRONMENT" >> "$GITHUB_OUTPUT"');
+    expect(job).toContain('role-to-assume: ${{ needs.settings.outputs.role-arn }}');
+  });
+
+  it('preflights, plans with credentials, audits that plan, applies it, then waits for AppConfig, within a timeout from the roll-out', () => {
+    const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
+    const order = [
+      'npm run -s preflight -- --env "$ENVIRONMENT"',
+      'terraform init -input=false -lockfile=readonly',
+      'terraform plan -input=false -out=tfplan',
+      'npm run -s audit -- --env "$ENVIRONMENT" --plan',
+      'terraform apply -input=false tfplan',
+      'npm run -s wait-deployment -- --application',
+    ].map((step) => job.indexOf(step));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(job).toContain('timeout-minutes: ${{ fromJSON(needs.settings.outputs.timeout-minutes) }}');
+    expect(job).toContain('role-duration-seconds: ${{ fromJSON(needs.settings.outputs.session-seconds) }}');
   });
 });

@@ -354,3 +354,88 @@ describe('Converse guardrailConfig, within what the route allows', () => {
     expect(h.bedrock.calls).toHaveLength(0);
   });
 });
+describe('hostile input', () => {
+  const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+  const deepBodies: [string, (deep: string) => string][] = [
+    [
+      'toolUse.input',
+      (deep) =>
+        `{"messages":[{"role":"user","content":[{"text":"hi"}]},{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":${deep}}}]}]}`,
+    ],
+    [
+      'a toolResult JSON block',
+      (deep) =>
+        `{"messages":[{"role":"user","content":[{"toolResult":{"toolUseId":"t","content":[{"json":${deep}}]}}]}]}`,
+    ],
+    [
+      'a tool input schema',
+      (deep) =>
+        `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":${deep}}}}]}}`,
+    ],
+  ];
+
+  it.each(deepBodies)(
+    'fails with 400 naming the nesting limit, before any model call, for %s nested 10,000 levels',
+    async (_where, body) => {
+      const res = await call(router, post('/v1/routes/code/converse', body(nested(10_000))));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error', param: null });
+      expect(res.body.error?.message).toMatch(/^the body nests deeper than 64 levels of arrays and objects/);
+      expect(h.bedrock.calls).toHaveLength(0);
+    },
+  );
+
+  it('serves a tool input nested 40 levels, under the limit', async () => {
+    const res = await call(router, post('/v1/routes/code/converse', deepBodies[0][1](nested(40))));
+    expect(res.status).toBe(200);
+  });
+
+  it('answers a 4.9 MB model name with a short 404: no suggestion, the name cut in the message', async () => {
+    const model = 'x'.repeat(4_900_000);
+    const res = await handlerResult(
+      post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    expect(res.statusCode).toBe(404);
+    expect(res.body.length).toBeLessThan(1000);
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: { code: 'route_not_found', message: expect.stringContaining('… (4900000 characters)') },
+    });
+  });
+
+  it('fails with 404 for an operation path with something before it', async () => {
+    const res = await call(router, post('/evil/v1/routes/chat/converse', userText('hi')));
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ type: 'not_found_error', param: null });
+    expect(h.bedrock.calls).toHaveLength(0);
+  });
+
+  it('fails with 415 for a body in another charset than UTF-8', async () => {
+    const res = await call(
+      router,
+      post('/v1/routes/classify/converse', JSON.stringify(userText('hi')), {
+        'content-type': 'application/json; charset=utf-16',
+      }),
+    );
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatchObject({
+      code: 'unsupported_media_type',
+      message: 'the body must be UTF-8 JSON, not charset "utf-16"',
+      type: 'invalid_request_error',
+      param: null,
+    });
+  });
+
+  it('accepts charset=UTF-8', async () => {
+    const res = await call(
+      router,
+      post('/v1/routes/classify/converse', JSON.stringify(userText('hi')), {
+        'content-type': 'application/json; charset="UTF-8"',
+      }),
+    );
+    expect(res.status).toBe(200);
+  });
+});
+
+function handlerResult(event: Parameters<Handler>[0]) {
+  return router(event);
+}

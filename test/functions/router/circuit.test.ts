@@ -3,7 +3,8 @@ import { CircuitBreaker } from '../../../functions/router/circuit';
 import { circuitKey } from '../../../contracts/circuit';
 import { ROUTER_ENV } from '../../../contracts/router-env';
 import { CircuitStore } from '../../../functions/router/circuit-store';
-import { Harness, TARGET, call, converse, userText } from './harness';
+import { createHandler } from '../../../functions/router/app';
+import { Harness, TARGET, call, converse, testTable, userText } from './harness';
 
 const h = new Harness();
 let client: DynamoDBClient;
@@ -134,16 +135,18 @@ describe('CircuitBreaker cache', () => {
 });
 
 describe('CircuitBreaker ordering', () => {
-  it('keeps an open circuit when an older failure count answers after it', async () => {
+  it("writes one key's failure counts one at a time, in order, so an older count never lands after a newer one", async () => {
     const now = Date.now();
     let releaseOld: () => void = () => undefined;
-    class OutOfOrderStore extends CircuitStore {
+    const started: number[] = [];
+    class OrderedStore extends CircuitStore {
       calls = 0;
       override read() {
         return Promise.resolve(undefined);
       }
       override async recordFailure() {
         const call = ++this.calls;
+        started.push(call);
         if (call === 1) {
           await new Promise<void>((r) => (releaseOld = r));
           return {
@@ -164,11 +167,106 @@ describe('CircuitBreaker ordering', () => {
         };
       }
     }
-    const breaker = new CircuitBreaker(new OutOfOrderStore(client, 'unused'), { cacheMs: 60_000 });
+    const breaker = new CircuitBreaker(new OrderedStore(client, 'unused'), { cacheMs: 60_000 });
     const older = breaker.failure('m', 'r', 'throttled', SETTINGS);
-    expect(await breaker.failure('m', 'r', 'throttled', SETTINGS)).toBe('opened');
+    const newer = breaker.failure('m', 'r', 'throttled', SETTINGS);
+    await waitMs(20);
+    expect(started).toEqual([1]);
     releaseOld();
-    await older;
+    expect(await older).toBeUndefined();
+    expect(await newer).toBe('opened');
+    expect(started).toEqual([1, 2]);
     expect(await breaker.admit('m', 'r', 1000)).toBe('open');
+  });
+});
+
+describe('what opens a circuit', () => {
+  const RATE = {
+    failureThreshold: 3,
+    windowSeconds: 60,
+    cooldownSeconds: 30,
+    minimumRequests: 10,
+    failureRateThreshold: 0.5,
+  };
+  /** The test table with the rate rule on every route. */
+  const rateTable = () => {
+    const table = testTable();
+    for (const route of Object.values(table.routes)) route.resilience.circuitBreaker = { ...RATE };
+    return table;
+  };
+  /** A deterministic draw for failRate 0.5: fails on the positions of `pattern` that are 1, cycling. */
+  const cycle = (pattern: readonly number[]) => {
+    let i = 0;
+    return () => (pattern[i++ % pattern.length] === 1 ? 0 : 0.99);
+  };
+  const haikuKey = circuitKey('claude-3-haiku', 'us-east-1');
+
+  afterEach(() => h.bedrock.setRandom(Math.random));
+
+  it('does not count a throttle that the retry on the same model and Region absorbed', async () => {
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.setRandom(cycle([1, 0]));
+    h.bedrock.set(TARGET.haiku, { failRate: 0.5, errorType: 'ThrottlingException' });
+    for (let i = 0; i < 6; i++) {
+      const res = await call(router, converse('classify', ask));
+      expect(res.body.routing?.attempts.map((a) => `${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
+        'us-east-1:throttled',
+        'us-east-1:ok',
+      ]);
+    }
+    expect(await store.read(haikuKey)).toBeUndefined();
+  });
+
+  it('counts a throttled series once, when its retries failed too', async () => {
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ThrottlingException' }, 'us-east-1');
+    const res = await call(router, converse('classify', ask));
+    expect(res.body.routing).toMatchObject({ region: 'us-west-2' });
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'CLOSED', failures: 1, lastErrorKind: 'throttled' });
+  });
+
+  it('keeps the circuit closed below the failure rate however many failures the window has', async () => {
+    h.setTable(rateTable());
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.setRandom(cycle([1, 0, 0, 0]));
+    h.bedrock.set(TARGET.haiku, { failRate: 0.5, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 40; i++) expect((await call(router, converse('classify', ask))).status).toBe(200);
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'CLOSED', failures: 10 });
+    const served = h.bedrock.calls.filter((c) => c.target === TARGET.haiku && c.region === 'us-east-1');
+    expect(served).toHaveLength(40);
+  });
+
+  it('opens at the failure rate only once the window has the minimum number of calls', async () => {
+    h.setTable(rateTable());
+    const router = await h.router();
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 9; i++) await call(router, converse('classify', ask));
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'CLOSED', failures: 9 });
+    await call(router, converse('classify', ask));
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'OPEN', failures: 10 });
+  });
+
+  it("judges the rate over every instance's calls: answered calls elsewhere keep the circuit closed", async () => {
+    h.setTable(rateTable());
+    const failing = await h.routerDeps();
+    const answering = await h.routerDeps({ circuitTable: h.lastCircuitTable });
+    const store = new CircuitStore(client, h.lastCircuitTable);
+    const a = createHandler(failing);
+    const b = createHandler(answering);
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    await call(a, converse('classify', ask));
+    h.bedrock.reset();
+    for (let i = 0; i < 20; i++)
+      expect((await call(b, converse('classify', ask))).body.routing?.region).toBe('us-east-1');
+    await answering.breaker.settled();
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'CLOSED', failures: 1, successes: 20 });
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
+    for (let i = 0; i < 11; i++) await call(a, converse('classify', ask));
+    // 12 failures of 32 calls: 37.5%, under the route's 50%.
+    expect(await store.read(haikuKey)).toMatchObject({ state: 'CLOSED', failures: 12, successes: 20 });
   });
 });

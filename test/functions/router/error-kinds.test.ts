@@ -28,6 +28,22 @@ describe('classifyError', () => {
     );
   });
 
+  it.each([
+    ['ValidationException', 'The provided model identifier is invalid.', 'not-found'],
+    ['ValidationException', 'Invocation of model ID x with on-demand throughput isn\u2019t supported.', 'not-found'],
+    ['ValidationException', "You don't have access to the model with the specified model ID.", 'access-denied'],
+    ['ValidationException', 'This model version has reached the end of its life.', 'not-found'],
+    ['ValidationError', 'Endpoint fm-prod-x of account 123456789012 not found.', 'not-found'],
+    ['ValidationException', 'temperature is out of range', 'invalid-request'],
+  ])('names a %s saying "%s" %s', (name, message, kind) => {
+    expect(classifyError(named(name, message))).toBe(kind);
+  });
+
+  it('names an error called like an Object.prototype member unknown', () => {
+    expect(classifyError(named('constructor'))).toBe('unknown');
+    expect(classifyError(named('toString'))).toBe('unknown');
+  });
+
   it('falls back on the status code for unmodelled errors', () => {
     expect(classifyError(named('Weird', '', 429))).toBe('throttled');
     expect(classifyError(named('Weird', '', 502))).toBe('unavailable');

@@ -4,6 +4,7 @@ import { loadProject } from '../../../catalog';
 import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../../../contracts/router-env';
 import type { RoutingTable } from '../../../contracts/routing-table';
 import { createHandler, routerDeps, type Handler } from '../../../functions/router/app';
+import type { RouterDeps } from '../../../functions/router/serve';
 import { readEnv } from '../../../functions/router/env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from '../../../functions/router/http-types';
 import type { AttemptRecord, RoutingRecord } from '../../../functions/router/routing-record';
@@ -31,6 +32,15 @@ export function testTable(): RoutingTable {
     };
   }
   return table;
+}
+
+export interface RouterOptions {
+  readonly baked?: RoutingTable;
+  readonly pollSeconds?: number;
+  /** Another AppConfig configuration profile than the one the extension serves. */
+  readonly profile?: string;
+  /** Share this existing circuit table (another instance of the same router) instead of a new one. */
+  readonly circuitTable?: string;
 }
 
 /** The real router against the loopback simulators of sim/stack.ts (Bedrock, SageMaker, the AppConfig extension, DynamoDB). */
@@ -78,11 +88,28 @@ export class Harness {
    * A cold-started router (fresh table cache and breaker) with its own empty circuit table;
    * `profile` names another AppConfig configuration profile than the one the extension serves.
    */
-  async router(options: { baked?: RoutingTable; pollSeconds?: number; profile?: string } = {}): Promise<Handler> {
+  /**
+   * A cold-started router whose every answer waits for the breaker's writes and the routing-table
+   * poll (which the real router runs off the request path), so a test's next request sees what the
+   * last one wrote or read.
+   */
+  async router(options: RouterOptions = {}): Promise<Handler> {
+    const deps = await this.routerDeps(options);
+    const handler = createHandler(deps);
+    return async (event) => {
+      const res = await handler(event);
+      await Promise.all([deps.breaker.settled(), deps.tables.refreshed()]);
+      return res;
+    };
+  }
+
+  /** The dependencies of a cold-started router (as router() makes them), for tests that reach into the breaker. */
+  async routerDeps(options: RouterOptions = {}): Promise<RouterDeps> {
     const { stack, dir } = this.started;
-    const circuitTable = `circuits-${++this.tables}`;
-    await stack.dynamo.createCircuitTable(circuitTable);
-    const bakedPath = join(dir, `baked-${this.tables}.json`);
+    const n = ++this.tables;
+    const circuitTable = options.circuitTable ?? `circuits-${n}`;
+    if (options.circuitTable === undefined) await stack.dynamo.createCircuitTable(circuitTable);
+    const bakedPath = join(dir, `baked-${n}.json`);
     if (options.baked) writeFileSync(bakedPath, JSON.stringify(options.baked));
     const env = readEnv({
       ...process.env,
@@ -92,7 +119,7 @@ export class Harness {
       ...(options.profile !== undefined ? { [ROUTER_ENV.appConfigProfile]: options.profile } : {}),
     });
     this.lastCircuitTable = circuitTable;
-    return createHandler(routerDeps(env));
+    return routerDeps(env);
   }
 
   /**

@@ -79,21 +79,80 @@ describe('retry loop and fallbacks', () => {
     );
   });
 
-  it('fails with 400 model_rejected_request on a ValidationException, without a fallback', async () => {
+  it('tries the next candidate once when a model rejects a request it has validated', async () => {
     h.bedrock.set(TARGET.haiku, {
       failRate: 1,
       errorType: 'ValidationException',
       errorMessage: 'temperature is out of range',
     });
     const res = await call(await h.router(), converse('classify', ask));
+    expect(res.status).toBe(200);
+    expect(res.body.routing).toMatchObject({ model: 'nova-micro' });
+    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400), `${TARGET.novaMicro}@us-east-1 200`]);
+    expect(res.body.routing?.attempts[0].errorKind).toBe('invalid-request');
+  });
+
+  it('fails with 400 model_rejected_request only when every candidate rejects the request', async () => {
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ValidationException', errorMessage: 'bad tool schema' });
+    h.bedrock.set(TARGET.novaMicro, { failRate: 1, errorType: 'ValidationException', errorMessage: 'bad tool' });
+    const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({
       code: 'model_rejected_request',
-      message: 'the model rejected the request: temperature is out of range',
+      message: 'every candidate rejected the request (2 models); the first said: bad tool schema',
       requestId: 'req-1',
     });
-    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400)]);
+    expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 400), `${TARGET.novaMicro}@us-east-1 400`]);
   });
+
+  it.each([
+    ['The provided model identifier is invalid.', 'not-found', 'model identifier'],
+    [
+      'Invocation of model ID anthropic.claude-3-haiku-20240307-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      'not-found',
+      'throughput',
+    ],
+    ["You don't have access to the model with the specified model ID.", 'access-denied', 'access'],
+    [
+      'This model version has reached the end of its life. Please refer to the AWS documentation.',
+      'not-found',
+      'availability',
+    ],
+  ])(
+    'treats the ValidationException "%s" as a platform fault: fallback, circuit, alert, never the caller\'s 400',
+    async (errorMessage, kind, fault) => {
+      h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ValidationException', errorMessage });
+      const router = await h.router();
+      const first = await call(router, converse('classify', ask));
+      expect(first.status).toBe(200);
+      expect(first.body.routing).toMatchObject({ model: 'nova-micro' });
+      expect(first.body.routing?.attempts.map((a) => `${a.model}@${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
+        `claude-3-haiku@us-east-1:${kind}`,
+        `claude-3-haiku@us-west-2:${kind}`,
+        `claude-3-haiku@us-east-2:${kind}`,
+        'nova-micro@us-east-1:ok',
+      ]);
+      expect(h.logs).toContainEqual(
+        expect.objectContaining({
+          alert: true,
+          model: 'claude-3-haiku',
+          errorKind: kind,
+          fault,
+          error: 'ValidationException',
+        }),
+      );
+      // Counted for the circuit: after the threshold (3) the primary is no longer called.
+      for (let i = 0; i < 3; i++) expect((await call(router, converse('classify', ask))).status).toBe(200);
+      h.bedrock.reset();
+      const later = await call(router, converse('classify', ask));
+      expect(later.status).toBe(200);
+      expect(h.bedrockCalls()).toEqual([`${TARGET.novaMicro}@us-east-1 200`]);
+      expect(later.body.routing?.skipped).toContainEqual({
+        model: 'claude-3-haiku',
+        reason: 'circuit open in us-east-1',
+      });
+    },
+  );
 
   it.each([
     'Input is too long for requested model.',
@@ -140,6 +199,34 @@ describe('retry loop and fallbacks', () => {
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(429);
     expect(res.body.error?.code).toBe('all_candidates_throttled');
+  });
+
+  it('answers an all-throttled chain with 429 and Retry-After, before and after its circuits open', async () => {
+    h.bedrock.set('*', { failRate: 1, errorType: 'ThrottlingException' });
+    const router = await h.router();
+    for (let i = 0; i < 3; i++) {
+      const res = await call(router, converse('classify', ask));
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    }
+    // Every circuit of the chain is open now (threshold 3, cooldown 1 s): no model is called.
+    h.bedrock.calls.length = 0;
+    const res = await call(router, converse('classify', ask));
+    expect(h.bedrock.calls).toHaveLength(0);
+    expect(res.body.routing).toBeUndefined();
+    expect(res.status).toBe(429);
+    expect(res.body.error?.code).toBe('all_candidates_throttled');
+    expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('answers 503, not 429, when the chain failed in other ways than throttling too', async () => {
+    h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' });
+    h.bedrock.set(TARGET.novaMicro, { failRate: 1, errorType: 'ThrottlingException' });
+    const res = await call(await h.router(), converse('classify', ask));
+    expect(res.status).toBe(503);
+    expect(res.body.error?.code).toBe('all_candidates_failed');
+    // Issue 15: a 503 carries Retry-After too, from the circuits' cool-down (the route's backoff here).
+    expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
   });
 
   it('fails with 503 all_candidates_failed when every candidate errors', async () => {

@@ -58,6 +58,10 @@ describe('routing table from the AppConfig extension', () => {
     next.catalogVersion = 'next';
     next.routes.classify.target = 'nova-micro';
     h.setTable(next);
+    // The request that finds the poll due is served by the table in use while the poll runs; the next by the new one.
+    expect((await call(router, converse('classify', ask))).body.routing?.catalogVersion).toBe(
+      testTable().catalogVersion,
+    );
     const res = await call(router, converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro', catalogVersion: 'next' });
   });
@@ -80,6 +84,75 @@ describe('routing table from the AppConfig extension', () => {
     h.setTable('{not json');
     expect((await call(router, converse('classify', ask))).status).toBe(200);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'routing table: not JSON; ignored' }));
+  });
+
+  const rejectedMetrics = () => h.logs.filter((l) => '_aws' in l && 'RoutingTableRejected' in l);
+  const rejections = () => h.logs.filter((l) => l.errorCode === 'routing_table_rejected');
+
+  it.each([
+    [
+      'a route target the table does not have',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.target = 'nova-mikro';
+      },
+      /^\/routes\/classify\/target names the model "nova-mikro", which the table does not have \(it has /,
+    ],
+    [
+      'a fallback the table does not have',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.fallbacks = ['nova-mikro'];
+      },
+      /^\/routes\/classify\/fallbacks\/0 names the model "nova-mikro"/,
+    ],
+    [
+      'a target named like an Object.prototype member',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.classify.target = 'toString';
+      },
+      /^\/routes\/classify\/target names the model "toString"/,
+    ],
+    [
+      'a rule target named constructor',
+      (t: ReturnType<typeof testTable>) => {
+        t.routes.chat.rules[0].target = 'constructor';
+      },
+      /^\/routes\/chat\/rules\/0\/target names the model "constructor"/,
+    ],
+    [
+      "another environment's table (dev pushed to the prod router)",
+      (t: ReturnType<typeof testTable>) => {
+        t.environment = 'dev';
+      },
+      /^\/environment is "dev", but this router serves "prod"$/,
+    ],
+  ])('refuses %s, keeps the last good table, logs and counts it', async (_what, edit, message) => {
+    const router = await h.router();
+    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-3-haiku');
+    const bad = testTable();
+    bad.catalogVersion = 'bad';
+    edit(bad);
+    h.setTable(bad);
+    for (let i = 0; i < 3; i++) {
+      const res = await call(router, converse('classify', ask));
+      expect(res.status).toBe(200);
+      expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: testTable().catalogVersion });
+    }
+    expect(rejections()[0]).toMatchObject({ message: 'routing table: invalid; ignored', kept: 'appconfig' });
+    expect((rejections()[0].errors as string[])[0]).toMatch(message);
+    expect(rejectedMetrics().length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a dangling reference at a cold start and serves the baked copy', async () => {
+    const bad = testTable();
+    bad.routes.classify.target = 'toString';
+    h.setTable(bad);
+    const res = await call(
+      await h.router({ baked: { ...testTable(), catalogVersion: 'baked-1' } }),
+      converse('classify', ask),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: 'baked-1' });
+    expect(rejections()).toHaveLength(1);
   });
 
   it('reads the extension at most once per poll interval', async () => {
@@ -228,5 +301,22 @@ describe('RoutingTableSource', () => {
     h.setTable(testTable());
     expect((await tables.get()).catalogVersion).toBe(testTable().catalogVersion);
     expect(notFoundAlerts()).toHaveLength(1);
+  });
+
+  it('never holds a warm request up for the poll: a hanging extension is asked in the background', async () => {
+    const tables = source();
+    expect((await tables.get()).catalogVersion).toBe(testTable().catalogVersion);
+    h.appconfig.delayMs = 1500;
+    const before = h.appconfig.requests;
+    let answered = false;
+    const got = tables.get().then((t) => ((answered = true), t));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answered).toBe(true);
+    expect((await got).catalogVersion).toBe(testTable().catalogVersion);
+    expect(h.appconfig.requests).toBe(before + 1);
+    // A second request while the poll is still under way starts no second read.
+    await tables.get();
+    expect(h.appconfig.requests).toBe(before + 1);
+    await tables.refreshed();
   });
 });

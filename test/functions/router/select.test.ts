@@ -197,3 +197,17 @@ describe('ruleMatches', () => {
     ]);
   });
 });
+
+describe('model lookups by id', () => {
+  it('skips a model id that is an Object.prototype member instead of calling it', () => {
+    const table = testTable();
+    const route = { ...table.routes.classify, target: 'toString', fallbacks: ['constructor', 'nova-micro'] };
+    const features = requestFeatures(converseRequest(userText('Is this spam?')));
+    const selection = selectCandidates(table, route, features, {});
+    expect(selection.candidates.map((c) => c.modelId)).toEqual(['nova-micro']);
+    expect(selection.skipped).toEqual([
+      { model: 'toString', reason: 'not in the routing table' },
+      { model: 'constructor', reason: 'not in the routing table' },
+    ]);
+  });
+});

@@ -1,10 +1,10 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { projectRoot } from '../../../catalog/paths';
-import { cliConfig, findProviderMirror, offlineOverrides } from '../../../cli/plan';
+import { LOCK_FILE, offlineOverrides, prepareTerraform } from '../../../cli/plan';
 import { RoutingConfig, type RoutingConfigProps } from '../../../modules/appconfig/routing-config';
 import { strategyParameters } from '../../../modules/appconfig/deployment-strategy';
 import { parseSynth, planFor, resourcesOf, synthEnvironment } from '../../stacks/synth-environment';
@@ -169,15 +169,15 @@ describe('RoutingConfig under Terraform', () => {
         ],
       }),
     );
-    const rc = join(dir, 'terraformrc');
-    writeFileSync(rc, cliConfig(findProviderMirror(), join(projectRoot, '.plan', 'plugin-cache')));
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
+    // The provider as `npm run plan` installs it: the local mirror, else the registry, checked against the lock file.
+    copyFileSync(LOCK_FILE, join(dir, '.terraform.lock.hcl'));
+    const { env } = prepareTerraform(dir, join(projectRoot, '.plan', 'plugin-cache'));
     const tf = (...args: string[]) => {
       const r = spawnSync('terraform', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (r.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${r.stderr || r.stdout}`);
       return r.stdout;
     };
-    tf('init', '-input=false', '-no-color');
+    tf('init', '-input=false', '-no-color', '-lockfile=readonly');
     tf('plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan');
     const plan = JSON.parse(tf('show', '-json', 'tfplan')) as {
       resource_changes: { address: string; change: { actions: string[] } }[];

@@ -45,7 +45,8 @@ describe('ModelEndpoint', () => {
     expect(model.primary_container.model_data_source).toEqual({
       s3_data_source: [
         {
-          s3_uri: 's3://fm-platform-model-artifacts/llama-3-1-8b-instruct/',
+          // The environment's own copy of the weights, in its account's artifacts bucket (bootstrap.modelArtifacts.locations).
+          s3_uri: `s3://fm-platform-model-artifacts-${env === 'prod' ? '333333333333' : '222222222222'}/llama-3-1-8b-instruct/`,
           s3_data_type: 'S3Prefix',
           compression_type: 'None',
         },

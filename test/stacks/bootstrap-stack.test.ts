@@ -1,0 +1,317 @@
+import { Fn, Testing, TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { managedTypes } from '../../stacks/managed';
+import type { EnvironmentPlan } from '../../catalog';
+import { githubSubject } from '../../catalog/bootstrap';
+import {
+  deployStatements,
+  DEPLOY_PERMISSIONS,
+  UnknownDeployTypeError,
+} from '../../modules/bootstrap/deploy-permissions';
+import { addStacks } from '../../stacks/app';
+import { deploySessionSeconds, deployTimeoutMinutes } from '../../stacks/deploy-timeout';
+import { parseSynth, planFor, resourcesOf, synthEnvironment, type SynthesizedStack } from './synth-environment';
+
+const PLANS = (): EnvironmentPlan[] => ['dev', 'staging', 'prod'].map(planFor);
+
+/** Synthesizes every stack of the plans in one app, as `npm run synth` does, and parses one of them. */
+function synthStack(name: string, plans: readonly EnvironmentPlan[] = PLANS()): SynthesizedStack {
+  const app = Testing.app();
+  addStacks(app, plans);
+  const stack = app.node.findChild(name) as TerraformStack;
+  return parseSynth(Testing.synth(stack));
+}
+
+function synthJson(name: string, plans: readonly EnvironmentPlan[] = PLANS()): Record<string, unknown> {
+  const app = Testing.app();
+  addStacks(app, plans);
+  return JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack)) as Record<string, unknown>;
+}
+
+type DocStatement = {
+  sid?: string;
+  effect?: string;
+  actions: string[];
+  resources: string[];
+  principals?: { type: string; identifiers: string[] }[];
+  condition?: { test: string; variable: string; values: string[] }[];
+};
+
+function documents(stack: SynthesizedStack, includes: string): DocStatement[][] {
+  return Object.entries(stack.data.aws_iam_policy_document ?? {})
+    .filter(([id]) => id.includes(includes))
+    .map(([, d]) => d.statement as DocStatement[]);
+}
+
+/** The deploy role policy of an environment, as IAM will store it (for its size). */
+function deployPolicy(stack: SynthesizedStack, env: string): DocStatement[] {
+  const [doc] = documents(stack, `DeployRole-${env}_Policy_Document`);
+  expect(doc).toBeDefined();
+  return doc;
+}
+
+const rendered = (statements: DocStatement[]) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: 'Allow',
+      Action: s.actions,
+      Resource: s.resources,
+      ...(s.condition
+        ? { Condition: Object.fromEntries(s.condition.map((c) => [c.test, { [c.variable]: c.values }])) }
+        : {}),
+    })),
+  });
+
+const withWaf = (plan: EnvironmentPlan): EnvironmentPlan => ({
+  ...plan,
+  api: { ...plan.api, waf: { enabled: true } },
+});
+
+describe('BootstrapStack', () => {
+  const prod = synthStack('bootstrap-333333333333');
+
+  it('makes one bootstrap stack per account, in the same app as the environments', () => {
+    const app = Testing.app();
+    addStacks(app, PLANS());
+    expect(app.node.children.map((c) => c.node.id)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+      'bootstrap-111111111111',
+      'bootstrap-222222222222',
+      'bootstrap-333333333333',
+    ]);
+  });
+
+  it('makes the state bucket versioned, encrypted, private and TLS-only', () => {
+    const bucket = resourcesOf(prod, 'aws_s3_bucket').find((b) => b.bucket === 'fm-platform-tfstate-333333333333');
+    expect(bucket).toMatchObject({ force_destroy: false });
+    expect(resourcesOf(prod, 'aws_s3_bucket_versioning')).toContainEqual(
+      expect.objectContaining({ versioning_configuration: { status: 'Enabled' } }),
+    );
+    expect(resourcesOf(prod, 'aws_s3_bucket_server_side_encryption_configuration')).toContainEqual(
+      expect.objectContaining({
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' }, bucket_key_enabled: true }],
+      }),
+    );
+    for (const block of resourcesOf(prod, 'aws_s3_bucket_public_access_block'))
+      expect(block).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+    const [statePolicy] = documents(prod, 'StateBucket-fm-platform-tfstate-333333333333');
+    expect(statePolicy).toContainEqual(
+      expect.objectContaining({
+        sid: 'DenyWithoutTls',
+        effect: 'Deny',
+        actions: ['s3:*'],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      }),
+    );
+  });
+
+  it('keeps its own state locally first, then in its bucket with a native lock file once migrated', () => {
+    const local = synthJson('bootstrap-333333333333') as { terraform: { backend: Record<string, { path?: string }> } };
+    expect(Object.keys(local.terraform.backend)).toEqual(['local']);
+    expect(local.terraform.backend.local.path).toMatch(/terraform\.bootstrap-333333333333\.tfstate$/);
+    const migrated = PLANS().map((p) =>
+      p.name === 'prod' ? { ...p, bootstrap: { ...p.bootstrap!, state: 'bucket' as const } } : p,
+    );
+    const s3 = synthJson('bootstrap-333333333333', migrated) as { terraform: { backend: Record<string, unknown> } };
+    expect(s3.terraform.backend).toEqual({
+      s3: {
+        bucket: 'fm-platform-tfstate-333333333333',
+        key: 'fm-platform/bootstrap.tfstate',
+        region: 'us-east-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  it('trusts GitHub OIDC for one repository and one GitHub environment, without a thumbprint', () => {
+    expect(resourcesOf(prod, 'aws_iam_openid_connect_provider')).toEqual([
+      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] },
+    ]);
+    const [trust] = documents(prod, 'DeployRole-prod_Trust');
+    expect(trust).toEqual([
+      expect.objectContaining({
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        condition: [
+          { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+          {
+            test: 'StringEquals',
+            variable: 'token.actions.githubusercontent.com:sub',
+            values: ['repo:example-org/fm-platform:environment:prod'],
+          },
+        ],
+      }),
+    ]);
+    expect(githubSubject('o/r', { branch: 'main' })).toBe('repo:o/r:ref:refs/heads/main');
+    const role = resourcesOf(prod, 'aws_iam_role').find((r) => r.name === 'fm-platform-deploy-prod');
+    expect(role?.max_session_duration).toBe(deploySessionSeconds(planFor('prod')));
+  });
+
+  it('generates the deploy policy from the stack: no * action, PassRole only on its own roles, within IAM size', () => {
+    const ownRoles = resourcesOf(synthEnvironment('prod'), 'aws_iam_role')
+      .map((r) => `arn:aws:iam::333333333333:role/${String(r.name)}`)
+      .sort();
+    const policy = deployPolicy(prod, 'prod');
+    const actions = policy.flatMap((s) => s.actions);
+    expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+    const passRole = policy.filter((s) => s.actions.includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      {
+        sid: 'PassOwnRoles',
+        effect: 'Allow',
+        actions: ['iam:PassRole'],
+        resources: ownRoles,
+        condition: [
+          {
+            test: 'StringEquals',
+            variable: 'iam:PassedToService',
+            values: [
+              'appconfig.amazonaws.com',
+              'lambda.amazonaws.com',
+              'sagemaker.amazonaws.com',
+              'scheduler.amazonaws.com',
+              'states.amazonaws.com',
+            ],
+          },
+        ],
+      },
+    ]);
+    // Every role action is on the stack's own roles only.
+    for (const s of policy.filter((st) => st.actions.some((a) => a.startsWith('iam:'))))
+      expect(s.resources).toEqual(ownRoles);
+    // A statement on "*" holds only actions without resource-level permissions, in the environment's Region.
+    for (const s of policy.filter((st) => st.resources.includes('*')))
+      expect(s.condition).toEqual([expect.objectContaining({ test: 'StringEquals', variable: 'aws:RequestedRegion' })]);
+    // A role's inline policies may hold 10,240 characters (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+    for (const [env, stack] of [
+      ['dev', synthStack('bootstrap-111111111111')],
+      ['staging', synthStack('bootstrap-222222222222')],
+      ['prod', prod],
+    ] as const)
+      expect(rendered(deployPolicy(stack, env)).length).toBeLessThan(10_240);
+  });
+
+  it('gives a deploy role the actions of a resource type its environment starts to manage', () => {
+    const before = deployPolicy(synthStack('bootstrap-111111111111'), 'dev').flatMap((s) => s.actions);
+    expect(before).not.toContain('wafv2:CreateWebACL');
+    const plans = PLANS().map((p) => (p.name === 'dev' ? withWaf(p) : p));
+    const after = deployPolicy(synthStack('bootstrap-111111111111', plans), 'dev');
+    const waf = after.find((s) => s.sid === 'Waf');
+    expect(waf?.actions).toEqual(expect.arrayContaining(['wafv2:CreateWebACL', 'wafv2:AssociateWebACL']));
+    expect(waf?.resources).toContain('arn:aws:wafv2:us-east-1:111111111111:regional/webacl/fm-dev-*/*');
+  });
+
+  it('fails with the file to edit when a stack manages a type the table does not know', () => {
+    const scope = { environment: 'dev', account: '1', region: 'us-east-1', regions: ['us-east-1'], prefix: 'fm-dev' };
+    const run = () => deployStatements({ types: ['aws_lambda_function', 'aws_sqs_queue'], roleArns: [] }, scope);
+    expect(run).toThrow(UnknownDeployTypeError);
+    expect(run).toThrow(
+      'the dev stack manages aws_sqs_queue, which the deploy role has no actions for; fix: add each type with the actions the AWS provider calls for it to DEPLOY_PERMISSIONS in modules/bootstrap/deploy-permissions.ts',
+    );
+    expect(DEPLOY_PERMISSIONS.aws_sqs_queue).toBeUndefined();
+  });
+
+  it('reads what a stack manages from its constructs, and refuses a role whose name is unknown at synth', () => {
+    const stack = new TerraformStack(Testing.app(), 'probe');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new IamRole(stack, 'Named', { name: 'fm-probe-role', assumeRolePolicy: '{}' });
+    expect(managedTypes(stack, '1')).toEqual({
+      types: ['aws_iam_role'],
+      roleArns: ['arn:aws:iam::1:role/fm-probe-role'],
+    });
+    new IamRole(stack, 'Computed', { name: Fn.lower('X'), assumeRolePolicy: '{}' });
+    expect(() => managedTypes(stack, '1')).toThrow(
+      /role probe\/Computed of stack probe has no name known at synth; fix: give it a fixed name/,
+    );
+  });
+
+  it("sets API Gateway's CloudWatch role for the account", () => {
+    const role = resourcesOf(prod, 'aws_iam_role').find((r) => r.name === 'fm-platform-apigateway-cloudwatch');
+    expect(role).toBeDefined();
+    expect(resourcesOf(prod, 'aws_iam_role_policy_attachment')).toEqual([
+      expect.objectContaining({
+        policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      }),
+    ]);
+    const [account] = resourcesOf(prod, 'aws_api_gateway_account');
+    expect(account).toMatchObject({ reset_on_delete: true });
+    expect(String(account.cloudwatch_role_arn)).toMatch(/^\$\{aws_iam_role\.ApiGatewayLogging_Role_.+\.arn\}$/);
+    const [trust] = documents(prod, 'ApiGatewayLogging_Trust');
+    expect(trust[0].principals).toEqual([{ type: 'Service', identifiers: ['apigateway.amazonaws.com'] }]);
+  });
+
+  it("lets only the environment's SageMaker execution roles read the account's model artifacts", () => {
+    const bucket = resourcesOf(prod, 'aws_s3_bucket').find(
+      (b) => b.bucket === 'fm-platform-model-artifacts-333333333333',
+    );
+    expect(bucket).toBeDefined();
+    expect(resourcesOf(prod, 'aws_s3_bucket_server_side_encryption_configuration')).toContainEqual(
+      expect.objectContaining({
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: false }],
+      }),
+    );
+    const exec = 'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec';
+    const [policy] = documents(prod, 'ModelArtifacts');
+    expect(policy.find((s) => s.sid === 'ExecutionRolesRead')).toMatchObject({
+      effect: 'Allow',
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::333333333333:root'] }],
+      actions: ['s3:GetObject', 's3:ListBucket'],
+      condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [exec] }],
+    });
+    expect(policy.find((s) => s.sid === 'OnlyExecutionRolesRead')).toMatchObject({
+      effect: 'Deny',
+      actions: ['s3:GetObject'],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [exec] }],
+    });
+    // dev runs no endpoint: nobody reads its bucket.
+    const [devPolicy] = documents(synthStack('bootstrap-111111111111'), 'ModelArtifacts');
+    expect(devPolicy.find((s) => s.sid === 'NoReaders')).toMatchObject({ effect: 'Deny', actions: ['s3:GetObject'] });
+  });
+
+  it("grants another account's execution role read of a bucket when the owner lists it in grantRead", () => {
+    const shared = 's3://fm-platform-model-artifacts-222222222222/llama-3-1-8b-instruct/';
+    const plans = PLANS().map((p) => {
+      if (p.name === 'staging') return { ...p, bootstrap: { ...p.bootstrap!, grantRead: ['prod'] } };
+      if (p.name !== 'prod') return p;
+      return {
+        ...p,
+        models: p.models.map((m) =>
+          m.hosting.type === 'sagemaker' ? { ...m, hosting: { ...m.hosting, modelDataUrl: shared, adapters: [] } } : m,
+        ),
+      };
+    });
+    const [policy] = documents(synthStack('bootstrap-222222222222', plans), 'ModelArtifacts');
+    expect(policy.find((s) => s.sid === 'ExecutionRolesRead')).toMatchObject({
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root'] }],
+      condition: [
+        {
+          test: 'ArnEquals',
+          variable: 'aws:PrincipalArn',
+          values: [
+            'arn:aws:iam::222222222222:role/fm-staging-llama-3-8b-support-lora-exec',
+            'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec',
+          ],
+        },
+      ],
+    });
+  });
+
+  it('sizes the deploy job and the role session from the roll-out settings', () => {
+    // prod: 20 before the apply + 70 for the blue/green (3600 s + 600 s) + 35 for AppConfig (20 + 10 + 5).
+    expect(deployTimeoutMinutes(planFor('prod'))).toBe(125);
+    expect(deployTimeoutMinutes(planFor('staging'))).toBe(75);
+    expect(deployTimeoutMinutes(planFor('dev'))).toBe(35);
+    expect(deploySessionSeconds(planFor('dev'))).toBe(3600);
+    expect(deploySessionSeconds(planFor('prod'))).toBe(7500);
+  });
+});
