@@ -2,7 +2,7 @@
 // Bedrock Runtime directly with the SDK, side by side with Portkey's open-source gateway configured
 // with the same fallback chain against the same simulator; then the Lambda bundle's size and
 // cold-start init time. Loopback only; stops by itself.
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync, readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { API_OPERATIONS, conversePath, resourcePath } from '../contracts/http-ap
 import { createHandler, routerDeps } from '../functions/router/app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
+import { createStreamingHandler } from '../functions/router/stream-app';
 import { build } from 'esbuild';
 import { routerBundle } from '../modules/router/bundle';
 import { SimStack } from '../sim/stack';
@@ -236,6 +237,8 @@ async function main(): Promise<void> {
     `  target p50 overhead < 1 ms: in-process ${over('router in-process', 50) < 1 ? 'met' : 'MISSED'}, over HTTP ${over('router over HTTP', 50) < 1 ? 'met' : 'MISSED'}; lower than Portkey: ${over('router over HTTP', 50) < over('Portkey over HTTP', 50) ? 'yes' : 'NO'}`,
   );
 
+  await benchStreaming(stack, direct, messages);
+
   // The Lambda bundle: functions/router/index.ts, minified, node22, @aws-sdk/* bundled (the runtime's SDK version is not pinned).
   // Exactly what the stack deploys: the same bundle function, the same options.
   const outfile = join(dir, 'lambda', 'index.js');
@@ -283,6 +286,99 @@ async function main(): Promise<void> {
   portkey.child.kill();
   await stack.stop();
   process.exit(0);
+}
+
+/**
+ * Streaming: time to first token (the first text chunk) and to the end of a 100-chunk answer,
+ * the router's streaming handler in-process (the Lambda case) against the SDK's ConverseStream
+ * straight to the simulator, interleaved, in the same run.
+ */
+async function benchStreaming(
+  stack: SimStack,
+  direct: BedrockRuntimeClient,
+  messages: { role: 'user'; content: { text: string }[] }[],
+): Promise<void> {
+  const CHUNKS = 100;
+  stack.bedrock.set(PRIMARY, { answer: Array.from({ length: CHUNKS }, (_, i) => `w${i}`).join(' ') });
+  const handler = createStreamingHandler(routerDeps(readEnv()));
+  const body = JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'Say hello.' }] });
+  type Side = 'direct SDK ConverseStream' | 'router in-process stream';
+  const sides: Record<Side, () => Promise<{ first: number; end: number; chunks: number }>> = {
+    'direct SDK ConverseStream': async () => {
+      const t0 = performance.now();
+      const out = await direct.send(new ConverseStreamCommand({ modelId: PRIMARY, messages }));
+      let first = 0;
+      let chunks = 0;
+      for await (const e of out.stream ?? [])
+        if (e.contentBlockDelta?.delta?.text !== undefined) {
+          if (chunks++ === 0) first = performance.now() - t0;
+        }
+      return { first, end: performance.now() - t0, chunks };
+    },
+    'router in-process stream': async () => {
+      const t0 = performance.now();
+      let first = 0;
+      let chunks = 0;
+      let end = 0;
+      await handler(
+        {
+          httpMethod: 'POST',
+          path: resourcePath('chatCompletions'),
+          headers: { 'content-type': 'application/json' },
+          body,
+        },
+        {
+          start: () => undefined,
+          write: (c) => {
+            if (c.includes('"delta":{"content":"w')) if (chunks++ === 0) first = performance.now() - t0;
+          },
+          end: () => {
+            end = performance.now() - t0;
+          },
+        },
+      );
+      return { first, end, chunks };
+    },
+  };
+  const names = Object.keys(sides) as Side[];
+  for (const n of names) {
+    const r = await sides[n]();
+    if (r.chunks !== CHUNKS) throw new Error(`${n} streamed ${r.chunks} text chunks, not ${CHUNKS}`);
+  }
+  for (const n of names) for (let i = 0; i < 100; i++) await sides[n]();
+  const first: Record<Side, number[]> = { 'direct SDK ConverseStream': [], 'router in-process stream': [] };
+  const end: Record<Side, number[]> = { 'direct SDK ConverseStream': [], 'router in-process stream': [] };
+  const rounds = ROUNDS;
+  const per = Math.max(20, Math.floor(PER_ROUND / 3));
+  for (let round = 0; round < rounds; round++) {
+    for (const n of round % 2 === 0 ? names : [...names].reverse())
+      for (let i = 0; i < per; i++) {
+        const r = await sides[n]();
+        first[n].push(r.first);
+        end[n].push(r.end);
+      }
+  }
+  const f = Object.fromEntries(names.map((n) => [n, sortNumbers(first[n])])) as Record<Side, number[]>;
+  const e = Object.fromEntries(names.map((n) => [n, sortNumbers(end[n])])) as Record<Side, number[]>;
+  const [base, router] = names;
+  console.log(
+    `\nStreaming, ${rounds * per} streams of ${CHUNKS} text chunks each, interleaved rounds (loopback simulator):`,
+  );
+  console.log('  side                        first token p50/p99      whole stream p50/p99');
+  for (const n of names)
+    console.log(
+      `  ${n.padEnd(27)} ${`${fmt(percentile(f[n], 50))} / ${fmt(percentile(f[n], 99))}`.padEnd(24)} ${fmt(percentile(e[n], 50))} / ${fmt(percentile(e[n], 99))}`,
+    );
+  const ttft50 = percentile(f[router], 50) - percentile(f[base], 50);
+  const ttft99 = percentile(f[router], 99) - percentile(f[base], 99);
+  const perChunk = (percentile(e[router], 50) - percentile(e[base], 50) - ttft50) / (CHUNKS - 1);
+  console.log(
+    `  added time to first token: p50 ${fmt(ttft50)} (target < 1 ms ${ttft50 < 1 ? 'met' : 'MISSED'}), p99 ${fmt(ttft99)} (target < 3 ms ${ttft99 < 3 ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `  added per chunk after the first (p50 whole-stream overhead less first-token overhead, / ${CHUNKS - 1}): ${perChunk.toFixed(4)} ms (target < 0.1 ms ${perChunk < 0.1 ? 'met' : 'MISSED'})`,
+  );
+  stack.bedrock.reset();
 }
 
 main().catch((err: unknown) => {

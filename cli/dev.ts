@@ -4,10 +4,11 @@ import { checkProject, formatIssues } from '../catalog';
 import { defaultCatalogPath, defaultEnvironmentsDir } from '../catalog/paths';
 import { tableModel, type RoutingTable } from '../contracts/routing-table';
 import { conversePath, resourcePath } from '../contracts/http-api';
-import { createHandler, routerDeps } from '../functions/router/app';
+import { routerDeps } from '../functions/router/app';
+import { createStreamingHandler } from '../functions/router/stream-app';
 import { readEnv } from '../functions/router/env';
 import { setLogSink } from '../functions/router/log';
-import { serveHandler } from '../sim/gateway';
+import { serveStreamingHandler } from '../sim/gateway';
 import { BEDROCK_ERROR_STATUS } from '../sim/bedrock-runtime';
 import type { Behaviour } from '../sim/http-sim';
 import { SAGEMAKER_ERROR_STATUS } from '../sim/sagemaker-runtime';
@@ -16,7 +17,8 @@ import { parseOptions } from './args';
 import { replacementSuggester } from '../selection/rank';
 
 const USAGE = `usage: npm run dev -- [--env NAME] [--port N] [--slow MODEL=MS[@REGION]] [--throttle MODEL=RATE[@REGION]]
-                      [--down MODEL[@REGION]] [--fail MODEL=ERROR[@REGION]] [--aws] [--quiet]
+                      [--down MODEL[@REGION]] [--fail MODEL=ERROR[@REGION]] [--stall MODEL=MS[@REGION]]
+                      [--chunk-delay MODEL=MS[@REGION]] [--break-after MODEL=N[@REGION]] [--aws] [--quiet]
                       [--catalog FILE] [--environments DIR] [--poll SECONDS]
 
 Serves the router on 127.0.0.1 against a built-in simulator of Bedrock Runtime and SageMaker
@@ -34,6 +36,9 @@ validator's located errors, and the last good table keeps serving.
   --throttle MODEL=RATE[@R]  the model throttles that share of calls, 0..1 (repeatable)
   --down MODEL[@REGION]      the model fails every call with ServiceUnavailableException
   --fail MODEL=ERROR[@R]     the model fails every call with that exception name
+  --stall MODEL=MS[@R]       streaming: the model stays silent MS ms before its first token
+  --chunk-delay MODEL=MS[@R] streaming: MS ms between the model's chunks
+  --break-after MODEL=N[@R]  streaming: the model's stream fails after N chunks
   --aws                      call real Bedrock and SageMaker with your credentials instead
   --quiet                    no request logs
 MODEL is a routing-table model id (e.g. nova-lite, claude-3-haiku, mistral-large).`;
@@ -46,6 +51,9 @@ const opts = parseOptions(
     throttle: { type: 'string', multiple: true },
     down: { type: 'string', multiple: true },
     fail: { type: 'string', multiple: true },
+    stall: { type: 'string', multiple: true },
+    'chunk-delay': { type: 'string', multiple: true },
+    'break-after': { type: 'string', multiple: true },
     aws: { type: 'boolean' },
     quiet: { type: 'boolean' },
     catalog: { type: 'string' },
@@ -117,6 +125,12 @@ const FAULT_FLAGS = {
     ERROR_NAMES.includes(v)
       ? { failRate: 1, errorType: v }
       : `ERROR must be one of ${ERROR_NAMES.join(', ')}, not "${v}"`,
+  stall: (v: string): Behaviour | string =>
+    /^\d+$/.test(v) ? { firstTokenDelayMs: Number(v) } : `MS must be a whole number of milliseconds, not "${v}"`,
+  'chunk-delay': (v: string): Behaviour | string =>
+    /^\d+$/.test(v) ? { chunkDelayMs: Number(v) } : `MS must be a whole number of milliseconds, not "${v}"`,
+  'break-after': (v: string): Behaviour | string =>
+    /^\d+$/.test(v) ? { failAfterChunks: Number(v) } : `N must be a whole number of chunks, not "${v}"`,
 } as const;
 
 async function main(): Promise<void> {
@@ -151,7 +165,7 @@ async function main(): Promise<void> {
   );
   if (opts.aws && faults.length > 0)
     refuse(
-      '--slow, --throttle, --down and --fail act on the simulators, which --aws replaces by real AWS: drop one or the other',
+      '--slow, --throttle, --down, --fail, --stall, --chunk-delay and --break-after act on the simulators, which --aws replaces by real AWS: drop one or the other',
     );
   const port = Number(opts.port ?? 8080);
   if (!/^\d+$/.test(opts.port ?? '8080') || port > 65535)
@@ -164,7 +178,7 @@ async function main(): Promise<void> {
   let published = table;
   let url: string;
   try {
-    ({ url } = await serveHandler(createHandler(routerDeps(readEnv())), port));
+    ({ url } = await serveStreamingHandler(createStreamingHandler(routerDeps(readEnv())), port));
   } catch (err) {
     await stack.stop();
     const code = (err as NodeJS.ErrnoException).code;
@@ -179,6 +193,7 @@ async function main(): Promise<void> {
   routes: ${Object.keys(table.routes).join(', ')}
   try:  curl -s ${url}${resourcePath('listRoutes')}
         curl -s ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
+        curl -sN ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","stream":true,"messages":[{"role":"user","content":"Hello"}]}'
         curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'
   circuits: an open circuit half-opens when the next request reaches it after its cooldown; the
         recovery workflow that probes idle circuits in AWS does not run here, so a circuit no request

@@ -11,8 +11,17 @@ export const API_OPERATIONS = {
   chatCompletions: { method: 'POST', path: ['v1', 'chat', 'completions'] },
   /** The routes and their models. */
   listRoutes: { method: 'GET', path: ['v1', 'routes'] },
+  /** A Converse-shaped body to one route, answered as a stream of Converse events (JSON lines). */
+  converseStream: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse-stream'], streaming: true },
+  /** The routes in OpenAI's model-list shape (what `models.list()` and chat UIs call). */
+  listModels: { method: 'GET', path: ['v1', 'models'] },
+  /** One route in OpenAI's model shape. */
+  getModel: { method: 'GET', path: ['v1', 'models', '{model}'] },
 } as const;
 export type ApiOperation = keyof typeof API_OPERATIONS;
+
+/** Whether an operation only streams (served by the router's streaming entry, not the buffered REST integration). */
+export const isStreamingOperation = (operation: ApiOperation): boolean => 'streaming' in API_OPERATIONS[operation];
 
 /** The path template, as API Gateway names the resource: `/v1/routes/{route}/converse`. */
 export function resourcePath(operation: ApiOperation): string {

@@ -15,3 +15,6 @@ export const ROUTER_PACKAGE = {
 
 /** The Lambda handler setting: the bundle's file name without `.js`, then the export. */
 export const ROUTER_HANDLER = `${ROUTER_PACKAGE.bundle.replace(/\.js$/, '')}.handler`;
+
+/** The streaming entry of the same bundle (`streamingHandler`, wrapped with awslambda.streamifyResponse), for a function invoked with response streaming. */
+export const ROUTER_STREAMING_HANDLER = `${ROUTER_PACKAGE.bundle.replace(/\.js$/, '')}.streamingHandler`;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { simAnswer, writeConverseStream, type ConverseBody } from './bedrock-stream';
 import { HttpSim, delay, signedRegion, type Behaviour, type SimPrompt } from './http-sim';
 
 /** Bedrock Runtime's error statuses (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors); ServiceQuotaExceeded is declared on InvokeModel, not on Converse, and its 400 is unconfirmed. */
@@ -15,15 +16,10 @@ export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
   ResourceNotFoundException: 404,
 };
 
-interface ConverseBody {
-  messages?: { role?: string; content?: { text?: string }[] }[];
-  system?: { text?: string }[];
-  inferenceConfig?: { maxTokens?: number };
-}
-
 /**
  * A local Bedrock Runtime speaking the Converse wire protocol (restJson1):
- * `POST /model/{modelId}/converse`, the model id URL-encoded, the Region taken from the SigV4
+ * `POST /model/{modelId}/converse`, and `POST /model/{modelId}/converse-stream` answered in the
+ * event-stream encoding (sim/bedrock-stream.ts), the model id URL-encoded, the Region taken from the SigV4
  * credential scope. Answers `{output:{message}, stopReason, usage, metrics}`; errors carry the
  * real status code, an `x-amzn-ErrorType` header and a JSON `{message}`.
  */
@@ -33,7 +29,7 @@ export class BedrockRuntimeSim extends HttpSim {
   protected readonly errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
 
   protected async handle(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
-    const m = /^\/model\/([^/]+)\/converse$/.exec((req.url ?? '').split('?')[0]);
+    const m = /^\/model\/([^/]+)\/converse(-stream)?$/.exec((req.url ?? '').split('?')[0]);
     if (req.method !== 'POST' || !m) {
       this.sendError(res, 'ResourceNotFoundException', `unknown operation ${req.method ?? ''} ${req.url ?? ''}`);
       return;
@@ -66,15 +62,30 @@ export class BedrockRuntimeSim extends HttpSim {
       return;
     }
     const inputChars = JSON.stringify(body.messages ?? []).length + JSON.stringify(body.system ?? []).length;
-    const text = reply.answer ?? b.answer ?? `Simulated answer from ${modelId} in ${region}.`;
+    const answer = simAnswer(body, b, reply.answer ?? b.answer ?? `Simulated answer from ${modelId} in ${region}.`);
     const inputTokens = Math.ceil(inputChars / 4);
-    const outputTokens = Math.ceil(text.length / 4);
-    this.record({ target: modelId, region, at, status: 200, headers: req.headers });
+    const outputChars = answer.content
+      .map((c) => ('text' in c ? c.text.length : JSON.stringify(c.toolUse.input).length))
+      .reduce((x, y) => x + y, 0);
+    const outputTokens = Math.ceil(outputChars / 4);
+    const usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+    this.record({ target: modelId, region, at, status: 200, headers: req.headers, body });
+    if (m[2] !== undefined) {
+      await writeConverseStream(res, answer, usage, b);
+      return;
+    }
     this.sendJson(res, {
-      output: { message: { role: 'assistant', content: [{ text }] } },
-      stopReason: 'end_turn',
-      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      output: { message: { role: 'assistant', content: answer.content } },
+      stopReason: answer.stopReason,
+      usage,
       metrics: { latencyMs: delayMs },
+      ...(body.additionalModelResponseFieldPaths
+        ? {
+            additionalModelResponseFields: Object.fromEntries(
+              body.additionalModelResponseFieldPaths.map((p) => [p.replace(/^\//, ''), `sim:${p}`]),
+            ),
+          }
+        : {}),
     });
   }
 }

@@ -25,6 +25,18 @@ export interface Behaviour {
    * and `delayMs`, when given, take the place of the fixed ones above. Bedrock Converse only.
    */
   readonly reply?: (prompt: SimPrompt) => { readonly answer?: string; readonly delayMs?: number };
+  /** Bedrock's stopReason to answer with (default end_turn, or tool_use when it calls a tool). Bedrock only. */
+  readonly stopReason?: string;
+  /** The input of the tool call the model makes when the request forces a tool (default: a sample of the tool's input schema). Bedrock only. */
+  readonly toolInput?: unknown;
+  /** ConverseStream: milliseconds between content chunks. */
+  readonly chunkDelayMs?: number;
+  /** ConverseStream: milliseconds of silence after messageStart, before the first content chunk (a first-token stall). */
+  readonly firstTokenDelayMs?: number;
+  /** ConverseStream: after this many content chunks the stream ends with an exception event (a mid-stream failure). */
+  readonly failAfterChunks?: number;
+  /** ConverseStream: the exception event of a mid-stream failure (default modelStreamErrorException). */
+  readonly streamErrorType?: string;
 }
 
 /** What a simulated model is asked: the text of its system blocks and of the last user message. */
@@ -40,6 +52,8 @@ export interface SimCall {
   readonly status: number;
   readonly errorType?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed request body (Bedrock Converse), for tests that check what reached the model. */
+  readonly body?: unknown;
 }
 
 /** The Region a SigV4-signed request was signed for (Credential=AKID/date/<region>/service/aws4_request). */

@@ -85,6 +85,7 @@ export class PlatformStack extends TerraformStack {
       logRetentionDays: plan.logs.retentionDays,
       packageDir: props.bundleDir,
       bundleCacheDir: join(projectRoot, 'dist', 'router'),
+      streamingUrl: true,
     });
 
     const api = new PlatformApi(this, 'Api', {
@@ -172,7 +173,13 @@ export class PlatformStack extends TerraformStack {
     });
 
     // Every log group the stack declares, and no other, may be encrypted with the environment key.
-    key.allowLogGroups([router.logGroupName, ...api.logGroupNames, workflows.logGroupName, ...hosted.logGroupNames]);
+    key.allowLogGroups([
+      router.logGroupName,
+      ...(router.streamingLogGroupName !== undefined ? [router.streamingLogGroupName] : []),
+      ...api.logGroupNames,
+      workflows.logGroupName,
+      ...hosted.logGroupNames,
+    ]);
 
     new PlatformDashboard(this, 'Dashboard', {
       dashboardName: prefix,
@@ -196,6 +203,7 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, 'api_endpoint_url', { value: api.invokeUrl });
     new TerraformOutput(this, 'api_rest_api_id', { value: api.restApiId });
     new TerraformOutput(this, 'router_function_name', { value: router.functionName });
+    new TerraformOutput(this, 'router_streaming_url', { value: router.streamingUrl ?? '' });
     new TerraformOutput(this, 'circuit_table_name', { value: circuits.tableName });
     new TerraformOutput(this, 'appconfig_application_id', { value: routing.applicationId });
     new TerraformOutput(this, 'appconfig_environment_id', { value: routing.environmentId });

@@ -5,12 +5,15 @@ import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
 import type { RouterEnv } from './env';
-import { MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
+import { BadRequestError, MethodNotAllowedError, NotFoundError, errorResponse } from './errors';
 import { echo, jsonBody, jsonResponse } from './http';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
 import { log } from './log';
+import { modelList, modelOf } from './models-list';
 import { recordTableNotFound, recordTableRejected } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
+import { checkGuardrail } from './guardrail';
+import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
@@ -43,6 +46,9 @@ export function routerDeps(env: RouterEnv): RouterDeps {
 const CONVERSE_PATH = pathPattern('converse');
 const CHAT_PATH = pathPattern('chatCompletions');
 const ROUTES_PATH = pathPattern('listRoutes');
+const MODELS_PATH = pathPattern('listModels');
+const MODEL_PATH = pathPattern('getModel');
+const CONVERSE_STREAM_PATH = pathPattern('converseStream');
 
 function servedHeaders(served: Served): Record<string, string> {
   return {
@@ -52,14 +58,25 @@ function servedHeaders(served: Served): Record<string, string> {
   };
 }
 
-function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
+export function requireMethod(event: APIGatewayProxyEventLike, method: string): void {
   if (event.httpMethod.toUpperCase() !== method) throw new MethodNotAllowedError(`${event.path} takes ${method}`);
 }
 
-/** A thin handler: parse, resolve the route, invoke, map errors. */
+/** A thin handler: parse, resolve the route, invoke, map errors. Every answer names its request (x-request-id, as OpenAI's API does). */
 export function createHandler(deps: RouterDeps): Handler {
+  const handle = routeHandler(deps);
   return async (event) => {
     const requestId = event.requestContext?.requestId ?? randomUUID();
+    const out = await handle(event, requestId);
+    out.headers = { ...out.headers, 'x-request-id': requestId };
+    return out;
+  };
+}
+
+function routeHandler(
+  deps: RouterDeps,
+): (event: APIGatewayProxyEventLike, requestId: string) => Promise<APIGatewayProxyResultLike> {
+  return async (event, requestId) => {
     try {
       const path = event.path ?? '';
       let m: RegExpExecArray | null;
@@ -72,6 +89,8 @@ export function createHandler(deps: RouterDeps): Handler {
           throw new NotFoundError(`no route ${echo(m[1])}`, 'route_not_found', { cause: err });
         }
         const request = converseRequest(jsonBody(event));
+        // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
+        if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         const served = await serveRoute(deps, routeId, request, requestId);
         return jsonResponse(
           200,
@@ -79,6 +98,10 @@ export function createHandler(deps: RouterDeps): Handler {
             output: { message: { role: 'assistant', content: served.answer.content } },
             stopReason: served.answer.stopReason,
             usage: served.answer.usage,
+            ...(served.answer.metrics !== undefined ? { metrics: served.answer.metrics } : {}),
+            ...(served.answer.additionalModelResponseFields !== undefined
+              ? { additionalModelResponseFields: served.answer.additionalModelResponseFields }
+              : {}),
             model: served.modelId,
             routing: served.routing,
           },
@@ -87,8 +110,19 @@ export function createHandler(deps: RouterDeps): Handler {
       }
       if (CHAT_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.chatCompletions.method);
-        const { routeId, request } = chatCompletionRequest(jsonBody(event));
-        const served = await serveRoute(deps, routeId, request, requestId);
+        const { routeId, request, stream, structured } = chatCompletionRequest(jsonBody(event));
+        if (stream !== undefined)
+          throw new BadRequestError(
+            'stream: true is answered by the streaming handler (npm run dev, or the streaming integration); this one answers whole responses',
+            'unsupported_parameter',
+            { param: 'stream' },
+          );
+        const served = await serveRoute(
+          structured ? { ...deps, backends: validatingBackends(deps.backends, structured) } : deps,
+          routeId,
+          request,
+          requestId,
+        );
         return jsonResponse(
           200,
           {
@@ -122,6 +156,28 @@ export function createHandler(deps: RouterDeps): Handler {
           { 'x-fm-catalog-version': table.catalogVersion },
         );
       }
+      if (MODELS_PATH.test(path)) {
+        requireMethod(event, API_OPERATIONS.listModels.method);
+        const table = await deps.tables.get();
+        return jsonResponse(200, modelList(table), { 'x-fm-catalog-version': table.catalogVersion });
+      }
+      if ((m = MODEL_PATH.exec(path))) {
+        requireMethod(event, API_OPERATIONS.getModel.method);
+        let id = m[1];
+        try {
+          id = decodeURIComponent(m[1]);
+        } catch (err) {
+          throw new NotFoundError(`The model '${m[1].slice(0, 200)}' does not exist`, 'model_not_found', {
+            cause: err,
+          });
+        }
+        const table = await deps.tables.get();
+        return jsonResponse(200, modelOf(table, id), { 'x-fm-catalog-version': table.catalogVersion });
+      }
+      if (CONVERSE_STREAM_PATH.test(path))
+        throw new NotFoundError(
+          `${path} streams: it is served by the router's streaming entry (its function URL in AWS, npm run dev locally), not this whole-response integration`,
+        );
       throw new NotFoundError(`no such path: ${echo(`${event.httpMethod} ${path}`)} (${operationList()})`);
     } catch (err) {
       const { status, body, headers } = errorResponse(err, requestId);

@@ -288,4 +288,13 @@ export class CircuitBreaker {
       return undefined;
     }
   }
+
+  /** Milliseconds until the circuit of a model in a Region lets calls through again (0: it does now), from the cached item or one read. */
+  async openForMs(modelId: string, region: string): Promise<number> {
+    const item = await this.current(circuitKey(modelId, region));
+    const now = this.now();
+    if (item?.state === 'OPEN') return Math.max(0, (item.openUntil ?? 0) - now);
+    if (item?.state === 'HALF_OPEN') return Math.max(0, (item.probeUntil ?? 0) - now);
+    return 0;
+  }
 }

@@ -19,9 +19,12 @@ export abstract class RouterError extends Error {
 export class BadRequestError extends RouterError {
   readonly status = 400;
   readonly code: string;
-  constructor(message: string, code = 'invalid_request', options?: ErrorOptions) {
+  /** The request field at fault (`messages[0].content`), as OpenAI's error `param`. */
+  readonly param?: string;
+  constructor(message: string, code = 'invalid_request', options?: ErrorOptions & { readonly param?: string }) {
     super(message, options);
     this.code = code;
+    this.param = options?.param;
   }
 }
 
@@ -39,6 +42,16 @@ export class NotFoundError extends RouterError {
   readonly status = 404;
   readonly code: string;
   constructor(message: string, code = 'not_found', options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The request asks for something the route does not allow (another guardrail than the route's). */
+export class ForbiddenError extends RouterError {
+  readonly status = 403;
+  readonly code: string;
+  constructor(message: string, code = 'forbidden', options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -81,10 +94,11 @@ export class AllCandidatesFailedError extends InvocationError {
     attempts: readonly AttemptRecord[],
     readonly lastKind: ErrorKind | 'budget',
     options?: ErrorOptions,
-    /** Seconds to wait before a retry can succeed (the Retry-After header of a 429). */
-    readonly retryAfterSeconds?: number,
+    /** Seconds to wait before a retry can succeed (the Retry-After header of a 429), when known at creation. */
+    retryAfterSeconds?: number,
   ) {
     super(message, attempts, options);
+    this.retryAfterSeconds = retryAfterSeconds;
     this.code =
       lastKind === 'budget'
         ? 'latency_budget_exceeded'
@@ -93,6 +107,12 @@ export class AllCandidatesFailedError extends InvocationError {
           : 'all_candidates_failed';
     this.status = lastKind === 'budget' ? 504 : lastKind === 'throttled' ? 429 : 503;
   }
+
+  /**
+   * Seconds until a candidate may answer again, for Retry-After: the throttles' value when the error
+   * was created with one, else the circuits' cool-down, computed by the caller that knows the candidates.
+   */
+  retryAfterSeconds?: number;
 }
 
 /** No routing table at all: AppConfig gave none and there is no baked copy. */
@@ -163,27 +183,63 @@ export interface ErrorBody {
   readonly error: {
     readonly code: string;
     readonly message: string;
+    /** OpenAI's error type (invalid_request_error, rate_limit_error, server_error ...), from the status. */
+    readonly type: string;
+    /** The request field at fault, or null (OpenAI's `param`). */
+    readonly param: string | null;
     readonly requestId: string;
     readonly attempts?: readonly AttemptRecord[];
   };
 }
 
 /**
- * The one mapping from errors to HTTP: known RouterErrors keep their status (and a 429 its
- * Retry-After: https://www.rfc-editor.org/rfc/rfc9110#field.retry-after); anything else is a 500 with no detail.
+ * OpenAI's error type of a status (the openai client picks its error class by status; the type is
+ * what a caller's code and logs read): https://platform.openai.com/docs/guides/error-codes
  */
+export function errorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** Retry-After (seconds) when 429 and 503 know their cool-down; 1 s otherwise, so a client waits instead of hammering. */
+function retryAfter(err: RouterError): Record<string, string> {
+  if (err.status !== 429 && err.status !== 503) return {};
+  const seconds = err instanceof AllCandidatesFailedError ? (err.retryAfterSeconds ?? 1) : 1;
+  return { 'retry-after': String(Math.max(1, Math.ceil(seconds))) };
+}
+
+/** The one mapping from errors to HTTP: known RouterErrors keep their status; anything else is a 500 with no detail. */
 export function errorResponse(
   err: unknown,
   requestId: string,
-): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof RouterError) {
     const attempts = err instanceof InvocationError ? err.attempts : undefined;
-    const retryAfter = err instanceof AllCandidatesFailedError ? err.retryAfterSeconds : undefined;
+    const param = err instanceof BadRequestError ? (err.param ?? null) : null;
     return {
       status: err.status,
-      body: { error: { code: err.code, message: err.message, requestId, ...(attempts ? { attempts } : {}) } },
-      ...(retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {}),
+      body: {
+        error: {
+          code: err.code,
+          message: err.message,
+          type: errorType(err.status),
+          param,
+          requestId,
+          ...(attempts ? { attempts } : {}),
+        },
+      },
+      headers: retryAfter(err),
     };
   }
-  return { status: 500, body: { error: { code: 'internal_error', message: 'internal error', requestId } } };
+  return {
+    status: 500,
+    body: {
+      error: { code: 'internal_error', message: 'internal error', type: 'server_error', param: null, requestId },
+    },
+    headers: {},
+  };
 }

@@ -8,6 +8,8 @@ export interface RequestFeatures {
   readonly hasDocuments: boolean;
   readonly hasVideo: boolean;
   readonly usesTools: boolean;
+  /** Converse-only model fields (additionalModelRequestFields, additionalModelResponseFieldPaths): only Bedrock can honour them. */
+  readonly usesConverseFields: boolean;
   /** metadata.language, else a cheap guess from stop words, else undefined. */
   readonly language?: string;
   /** inferenceConfig.maxTokens, if given. */
@@ -71,6 +73,8 @@ export function requestFeatures(req: RouterRequest): RequestFeatures {
     hasDocuments: documents > 0,
     hasVideo: video,
     usesTools: req.toolConfig !== undefined,
+    usesConverseFields:
+      req.additionalModelRequestFields !== undefined || req.additionalModelResponseFieldPaths !== undefined,
     language,
     maxTokens: req.inferenceConfig?.maxTokens,
   };

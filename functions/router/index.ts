@@ -1,6 +1,8 @@
 import { createHandler, routerDeps, type Handler } from './app';
 import { readEnv } from './env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from './http-types';
+import { lambdaStreamingHandler } from './lambda-stream';
+import { createStreamingHandler, type StreamingHandler } from './stream-app';
 
 /**
  * The router Lambda (`index.handler`). Dependencies (SDK clients, the routing-table getter, the
@@ -15,3 +17,14 @@ export async function handler(event: APIGatewayProxyEventLike): Promise<APIGatew
   app ??= createHandler(routerDeps(readEnv()));
   return app(event);
 }
+
+/**
+ * The streaming entry (`index.streamingHandler`), for an integration that invokes with response
+ * streaming: chat completions with `stream: true` and converse-stream stream, every other request
+ * is answered whole through it. Built once per execution environment, like `handler`.
+ */
+let streaming: StreamingHandler | undefined;
+
+export const streamingHandler = lambdaStreamingHandler(
+  () => (streaming ??= createStreamingHandler(routerDeps(readEnv()))),
+);

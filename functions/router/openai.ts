@@ -1,5 +1,10 @@
 import type { ContentBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import type { ModelAnswer } from './backends/backend';
+import { checkChatFields, requestMetadataOf } from './openai/fields';
+import { finishReason } from './openai/finish';
+import type { OpenAiStreamOptions } from './openai/stream';
+import { structuredOutputOf, type StructuredOutput } from './openai/structured';
+import { toolCallsOf, toolConfigOf, toolResultBlock, toolUseBlocks } from './openai/tools';
 import { INFERENCE_LIMITS, metadata, type RouterRequest } from './request';
 import {
   invalid,
@@ -15,9 +20,11 @@ import {
 
 /**
  * The OpenAI-compatible chat completions API: `model` names the route; the answer names the model
- * that served it. Supported: messages (system, developer, user, assistant; text and data-URL
- * images), max_tokens / max_completion_tokens, temperature, top_p, stop, n = 1, metadata (routing
- * hints). Not supported (400): stream, tools and tool messages. Other OpenAI keys are ignored.
+ * that served it. Supported: messages (system, developer, user, assistant with text or tool_calls,
+ * tool; text and data-URL images), max_tokens / max_completion_tokens, temperature, top_p, stop,
+ * n = 1, stream and stream_options, tools / tool_choice / parallel_tool_calls (openai/tools.ts),
+ * response_format (openai/structured.ts), metadata (routing hints), user (Bedrock requestMetadata).
+ * Every other field is refused by name or accepted only at its neutral value (openai/fields.ts).
  */
 const DATA_URL = /^data:image\/(png|jpeg|jpg|gif|webp);base64,([A-Za-z0-9+/]*={0,2})$/;
 
@@ -45,37 +52,51 @@ function parts(content: unknown, path: string): ContentBlock[] {
   );
 }
 
-const ROLES = ['system', 'developer', 'user', 'assistant'] as const;
+const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
+
+/** `stream` and `stream_options` (include_usage only); undefined for a whole answer. */
+function streamOptions(body: JsonObject): OpenAiStreamOptions | undefined {
+  const { stream, stream_options: options } = body;
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean') invalid('stream', 'must be a boolean');
+  if (options !== undefined && options !== null) {
+    if (stream !== true) invalid('stream_options', 'is only allowed with stream: true');
+    const o = objectAt(options, 'stream_options');
+    for (const k of Object.keys(o))
+      if (k !== 'include_usage')
+        invalid(`stream_options.${k}`, 'is not supported (include_usage is)', 'unsupported_parameter');
+    if (o.include_usage !== undefined && typeof o.include_usage !== 'boolean')
+      invalid('stream_options.include_usage', 'must be a boolean');
+    return { includeUsage: o.include_usage === true };
+  }
+  return stream === true ? { includeUsage: false } : undefined;
+}
 
 /** An optional number of an OpenAI body, where null means absent. */
 const optionalNumber = (body: JsonObject, key: string, range: NumberRange): number | undefined =>
   optionalNumberAt(body[key] ?? undefined, key, range);
 
 /** The route id and the router request of an OpenAI chat completions body. */
-export function chatCompletionRequest(value: unknown): { routeId: string; request: RouterRequest } {
+export function chatCompletionRequest(value: unknown): {
+  routeId: string;
+  request: RouterRequest;
+  /** Present when the body asks for a stream (`stream: true`). */
+  stream?: OpenAiStreamOptions;
+  /** Present when the body asks for JSON (response_format json_object or json_schema). */
+  structured?: StructuredOutput;
+} {
   const body = objectAt(value, 'body', 'must be a JSON object');
   if (typeof body.model !== 'string' || body.model === '')
-    invalid('model', 'must be a route id (GET /v1/routes lists them)');
-  if (body.stream === true)
-    invalid('stream', 'is not supported: the router answers whole responses', 'unsupported_parameter');
-  if (body.tools !== undefined || body.functions !== undefined)
-    invalid(
-      'tools',
-      'are not supported on this API; use POST /v1/routes/{route}/converse with toolConfig',
-      'unsupported_parameter',
-    );
+    invalid('model', 'must be a route id (GET /v1/models lists them)');
+  checkChatFields(body);
+  const stream = streamOptions(body);
   if (body.n !== undefined && body.n !== null && body.n !== 1) invalid('n', 'must be 1', 'unsupported_parameter');
   const system: SystemContentBlock[] = [];
   const messages: Message[] = [];
+  let historyHasTools = false;
   nonEmptyArrayAt(body.messages, 'messages').forEach((item, i) => {
     const path = `messages[${i}]`;
     const m = objectAt(item, path);
-    const role = oneOfAt(
-      m.role,
-      `${path}.role`,
-      ROLES,
-      m.role === 'tool' || m.role === 'function' ? 'unsupported_parameter' : undefined,
-    );
+    const role = oneOfAt(m.role, `${path}.role`, ROLES, m.role === 'function' ? 'unsupported_parameter' : undefined);
     if (role === 'system' || role === 'developer') {
       for (const b of parts(m.content, `${path}.content`)) {
         if (b.text === undefined) invalid(`${path}.content`, 'of a system message must be text');
@@ -83,12 +104,26 @@ export function chatCompletionRequest(value: unknown): { routeId: string; reques
       }
       return;
     }
-    const content = parts(m.content, `${path}.content`);
+    let content: ContentBlock[];
+    if (role === 'tool') {
+      historyHasTools = true;
+      content = [toolResultBlock(m, path)];
+    } else if (role === 'assistant' && m.tool_calls !== undefined && m.tool_calls !== null) {
+      historyHasTools = true;
+      const text =
+        m.content === null || m.content === undefined || m.content === '' ? [] : parts(m.content, `${path}.content`);
+      content = [...text, ...toolUseBlocks(m.tool_calls, `${path}.tool_calls`)];
+    } else content = parts(m.content, `${path}.content`);
+    // A tool result is the user's turn in Converse.
+    const converseRole = role === 'tool' ? 'user' : role;
     const last = messages[messages.length - 1];
     // Converse wants alternating roles: consecutive messages of one role become one message.
-    if (last !== undefined && last.role === role) last.content = [...(last.content ?? []), ...content];
-    else messages.push({ role, content });
+    if (last !== undefined && last.role === converseRole) last.content = [...(last.content ?? []), ...content];
+    else messages.push({ role: converseRole, content });
   });
+  const structured = structuredOutputOf(body);
+  const toolConfig = structured?.toolConfig ?? toolConfigOf(body, historyHasTools);
+  const requestMetadata = requestMetadataOf(body);
   if (messages.length === 0) invalid('messages', 'must include a user message');
   const stop = body.stop;
   if (
@@ -103,6 +138,8 @@ export function chatCompletionRequest(value: unknown): { routeId: string; reques
     optionalNumber(body, 'max_tokens', INFERENCE_LIMITS.maxTokens);
   return {
     routeId: body.model,
+    ...(stream !== undefined ? { stream } : {}),
+    ...(structured !== undefined ? { structured } : {}),
     request: {
       messages,
       system: system.length > 0 ? system : undefined,
@@ -112,21 +149,14 @@ export function chatCompletionRequest(value: unknown): { routeId: string; reques
         topP: optionalNumber(body, 'top_p', INFERENCE_LIMITS.topP),
         stopSequences: typeof stop === 'string' ? [stop] : (stop ?? undefined),
       },
+      ...(toolConfig !== undefined ? { toolConfig } : {}),
       metadata: metadata(body.metadata ?? undefined),
+      ...(requestMetadata !== undefined ? { requestMetadata } : {}),
     },
   };
 }
 
-const FINISH: Readonly<Record<string, string>> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-  content_filtered: 'content_filter',
-  guardrail_intervened: 'content_filter',
-};
-
-/** The OpenAI chat completion object of an answer. */
+/** The OpenAI chat completion object of an answer: its text (null when it is only tool calls) and tool_calls. */
 export function chatCompletionResponse(
   requestId: string,
   modelId: string,
@@ -134,6 +164,7 @@ export function chatCompletionResponse(
   created: number,
 ): JsonObject {
   const text = answer.content.map((b) => b.text ?? '').join('');
+  const toolCalls = toolCallsOf(answer);
   return {
     id: `chatcmpl-${requestId}`,
     object: 'chat.completion',
@@ -142,8 +173,13 @@ export function chatCompletionResponse(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: text },
-        finish_reason: (Object.hasOwn(FINISH, answer.stopReason) ? FINISH[answer.stopReason] : undefined) ?? 'stop',
+        message: {
+          role: 'assistant',
+          content: toolCalls.length > 0 && text === '' ? null : text,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: finishReason(answer.stopReason, toolCalls.length > 0),
         logprobs: null,
       },
     ],
@@ -151,6 +187,9 @@ export function chatCompletionResponse(
       prompt_tokens: answer.usage.inputTokens,
       completion_tokens: answer.usage.outputTokens,
       total_tokens: answer.usage.totalTokens,
+      ...(answer.usage.cacheReadInputTokens !== undefined
+        ? { prompt_tokens_details: { cached_tokens: answer.usage.cacheReadInputTokens } }
+        : {}),
     },
   };
 }

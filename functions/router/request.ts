@@ -5,6 +5,7 @@ import type {
   SystemContentBlock,
   ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
+import { requestedGuardrail, type RequestedGuardrail } from './guardrail';
 import {
   invalid,
   isObject,
@@ -30,6 +31,14 @@ export interface RouterRequest {
   readonly inferenceConfig?: InferenceConfiguration;
   readonly toolConfig?: ToolConfiguration;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Converse requestMetadata: key-value pairs Bedrock records in its model invocation logs (OpenAI's `user`). */
+  readonly requestMetadata?: Readonly<Record<string, string>>;
+  /** Model-specific request fields Converse passes to the model as they are (Converse only). */
+  readonly additionalModelRequestFields?: Readonly<Record<string, unknown>>;
+  /** JSON pointers of model-specific response fields to return (Converse only). */
+  readonly additionalModelResponseFieldPaths?: string[];
+  /** The caller's guardrailConfig: the route's guardrail, its trace (guardrail.ts checks it against the route). */
+  readonly guardrailConfig?: RequestedGuardrail;
 }
 
 /** The limits of the inference settings, the same on both APIs (Converse's inferenceConfig and OpenAI's fields). */
@@ -126,17 +135,70 @@ export function metadata(value: unknown): Record<string, string> {
   return value === undefined ? {} : stringRecordAt(value, 'metadata');
 }
 
-const CONVERSE_KEYS: ReadonlySet<string> = new Set(['messages', 'system', 'inferenceConfig', 'toolConfig', 'metadata']);
+const CONVERSE_KEYS: ReadonlySet<string> = new Set([
+  'messages',
+  'system',
+  'inferenceConfig',
+  'toolConfig',
+  'metadata',
+  'requestMetadata',
+  'additionalModelRequestFields',
+  'additionalModelResponseFieldPaths',
+  'guardrailConfig',
+]);
+
+/** Bedrock requestMetadata: at most 16 pairs, keys 1-256 and values 0-256 of these characters. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-requestMetadata */
+const METADATA_TEXT = /^[a-zA-Z0-9\s:_@$#=/+,.-]*$/;
+
+function requestMetadata(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const record = stringRecordAt(value, 'requestMetadata');
+  const entries = Object.entries(record);
+  if (entries.length > 16) invalid('requestMetadata', 'must have at most 16 keys');
+  for (const [k, v] of entries) {
+    if (k.length < 1 || k.length > 256 || !METADATA_TEXT.test(k))
+      invalid(`requestMetadata.${k.slice(0, 50)}`, 'must be a key of 1 to 256 letters, digits, spaces or :_@$#=/+,.-');
+    if (v.length > 256 || !METADATA_TEXT.test(v))
+      invalid(`requestMetadata.${k}`, 'must be at most 256 letters, digits, spaces or :_@$#=/+,.-');
+  }
+  return record;
+}
+
+/** additionalModelResponseFieldPaths: at most 10 JSON pointers. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-additionalModelResponseFieldPaths */
+function responseFieldPaths(value: unknown): string[] | undefined {
+  const paths = optionalStringListAt(value, 'additionalModelResponseFieldPaths', 10);
+  paths?.forEach((p, i) => {
+    if (!p.startsWith('/') || p.length > 256)
+      invalid(`additionalModelResponseFieldPaths[${i}]`, 'must be a JSON pointer such as "/stop_sequence"');
+  });
+  return paths;
+}
 
 /** Validates a parsed Converse-shaped body; throws BadRequestError naming the first bad field. */
 export function converseRequest(value: unknown): RouterRequest {
   const body = objectAt(value, 'body', 'must be a JSON object');
-  knownKeysAt(body, 'body', CONVERSE_KEYS, ' (expected messages, system, inferenceConfig, toolConfig, metadata)');
+  knownKeysAt(
+    body,
+    'body',
+    CONVERSE_KEYS,
+    ' (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig)',
+  );
+  const extra = requestMetadata(body.requestMetadata);
+  const fields =
+    body.additionalModelRequestFields === undefined
+      ? undefined
+      : objectAt(body.additionalModelRequestFields, 'additionalModelRequestFields');
+  const paths = responseFieldPaths(body.additionalModelResponseFieldPaths);
+  const guardrail = requestedGuardrail(body.guardrailConfig);
   return {
     messages: messages(body.messages),
     system: system(body.system),
     inferenceConfig: inferenceConfig(body.inferenceConfig),
     toolConfig: toolConfig(body.toolConfig),
     metadata: metadata(body.metadata),
+    ...(extra !== undefined ? { requestMetadata: extra } : {}),
+    ...(fields !== undefined ? { additionalModelRequestFields: fields } : {}),
+    ...(paths !== undefined ? { additionalModelResponseFieldPaths: paths } : {}),
+    ...(guardrail !== undefined ? { guardrailConfig: guardrail } : {}),
   };
 }

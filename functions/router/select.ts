@@ -64,6 +64,7 @@ export function unfitReason(model: TableModel, features: RequestFeatures): strin
   if (features.hasDocuments && !model.inputModalities.includes('document')) return 'no document input';
   if (features.hasVideo && !model.inputModalities.includes('video')) return 'no video input';
   if (features.usesTools && !model.toolUse) return 'no tool use';
+  if (features.usesConverseFields && model.hosting !== 'bedrock') return 'no additional model fields (not Bedrock)';
   return undefined;
 }
 

@@ -2,15 +2,16 @@ import { API_OPERATIONS, resourcePath } from '../../contracts/http-api';
 import { tableRoute, type RoutingTable } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
-import { InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
+import { AllCandidatesFailedError, InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
 import { echo } from './http';
 import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
 import type { AttemptRecord, RoutingRecord } from './routing-record';
+import { coolDownSeconds } from './retry-after';
 import type { RoutingTableSource } from './routing-table-source';
-import { selectCandidates } from './select';
+import { selectCandidates, type Candidate } from './select';
 
 export interface RouterDeps extends InvokeDeps {
   readonly environment: string;
@@ -34,6 +35,7 @@ export async function serveRoute(
   let table: RoutingTable | undefined;
   let attempts: readonly AttemptRecord[] = [];
   let rule: string | undefined;
+  let tried: { readonly candidates: readonly Candidate[]; readonly backoffMaxMs: number } | undefined;
   try {
     table = await deps.tables.get();
     const route = tableRoute(table, routeId);
@@ -47,6 +49,7 @@ export async function serveRoute(
     const features = requestFeatures(request);
     const selection = selectCandidates(table, route, features, request.metadata);
     rule = selection.rule;
+    tried = { candidates: selection.candidates, backoffMaxMs: route.resilience.backoff.maxMs };
     if (selection.candidates.length === 0)
       throw new NoCandidateError(
         `no model of route "${routeId}" can take this request: ${selection.skipped.map((s) => `${s.model} (${s.reason})`).join(', ')}`,
@@ -88,6 +91,8 @@ export async function serveRoute(
     });
     return { answer: done.answer, modelId: done.modelId, routing };
   } catch (err) {
+    if (err instanceof AllCandidatesFailedError && err.status !== 504 && tried !== undefined)
+      err.retryAfterSeconds ??= await coolDownSeconds(deps.breaker, tried.candidates, tried.backoffMaxMs);
     const status = err instanceof RouterError ? err.status : 500;
     recordRequest({
       environment: deps.environment,

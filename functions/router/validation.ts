@@ -11,7 +11,7 @@ export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' &
 
 /** Refuses the request: `<path> <must be ...>`, with the error code (default invalid_request). */
 export function invalid(path: string, expected: string, code?: string): never {
-  throw new BadRequestError(`${path} ${expected}`, code);
+  throw new BadRequestError(`${path} ${expected}`, code, { param: path });
 }
 
 /** An object, or a refusal saying what the object must be (default "must be an object"). */

@@ -12,7 +12,7 @@ import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-p
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { API_OPERATIONS, type ApiOperation } from '../../contracts/http-api';
+import { API_OPERATIONS, isStreamingOperation, type ApiOperation } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
@@ -103,8 +103,13 @@ export function webAclLimits(
   };
 }
 
-/** The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API. */
-export const API_ROUTES = Object.values(API_OPERATIONS);
+/**
+ * The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API
+ * that answers whole (the streaming ones are the router's streaming function URL: router-function.ts).
+ */
+export const API_ROUTES = (Object.keys(API_OPERATIONS) as ApiOperation[])
+  .filter((o) => !isStreamingOperation(o))
+  .map((o) => API_OPERATIONS[o]);
 
 /** Access log fields: who, what, outcome and timings; never a request or response body. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({

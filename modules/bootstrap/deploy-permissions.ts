@@ -310,6 +310,17 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     ],
     passesRoleTo: 'lambda.amazonaws.com',
   },
+  // The streaming twin's function URL: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+  aws_lambda_function_url: {
+    grants: [
+      lambda([
+        'lambda:CreateFunctionUrlConfig',
+        'lambda:GetFunctionUrlConfig',
+        'lambda:UpdateFunctionUrlConfig',
+        'lambda:DeleteFunctionUrlConfig',
+      ]),
+    ],
+  },
   aws_lambda_permission: {
     grants: [lambda(['lambda:AddPermission', 'lambda:RemovePermission', 'lambda:GetPolicy'])],
   },

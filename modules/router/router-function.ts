@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunction, type LambdaFunctionConfig } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { ROUTER_ENV, type RouterEnvName } from '../../contracts/router-env';
-import { ROUTER_HANDLER } from '../../contracts/router-package';
+import { ROUTER_HANDLER, ROUTER_STREAMING_HANDLER } from '../../contracts/router-package';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
@@ -44,6 +45,13 @@ export interface RouterFunctionProps {
   readonly bundleCacheDir?: string;
   /** Folder the zip package is written into before cdktf copies it. @default - a folder under the OS temp dir */
   readonly packageDir?: string;
+  /**
+   * A second function of the same package and role, `<functionName>-stream`, whose handler is the
+   * streaming entry, behind a Lambda function URL in RESPONSE_STREAM mode with AWS_IAM auth: the
+   * streamed chat completions and converse-stream for SigV4 callers. Not reserved-concurrency.
+   * @default false
+   */
+  readonly streamingUrl?: boolean;
 }
 
 /** The optional props' defaults (the folders are read when the construct is made). */
@@ -63,6 +71,11 @@ export class RouterFunction extends Construct {
   readonly invokeArn: string;
   readonly role: IamRole;
   readonly logGroupName: string;
+  /** The streaming function URL (https://<id>.lambda-url.<region>.on.aws/), when streamingUrl is on. */
+  readonly streamingUrl?: string;
+  readonly streamingFunctionName?: string;
+  /** The streaming function's log group (encrypted with the same key: the key must allow it). */
+  readonly streamingLogGroupName?: string;
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
     super(scope, id);
@@ -104,21 +117,17 @@ export class RouterFunction extends Construct {
       [ROUTER_ENV.pollIntervalSeconds]: String(props.appConfig.pollIntervalSeconds),
     };
 
-    const fn = new LambdaFunction(this, 'Resource', {
-      functionName: props.functionName,
+    const config = {
       role: this.role.arn,
-      handler: ROUTER_HANDLER,
       runtime: ROUTER_RUNTIME,
       architectures: ['arm64'],
       filename: asset.path,
       sourceCodeHash: pkg.sha256,
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
-      reservedConcurrentExecutions: props.reservedConcurrency,
       layers: [APPCONFIG_EXTENSION_ARM64_LAYERS[props.region]],
       tracingConfig: { mode: 'Active' },
       kmsKeyArn: props.kmsKeyArn,
-      loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       environment: {
         variables: {
           ...routerVariables,
@@ -126,12 +135,70 @@ export class RouterFunction extends Construct {
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
+    } satisfies Partial<LambdaFunctionConfig>;
+    const fn = new LambdaFunction(this, 'Resource', {
+      ...config,
+      functionName: props.functionName,
+      handler: ROUTER_HANDLER,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       dependsOn: [logGroup, basics.resource],
     });
+    if (props.streamingUrl === true) {
+      const streaming = this.streamingFunction(props, config);
+      this.streamingFunctionName = streaming.functionName;
+      this.streamingLogGroupName = streaming.logGroupName;
+      this.streamingUrl = streaming.url;
+    }
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
     this.invokeArn = fn.invokeArn;
     // The name as written, not the group's attribute: the environment key's policy names it, and the group uses the key.
     this.logGroupName = `/aws/lambda/${props.functionName}`;
+  }
+
+  /**
+   * The streaming twin. Why a function URL and not the REST API: provider 5.100.0's
+   * aws_api_gateway_integration has no response_transfer_mode (added in 6.x,
+   * https://github.com/hashicorp/terraform-provider-aws/pull/45329), and the OpenAPI `body`
+   * route is opaque to Terraform (the plan cannot show that API Gateway accepts it) and would move
+   * every method out of the resources this module manages. A function URL's RESPONSE_STREAM is a
+   * checked provider argument. https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+   */
+  private streamingFunction(
+    props: RouterFunctionProps,
+    config: Omit<LambdaFunctionConfig, 'functionName' | 'handler'>,
+  ): { functionName: string; url: string; logGroupName: string } {
+    const name = `${props.functionName}-stream`;
+    const logGroup = new CloudwatchLogGroup(this, 'StreamingLogGroup', {
+      name: `/aws/lambda/${name}`,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const logs = new RolePolicy(this, 'StreamingLogs', {
+      role: this.role,
+      policyName: 'streaming-logs',
+      statements: [
+        {
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${logGroup.arn}:*`],
+        },
+      ],
+    });
+    const fn = new LambdaFunction(this, 'StreamingResource', {
+      ...config,
+      functionName: name,
+      handler: ROUTER_STREAMING_HANDLER,
+      loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      dependsOn: [logGroup, logs.resource],
+    });
+    const url = new LambdaFunctionUrl(this, 'StreamingUrl', {
+      functionName: fn.functionName,
+      authorizationType: 'AWS_IAM',
+      invokeMode: 'RESPONSE_STREAM',
+    });
+    // The name as written, not the resource's token: the environment key's policy names it (kms/environment-key.ts).
+    return { functionName: fn.functionName, url: url.functionUrl, logGroupName: `/aws/lambda/${name}` };
   }
 }

@@ -438,6 +438,10 @@ export interface Resilience {
    */
   attemptTimeoutMs: number;
   /**
+   * Streaming: how long a candidate may stay silent before its first token; past it the router abandons it for the next candidate (default: attemptTimeoutMs).
+   */
+  firstTokenTimeoutMs?: number;
+  /**
    * Attempts on one model and Region before moving on (1 = no retry).
    */
   attemptsPerModel: number;

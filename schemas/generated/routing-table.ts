@@ -226,6 +226,10 @@ export interface TableRoute {
      */
     attemptTimeoutMs: number;
     /**
+     * Streaming: silence allowed before a candidate's first token, in ms (default attemptTimeoutMs).
+     */
+    firstTokenTimeoutMs?: number;
+    /**
      * Attempts per model and Region.
      */
     attemptsPerModel: number;

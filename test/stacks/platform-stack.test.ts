@@ -8,7 +8,11 @@ describe('PlatformStack', () => {
     expect(environments).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
     for (const name of environments) {
       const stack = synthEnvironment(name);
-      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(1);
+      // The router and its streaming twin behind a RESPONSE_STREAM function URL.
+      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(2);
+      expect(resourcesOf(stack, 'aws_lambda_function_url')).toEqual([
+        expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
+      ]);
       expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
       expect(resourcesOf(stack, 'aws_dynamodb_table')).toHaveLength(1);
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);

@@ -17,7 +17,18 @@ export interface ModelAnswer {
   readonly content: ContentBlock[];
   /** Bedrock's StopReason, or end_turn for SageMaker. */
   readonly stopReason: string;
-  readonly usage: { readonly inputTokens: number; readonly outputTokens: number; readonly totalTokens: number };
+  readonly usage: {
+    readonly inputTokens: number;
+    readonly outputTokens: number;
+    readonly totalTokens: number;
+    /** Bedrock prompt caching: tokens read from and written to the cache, when the model reports them. */
+    readonly cacheReadInputTokens?: number;
+    readonly cacheWriteInputTokens?: number;
+  };
+  /** Bedrock's own metrics of the call (latencyMs). */
+  readonly metrics?: { readonly latencyMs?: number };
+  /** The model-specific response fields asked for with additionalModelResponseFieldPaths. */
+  readonly additionalModelResponseFields?: unknown;
 }
 
 /** A backend calls one hosting type; it throws the SDK's errors unchanged (the invoker classifies them). */

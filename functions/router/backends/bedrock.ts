@@ -13,18 +13,36 @@ export const bedrockBackend: Backend = {
         system: request.system,
         inferenceConfig: request.inferenceConfig,
         toolConfig: request.toolConfig,
+        requestMetadata: request.requestMetadata,
+        additionalModelRequestFields: request.additionalModelRequestFields as never,
+        additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
         guardrailConfig: call.guardrail
-          ? { guardrailIdentifier: call.guardrail.id, guardrailVersion: call.guardrail.version }
+          ? {
+              guardrailIdentifier: call.guardrail.id,
+              guardrailVersion: call.guardrail.version,
+              ...(request.guardrailConfig?.trace !== undefined ? { trace: request.guardrailConfig.trace } : {}),
+            }
           : undefined,
       }),
       { abortSignal: call.signal },
     );
     const inputTokens = out.usage?.inputTokens ?? 0;
     const outputTokens = out.usage?.outputTokens ?? 0;
+    const { cacheReadInputTokens, cacheWriteInputTokens } = out.usage ?? {};
     return {
       content: out.output?.message?.content ?? [],
       stopReason: out.stopReason ?? 'end_turn',
-      usage: { inputTokens, outputTokens, totalTokens: out.usage?.totalTokens ?? inputTokens + outputTokens },
+      usage: {
+        inputTokens,
+        outputTokens,
+        totalTokens: out.usage?.totalTokens ?? inputTokens + outputTokens,
+        ...(cacheReadInputTokens !== undefined ? { cacheReadInputTokens } : {}),
+        ...(cacheWriteInputTokens !== undefined ? { cacheWriteInputTokens } : {}),
+      },
+      ...(out.metrics !== undefined ? { metrics: { latencyMs: out.metrics.latencyMs } } : {}),
+      ...(out.additionalModelResponseFields !== undefined
+        ? { additionalModelResponseFields: out.additionalModelResponseFields }
+        : {}),
     };
   },
 };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MAX_BODY_BYTES } from '../../../functions/router/http';
-import { Harness, TARGET, call, converse, post, userText } from './harness';
+import { Harness, TARGET, call, converse, post, testTable, userText } from './harness';
 import type { Handler } from '../../../functions/router/app';
 
 const h = new Harness();
@@ -77,6 +77,8 @@ describe('POST /v1/routes/{route}/converse', () => {
     expect(res.body.error).toEqual({
       code: 'route_not_found',
       message: 'no route "clasify"; did you mean "classify"? (GET /v1/routes lists them)',
+      type: 'not_found_error',
+      param: null,
       requestId: 'req-1',
     });
   });
@@ -266,6 +268,92 @@ describe('fuzz', () => {
   });
 });
 
+describe('Converse parity', () => {
+  it('passes requestMetadata and additionalModelRequestFields to Bedrock and returns metrics and the asked response fields', async () => {
+    const res = await call(
+      router,
+      converse('classify', {
+        ...userText('Is this spam?'),
+        requestMetadata: { team: 'payments', ticket: 'T-42' },
+        additionalModelRequestFields: { top_k: 40 },
+        additionalModelResponseFieldPaths: ['/stop_sequence'],
+      }),
+    );
+    expect(res.status).toBe(200);
+    const sent = h.bedrock.calls[0].body as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      requestMetadata: { team: 'payments', ticket: 'T-42' },
+      additionalModelRequestFields: { top_k: 40 },
+      additionalModelResponseFieldPaths: ['/stop_sequence'],
+    });
+    const body = res.body as unknown as Record<string, unknown>;
+    expect(body.metrics).toEqual({ latencyMs: expect.any(Number) as unknown });
+    expect(body.additionalModelResponseFields).toEqual({ stop_sequence: 'sim:/stop_sequence' });
+  });
+
+  it.each([
+    [
+      { requestMetadata: { 'bad key!': 'x' } },
+      'requestMetadata.bad key! must be a key of 1 to 256 letters, digits, spaces or :_@$#=/+,.-',
+    ],
+    [
+      { additionalModelResponseFieldPaths: ['stop'] },
+      'additionalModelResponseFieldPaths[0] must be a JSON pointer such as "/stop_sequence"',
+    ],
+    [{ additionalModelRequestFields: [1] }, 'additionalModelRequestFields must be an object'],
+  ])('fails with 400 for %p', async (extra, message) => {
+    const res = await call(router, converse('classify', { ...userText('hi'), ...extra }));
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toBe(message);
+    expect(h.bedrock.calls).toHaveLength(0);
+  });
+});
+
+describe('Converse guardrailConfig, within what the route allows', () => {
+  async function guarded(): Promise<Handler> {
+    const table = testTable();
+    table.routes.classify.guardrail = { id: 'gr-1', version: '2' };
+    h.setTable(table);
+    return h.router({ pollSeconds: 0 });
+  }
+
+  it("passes the route's guardrail with the trace the request asks for", async () => {
+    const res = await call(
+      await guarded(),
+      converse('classify', {
+        ...userText('Is this spam?'),
+        guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '2', trace: 'enabled' },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect((h.bedrock.calls[0].body as Record<string, unknown>).guardrailConfig).toEqual({
+      guardrailIdentifier: 'gr-1',
+      guardrailVersion: '2',
+      trace: 'enabled',
+    });
+  });
+
+  it('fails with 403 guardrail_not_allowed for another guardrail, or one on a route without a guardrail', async () => {
+    const other = await call(
+      await guarded(),
+      converse('classify', {
+        ...userText('hi'),
+        guardrailConfig: { guardrailIdentifier: 'gr-9', guardrailVersion: '1' },
+      }),
+    );
+    expect(other.status).toBe(403);
+    expect(other.body.error).toMatchObject({
+      code: 'guardrail_not_allowed',
+      message: 'route "classify" applies its own guardrail (gr-1 version 2); a request cannot choose another',
+    });
+    const none = await call(
+      router,
+      converse('chat', { ...userText('hi'), guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '2' } }),
+    );
+    expect(none.status).toBe(403);
+    expect(h.bedrock.calls).toHaveLength(0);
+  });
+});
 describe('hostile input', () => {
   const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
   const deepBodies: [string, (deep: string) => string][] = [
@@ -291,7 +379,7 @@ describe('hostile input', () => {
     async (_where, body) => {
       const res = await call(router, post('/v1/routes/code/converse', body(nested(10_000))));
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'invalid_json' });
+      expect(res.body.error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error', param: null });
       expect(res.body.error?.message).toMatch(/^the body nests deeper than 64 levels of arrays and objects/);
       expect(h.bedrock.calls).toHaveLength(0);
     },
@@ -317,6 +405,7 @@ describe('hostile input', () => {
   it('fails with 404 for an operation path with something before it', async () => {
     const res = await call(router, post('/evil/v1/routes/chat/converse', userText('hi')));
     expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ type: 'not_found_error', param: null });
     expect(h.bedrock.calls).toHaveLength(0);
   });
 
@@ -331,6 +420,8 @@ describe('hostile input', () => {
     expect(res.body.error).toMatchObject({
       code: 'unsupported_media_type',
       message: 'the body must be UTF-8 JSON, not charset "utf-16"',
+      type: 'invalid_request_error',
+      param: null,
     });
   });
 

@@ -9,6 +9,8 @@ import { readEnv } from '../../../functions/router/env';
 import type { APIGatewayProxyEventLike, APIGatewayProxyResultLike } from '../../../functions/router/http-types';
 import type { AttemptRecord, RoutingRecord } from '../../../functions/router/routing-record';
 import { setLogSink } from '../../../functions/router/log';
+import { createStreamingHandler } from '../../../functions/router/stream-app';
+import { serveStreamingHandler } from '../../../sim/gateway';
 import type { AppConfigExtensionSim } from '../../../sim/appconfig-extension';
 import type { BedrockRuntimeSim } from '../../../sim/bedrock-runtime';
 import type { LocalDynamo } from '../../../sim/dynamodb';
@@ -118,6 +120,29 @@ export class Harness {
     });
     this.lastCircuitTable = circuitTable;
     return routerDeps(env);
+  }
+
+  /**
+   * The router as `npm run dev` serves it (the streaming handler behind a local HTTP gateway, a
+   * cold start with its own circuit table), for the real client libraries; close() stops it.
+   */
+  async gateway(): Promise<{ url: string; close: () => Promise<void> }> {
+    const { stack } = this.started;
+    const circuitTable = `circuits-${++this.tables}`;
+    await stack.dynamo.createCircuitTable(circuitTable);
+    const env = readEnv({
+      ...process.env,
+      [ROUTER_ENV.circuitTable]: circuitTable,
+      [ROUTER_ENV.pollIntervalSeconds]: '0',
+    });
+    const { server, url } = await serveStreamingHandler(createStreamingHandler(routerDeps(env)), 0);
+    return {
+      url,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
   }
 
   /** Serves a routing table (or any document) where the router reads it. */

@@ -37,6 +37,7 @@ describe('chatCompletionRequest', () => {
       system: [{ text: 'You are a helpful assistant.' }],
       inferenceConfig: { maxTokens: 256, temperature: 0.7, topP: 0.9, stopSequences: ['\n\n'] },
       metadata: { taskType: 'planning' },
+      requestMetadata: { user: 'user-123' },
     });
   });
 
@@ -123,20 +124,191 @@ describe('chatCompletionRequest', () => {
 
   it.each([[undefined], [''], [7]])('fails if model is %p', (model) => {
     expect(refused({ ...hello, model })).toEqual(
-      invalidRequest('model must be a route id (GET /v1/routes lists them)'),
+      invalidRequest('model must be a route id (GET /v1/models lists them)'),
     );
   });
 
-  it('fails with 400 unsupported_parameter for stream: true', () => {
-    expect(refused({ ...hello, stream: true })).toEqual(
-      unsupported('stream is not supported: the router answers whole responses'),
+  it('reads stream and stream_options.include_usage', () => {
+    expect(chatCompletionRequest({ ...hello, stream: true }).stream).toEqual({ includeUsage: false });
+    expect(chatCompletionRequest({ ...hello, stream: true, stream_options: { include_usage: true } }).stream).toEqual({
+      includeUsage: true,
+    });
+    expect(chatCompletionRequest({ ...hello, stream: false }).stream).toBeUndefined();
+  });
+
+  it('fails for stream_options without stream: true, and for stream options it does not honour', () => {
+    expect(refused({ ...hello, stream_options: { include_usage: true } })).toEqual(
+      invalidRequest('stream_options is only allowed with stream: true'),
+    );
+    expect(refused({ ...hello, stream: true, stream_options: { include_obfuscation: true } })).toEqual(
+      unsupported('stream_options.include_obfuscation is not supported (include_usage is)'),
     );
   });
 
-  it.each(['tools', 'functions'])('fails with 400 unsupported_parameter for %s', (key) => {
-    expect(refused({ ...hello, [key]: [{ type: 'function', function: { name: 'f' } }] })).toEqual(
-      unsupported('tools are not supported on this API; use POST /v1/routes/{route}/converse with toolConfig'),
+  it('fails with 400 unsupported_parameter for the deprecated functions API', () => {
+    expect(refused({ ...hello, functions: [{ name: 'f' }] })).toEqual(
+      unsupported('functions is not supported: the deprecated functions API is not served; use tools'),
     );
+  });
+
+  it('maps tools and a forced tool_choice onto toolConfig', () => {
+    const { request } = chatCompletionRequest({
+      ...hello,
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object' } },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      parallel_tool_calls: false,
+    });
+    expect(request.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'get_weather',
+            description: 'Weather of a city',
+            inputSchema: { json: { type: 'object' } },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: 'get_weather' } },
+    });
+  });
+
+  it.each([
+    ['auto', { auto: {} }],
+    ['required', { any: {} }],
+  ])('maps tool_choice %p', (choice, converse) => {
+    const tools = [{ type: 'function', function: { name: 'f' } }];
+    expect(chatCompletionRequest({ ...hello, tools, tool_choice: choice }).request.toolConfig?.toolChoice).toEqual(
+      converse,
+    );
+  });
+
+  it('takes tools: [] as no tools', () => {
+    expect(chatCompletionRequest({ ...hello, tools: [] }).request.toolConfig).toBeUndefined();
+  });
+
+  it('fails for parallel_tool_calls false without a named tool, and for a tool_choice naming no tool', () => {
+    const tools = [{ type: 'function', function: { name: 'f' } }];
+    expect(refused({ ...hello, tools, parallel_tool_calls: false })).toEqual(
+      unsupported('parallel_tool_calls false cannot be enforced on Bedrock unless tool_choice names one function'),
+    );
+    expect(refused({ ...hello, tools, tool_choice: { type: 'function', function: { name: 'g' } } })).toEqual(
+      invalidRequest('tool_choice.function.name names no tool in tools ("g")'),
+    );
+  });
+
+  it('turns assistant tool_calls (content null) and tool messages into toolUse and toolResult blocks', () => {
+    const { request } = chatCompletionRequest({
+      model: 'chat',
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '18 C' },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'user', content: [{ text: 'Weather in Paris?' }] },
+      {
+        role: 'assistant',
+        content: [{ toolUse: { toolUseId: 'call_1', name: 'get_weather', input: { city: 'Paris' } } }],
+      },
+      { role: 'user', content: [{ toolResult: { toolUseId: 'call_1', content: [{ text: '18 C' }] } }] },
+    ]);
+  });
+
+  it('fails for tool history without tools, and for tool call arguments that are not JSON', () => {
+    const messages = [
+      { role: 'user', content: 'hi' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{' } }],
+      },
+    ];
+    expect(refused({ model: 'chat', messages })).toEqual(
+      invalidRequest('messages[1].tool_calls[0].function.arguments must be a JSON string'),
+    );
+    messages[1].tool_calls = [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }];
+    expect(refused({ model: 'chat', messages })).toEqual(
+      invalidRequest(
+        'tools must be given when the messages carry tool calls or tool results (Converse needs the tool definitions)',
+      ),
+    );
+  });
+
+  it('maps user onto Bedrock requestMetadata', () => {
+    expect(chatCompletionRequest({ ...hello, user: 'user-123' }).request.requestMetadata).toEqual({ user: 'user-123' });
+  });
+
+  it.each([
+    ['seed', 7, 'seed is not supported: Converse has no seed'],
+    ['frequency_penalty', 0.5, 'frequency_penalty must be 0 (Converse has no frequency penalty)'],
+    ['presence_penalty', 1, 'presence_penalty must be 0 (Converse has no presence penalty)'],
+    ['logprobs', true, 'logprobs must be false (Converse returns no log probabilities)'],
+    ['logit_bias', { 1: 2 }, 'logit_bias is not supported: Converse has no logit bias'],
+    [
+      'service_tier',
+      'flex',
+      'service_tier must be "auto" or "default" (Bedrock serves on-demand at its default tier here)',
+    ],
+    ['store', true, 'store must be false (the router stores no completions)'],
+    ['something_else', 1, 'something_else is not a chat completions field this router knows'],
+  ])('fails with 400 naming %s rather than dropping it', (key, value, message) => {
+    expect(refused({ ...hello, [key]: value })).toEqual(unsupported(message));
+  });
+
+  it.each([
+    ['seed', null],
+    ['frequency_penalty', 0],
+    ['logprobs', false],
+    ['service_tier', 'auto'],
+    ['store', false],
+  ])('accepts %s at its neutral value %p', (key, value) => {
+    expect(() => chatCompletionRequest({ ...hello, [key]: value })).not.toThrow();
+  });
+
+  it('answers response_format json_schema through one forced tool of that schema', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+    const { request, structured } = chatCompletionRequest({
+      ...hello,
+      response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
+    });
+    expect(request.toolConfig).toMatchObject({
+      tools: [{ toolSpec: { name: 'place', inputSchema: { json: schema } } }],
+      toolChoice: { tool: { name: 'place' } },
+    });
+    expect(structured?.validate({ city: 'Paris' })).toBe(true);
+    expect(structured?.validate({ town: 'Paris' })).toBe(false);
+  });
+
+  it('fails for an invalid json_schema and for response_format with tools', () => {
+    expect(
+      refused({
+        ...hello,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'x', schema: { type: 'object', minProperties: 'a' } },
+        },
+      }).message,
+    ).toMatch(/^response_format.json_schema.schema is not a valid JSON schema/);
+    expect(
+      refused({
+        ...hello,
+        tools: [{ type: 'function', function: { name: 'f' } }],
+        response_format: { type: 'json_object' },
+      }),
+    ).toEqual(unsupported('response_format cannot be combined with tools here (it is answered through a forced tool)'));
   });
 
   it('fails with 400 unsupported_parameter for n other than 1', () => {
@@ -155,20 +327,20 @@ describe('chatCompletionRequest', () => {
 
   it.each([['human'], [undefined], [3]])('fails if a message has the role %p', (role) => {
     expect(refused({ model: 'chat', messages: [{ role, content: 'hi' }] })).toEqual(
-      invalidRequest('messages[0].role must be "system", "developer", "user" or "assistant"'),
+      invalidRequest('messages[0].role must be "system", "developer", "user", "assistant" or "tool"'),
     );
   });
 
-  it.each(['tool', 'function'])('fails with 400 unsupported_parameter for a %s message', (role) => {
+  it('fails with 400 unsupported_parameter for a function message (the deprecated functions API)', () => {
     expect(
       refused({
         model: 'chat',
         messages: [
           { role: 'user', content: 'hi' },
-          { role, content: '42' },
+          { role: 'function', content: '42' },
         ],
       }),
-    ).toEqual(unsupported('messages[1].role must be "system", "developer", "user" or "assistant"'));
+    ).toEqual(unsupported('messages[1].role must be "system", "developer", "user", "assistant" or "tool"'));
   });
 
   it.each([[[]], [42], [null]])('fails if a message content is %p', (content) => {
@@ -307,7 +479,12 @@ describe('chatCompletionResponse', () => {
       created: 1700000000,
       model: 'nova-lite',
       choices: [
-        { index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop', logprobs: null },
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Hello there.', refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
       ],
       usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
     });
@@ -317,12 +494,60 @@ describe('chatCompletionResponse', () => {
     ['end_turn', 'stop'],
     ['stop_sequence', 'stop'],
     ['max_tokens', 'length'],
-    ['tool_use', 'tool_calls'],
+    ['model_context_window_exceeded', 'length'],
+    ['tool_use', 'stop'],
     ['content_filtered', 'content_filter'],
     ['guardrail_intervened', 'content_filter'],
     ['something_new', 'stop'],
   ])('maps the stop reason %s to the finish reason %s', (stopReason, finish) => {
     const choices = chatCompletionResponse('r', 'm', answer(stopReason), 0).choices as { finish_reason: string }[];
     expect(choices[0].finish_reason).toBe(finish);
+  });
+
+  it('reports Bedrock cache reads as prompt_tokens_details.cached_tokens', () => {
+    const res = chatCompletionResponse(
+      'r',
+      'm',
+      {
+        content: [{ text: 'hi' }],
+        stopReason: 'end_turn',
+        usage: { inputTokens: 100, outputTokens: 1, totalTokens: 101, cacheReadInputTokens: 80 },
+      },
+      0,
+    );
+    expect(res.usage).toEqual({
+      prompt_tokens: 100,
+      completion_tokens: 1,
+      total_tokens: 101,
+      prompt_tokens_details: { cached_tokens: 80 },
+    });
+  });
+
+  it('answers tool calls with content null and finish_reason tool_calls', () => {
+    const res = chatCompletionResponse(
+      'r',
+      'm',
+      {
+        content: [{ toolUse: { toolUseId: 'tu-1', name: 'get_weather', input: { city: 'Paris' } } }],
+        stopReason: 'tool_use',
+        usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+      },
+      0,
+    );
+    expect(res.choices).toEqual([
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [
+            { id: 'tu-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        finish_reason: 'tool_calls',
+        logprobs: null,
+      },
+    ]);
   });
 });

@@ -93,7 +93,7 @@ describe('converseRequest', () => {
   it('fails if the body has a key Converse does not know, naming the keys it does', () => {
     expect(refused(withText({ stream: true }))).toEqual(
       invalidRequest(
-        'body has an unknown key "stream" (expected messages, system, inferenceConfig, toolConfig, metadata)',
+        'body has an unknown key "stream" (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig)',
       ),
     );
   });

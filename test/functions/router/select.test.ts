@@ -19,6 +19,24 @@ describe('selection through the handler', () => {
     expect(h.bedrockCalls()).toEqual([`${TARGET.haiku}@us-east-1 200`]);
   });
 
+  it('skips a SageMaker candidate for a request with Converse-only model fields', async () => {
+    const table = testTable();
+    const sagemaker = Object.entries(table.models).find(([, m]) => m.hosting === 'sagemaker')?.[0] ?? '';
+    const route = Object.entries(table.routes).find(([, r]) => r.target === sagemaker)?.[0] ?? '';
+    expect(route).not.toBe('');
+    const res = await call(
+      await h.router(),
+      converse(route, { ...userText('Where is my order?'), additionalModelRequestFields: { top_k: 5 } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.routing?.model).not.toBe(sagemaker);
+    expect(res.body.routing?.skipped).toContainEqual({
+      model: sagemaker,
+      reason: 'no additional model fields (not Bedrock)',
+    });
+    expect(h.sagemaker.calls).toHaveLength(0);
+  });
+
   it('uses the route target when no content-based rule matches', async () => {
     const res = await call(
       await h.router(),

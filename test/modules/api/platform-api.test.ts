@@ -22,15 +22,16 @@ function synth(p: PlatformApiProps) {
 }
 
 describe('PlatformApi', () => {
-  it('serves the three routes, each with AWS_IAM auth, an API key and a Lambda proxy integration', () => {
+  it('serves the five whole-response routes (not the streaming one), each with AWS_IAM auth, an API key and a Lambda proxy integration', () => {
     const json = synth(props);
     const methods = Object.values(json.resource.aws_api_gateway_method);
-    expect(methods.map((m) => m.http_method).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(methods.map((m) => m.http_method).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST']);
     for (const m of methods) expect(m).toMatchObject({ authorization: 'AWS_IAM', api_key_required: true });
     const paths = (Object.values(json.resource.aws_api_gateway_resource) as { path_part: string }[])
       .map((r) => r.path_part)
       .sort();
-    expect(paths).toEqual(['chat', 'completions', 'converse', 'routes', 'v1', '{route}'].sort());
+    expect(paths).toEqual(['chat', 'completions', 'converse', 'models', 'routes', 'v1', '{model}', '{route}'].sort());
+    expect(paths).not.toContain('converse-stream');
     for (const i of Object.values(json.resource.aws_api_gateway_integration)) {
       expect(i).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', timeout_milliseconds: 29000 });
     }
@@ -92,7 +93,7 @@ describe('PlatformApi', () => {
     const json = synth(props);
     expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'live' });
     const integrations = Object.values(json.resource.aws_api_gateway_integration);
-    expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000]);
+    expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000, 29000, 29000]);
     expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({
       name: '/aws/apigateway/fm-test-api/live/access',
       retention_in_days: 30,
@@ -100,7 +101,7 @@ describe('PlatformApi', () => {
     const custom = synth({ ...props, stageName: 'beta', integrationTimeoutMs: 10000, logRetentionDays: 90 });
     expect(Object.values(custom.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'beta' });
     expect(Object.values(custom.resource.aws_api_gateway_integration).map((i) => i.timeout_milliseconds)).toEqual([
-      10000, 10000, 10000,
+      10000, 10000, 10000, 10000, 10000,
     ]);
     expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
   });
@@ -146,7 +147,7 @@ describe('PlatformApi', () => {
     );
     // Whole objects (no .id): a changed authorization, key requirement or integration timeout changes the hash.
     expect(hashed.sort()).toEqual(expected.sort());
-    expect(hashed).toHaveLength(6 + 3 + 3);
+    expect(hashed).toHaveLength(8 + 5 + 5);
   });
 
   it('fails if a consumer may go faster than the stage', () => {

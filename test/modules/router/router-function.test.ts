@@ -87,4 +87,30 @@ describe('RouterFunction', () => {
   ])('fails with invalid props %j', (change, message) => {
     expect(() => synth({ ...props, ...change })).toThrow(message);
   });
+
+  it('adds, with streamingUrl, a streaming twin of the function behind a RESPONSE_STREAM function URL with IAM auth', () => {
+    const json = synth({ ...props, streamingUrl: true });
+    const fns = Object.values(json.resource.aws_lambda_function) as {
+      function_name: string;
+      handler: string;
+      reserved_concurrent_executions?: number;
+      environment: unknown;
+    }[];
+    expect(fns.map((f) => [f.function_name, f.handler])).toEqual([
+      ['fm-test-router', 'index.handler'],
+      ['fm-test-router-stream', 'index.streamingHandler'],
+    ]);
+    expect(fns[1].environment).toEqual(fns[0].environment);
+    expect(fns[1].reserved_concurrent_executions).toBeUndefined();
+    expect(Object.values(json.resource.aws_lambda_function_url)).toEqual([
+      expect.objectContaining({ authorization_type: 'AWS_IAM', invoke_mode: 'RESPONSE_STREAM' }),
+    ]);
+    const groups = Object.values(json.resource.aws_cloudwatch_log_group) as { name: string; kms_key_id: string }[];
+    expect(groups.map((g) => g.name)).toEqual(['/aws/lambda/fm-test-router', '/aws/lambda/fm-test-router-stream']);
+    for (const g of groups) expect(g.kms_key_id).toBe(props.kmsKeyArn);
+  });
+
+  it('adds no streaming function by default', () => {
+    expect(synth(props).resource.aws_lambda_function_url).toBeUndefined();
+  });
 });

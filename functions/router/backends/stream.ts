@@ -1,0 +1,79 @@
+import { ConverseStreamCommand, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { TableModel } from '../../../contracts/routing-table';
+import { bedrockClient } from '../clients';
+import type { ModelAnswer, ModelCall } from './backend';
+import { sagemakerBackend } from './sagemaker';
+
+/** One event of a model's stream, in Converse's vocabulary (exception members are thrown by the SDK, never yielded). */
+export type StreamEvent = ConverseStreamOutput;
+
+/** A backend that streams: it opens the stream (throwing the SDK's errors unchanged) and yields its events. */
+export interface StreamingBackend {
+  stream(call: ModelCall): Promise<AsyncIterator<StreamEvent>>;
+}
+
+/** Bedrock ConverseStream with the target id; the call's signal aborts the HTTP response too. */
+export const bedrockStreamBackend: StreamingBackend = {
+  async stream(call: ModelCall): Promise<AsyncIterator<StreamEvent>> {
+    const { request } = call;
+    const out = await bedrockClient(call.region).send(
+      new ConverseStreamCommand({
+        modelId: call.targetId,
+        messages: request.messages,
+        system: request.system,
+        inferenceConfig: request.inferenceConfig,
+        toolConfig: request.toolConfig,
+        requestMetadata: request.requestMetadata,
+        additionalModelRequestFields: request.additionalModelRequestFields as never,
+        additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
+        guardrailConfig: call.guardrail
+          ? {
+              guardrailIdentifier: call.guardrail.id,
+              guardrailVersion: call.guardrail.version,
+              ...(request.guardrailConfig?.trace !== undefined ? { trace: request.guardrailConfig.trace } : {}),
+            }
+          : undefined,
+      }),
+      { abortSignal: call.signal },
+    );
+    if (out.stream === undefined) throw new Error('ConverseStream answered without a stream');
+    return out.stream[Symbol.asyncIterator]();
+  },
+};
+
+/** A whole answer as the events a stream of it would have had. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async iterator, as a stream is
+export async function* answerEvents(answer: ModelAnswer): AsyncGenerator<StreamEvent> {
+  yield { messageStart: { role: 'assistant' } };
+  for (const [contentBlockIndex, block] of answer.content.entries()) {
+    if (block.toolUse !== undefined) {
+      const { toolUseId, name, input } = block.toolUse;
+      yield { contentBlockStart: { contentBlockIndex, start: { toolUse: { toolUseId, name } } } };
+      yield { contentBlockDelta: { contentBlockIndex, delta: { toolUse: { input: JSON.stringify(input ?? {}) } } } };
+    } else if (block.text !== undefined)
+      yield { contentBlockDelta: { contentBlockIndex, delta: { text: block.text } } };
+    else continue;
+    yield { contentBlockStop: { contentBlockIndex } };
+  }
+  yield { messageStop: { stopReason: answer.stopReason as 'end_turn' } };
+  yield { metadata: { usage: { ...answer.usage }, metrics: undefined } };
+}
+
+/**
+ * A backend that answers whole, streamed as one chunk once the answer is there: SageMaker's LMI
+ * text generation (InvokeEndpointWithResponseStream is not wired yet), so a SageMaker candidate
+ * still serves a streaming request, its first token arriving with its last.
+ */
+export function wholeAnswerStream(invoke: (call: ModelCall) => Promise<ModelAnswer>): StreamingBackend {
+  return {
+    async stream(call) {
+      return answerEvents(await invoke(call));
+    },
+  };
+}
+
+/** Streaming backends by the table's hosting type. */
+export const STREAM_BACKENDS: Readonly<Record<TableModel['hosting'], StreamingBackend>> = {
+  bedrock: bedrockStreamBackend,
+  sagemaker: wholeAnswerStream((call) => sagemakerBackend.invoke(call)),
+};
