@@ -2,6 +2,7 @@ import { ConverseStreamCommand, type ConverseStreamOutput } from '@aws-sdk/clien
 import type { TableModel } from '../../../contracts/routing-table';
 import { bedrockClient } from '../clients';
 import type { ModelAnswer, ModelCall } from './backend';
+import { converseInput } from './bedrock';
 import { sagemakerBackend } from './sagemaker';
 
 /** One event of a model's stream, in Converse's vocabulary (exception members are thrown by the SDK, never yielded). */
@@ -15,27 +16,9 @@ export interface StreamingBackend {
 /** Bedrock ConverseStream with the target id; the call's signal aborts the HTTP response too. */
 export const bedrockStreamBackend: StreamingBackend = {
   async stream(call: ModelCall): Promise<AsyncIterator<StreamEvent>> {
-    const { request } = call;
-    const out = await bedrockClient(call.region).send(
-      new ConverseStreamCommand({
-        modelId: call.targetId,
-        messages: request.messages,
-        system: request.system,
-        inferenceConfig: request.inferenceConfig,
-        toolConfig: request.toolConfig,
-        requestMetadata: request.requestMetadata,
-        additionalModelRequestFields: request.additionalModelRequestFields as never,
-        additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
-        guardrailConfig: call.guardrail
-          ? {
-              guardrailIdentifier: call.guardrail.id,
-              guardrailVersion: call.guardrail.version,
-              ...(request.guardrailConfig?.trace !== undefined ? { trace: request.guardrailConfig.trace } : {}),
-            }
-          : undefined,
-      }),
-      { abortSignal: call.signal },
-    );
+    const out = await bedrockClient(call.region).send(new ConverseStreamCommand(converseInput(call)), {
+      abortSignal: call.signal,
+    });
     if (out.stream === undefined) throw new Error('ConverseStream answered without a stream');
     return out.stream[Symbol.asyncIterator]();
   },
