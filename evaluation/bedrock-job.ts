@@ -8,7 +8,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ModelCatalog } from '../schemas/generated/model-catalog';
 import type { Example } from './dataset';
-import type { CallResult } from './run';
+import { sleepFor, type CallResult } from './run';
 import { bedrockInvokeId } from './targets';
 
 /**
@@ -205,19 +205,6 @@ export async function startJob(
   return { state, resumed: false };
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /**
  * Polls GetEvaluationJob until the job completes (then reads its output), fails or is stopped
  * (EvaluationJobFailedError), or the signal aborts (undefined: the state file stays, to resume).
@@ -238,7 +225,7 @@ export async function awaitJob(state: JobState, options: JobRunOptions): Promise
       rmSync(options.stateFile, { force: true });
       throw new EvaluationJobFailedError(state.jobArn, status, job.failureMessages ?? []);
     }
-    await sleep(options.pollIntervalMs ?? 30_000, options.signal);
+    await sleepFor(options.pollIntervalMs ?? 30_000, options.signal);
   }
 }
 

@@ -76,7 +76,8 @@ export function isThrottling(err: unknown): boolean {
   return err instanceof TargetCallError && (THROTTLED.has(err.errorName) || err.status === 429);
 }
 
-const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** Waits `ms`, or less when `signal` aborts (resolving, not rejecting: the caller checks the signal). */
+export const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
     signal?.addEventListener(

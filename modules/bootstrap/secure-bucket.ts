@@ -7,22 +7,15 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { TerraformProvider } from 'cdktf';
+import type { PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
 import { SECURE_BUCKET_RULES } from './validate';
 
 /** A bucket policy statement with its principal (the bucket's readers). */
-export interface BucketPolicyStatement {
-  readonly sid: string;
+export interface BucketPolicyStatement extends PolicyStatement {
   readonly effect: 'Allow' | 'Deny';
   /** AWS principals (account roots or `*`). */
   readonly principals: readonly string[];
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  readonly conditions?: readonly {
-    readonly test: string;
-    readonly variable: string;
-    readonly values: readonly string[];
-  }[];
 }
 
 export interface SecureBucketProps {
