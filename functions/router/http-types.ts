@@ -7,7 +7,11 @@ export interface APIGatewayProxyEventLike {
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
   readonly body: string | null;
   readonly isBase64Encoded?: boolean;
-  readonly requestContext?: { readonly requestId?: string };
+  readonly requestContext?: {
+    readonly requestId?: string;
+    /** Set by the API-key authorizer (contracts/consumer.ts); absent for SigV4 callers. */
+    readonly authorizer?: Readonly<Record<string, string | number | boolean | undefined>> | null;
+  };
 }
 
 export interface APIGatewayProxyResultLike {
