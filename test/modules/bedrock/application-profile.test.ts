@@ -1,7 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { offlineOverrides, prepareTerraform } from '../../../cli/plan';
 import { ApplicationInferenceProfile } from '../../../modules/bedrock/application-profile';
 import { deployStatements } from '../../../modules/bootstrap/deploy-permissions';
 import { parseSynth } from '../../stacks/synth-environment';
+import { tempDir } from '../../support/temp-dir';
 
 const SYSTEM_PROFILE =
   'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0';
@@ -61,4 +67,36 @@ describe('ApplicationInferenceProfile', () => {
     );
     expect(profiles?.resources.some((r) => r === '*' || r.includes('eu-'))).toBe(false);
   });
+  it('passes terraform validate and an offline plan with the 5.100.0 provider', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'profile');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new ApplicationInferenceProfile(stack, 'ChatProfile', {
+      profileName: 'fm-prod-chat',
+      copyFromArn: SYSTEM_PROFILE,
+      tags: { environment: 'prod', route: 'chat', team: 'search' },
+    });
+    const dir = tempDir('fm-profile-plan-');
+    writeFileSync(join(dir, 'cdk.tf.json'), Testing.synth(stack));
+    for (const [name, body] of Object.entries(offlineOverrides())) writeFileSync(join(dir, name), JSON.stringify(body));
+    const setup = prepareTerraform(join(dir, '.tf'), join(dir, '.cache'));
+    const tf = (...args: string[]) => {
+      const r = spawnSync('terraform', args, { cwd: dir, env: setup.env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    tf('init', '-input=false');
+    expect(JSON.parse(tf('validate', '-json'))).toMatchObject({ valid: true });
+    tf('plan', '-refresh=false', '-input=false', '-out=plan.bin');
+    const plan = JSON.parse(tf('show', '-json', 'plan.bin')) as {
+      resource_changes: { type: string; change: { actions: string[]; after: Record<string, unknown> } }[];
+    };
+    const [change] = plan.resource_changes.filter((c) => c.type === 'aws_bedrock_inference_profile');
+    expect(change.change.actions).toEqual(['create']);
+    expect(change.change.after).toMatchObject({
+      name: 'fm-prod-chat',
+      model_source: [{ copy_from: SYSTEM_PROFILE }],
+      tags: { environment: 'prod', route: 'chat', team: 'search' },
+    });
+  }, 120_000);
 });
