@@ -1,10 +1,7 @@
 import { loadProject } from '../catalog';
 import { deploySessionSeconds, deployTimeoutMinutes } from '../stacks/deploy-timeout';
-import { deployRoleName } from '../stacks/bootstrap-stack';
+import { deployRoleName, syncRoleName } from '../stacks/bootstrap-stack';
 import { parseOptions } from './args';
-
-/** The read-only role the scheduled catalog sync assumes in each account (see .github/workflows/catalog-sync.yml). */
-const SYNC_ROLE_PREFIX = 'fm-platform-catalog-sync-';
 
 const USAGE = `usage: npm run deploy-settings -- --env NAME
 
@@ -24,7 +21,7 @@ console.log(
     `account=${plan.account}`,
     `region=${plan.region}`,
     `role-arn=arn:aws:iam::${plan.account}:role/${deployRoleName(plan.name)}`,
-    `sync-role-arn=arn:aws:iam::${plan.account}:role/${SYNC_ROLE_PREFIX}${plan.name}`,
+    `sync-role-arn=arn:aws:iam::${plan.account}:role/${syncRoleName(plan.name)}`,
     `timeout-minutes=${deployTimeoutMinutes(plan)}`,
     `session-seconds=${deploySessionSeconds(plan)}`,
   ].join('\n'),

@@ -24,7 +24,25 @@ export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
  * real status code, an `x-amzn-ErrorType` header and a JSON `{message}`.
  */
 export class BedrockRuntimeSim extends HttpSim {
+  /** Application inference profiles that exist, by ARN: what each was copied from. */
+  private readonly applicationProfiles = new Map<string, string>();
   protected readonly defaultError = 'ServiceUnavailableException';
+
+  /**
+   * Makes an application inference profile exist (as `CreateInferenceProfile` or Terraform's
+   * `aws_bedrock_inference_profile` would), copied from a foundation model or a system profile ARN.
+   * Converse accepts its ARN as `modelId`
+   * (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-use.html).
+   */
+  defineApplicationProfile(arn: string, copiedFrom: string): void {
+    if (!APPLICATION_PROFILE_ARN.test(arn)) throw new Error(`not an application inference profile ARN: ${arn}`);
+    this.applicationProfiles.set(arn, copiedFrom);
+  }
+
+  /** What a defined application profile was copied from, or undefined. */
+  copiedFrom(arn: string): string | undefined {
+    return this.applicationProfiles.get(arn);
+  }
   protected readonly errorStatus = BEDROCK_ERROR_STATUS;
   protected readonly errorNamespace = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
 
@@ -36,6 +54,25 @@ export class BedrockRuntimeSim extends HttpSim {
     }
     const modelId = decodeURIComponent(m[1]);
     const region = signedRegion(req);
+    const profile = APPLICATION_PROFILE_ARN.exec(modelId);
+    if (profile && (profile[1] !== region || !this.applicationProfiles.has(modelId))) {
+      // A profile is a regional resource: one of another Region, or one never created, is not found here
+      // (the error type real Bedrock answers for it is not confirmed from AWS's documentation).
+      this.record({
+        target: modelId,
+        region,
+        at: Date.now(),
+        status: 404,
+        errorType: 'ResourceNotFoundException',
+        headers: req.headers,
+      });
+      this.sendError(
+        res,
+        'ResourceNotFoundException',
+        `application inference profile ${modelId} not found in ${region}`,
+      );
+      return;
+    }
     const b = this.behaviourOf(modelId, region);
     const at = Date.now();
     const failure = this.draw(modelId, region, b);
@@ -89,6 +126,9 @@ export class BedrockRuntimeSim extends HttpSim {
     });
   }
 }
+
+/** `arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`, capturing the Region. */
+const APPLICATION_PROFILE_ARN = /^arn:aws:bedrock:([a-z0-9-]+):\d{12}:application-inference-profile\/[a-z0-9]+$/;
 
 /** The system text and the last user message's text of a Converse body. */
 function promptOf(body: ConverseBody): SimPrompt {

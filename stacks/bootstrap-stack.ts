@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentPlan } from '../catalog';
-import { s3Bucket } from '../catalog/bootstrap';
 import { projectRoot } from '../catalog/paths';
 import { ApiGatewayLogging } from '../modules/bootstrap/api-gateway-logging';
 import { deployStatements, pipelineStatements, type ManagedTypes } from '../modules/bootstrap/deploy-permissions';
 import { DeployRole, GithubOidcProvider } from '../modules/bootstrap/deploy-role';
+import { SYNC_BRANCH, syncStatements } from '../modules/bootstrap/sync-role';
+import { githubSubject, s3Bucket } from '../catalog/bootstrap';
 import { SecureBucket, type BucketPolicyStatement } from '../modules/bootstrap/secure-bucket';
 import { executionRoleName } from '../modules/sagemaker/model-endpoint';
 import { deploySessionSeconds } from './deploy-timeout';
@@ -26,6 +27,9 @@ export const bootstrapStackName = (account: string): string => `bootstrap-${acco
 
 /** The deploy role an environment's workflow assumes (named in .github/workflows/deploy-environment.yml). */
 export const deployRoleName = (environment: string): string => `fm-platform-deploy-${environment}`;
+
+/** The read-only role the scheduled catalog sync assumes (named in .github/workflows/catalog-sync.yml via deploy-settings). */
+export const syncRoleName = (environment: string): string => `fm-platform-catalog-sync-${environment}`;
 
 /** The key of a bootstrap stack's own state once migrated into the state bucket. */
 export const BOOTSTRAP_STATE_KEY = 'fm-platform/bootstrap.tfstate';
@@ -67,7 +71,7 @@ export interface BootstrapStackProps {
 /**
  * What an account needs before its environments' first deploy, in one stack per account (its own
  * state, local first, then migrated into the state bucket it creates; README "Set up a new account"):
- * the Terraform state buckets, the GitHub OIDC provider and a deploy role per environment, API
+ * the Terraform state buckets, the GitHub OIDC provider, a deploy role and a catalog-sync role per environment, API
  * Gateway's CloudWatch role for the account, and the account's model-artifacts bucket.
  */
 export class BootstrapStack extends TerraformStack {
@@ -142,6 +146,19 @@ export class BootstrapStack extends TerraformStack {
       });
     });
 
+    // The catalog sync's read-only role per environment: only this repository's runs on the default
+    // branch (the scheduled workflow's sub claim is repo:<owner>/<repo>:ref:refs/heads/<default branch>,
+    // https://docs.github.com/en/actions/reference/openid-connect-reference#example-subject-claims).
+    const syncRoles = environments.map(
+      (env) =>
+        new DeployRole(this, `SyncRole-${env.name}`, {
+          roleName: syncRoleName(env.name),
+          oidcProviderArn: oidc.arn,
+          githubSubject: githubSubject(env.bootstrap!.github.repository, { branch: SYNC_BRANCH }),
+          statements: syncStatements({ account, regions: [env.region, ...env.failoverRegions] }),
+        }),
+    );
+
     // API Gateway's CloudWatch role, in every Region an environment of the account serves its API from.
     const logging = new ApiGatewayLogging(this, 'ApiGatewayLogging', {
       roleName: 'fm-platform-apigateway-cloudwatch',
@@ -169,6 +186,9 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'state_bucket_names', { value: stateBucketNames });
     new TerraformOutput(this, 'deploy_role_arns', {
       value: Object.fromEntries(roles.map((r, i) => [environments[i].name, r.roleArn])),
+    });
+    new TerraformOutput(this, 'sync_role_arns', {
+      value: Object.fromEntries(syncRoles.map((r, i) => [environments[i].name, r.roleArn])),
     });
     new TerraformOutput(this, 'github_oidc_provider_arn', { value: oidc.arn });
     new TerraformOutput(this, 'apigateway_cloudwatch_role_arn', { value: logging.roleArn });

@@ -339,6 +339,29 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     ],
     passesRoleTo: 'scheduler.amazonaws.com',
   },
+  // Application inference profiles: ids are generated, so any in the environment's Regions; creating one
+  // reads its source (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html).
+  aws_bedrock_inference_profile: {
+    grants: [
+      {
+        sid: 'InferenceProfiles',
+        actions: [
+          'bedrock:CreateInferenceProfile',
+          'bedrock:GetInferenceProfile',
+          'bedrock:DeleteInferenceProfile',
+          'bedrock:TagResource',
+          'bedrock:UntagResource',
+          'bedrock:ListTagsForResource',
+        ],
+        resources: (s) =>
+          s.regions.flatMap((r) => [
+            `arn:aws:bedrock:${r}:${s.account}:application-inference-profile/*`,
+            `arn:aws:bedrock:${r}:${s.account}:inference-profile/*`,
+            `arn:aws:bedrock:${r}::foundation-model/*`,
+          ]),
+      },
+    ],
+  },
   aws_sfn_state_machine: {
     grants: [
       {

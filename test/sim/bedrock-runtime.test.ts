@@ -78,4 +78,31 @@ describe('BedrockRuntimeSim', () => {
     const out = await converse(client, 'm');
     expect(out.output?.message?.content?.[0]?.text).toBe('forty-two');
   });
+  it('answers Converse called with an application inference profile ARN it knows, in its Region', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/abc123';
+    sim.defineApplicationProfile(
+      arn,
+      'arn:aws:bedrock:us-east-1:111111111111:inference-profile/us.amazon.nova-lite-v1:0',
+    );
+    sim.set(arn, { answer: 'from the profile' });
+    const out = await converse(client, arn);
+    expect(out.output?.message?.content?.[0]?.text).toBe('from the profile');
+    expect(sim.calls.map((c) => [c.target, c.region, c.status])).toEqual([[arn, 'us-east-1', 200]]);
+    expect(sim.copiedFrom(arn)).toBe(
+      'arn:aws:bedrock:us-east-1:111111111111:inference-profile/us.amazon.nova-lite-v1:0',
+    );
+  });
+
+  it('fails with ResourceNotFoundException for an application profile never created or of another Region', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:111111111111:application-inference-profile/def456';
+    await expect(converse(client, arn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    sim.defineApplicationProfile(arn, 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0');
+    await expect(converse(west, arn)).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
+    expect(() => sim.defineApplicationProfile('us.amazon.nova-lite-v1:0', 'x')).toThrow(
+      'not an application inference profile ARN: us.amazon.nova-lite-v1:0',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { Fn, Testing, TerraformStack } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { managedTypes } from '../../stacks/managed';
+import { runCli } from '../support/cli';
 import type { EnvironmentPlan } from '../../catalog';
 import { githubSubject } from '../../catalog/bootstrap';
 import {
@@ -155,6 +156,31 @@ describe('BootstrapStack', () => {
     expect(githubSubject('o/r', { branch: 'main' })).toBe('repo:o/r:ref:refs/heads/main');
     const role = resourcesOf(prod, 'aws_iam_role').find((r) => r.name === 'fm-platform-deploy-prod');
     expect(role?.max_session_duration).toBe(deploySessionSeconds(planFor('prod')));
+  });
+
+  it("gives the catalog sync a read-only role per environment, trusted only for the default branch's runs", () => {
+    const [trust] = documents(prod, 'SyncRole-prod_Trust');
+    expect(trust[0].condition).toEqual([
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+      {
+        test: 'StringEquals',
+        variable: 'token.actions.githubusercontent.com:sub',
+        values: ['repo:example-org/fm-platform:ref:refs/heads/main'],
+      },
+    ]);
+    const plan = planFor('prod');
+    const regions = [plan.region, ...plan.failoverRegions].sort();
+    const [policy] = documents(prod, 'SyncRole-prod_Policy_Document');
+    expect(policy.map((s) => [s.actions, s.resources])).toEqual([
+      [['bedrock:ListFoundationModels', 'bedrock:ListInferenceProfiles'], ['*']],
+      [['bedrock:GetFoundationModel'], regions.map((r) => `arn:aws:bedrock:${r}::foundation-model/*`)],
+      [['bedrock:GetInferenceProfile'], regions.map((r) => `arn:aws:bedrock:${r}:333333333333:inference-profile/*`)],
+    ]);
+    // The role deploy-settings prints for the scheduled workflow is the one this stack creates.
+    const settings = runCli('deploy-settings', ['--env', 'prod']).stdout;
+    const printed = /^sync-role-arn=arn:aws:iam::333333333333:role\/(.+)$/m.exec(settings)?.[1];
+    expect(resourcesOf(prod, 'aws_iam_role').map((r) => r.name)).toContain(printed);
+    expect(prod.output.sync_role_arns).toBeDefined();
   });
 
   it('generates the deploy policy from the stack: no * action, PassRole only on its own roles, within IAM size', () => {
