@@ -90,7 +90,10 @@ export const sagemakerKind: HostingKind<'sagemaker'> = {
     const dr = h.disasterRecovery;
     return {
       resource: copies.map((e) => e.endpointName).join(' + '),
-      capacity: copies.map((e) => `${cap.instanceCount} × ${cap.instanceType} in ${e.region}`).join(' + '),
+      capacity:
+        dr === undefined
+          ? `${cap.instanceCount} × ${cap.instanceType}`
+          : copies.map((e) => `${cap.instanceCount} × ${cap.instanceType} in ${e.region}`).join(' + '),
       hourlyUsd: hourly === undefined ? null : hourly * cap.instanceCount * copies.length,
       ...(hourly === undefined
         ? { note: `no price for ${cap.instanceType}: set instanceHourUsd in the environment` }
