@@ -611,7 +611,8 @@ const FIXTURES: readonly Fixture[] = [
       message: 'unknown environment "prd"',
       fix: 'did you mean "prod"?',
     },
-  },  {
+  },
+  {
     name: 'fails if the SageMaker DR Region is not one of the failover Regions',
     change: (_c, e) => (e.prod.sagemaker!.disasterRecovery!.region = 'eu-west-1'),
     expect: {

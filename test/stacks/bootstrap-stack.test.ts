@@ -261,7 +261,7 @@ describe('BootstrapStack', () => {
       }),
     );
     const exec = 'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec';
-    const [policy] = documents(prod, 'ModelArtifacts');
+    const [policy] = documents(prod, 'ModelArtifacts_PolicyDocument');
     expect(policy.find((s) => s.sid === 'ExecutionRolesRead')).toMatchObject({
       effect: 'Allow',
       principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::333333333333:root'] }],

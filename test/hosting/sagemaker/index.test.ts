@@ -62,11 +62,13 @@ describe('the sagemaker hosting kind', () => {
       adapters: [
         {
           name: 'support-tone',
-          artifactUrl: 's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/support-tone/',
+          artifactUrl:
+            's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/support-tone/',
         },
         {
           name: 'billing-faq',
-          artifactUrl: 's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/billing-faq/',
+          artifactUrl:
+            's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/billing-faq/',
         },
       ],
     });

@@ -15,7 +15,9 @@ describe('the sagemaker provisioner', () => {
           plan,
           kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/k',
           routerRole: { name: 'router', arn: 'arn:aws:iam::333333333333:role/router' },
-          regionProviders: new Map([['us-west-2', new AwsProvider(scope, 'dr', { alias: 'us-west-2', region: 'us-west-2' })]]),
+          regionProviders: new Map([
+            ['us-west-2', new AwsProvider(scope, 'dr', { alias: 'us-west-2', region: 'us-west-2' })],
+          ]),
         });
       }),
     );
