@@ -153,7 +153,12 @@ describe('offline terraform plan', () => {
     const buckets = json.planned_values.root_module.resources
       .filter((r) => r.type === 'aws_s3_bucket')
       .map((r) => r.values.bucket);
-    expect(buckets.sort()).toEqual(['fm-platform-model-artifacts-333333333333', 'fm-platform-tfstate-333333333333']);
+    // The artifacts bucket, its replica in prod's SageMaker DR Region, and the state bucket.
+    expect(buckets.sort()).toEqual([
+      'fm-platform-model-artifacts-333333333333',
+      'fm-platform-model-artifacts-333333333333-us-west-2',
+      'fm-platform-tfstate-333333333333',
+    ]);
     const role = json.planned_values.root_module.resources.find(
       (r) => r.type === 'aws_iam_role' && r.values.name === 'fm-platform-deploy-prod',
     );
@@ -298,6 +303,19 @@ describe('offline terraform plan', () => {
         },
       },
     });
+  });
+
+  it('overrides every aliased provider too (a DR Region), with the same offline settings', () => {
+    const providers = (offlineOverrides(['us-west-2'])['provider_override.tf.json'] as { provider: { aws: object[] } })
+      .provider.aws;
+    expect(providers).toHaveLength(2);
+    expect(providers[1]).toMatchObject({
+      alias: 'us-west-2',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      allowed_account_ids: null,
+    });
+    expect(providers[0]).not.toHaveProperty('alias');
   });
 
   it('takes the provider from a mirror when one holds the pinned version', () => {
