@@ -118,8 +118,7 @@ describe('the sagemaker hosting kind', () => {
       hourlyUsd: 6.06,
       note: 'includes the DR endpoint in us-west-2 at the us-east-1 instance-hour price',
     });
-    const { disasterRecovery: _dr, ...primaryOnly } = hosting;
-    expect(sagemakerKind.standingCost(primaryOnly)).toEqual({
+    expect(sagemakerKind.standingCost({ ...hosting, disasterRecovery: undefined })).toEqual({
       resource: ENDPOINT,
       capacity: '2 × ml.g5.2xlarge',
       hourlyUsd: 3.03,

@@ -27,7 +27,7 @@ describe('the sagemaker provisioner', () => {
     // prod's model runs in us-east-1 and, through the DR Region's provider alias, in us-west-2.
     expect(
       resourcesOf(stack, 'aws_sagemaker_endpoint')
-        .map((e) => `${String(e.name)} ${String(e.provider ?? 'aws')}`)
+        .map((e) => `${e.name as string} ${(e.provider as string | undefined) ?? 'aws'}`)
         .sort(),
     ).toEqual(['fm-prod-llama-3-8b-support-lora aws', 'fm-prod-llama-3-8b-support-lora-dr aws.us-west-2']);
     const invoke = policyStatements(stack).filter((s) => s.actions.includes('sagemaker:InvokeEndpoint'));
