@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -184,27 +184,35 @@ export function prepareTerraform(
 }
 
 /** Overrides that make a plan run offline: state in a local file, fake keys, no AWS calls at provider start. */
-export function offlineOverrides(): Record<string, unknown> {
+export function offlineOverrides(aliases: readonly string[] = []): Record<string, unknown> {
+  // Override files merge provider blocks by name and alias: every aliased provider (a DR Region's) needs its own.
   return {
     'backend_override.tf.json': { terraform: { backend: { local: { path: 'terraform.tfstate' } } } },
     'provider_override.tf.json': {
       provider: {
-        aws: [
-          {
-            access_key: 'offline-plan',
-            secret_key: 'offline-plan',
-            skip_credentials_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: true,
-            skip_region_validation: true,
-            // With skip_requesting_account_id the provider never learns the account, so it refuses any
-            // allowed_account_ids list ("AWS account ID not allowed: "): the offline plan drops the guard.
-            allowed_account_ids: null,
-          },
-        ],
+        aws: [undefined, ...aliases].map((alias) => ({
+          ...(alias !== undefined ? { alias } : {}),
+          access_key: 'offline-plan',
+          secret_key: 'offline-plan',
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+          // With skip_requesting_account_id the provider never learns the account, so it refuses any
+          // allowed_account_ids list ("AWS account ID not allowed: "): the offline plan drops the guard.
+          allowed_account_ids: null,
+        })),
       },
     },
   };
+}
+
+/** The aliases of the AWS provider blocks a synthesized stack declares. */
+export function providerAliases(dir: string): string[] {
+  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as {
+    provider?: { aws?: readonly { alias?: string }[] };
+  };
+  return (stack.provider?.aws ?? []).flatMap((p) => (p.alias !== undefined ? [p.alias] : []));
 }
 
 function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): string {
@@ -237,7 +245,7 @@ export function planOffline(plans: readonly EnvironmentPlan[], options: PlanOpti
         if (entry !== '.terraform') rmSync(join(dir, entry), { recursive: true, force: true });
       }
       cpSync(join(synthDir, 'stacks', stackName), dir, { recursive: true });
-      for (const [file, content] of Object.entries(offlineOverrides()))
+      for (const [file, content] of Object.entries(offlineOverrides(providerAliases(dir))))
         writeFileSync(join(dir, file), `${JSON.stringify(content, null, 2)}\n`);
       // The committed lock file: init installs exactly the provider it pins and changes nothing in it.
       cpSync(LOCK_FILE, join(dir, '.terraform.lock.hcl'));

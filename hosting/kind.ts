@@ -108,6 +108,8 @@ export interface EndpointRow {
   readonly capacity: string;
   readonly rollout: string;
   readonly adapters: readonly string[];
+  /** Its copy in a DR Region, if any: `<endpoint> in <region>, same capacity`. */
+  readonly disasterRecovery?: string;
 }
 
 /** What a model costs while it runs, whether requests come or not (instances, provisioned throughput). */

@@ -1,3 +1,4 @@
+import type { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, PlannedModelOn } from '../catalog';
 import type { GrantableRole } from '../modules/iam/role-policy';
@@ -17,6 +18,8 @@ export interface ProvisionContext {
   readonly kmsKeyArn: string;
   /** The router's role: each kind grants it exactly the calls of its models, next to their resources. */
   readonly routerRole: GrantableRole;
+  /** The stack's provider alias of each further Region it creates resources in (a SageMaker DR Region). @default - none */
+  readonly regionProviders?: ReadonlyMap<string, TerraformProvider>;
 }
 
 export interface Provisioned {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
+import { drRegionsOf, replicaBucketName } from '../hosting/sagemaker/dr';
 import { ApiGatewayLogging } from '../modules/bootstrap/api-gateway-logging';
+import { ArtifactReplication } from '../modules/bootstrap/artifact-replication';
 import { deployStatements, pipelineStatements, type ManagedTypes } from '../modules/bootstrap/deploy-permissions';
 import { DeployRole, GithubOidcProvider } from '../modules/bootstrap/deploy-role';
 import { SYNC_BRANCH, syncStatements } from '../modules/bootstrap/sync-role';
@@ -58,6 +60,19 @@ export function artifactReaders(plan: EnvironmentPlan, bucket: string): string[]
       ? [`arn:aws:iam::${plan.account}:role/${executionRoleName(m.hosting.endpointName)}`]
       : [],
   );
+}
+
+/** The execution roles of the DR endpoints (hosting/sagemaker/dr.ts) whose weights are in a replica bucket. */
+export function drArtifactReaders(plan: EnvironmentPlan, replicaBucket: string): string[] {
+  return plan.models.flatMap((m) => {
+    const dr = m.hosting.type === 'sagemaker' ? m.hosting.disasterRecovery : undefined;
+    return dr !== undefined &&
+      [dr.modelDataUrl, ...dr.adapters.map((a) => a.artifactUrl)].some(
+        (u) => u !== undefined && s3Bucket(u) === replicaBucket,
+      )
+      ? [`arn:aws:iam::${plan.account}:role/${executionRoleName(dr.endpointName)}`]
+      : [];
+  });
 }
 
 export interface BootstrapStackProps {
@@ -183,6 +198,27 @@ export class BootstrapStack extends TerraformStack {
       statements: artifactStatements(`arn:aws:s3:::${artifactsBucket}`, readers),
     });
 
+    // A replica of the artifacts bucket in each Region where the account's environments run a SageMaker
+    // DR endpoint (SageMaker reads weights from its own Region only), read by those endpoints' roles.
+    const drRegions = [...new Set(environments.flatMap((e) => drRegionsOf(e)))].sort();
+    const replication =
+      drRegions.length > 0
+        ? new ArtifactReplication(this, 'ModelArtifactsReplication', {
+            source: artifacts,
+            roleName: 'fm-platform-model-artifacts-replication',
+            replicas: drRegions.map((region) => {
+              const bucketName = replicaBucketName(artifactsBucket, region);
+              const drReaders = environments.flatMap((p) => drArtifactReaders(p, bucketName)).sort();
+              return {
+                region,
+                bucketName,
+                provider: providerIn(region),
+                statements: artifactStatements(`arn:aws:s3:::${bucketName}`, drReaders),
+              };
+            }),
+          })
+        : undefined;
+
     new TerraformOutput(this, 'state_bucket_names', { value: stateBucketNames });
     new TerraformOutput(this, 'deploy_role_arns', {
       value: Object.fromEntries(roles.map((r, i) => [environments[i].name, r.roleArn])),
@@ -193,6 +229,8 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'github_oidc_provider_arn', { value: oidc.arn });
     new TerraformOutput(this, 'apigateway_cloudwatch_role_arn', { value: logging.roleArn });
     new TerraformOutput(this, 'model_artifacts_bucket_name', { value: artifacts.bucketName });
+    if (replication)
+      new TerraformOutput(this, 'model_artifacts_replica_bucket_names', { value: replication.replicaBucketNames });
   }
 }
 

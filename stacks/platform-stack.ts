@@ -6,6 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { provisionHosting } from '../hosting/provision';
+import { drRegionsOf } from '../hosting/sagemaker/dr';
 import { PlatformApi } from '../modules/api/platform-api';
 import { RoutingConfig } from '../modules/appconfig/routing-config';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
@@ -34,6 +35,21 @@ export interface PlatformStackProps {
 export function routerTimeoutSeconds(plan: EnvironmentPlan): number {
   const budgetMs = Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs));
   return Math.min(MAX_ROUTER_TIMEOUT_SECONDS, Math.ceil(budgetMs / 1000) + 1);
+}
+
+/** An AWS provider alias for each Region the plan puts SageMaker DR endpoints in, by Region. */
+function drProviders(scope: Construct, plan: EnvironmentPlan): Map<string, AwsProvider> {
+  return new Map(
+    drRegionsOf(plan).map((region) => [
+      region,
+      new AwsProvider(scope, `aws-${region}`, {
+        alias: region,
+        region,
+        allowedAccountIds: [plan.account],
+        defaultTags: [{ tags: { ...plan.tags } }],
+      }),
+    ]),
+  );
 }
 
 /** The whole platform of one environment. One instance per environment file, each with its own state. */
@@ -135,7 +151,12 @@ export class PlatformStack extends TerraformStack {
     // What each hosting kind needs (SageMaker endpoints ...). Permissions: the router may do exactly
     // what the plan says, each grant next to its resource.
     const role = router.role;
-    const hosted = provisionHosting(this, { plan, kmsKeyArn: key.keyArn, routerRole: role });
+    const hosted = provisionHosting(this, {
+      plan,
+      kmsKeyArn: key.keyArn,
+      routerRole: role,
+      regionProviders: drProviders(this, plan),
+    });
     routing.grantRead(role);
     circuits.grantReadWrite(role);
     key.grantDecrypt(role);

@@ -2,6 +2,7 @@ import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../catalog';
 import { circuitKey, type CircuitTransition } from '../contracts/circuit';
 import { CIRCUIT_FAILURES, ERROR_ACTIONS, type ErrorKind } from '../contracts/error-kinds';
 import { API_OPERATIONS, conversePath, resourcePath } from '../contracts/http-api';
+import { tableModel } from '../contracts/routing-table';
 import { EXPRESS_MAX_SECONDS, type Json, type State, type StateMachineDefinition } from './asl';
 import { modelOf, workflowCandidate, type WorkflowCandidate } from './candidates';
 import {
@@ -389,10 +390,24 @@ function candidateStates(
     };
   }
   return {
-    ...circuitCheckStates(c),
+    ...(calledInOneRegion(plan, modelId) ? circuitCheckStates(c) : routerPicksRegion(c)),
     ...routerCallStates(c),
     ...failureStates(c, kindsCaught([...LAMBDA_PREFIXES, 'Router.'])),
   };
+}
+
+/** Whether the routing table calls a model in one Region only (a SageMaker DR endpoint is a second). */
+function calledInOneRegion(plan: EnvironmentPlan, modelId: string): boolean {
+  return (tableModel(plan.routingTable, modelId)?.targets.length ?? 1) === 1;
+}
+
+/**
+ * A router candidate called in several Regions (a SageMaker model with a DR endpoint): the primary's
+ * open circuit must not skip it, since the router then calls the DR endpoint, with its breaker per
+ * model and Region. The workflow goes straight to the router, under the same entry state name.
+ */
+function routerPicksRegion(c: CandidateContext): Record<string, State> {
+  return { [c.names.readCircuit]: { Type: 'Pass', Next: c.callEntry } };
 }
 
 /** The per-route circuit-breaker workflow (Express). */

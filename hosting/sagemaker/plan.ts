@@ -1,4 +1,5 @@
 import type { EndpointRollout } from '../../schemas/generated/environment';
+import type { PlannedDisasterRecovery } from './dr';
 
 /** A SageMaker model in an environment's plan: the endpoint the environment runs for it. */
 export interface PlannedSagemakerHosting {
@@ -21,4 +22,6 @@ export interface PlannedSagemakerHosting {
       }
     | { readonly mode: 'serverless'; readonly memorySizeMb: number; readonly maxConcurrency: number };
   readonly rollout: EndpointRollout;
+  /** The same endpoint in a failover Region (sagemaker.disasterRecovery), the router's next target. */
+  readonly disasterRecovery?: PlannedDisasterRecovery;
 }

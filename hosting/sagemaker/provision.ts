@@ -2,11 +2,13 @@ import { ModelEndpoint, type ModelEndpointProps } from '../../modules/sagemaker/
 import { ModelPackageGroup } from '../../modules/sagemaker/model-package-group';
 import type { EnvironmentPlan } from '../../catalog';
 import type { HostingProvisioner } from '../provision';
+import { provisionDisasterRecovery } from './dr-provision';
 import type { PlannedSagemakerHosting } from './plan';
 
 /** Custom models on SageMaker: a Model Registry group per family, an endpoint per model, and the router's grant to invoke it. */
 export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
-  provision(scope, models, { plan, kmsKeyArn, routerRole }) {
+  provision(scope, models, ctx) {
+    const { plan, kmsKeyArn, routerRole } = ctx;
     const groups = new Map<string, ModelPackageGroup>();
     for (const model of models) {
       const groupName = model.hosting.modelRegistry?.packageGroup ?? model.family;
@@ -24,15 +26,21 @@ export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
       (model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)),
     );
     for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
+    // The same endpoints in a DR Region, where the environment declares one (hosting/sagemaker/dr.ts).
+    const dr = provisionDisasterRecovery(scope, models, ctx);
     return {
-      outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName) },
+      outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName), ...dr.outputs },
       dashboardEndpointNames: models.map((m) => m.hosting.endpointName),
       logGroupNames: endpoints.map((e) => e.logGroupName),
     };
   },
 };
 
-function endpointProps(hosting: PlannedSagemakerHosting, plan: EnvironmentPlan, kmsKeyArn: string): ModelEndpointProps {
+export function endpointProps(
+  hosting: PlannedSagemakerHosting,
+  plan: EnvironmentPlan,
+  kmsKeyArn: string,
+): ModelEndpointProps {
   return {
     endpointName: hosting.endpointName,
     image: hosting.image,

@@ -1,6 +1,7 @@
 import type { Environment } from '../../schemas/generated/environment';
 import { endpointName } from '../../catalog/names';
 import type { ModelHostedOn } from '../kind';
+import { plannedDisasterRecovery } from './dr';
 import type { PlannedSagemakerHosting } from './plan';
 
 /** A figure the sagemaker-capacity rule requires before anything is resolved; missing here is a bug. */
@@ -16,10 +17,16 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
   // The environment's own copy of the weights (bootstrap.modelArtifacts.locations), else the catalog's.
   const location = env.bootstrap?.modelArtifacts?.locations?.[m.id];
   const modelDataUrl = location ?? h.modelDataUrl;
+  const name = endpointName(env.name, m.id);
+  const adapters = (h.adapters ?? []).map((a) => ({
+    name: a.name,
+    artifactUrl: location !== undefined ? `${location}adapters/${a.name}/` : a.artifactUrl,
+  }));
+  const dr = plannedDisasterRecovery(env, m.id, { endpointName: name, modelDataUrl, adapters });
   return {
     type: 'sagemaker',
     region: env.region,
-    endpointName: endpointName(env.name, m.id),
+    endpointName: name,
     image: h.image,
     ...(modelDataUrl ? { modelDataUrl } : {}),
     ...(h.modelRegistry
@@ -31,10 +38,7 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
         }
       : {}),
     environment: h.environment ?? {},
-    adapters: (h.adapters ?? []).map((a) => ({
-      name: a.name,
-      artifactUrl: location !== undefined ? `${location}adapters/${a.name}/` : a.artifactUrl,
-    })),
+    adapters,
     capacity:
       cap?.mode === 'serverless'
         ? {
@@ -51,6 +55,7 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
                 : undefined),
           ),
     rollout: env.sagemaker?.rollout ?? { type: 'all-at-once' },
+    ...(dr !== undefined ? { disasterRecovery: dr } : {}),
   };
 }
 

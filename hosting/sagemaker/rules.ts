@@ -3,6 +3,7 @@ import { effectiveRoutes, modelsHostedOn } from '../../catalog/context';
 import type { CatalogIssue } from '../../catalog/issues';
 import { firstRepeat, type Report, type Rule } from '../../catalog/rules/rule';
 import type { HostingKind } from '../kind';
+import { DISASTER_RECOVERY_RULES } from './dr';
 import { blueGreenWaitSeconds, ENDPOINT_ROLLOUT_DEFAULTS } from './rollout';
 
 export const SAGEMAKER_RULES: readonly Rule[] = [
@@ -128,6 +129,7 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
       return out;
     },
   },
+  ...DISASTER_RECOVERY_RULES,
 ];
 
 /** SageMaker bills endpoints by the instance-hour: without that price the cost cannot be estimated. */

@@ -45,6 +45,8 @@ const DEFAULTS = { sseAlgorithm: 'aws:kms', statements: [], forceDestroy: false 
 export class SecureBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** Its versioning: what replication waits for. */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -57,7 +59,7 @@ export class SecureBucket extends Construct {
     });
     this.bucketName = props.bucketName;
     this.bucketArn = `arn:aws:s3:::${props.bucketName}`;
-    new S3BucketVersioningA(this, 'Versioning', {
+    this.versioning = new S3BucketVersioningA(this, 'Versioning', {
       bucket: bucket.id,
       versioningConfiguration: { status: 'Enabled' },
       provider,

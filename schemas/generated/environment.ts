@@ -65,6 +65,23 @@ export interface Environment {
       [k: string]: EndpointCapacity;
     };
     rollout?: EndpointRollout;
+    /**
+     * A second endpoint of these models in one of the environment's failover Regions (same capacity, its own role, key, log group and alarms there), read from a replica of the artifacts bucket that the bootstrap stack replicates into that Region; the router fails over to it when the primary endpoint fails.
+     */
+    disasterRecovery?: {
+      /**
+       * An AWS Region code such as us-east-1.
+       */
+      region: string;
+      /**
+       * The SageMaker model ids with a DR endpoint; their weights must be in this account's artifacts bucket (bootstrap.modelArtifacts.locations).
+       *
+       * @minItems 1
+       *
+       * Items: A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+       */
+      models: [string, ...string[]];
+    };
   };
   /**
    * The API Gateway REST API in front of the router.

@@ -17,9 +17,13 @@ describe('estimateCost', () => {
     const cost = estimateCost(prod);
     // classify: 500,000 requests/day × (200 × $0.25 + 10 × $1.25) / 1M tokens × 30.4 days
     expect(cost.routes.find((r) => r.route === 'classify')).toMatchObject({ model: 'claude-3-haiku', monthlyUsd: 950 });
-    // 2 × ml.g5.2xlarge at $1.515/hour for 730 hours
+    // 2 × ml.g5.2xlarge at $1.515/hour for 730 hours, in us-east-1 and again in the DR Region us-west-2
     expect(cost.endpoints).toEqual([
-      expect.objectContaining({ model: 'llama-3-8b-support-lora', capacity: '2 × ml.g5.2xlarge', monthlyUsd: 2211.9 }),
+      expect.objectContaining({
+        model: 'llama-3-8b-support-lora',
+        capacity: '2 × ml.g5.2xlarge in us-east-1 + 2 × ml.g5.2xlarge in us-west-2',
+        monthlyUsd: 4423.8,
+      }),
     ]);
     expect(cost.totalMonthlyUsd).toBeCloseTo(
       Object.values(cost.byModel).reduce((a, b) => a + b, 0),
@@ -30,7 +34,7 @@ describe('estimateCost', () => {
   it('counts a route without traffic assumptions as nothing', () => {
     const cost = estimateCost({ ...prod, costAssumptions: {} });
     expect(cost.routes.every((r) => r.monthlyUsd === 0 && r.requestsPerDay === 0)).toBe(true);
-    expect(cost.totalMonthlyUsd).toBe(2211.9);
+    expect(cost.totalMonthlyUsd).toBe(4423.8);
   });
 
   it('does not estimate a serverless endpoint, or instances without a price, and says why', () => {
@@ -47,7 +51,7 @@ describe('estimateCost', () => {
       estimateCost(withEndpoint(prod, { mode: 'instances', instanceType: 'ml.g6.xlarge', instanceCount: 1 })).endpoints,
     ).toEqual([
       expect.objectContaining({
-        capacity: '1 × ml.g6.xlarge',
+        capacity: '1 × ml.g6.xlarge in us-east-1 + 1 × ml.g6.xlarge in us-west-2',
         monthlyUsd: null,
         note: 'no price for ml.g6.xlarge: set instanceHourUsd in the environment',
       }),

@@ -171,8 +171,9 @@ describe('golden audits of catalog changes', () => {
     expect(configs.length).toBeGreaterThan(0);
     expect(configs.every((r) => r.risk === 'medium' && /blue\/green/.test(r.reason))).toBe(true);
     expect(prod.resources!.some((r) => r.type === 'aws_sagemaker_endpoint' && r.action === 'replace')).toBe(false);
+    // The primary endpoint and prod's DR endpoint in us-west-2, each 2 instances all month.
     expect(prod.changes!.cost.headMonthlyUsd - prod.changes!.cost.baseMonthlyUsd).toBeCloseTo(
-      2 * 730 * (2.03 - 1.515),
+      2 * 2 * 730 * (2.03 - 1.515),
       1,
     );
   });

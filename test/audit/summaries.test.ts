@@ -114,13 +114,13 @@ describe('modelSummary', () => {
     });
   });
 
-  it('shows a SageMaker model called on its endpoint in its Region', () => {
+  it('shows a SageMaker model called on its endpoint in its Region, then on its DR endpoint', () => {
     const model = modelOf(prod, 'llama-3-8b-support-lora');
     if (model.hosting.type !== 'sagemaker') throw new Error('llama-3-8b-support-lora should be on SageMaker');
     expect(modelSummary(model)).toMatchObject({
       hosting: 'sagemaker',
-      regions: [model.hosting.region],
-      invokeIds: [model.hosting.endpointName],
+      regions: [model.hosting.region, 'us-west-2'],
+      invokeIds: [model.hosting.endpointName, `${model.hosting.endpointName}-dr`],
       inferenceProfile: null,
       routes: ['support'],
     });
@@ -143,6 +143,7 @@ describe('endpointSummaries', () => {
         capacity: '2 × ml.g5.2xlarge',
         rollout: 'blue/green canary 50%, bake 600 s, alarm rollback',
         adapters: ['support-tone', 'billing-faq'],
+        disasterRecovery: `${endpoint.endpointName}-dr in us-west-2, same capacity`,
       },
     ]);
     expect(endpointSummaries(planOf('staging'))).toEqual([

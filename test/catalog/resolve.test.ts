@@ -99,7 +99,11 @@ describe('resolveEnvironment', () => {
     });
     expect(prod.routingTable.models['llama-3-8b-support-lora']).toMatchObject({
       hosting: 'sagemaker',
-      targets: [{ region: 'us-east-1', id: 'fm-prod-llama-3-8b-support-lora' }],
+      // The primary endpoint, then the DR endpoint in prod's failover Region us-west-2.
+      targets: [
+        { region: 'us-east-1', id: 'fm-prod-llama-3-8b-support-lora' },
+        { region: 'us-west-2', id: 'fm-prod-llama-3-8b-support-lora-dr' },
+      ],
       adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }],
     });
   });

@@ -612,6 +612,41 @@ const FIXTURES: readonly Fixture[] = [
       fix: 'did you mean "prod"?',
     },
   },
+  {
+    name: 'fails if the SageMaker DR Region is not one of the failover Regions',
+    change: (_c, e) => (e.prod.sagemaker!.disasterRecovery!.region = 'eu-west-1'),
+    expect: {
+      rule: 'sagemaker-disaster-recovery',
+      file: 'prod',
+      at: ['sagemaker', 'disasterRecovery', 'region'],
+      message:
+        "the DR Region eu-west-1 is not one of prod's failover Regions (us-west-2, us-east-2): the router and the deploy role reach only those",
+      fix: 'add "eu-west-1" to failoverRegions, or pick one of them',
+    },
+  },
+  {
+    name: 'fails if a SageMaker DR endpoint is declared for a Bedrock model',
+    change: (_c, e) => (e.prod.sagemaker!.disasterRecovery!.models = ['llama-3-8b-support-lora', 'claude-3-haiku']),
+    expect: {
+      rule: 'sagemaker-disaster-recovery',
+      file: 'prod',
+      at: ['sagemaker', 'disasterRecovery', 'models', 1],
+      message: 'model "claude-3-haiku" is hosted on bedrock, not SageMaker: it has no endpoint to copy',
+      fix: 'remove it (Bedrock models fail over through the failover Regions)',
+    },
+  },
+  {
+    name: 'fails if a SageMaker DR endpoint reads weights from outside the replicated artifacts bucket',
+    change: (_c, e) => delete e.prod.bootstrap!.modelArtifacts!.locations,
+    expect: {
+      rule: 'sagemaker-disaster-recovery',
+      file: 'prod',
+      at: ['sagemaker', 'disasterRecovery', 'models', 0],
+      message:
+        'the weights of "llama-3-8b-support-lora" are in fm-platform-model-artifacts, not in the account\'s artifacts bucket fm-platform-model-artifacts-333333333333, the one the bootstrap replicates into us-west-2',
+      fix: 'copy the weights to s3://fm-platform-model-artifacts-333333333333/ and set bootstrap.modelArtifacts.locations["llama-3-8b-support-lora"] to that prefix',
+    },
+  },
 ];
 
 const TODAY = '2026-11-29';

@@ -86,6 +86,52 @@ describe('offline terraform plan', () => {
     );
   });
 
+  it("plans prod's SageMaker DR endpoint in its failover Region, with its own role, key, log group and alarms there", () => {
+    const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
+      configuration: {
+        provider_config: Record<
+          string,
+          { name: string; alias?: string; expressions?: { region?: { constant_value?: string } } }
+        >;
+        root_module: { resources: { address: string; type: string; provider_config_key: string }[] };
+      };
+      planned_values: { root_module: { resources: { address: string; values: Record<string, unknown> }[] } };
+    };
+    expect(json.configuration.provider_config['aws.us-west-2']).toMatchObject({
+      alias: 'us-west-2',
+      expressions: { region: { constant_value: 'us-west-2' } },
+    });
+    const dr = json.configuration.root_module.resources.filter((r) => r.provider_config_key === 'aws.us-west-2');
+    expect([...new Set(dr.map((r) => r.type))].sort()).toEqual([
+      'aws_cloudwatch_log_group',
+      'aws_cloudwatch_metric_alarm',
+      'aws_iam_policy_document',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_kms_alias',
+      'aws_kms_key',
+      'aws_sagemaker_endpoint',
+      'aws_sagemaker_endpoint_configuration',
+      'aws_sagemaker_model',
+    ]);
+    const values = (type: string) =>
+      json.planned_values.root_module.resources
+        .filter((r) => r.address.startsWith(`${type}.`) && dr.some((d) => d.address === r.address))
+        .map((r) => r.values);
+    expect(values('aws_sagemaker_endpoint')).toEqual([
+      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora-dr' }),
+    ]);
+    expect(values('aws_iam_role')).toEqual([
+      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora-dr-exec' }),
+    ]);
+    expect(values('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name)).toEqual(
+      expect.arrayContaining([
+        'fm-prod-llama-3-8b-support-lora-dr-5xx',
+        'fm-prod-llama-3-8b-support-lora-dr-model-latency-p99',
+      ]),
+    );
+  });
+
   it('plans the bootstrap of an account: state bucket, OIDC, deploy role, API Gateway account, artifacts bucket', () => {
     const result = results.get('bootstrap-333333333333');
     const json = JSON.parse(readFileSync(result?.planJsonPath ?? '', 'utf8')) as PlanJson & {
@@ -107,7 +153,12 @@ describe('offline terraform plan', () => {
     const buckets = json.planned_values.root_module.resources
       .filter((r) => r.type === 'aws_s3_bucket')
       .map((r) => r.values.bucket);
-    expect(buckets.sort()).toEqual(['fm-platform-model-artifacts-333333333333', 'fm-platform-tfstate-333333333333']);
+    // The artifacts bucket, its replica in prod's SageMaker DR Region, and the state bucket.
+    expect(buckets.sort()).toEqual([
+      'fm-platform-model-artifacts-333333333333',
+      'fm-platform-model-artifacts-333333333333-us-west-2',
+      'fm-platform-tfstate-333333333333',
+    ]);
     const role = json.planned_values.root_module.resources.find(
       (r) => r.type === 'aws_iam_role' && r.values.name === 'fm-platform-deploy-prod',
     );
@@ -252,6 +303,19 @@ describe('offline terraform plan', () => {
         },
       },
     });
+  });
+
+  it('overrides every aliased provider too (a DR Region), with the same offline settings', () => {
+    const providers = (offlineOverrides(['us-west-2'])['provider_override.tf.json'] as { provider: { aws: object[] } })
+      .provider.aws;
+    expect(providers).toHaveLength(2);
+    expect(providers[1]).toMatchObject({
+      alias: 'us-west-2',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      allowed_account_ids: null,
+    });
+    expect(providers[0]).not.toHaveProperty('alias');
   });
 
   it('takes the provider from a mirror when one holds the pinned version', () => {

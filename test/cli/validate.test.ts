@@ -34,6 +34,8 @@ describe('npm run validate', () => {
     const useShared = (e: Record<string, Environment>) => {
       for (const env of [e.staging, e.prod])
         env.bootstrap!.modelArtifacts!.locations = { 'llama-3-8b-support-lora': shared };
+      // A DR endpoint reads the replica of the account's own bucket only (the sagemaker-disaster-recovery rule).
+      delete e.prod.sagemaker!.disasterRecovery;
     };
     const refused = tempProject((_c, e) => useShared(e));
     const r = runCli('validate', ['--catalog', refused.catalogPath, '--environments', refused.environmentsDir]);

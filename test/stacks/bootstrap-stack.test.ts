@@ -287,7 +287,7 @@ describe('BootstrapStack', () => {
       }),
     );
     const exec = 'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec';
-    const [policy] = documents(prod, 'ModelArtifacts');
+    const [policy] = documents(prod, 'ModelArtifacts_PolicyDocument');
     expect(policy.find((s) => s.sid === 'ExecutionRolesRead')).toMatchObject({
       effect: 'Allow',
       principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::333333333333:root'] }],
@@ -302,6 +302,48 @@ describe('BootstrapStack', () => {
     // dev runs no endpoint: nobody reads its bucket.
     const [devPolicy] = documents(synthStack('bootstrap-111111111111'), 'ModelArtifacts');
     expect(devPolicy.find((s) => s.sid === 'NoReaders')).toMatchObject({ effect: 'Deny', actions: ['s3:GetObject'] });
+  });
+
+  it("replicates the artifacts bucket into prod's DR Region, read there only by the DR endpoint's role", () => {
+    const replica = 'fm-platform-model-artifacts-333333333333-us-west-2';
+    expect(resourcesOf(prod, 'aws_s3_bucket').filter((b) => b.bucket === replica)).toEqual([
+      expect.objectContaining({ provider: 'aws.us-west-2' }),
+    ]);
+    // Replication needs versioning on the replica too (SecureBucket versions every bucket).
+    expect(resourcesOf(prod, 'aws_s3_bucket_versioning').filter((v) => v.provider === 'aws.us-west-2')).toEqual([
+      expect.objectContaining({ versioning_configuration: { status: 'Enabled' } }),
+    ]);
+    const [config] = resourcesOf(prod, 'aws_s3_bucket_replication_configuration');
+    expect(config).toMatchObject({
+      bucket: 'fm-platform-model-artifacts-333333333333',
+      rule: [
+        {
+          id: 'to-us-west-2',
+          status: 'Enabled',
+          filter: { prefix: '' },
+          delete_marker_replication: { status: 'Enabled' },
+          destination: { bucket: `arn:aws:s3:::${replica}`, storage_class: 'STANDARD' },
+        },
+      ],
+    });
+    expect((config.depends_on as string[]).filter((d) => d.startsWith('aws_s3_bucket_versioning.'))).toHaveLength(2);
+    const [role] = documents(prod, 'ModelArtifactsReplication_Policy_Document');
+    expect(role.find((s) => s.sid === 'WriteReplicas')).toMatchObject({
+      actions: ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags'],
+      resources: [`arn:aws:s3:::${replica}/*`],
+    });
+    const [policy] = documents(prod, 'ModelArtifactsReplication_Replica-us-west-2_PolicyDocument');
+    expect(policy.find((s) => s.sid === 'OnlyExecutionRolesRead')).toMatchObject({
+      condition: [
+        {
+          test: 'ArnNotEquals',
+          variable: 'aws:PrincipalArn',
+          values: ['arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-dr-exec'],
+        },
+      ],
+    });
+    // An account without DR endpoints replicates nothing.
+    expect(resourcesOf(synthStack('bootstrap-222222222222'), 'aws_s3_bucket_replication_configuration')).toEqual([]);
   });
 
   it("grants another account's execution role read of a bucket when the owner lists it in grantRead", () => {

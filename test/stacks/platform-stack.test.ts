@@ -42,16 +42,21 @@ describe('PlatformStack', () => {
     (env) => {
       const stack = synthEnvironment(env);
       const plan = loadProject({ only: [env] }).plans[0];
-      const logs = policyStatements(stack).find((s) => s.sid === 'CloudWatchLogsUse');
+      // The environment key's statement (a DR Region's key is judged below).
+      const logs = policyStatements(stack).find(
+        (s) => s.sid === 'CloudWatchLogsUse' && !s.document.startsWith('DisasterRecovery-'),
+      );
       expect(logs?.condition).toHaveLength(1);
       expect(logs?.condition?.[0]).toMatchObject({ test: 'ArnEquals', variable: 'kms:EncryptionContext:aws:logs:arn' });
       const allowed = logs?.condition?.[0].values ?? [];
       expect(allowed.filter((arn) => arn.includes('*'))).toEqual([]);
-      const groups = resourcesOf(stack, 'aws_cloudwatch_log_group') as {
+      const all = resourcesOf(stack, 'aws_cloudwatch_log_group') as {
         name: string;
         kms_key_id: string;
         retention_in_days: number;
+        provider?: string;
       }[];
+      const groups = all.filter((g) => g.provider === undefined);
       const arn = (name: string) => `arn:aws:logs:${plan.region}:${plan.account}:log-group:${name}`;
       expect(groups.map((g) => arn(g.name)).sort()).toEqual([...allowed].sort());
       for (const g of groups) {
@@ -61,10 +66,59 @@ describe('PlatformStack', () => {
       // The groups services would otherwise create themselves, with neither key nor retention.
       const names = groups.map((g) => g.name);
       expect(names.some((n) => n.startsWith('API-Gateway-Execution-Logs_'))).toBe(true);
-      for (const e of resourcesOf(stack, 'aws_sagemaker_endpoint'))
+      for (const e of resourcesOf(stack, 'aws_sagemaker_endpoint').filter((r) => r.provider === undefined))
         expect(names).toContain(`/aws/sagemaker/Endpoints/${String(e.name)}`);
+      // A DR Region's log groups: keyed and retained there, by that Region's key, which names exactly them.
+      for (const region of plan.models.flatMap((m) =>
+        m.hosting.type === 'sagemaker' && m.hosting.disasterRecovery ? [m.hosting.disasterRecovery.region] : [],
+      )) {
+        const drLogs = policyStatements(stack).find(
+          (s) => s.sid === 'CloudWatchLogsUse' && s.document.startsWith(`DisasterRecovery-${region}_Key`),
+        );
+        const drGroups = all.filter((g) => g.provider === `aws.${region}`);
+        expect(drGroups.length).toBeGreaterThan(0);
+        expect(drGroups.map((g) => `arn:aws:logs:${region}:${plan.account}:log-group:${g.name}`).sort()).toEqual(
+          [...(drLogs?.condition?.[0].values ?? [])].sort(),
+        );
+        for (const g of drGroups) {
+          expect(g.kms_key_id).toMatch(/^\$\{aws_kms_key\.DisasterRecovery-[^}]+\.arn\}$/);
+          expect(g.retention_in_days).toBe(plan.logs.retentionDays);
+        }
+      }
     },
   );
+
+  it("puts prod's SageMaker DR endpoint in us-west-2 with its own role reading the replica, and lets the router invoke it", () => {
+    const stack = synthEnvironment('prod');
+    const onDr = (type: string) => resourcesOf(stack, type).filter((r) => r.provider === 'aws.us-west-2');
+    expect(onDr('aws_sagemaker_endpoint')).toEqual([
+      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora-dr' }),
+    ]);
+    expect(onDr('aws_iam_role')).toEqual([
+      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora-dr-exec' }),
+    ]);
+    expect(onDr('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name)).toEqual([
+      'fm-prod-llama-3-8b-support-lora-dr-5xx',
+      'fm-prod-llama-3-8b-support-lora-dr-model-latency-p99',
+    ]);
+    expect(onDr('aws_kms_key')).toHaveLength(1);
+    const drRead = policyStatements(stack).find(
+      (s) => s.sid === 'ReadOwnArtifacts' && s.document.startsWith('DisasterRecovery-us-west-2'),
+    );
+    expect(drRead?.resources).toEqual([
+      'arn:aws:s3:::fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/*',
+      'arn:aws:s3:::fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/billing-faq/*',
+      'arn:aws:s3:::fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/support-tone/*',
+    ]);
+    const invoke = policyStatements(stack).filter((s) => s.actions.includes('sagemaker:InvokeEndpoint'));
+    expect(invoke.flatMap((s) => s.resources)).toContainEqual(
+      expect.stringMatching(
+        /^\$\{aws_sagemaker_endpoint\.DisasterRecovery-us-west-2_Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/,
+      ),
+    );
+    expect(invoke.flatMap((s) => s.resources).every((r) => !r.includes('*'))).toBe(true);
+    expect(stack.output).toHaveProperty('sagemaker_dr_endpoint_names');
+  });
 
   it("conditions the router's kms:Decrypt on Lambda, and the AppConfig monitor role's trust on the account", () => {
     const stack = synthEnvironment('prod');

@@ -412,6 +412,26 @@ describe('route workflow (prod support: the SageMaker model through the router)'
     expect(await store.read(circuitKey('llama-3-8b-support-lora', 'us-east-1'))).toBeUndefined();
   });
 
+  it("still calls the router when the primary endpoint's circuit is open: the router fails over to the DR endpoint", async () => {
+    const pk = circuitKey('llama-3-8b-support-lora', 'us-east-1');
+    for (let i = 0; i < settings.failureThreshold; i++)
+      await store.recordFailure(pk, 'model-error', settings, NOW - 1000);
+    expect(await store.read(pk)).toMatchObject({ state: 'OPEN' });
+    const h = routeHandlers(route().candidates, {});
+    let invoked = 0;
+    h.handlers[stateNames('llama-3-8b-support-lora').invoke] = task(() => {
+      invoked++;
+      return {
+        StatusCode: 200,
+        Payload: { statusCode: 200, body: JSON.stringify({ model: 'llama-3-8b-support-lora' }) },
+      };
+    });
+    await expect(
+      execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW),
+    ).resolves.toMatchObject({ model: 'llama-3-8b-support-lora' });
+    expect(invoked).toBe(1);
+  });
+
   it('retries a throttled router invocation', async () => {
     const h = routeHandlers(route().candidates, {});
     let n = 0;

@@ -183,6 +183,8 @@ export const TARGET = {
   mistral: 'mistral.mistral-large-2402-v1:0',
   commandR: 'cohere.command-r-v1:0',
   supportEndpoint: 'fm-prod-llama-3-8b-support-lora',
+  /** Its DR endpoint in us-west-2 (sagemaker.disasterRecovery of prod). */
+  supportDrEndpoint: 'fm-prod-llama-3-8b-support-lora-dr',
 } as const;
 
 export function post(

@@ -236,8 +236,9 @@ describe('retry loop and fallbacks', () => {
     expect(res.body.error?.code).toBe('all_candidates_failed');
   });
 
-  it('falls back from a failing SageMaker endpoint to the Bedrock fallback', async () => {
+  it('falls back from a failing SageMaker endpoint and its DR endpoint to the Bedrock fallback', async () => {
     h.sagemaker.set(TARGET.supportEndpoint, { failRate: 1, errorType: 'ModelError' });
+    h.sagemaker.set(TARGET.supportDrEndpoint, { failRate: 1, errorType: 'ModelError' });
     const res = await call(await h.router(), converse('support', userText('Where is my invoice?')));
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
     expect(res.body.routing?.attempts[0]).toMatchObject({ model: 'llama-3-8b-support-lora', errorKind: 'model-error' });
@@ -248,6 +249,7 @@ describe('retry loop and fallbacks', () => {
     ['with a body that is not JSON', 'Traceback (most recent call last):'],
   ])('counts a SageMaker answer %s as a model error and falls back', async (_, rawBody) => {
     h.sagemaker.set(TARGET.supportEndpoint, { rawBody });
+    h.sagemaker.set(TARGET.supportDrEndpoint, { rawBody });
     const res = await call(await h.router(), converse('support', userText('Where is my invoice?')));
     expect(res.status).toBe(200);
     expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });

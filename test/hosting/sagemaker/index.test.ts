@@ -7,6 +7,8 @@ const catalog = shippedCatalog();
 const envs = shippedEnvironments();
 const lora = hostedModel(catalog, 'llama-3-8b-support-lora', 'sagemaker');
 const ENDPOINT = 'fm-prod-llama-3-8b-support-lora';
+/** prod's DR endpoint in us-west-2 (sagemaker.disasterRecovery). */
+const DR_ENDPOINT = 'fm-prod-llama-3-8b-support-lora-dr';
 
 /** An environment with its own SageMaker section. */
 const withSagemaker = (env: Environment, sagemaker: Environment['sagemaker']): Environment => ({ ...env, sagemaker });
@@ -52,11 +54,35 @@ describe('the sagemaker hosting kind', () => {
     );
   });
 
-  it('gives the router its endpoint and adapters, and the workflows reach it through the router', () => {
+  it('resolves the DR endpoint in the failover Region, reading the weights from the replica bucket there', () => {
+    expect(sagemakerKind.resolve(lora, envs.prod).disasterRecovery).toEqual({
+      region: 'us-west-2',
+      endpointName: DR_ENDPOINT,
+      modelDataUrl: 's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/',
+      adapters: [
+        {
+          name: 'support-tone',
+          artifactUrl:
+            's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/support-tone/',
+        },
+        {
+          name: 'billing-faq',
+          artifactUrl:
+            's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/adapters/billing-faq/',
+        },
+      ],
+    });
+    expect(sagemakerKind.resolve(lora, envs.staging)).not.toHaveProperty('disasterRecovery');
+  });
+
+  it('gives the router its endpoint, then its DR endpoint, and adapters; the workflows reach it through the router', () => {
     const hosting = sagemakerKind.resolve(lora, envs.prod);
     expect(sagemakerKind.routingTableEntry(hosting, lora.id)).toEqual({
       hosting: 'sagemaker',
-      targets: [{ region: 'us-east-1', id: ENDPOINT }],
+      targets: [
+        { region: 'us-east-1', id: ENDPOINT },
+        { region: 'us-west-2', id: DR_ENDPOINT },
+      ],
       adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }],
     });
     expect(sagemakerKind.routingTableEntry({ ...hosting, adapters: [] }, lora.id)).not.toHaveProperty('adapters');
@@ -70,18 +96,29 @@ describe('the sagemaker hosting kind', () => {
   it('shows the audit its endpoint, capacity and roll-out, and its cost by the instance-hour', () => {
     const hosting = sagemakerKind.resolve(lora, envs.prod);
     expect(sagemakerKind.auditRow(hosting)).toEqual({
-      regions: ['us-east-1'],
-      invokeIds: [ENDPOINT],
+      regions: ['us-east-1', 'us-west-2'],
+      invokeIds: [ENDPOINT, DR_ENDPOINT],
       inferenceProfile: null,
-      placements: [{ calledIn: 'us-east-1', invokeId: ENDPOINT, profile: null, runsIn: ['us-east-1'] }],
+      placements: [
+        { calledIn: 'us-east-1', invokeId: ENDPOINT, profile: null, runsIn: ['us-east-1'] },
+        { calledIn: 'us-west-2', invokeId: DR_ENDPOINT, profile: null, runsIn: ['us-west-2'] },
+      ],
     });
     expect(sagemakerKind.endpointRow(hosting)).toEqual({
       endpointName: ENDPOINT,
       capacity: '2 × ml.g5.2xlarge',
       rollout: 'blue/green canary 50%, bake 600 s, alarm rollback',
       adapters: ['support-tone', 'billing-faq'],
+      disasterRecovery: `${DR_ENDPOINT} in us-west-2, same capacity`,
     });
+    // The DR endpoint's instances run all month too.
     expect(sagemakerKind.standingCost(hosting)).toEqual({
+      resource: `${ENDPOINT} + ${DR_ENDPOINT}`,
+      capacity: '2 × ml.g5.2xlarge in us-east-1 + 2 × ml.g5.2xlarge in us-west-2',
+      hourlyUsd: 6.06,
+      note: 'includes the DR endpoint in us-west-2 at the us-east-1 instance-hour price',
+    });
+    expect(sagemakerKind.standingCost({ ...hosting, disasterRecovery: undefined })).toEqual({
       resource: ENDPOINT,
       capacity: '2 × ml.g5.2xlarge',
       hourlyUsd: 3.03,

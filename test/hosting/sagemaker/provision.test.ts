@@ -1,4 +1,5 @@
 import { Testing, Token } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { PlannedModelOn } from '../../../catalog';
 import { sagemakerProvisioner } from '../../../hosting/sagemaker/provision';
 import { parseSynth, planFor, policyStatements, resourcesOf } from '../../stacks/synth-environment';
@@ -14,17 +15,26 @@ describe('the sagemaker provisioner', () => {
           plan,
           kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/k',
           routerRole: { name: 'router', arn: 'arn:aws:iam::333333333333:role/router' },
+          regionProviders: new Map([
+            ['us-west-2', new AwsProvider(scope, 'dr', { alias: 'us-west-2', region: 'us-west-2' })],
+          ]),
         });
       }),
     );
     expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')).toEqual([
       expect.objectContaining({ model_package_group_name: 'llama-3-support' }),
     ]);
-    expect(resourcesOf(stack, 'aws_sagemaker_endpoint')).toEqual([
-      expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora' }),
-    ]);
+    // prod's model runs in us-east-1 and, through the DR Region's provider alias, in us-west-2.
+    expect(
+      resourcesOf(stack, 'aws_sagemaker_endpoint')
+        .map((e) => `${e.name as string} ${(e.provider as string | undefined) ?? 'aws'}`)
+        .sort(),
+    ).toEqual(['fm-prod-llama-3-8b-support-lora aws', 'fm-prod-llama-3-8b-support-lora-dr aws.us-west-2']);
     const invoke = policyStatements(stack).filter((s) => s.actions.includes('sagemaker:InvokeEndpoint'));
-    expect(invoke.flatMap((s) => s.resources)).toEqual([
+    expect(invoke.flatMap((s) => s.resources).sort()).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_sagemaker_endpoint\.DisasterRecovery-us-west-2_Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/,
+      ),
       expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.Endpoint-llama-3-8b-support-lora_[0-9A-F]+\.arn\}$/),
     ]);
     expect(provisioned?.dashboardEndpointNames).toEqual(['fm-prod-llama-3-8b-support-lora']);

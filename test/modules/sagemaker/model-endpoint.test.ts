@@ -22,7 +22,7 @@ const configOf = (json: { resource: Record<string, Record<string, Record<string,
 describe('ModelEndpoint', () => {
   it.each(['staging', 'prod'])('gives %s a blue/green endpoint that rolls back on its alarms', (env) => {
     const stack = synthEnvironment(env);
-    const endpoint = resourcesOf(stack, 'aws_sagemaker_endpoint')[0] as {
+    const endpoint = resourcesOf(stack, 'aws_sagemaker_endpoint').find((e) => e.provider === undefined) as {
       name: string;
       deployment_config: {
         blue_green_update_policy: { traffic_routing_configuration: { type: string } };
@@ -37,7 +37,7 @@ describe('ModelEndpoint', () => {
     expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')[0]).toMatchObject({
       model_package_group_name: 'llama-3-support',
     });
-    const model = resourcesOf(stack, 'aws_sagemaker_model')[0] as {
+    const model = resourcesOf(stack, 'aws_sagemaker_model').find((m) => m.provider === undefined) as {
       enable_network_isolation: boolean;
       primary_container: { model_data_source: unknown };
     };
