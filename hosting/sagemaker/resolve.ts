@@ -1,7 +1,7 @@
 import type { Environment } from '../../schemas/generated/environment';
 import { endpointName } from '../../catalog/names';
 import type { ModelHostedOn } from '../kind';
-import type { PlannedSagemakerHosting } from './plan';
+import { modelPackageArn, platformPackageGroup, type PlannedSagemakerHosting } from './plan';
 
 /** A figure the sagemaker-capacity rule requires before anything is resolved; missing here is a bug. */
 function ruled<T>(value: T | undefined, what: string, modelId: string): T {
@@ -22,14 +22,7 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
     endpointName: endpointName(env.name, m.id),
     image: h.image,
     ...(modelDataUrl ? { modelDataUrl } : {}),
-    ...(h.modelRegistry
-      ? {
-          modelRegistry: {
-            packageGroup: h.modelRegistry.packageGroup ?? m.family,
-            approvedVersion: h.modelRegistry.approvedVersion,
-          },
-        }
-      : {}),
+    ...(h.modelRegistry ? { modelRegistry: registry(h.modelRegistry, m.id, env) } : {}),
     environment: h.environment ?? {},
     adapters: (h.adapters ?? []).map((a) => ({
       name: a.name,
@@ -64,5 +57,22 @@ function instanceCapacity(
     instanceType,
     instanceCount,
     ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}),
+  };
+}
+
+function registry(
+  r: NonNullable<ModelHostedOn<'sagemaker'>['hosting']['modelRegistry']>,
+  modelId: string,
+  env: Environment,
+): NonNullable<PlannedSagemakerHosting['modelRegistry']> {
+  const packageGroup = r.packageGroup ?? platformPackageGroup(modelId);
+  const version = r.versions?.[env.name] ?? r.approvedVersion;
+  const initialVersion = version === 'latest-approved' ? r.approvedVersion : version;
+  return {
+    packageGroup,
+    owned: (r.owner ?? 'platform') === 'platform',
+    version,
+    initialVersion,
+    initialPackageArn: modelPackageArn(env.region, env.account, packageGroup, initialVersion),
   };
 }

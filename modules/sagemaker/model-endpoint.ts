@@ -36,6 +36,13 @@ export interface ModelEndpointProps {
   readonly image: string;
   /** S3 artifacts: a prefix (ending `/`, loaded uncompressed) or a `model.tar.gz`. @default - the image carries the model */
   readonly modelDataUrl?: string;
+  /**
+   * A registered model package version to create the model from (`ModelPackageName`): what runs is exactly
+   * that approved version. Terraform then creates the model, the endpoint configuration and the endpoint
+   * once and leaves every later version and configuration to the deployment pipeline (see the class doc).
+   * @default - the model is built from image and modelDataUrl, and Terraform rolls every change out
+   */
+  readonly modelPackageArn?: string;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself (none: the base model alone). */
@@ -185,14 +192,28 @@ export class ModelEndpoint extends Construct {
     });
 
     const dataSource = props.modelDataUrl?.endsWith('/');
-    const container = {
-      image: props.image,
-      environment: { ...(props.environment ?? DEFAULTS.environment) },
-      modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
-      modelDataSource: dataSource
-        ? { s3DataSource: [{ s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' }] }
-        : undefined,
-    };
+    const registry = props.modelPackageArn !== undefined;
+    // A model package carries its image and artifacts: the container names the package and nothing else
+    // (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sagemaker_model#model_package_name).
+    const container = registry
+      ? { modelPackageName: props.modelPackageArn, environment: { ...(props.environment ?? DEFAULTS.environment) } }
+      : {
+          image: props.image,
+          environment: { ...(props.environment ?? DEFAULTS.environment) },
+          modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
+          modelDataSource: dataSource
+            ? {
+                s3DataSource: [
+                  { s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' },
+                ],
+              }
+            : undefined,
+        };
+    // Registry-driven: Terraform makes the first model and configuration only, and never replaces them; the
+    // pipeline creates every later one by name. ignore_changes = all also keeps provider 5.100.0's
+    // create_before_destroy from deleting a configuration the endpoint still uses
+    // (https://github.com/hashicorp/terraform-provider-aws/issues/48997, #46663).
+    const createOnce = registry ? { ignoreChanges: 'all' as const } : { createBeforeDestroy: true };
     // Serverless endpoints do not support network isolation; instance endpoints always run isolated.
     const networkIsolation = capacity.mode === 'instances';
     const modelName = physicalName([endpointName, contentHash({ container, networkIsolation })], 63);
@@ -201,7 +222,7 @@ export class ModelEndpoint extends Construct {
       executionRoleArn: this.role.arn,
       enableNetworkIsolation: networkIsolation,
       primaryContainer: container,
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: createOnce,
       dependsOn: [rolePolicy.resource],
     });
 
@@ -227,7 +248,7 @@ export class ModelEndpoint extends Construct {
       name: configName,
       kmsKeyArn,
       productionVariants: [variant],
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: createOnce,
       dependsOn: [model],
     });
 
@@ -283,6 +304,13 @@ export class ModelEndpoint extends Construct {
         },
         autoRollbackConfiguration: { alarms: [{ alarmName: errors.alarmName }, { alarmName: latency.alarmName }] },
       },
+      // Registry-driven: the deployment pipeline (workflows/deployment-workflow.ts) owns which configuration
+      // serves and how it rolls out. Provider 5.100.0 does not apply an endpoint_config_name change correctly
+      // (https://github.com/hashicorp/terraform-provider-aws/issues/40048, fixed in 6.21.0 by #42843), and its
+      // waiter has no RollingBack state and records a SageMaker rollback as success (#48997, #46663), so
+      // Terraform must never update the endpoint: a plan shows no change to it after the first create, and
+      // drift (the serving configuration against the pin) is the pipeline's outcome record to report.
+      ...(registry ? { lifecycle: { ignoreChanges: ['endpoint_config_name', 'deployment_config'] } } : {}),
     });
 
     this.endpointName = endpoint.name;

@@ -4,7 +4,7 @@ import { sagemakerProvisioner } from '../../../hosting/sagemaker/provision';
 import { parseSynth, planFor, policyStatements, resourcesOf } from '../../stacks/synth-environment';
 
 describe('the sagemaker provisioner', () => {
-  it('makes a registry group per family and an endpoint per model, and lets the router invoke only those endpoints', () => {
+  it('makes the platform-namespaced registry group and an endpoint per model, and lets the router invoke only those endpoints', () => {
     const plan = planFor('prod');
     const models = plan.models.filter((m): m is PlannedModelOn<'sagemaker'> => m.hosting.type === 'sagemaker');
     let provisioned: ReturnType<typeof sagemakerProvisioner.provision> | undefined;
@@ -18,7 +18,7 @@ describe('the sagemaker provisioner', () => {
       }),
     );
     expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')).toEqual([
-      expect.objectContaining({ model_package_group_name: 'llama-3-support' }),
+      expect.objectContaining({ model_package_group_name: 'fm-llama-3-8b-support-lora' }),
     ]);
     expect(resourcesOf(stack, 'aws_sagemaker_endpoint')).toEqual([
       expect.objectContaining({ name: 'fm-prod-llama-3-8b-support-lora' }),
