@@ -57,6 +57,11 @@ export function changeSet(
       from: `${e.base.capacity}; ${e.base.rollout}`,
       to: `${e.head.capacity}; ${e.head.rollout}`,
     }));
+  const registryVersionsChanged = models.flatMap((m) => {
+    const from = m.base.hosting.type === 'sagemaker' ? m.base.hosting.modelRegistry?.version : undefined;
+    const to = m.head.hosting.type === 'sagemaker' ? m.head.hosting.modelRegistry?.version : undefined;
+    return from !== undefined && to !== undefined && from !== to ? [{ model: m.id, from, to }] : [];
+  });
   const baseGrants = grantLines(base?.permissions ?? []);
   const headGrants = grantLines(head.permissions);
   const permissionsAdded = [...headGrants].filter((g) => !baseGrants.has(g)).sort();
@@ -73,6 +78,7 @@ export function changeSet(
     modelsRemoved: onlyIn(baseModels, headModels),
     lifecycleChanged,
     endpointsChanged,
+    registryVersionsChanged,
     permissionsAdded,
     permissionsRemoved,
     cost: costDelta(base?.cost.totalMonthlyUsd ?? 0, head.cost.totalMonthlyUsd),
@@ -104,6 +110,12 @@ function risksOf(c: Omit<ChangeSet, 'risks'>, tier: EnvironmentPlan['tier']): Ch
   if (added) risks.push({ risk: 'high', reason: `permission widened: ${added} new grant${added === 1 ? '' : 's'}` });
   for (const e of c.endpointsChanged)
     risks.push({ risk: prod ? 'high' : 'medium', reason: `endpoint of ${e.model} changes: ${e.from} -> ${e.to}` });
+  // A version bump is a new model in front of traffic, rolled out by this apply.
+  for (const v of c.registryVersionsChanged)
+    risks.push({
+      risk: prod ? 'high' : 'medium',
+      reason: `registry version of ${v.model} changes: ${v.from} -> ${v.to}`,
+    });
   return risks.sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk]);
 }
 

@@ -190,6 +190,10 @@ function changesSection(c: ChangeSet): string[] {
     'endpoints',
     c.endpointsChanged.map((e) => `${e.model}: ${e.from} → ${e.to}`),
   );
+  add(
+    'registry versions',
+    c.registryVersionsChanged.map((v) => `${v.model}: ${v.from} → ${v.to}`),
+  );
   if (c.permissionsAdded.length)
     lines.push(
       `- permissions added (${c.permissionsAdded.length}):\n${c.permissionsAdded.map((p) => `  - \`${p}\``).join('\n')}`,

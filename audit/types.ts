@@ -99,6 +99,12 @@ export interface ChangeSet {
   readonly modelsRemoved: readonly string[];
   readonly lifecycleChanged: readonly { readonly model: string; readonly from: string; readonly to: string }[];
   readonly endpointsChanged: readonly { readonly model: string; readonly from: string; readonly to: string }[];
+  /** Model Registry versions an environment now deploys (a pin or latest-approved), each its own roll-out by the pipeline. */
+  readonly registryVersionsChanged: readonly {
+    readonly model: string;
+    readonly from: number | 'latest-approved';
+    readonly to: number | 'latest-approved';
+  }[];
   readonly permissionsAdded: readonly string[];
   readonly permissionsRemoved: readonly string[];
   readonly cost: {

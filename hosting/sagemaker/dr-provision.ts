@@ -71,6 +71,9 @@ function drEndpointProps(
     ...endpointProps(model.hosting, plan, kmsKeyArn),
     endpointName: dr.endpointName,
     modelDataUrl: dr.modelDataUrl,
+    // Model packages are Regional: the primary's package ARN cannot build a model here. Until the version is
+    // registered in the DR Region too, the DR model is built from the replicated weights of the same version.
+    modelPackageArn: undefined,
     adapters: dr.adapters,
     region: dr.region,
   };

@@ -5,22 +5,19 @@ import type { HostingProvisioner } from '../provision';
 import { provisionDisasterRecovery } from './dr-provision';
 import type { PlannedSagemakerHosting } from './plan';
 
-/** Custom models on SageMaker: a Model Registry group per family, an endpoint per model, and the router's grant to invoke it. */
+/** Custom models on SageMaker: a Model Registry group per registry-driven model, an endpoint per model, and the router's grant to invoke it. */
 export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
   provision(scope, models, ctx) {
     const { plan, kmsKeyArn, routerRole } = ctx;
-    const groups = new Map<string, ModelPackageGroup>();
+    // One group per registry-driven model, in each environment's account; a group a training pipeline made
+    // (owner "external") is only referenced by name: creating it here would collide with theirs.
     for (const model of models) {
-      const groupName = model.hosting.modelRegistry?.packageGroup ?? model.family;
-      if (!groups.has(groupName)) {
-        groups.set(
-          groupName,
-          new ModelPackageGroup(scope, `ModelPackageGroup-${groupName}`, {
-            groupName,
-            description: `${model.family} models (fm-platform)`,
-          }),
-        );
-      }
+      const r = model.hosting.modelRegistry;
+      if (!r?.owned) continue;
+      new ModelPackageGroup(scope, `ModelPackageGroup-${r.packageGroup}`, {
+        groupName: r.packageGroup,
+        description: `${model.id} versions deployed by fm-platform`,
+      });
     }
     const endpoints = models.map(
       (model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)),
@@ -45,6 +42,7 @@ export function endpointProps(
     endpointName: hosting.endpointName,
     image: hosting.image,
     modelDataUrl: hosting.modelDataUrl,
+    modelPackageArn: hosting.modelRegistry?.initialPackageArn,
     environment: hosting.environment,
     adapters: hosting.adapters,
     capacity: hosting.capacity,

@@ -2,7 +2,7 @@ import type { Environment } from '../../schemas/generated/environment';
 import { endpointName } from '../../catalog/names';
 import type { ModelHostedOn } from '../kind';
 import { plannedDisasterRecovery } from './dr';
-import type { PlannedSagemakerHosting } from './plan';
+import { modelPackageArn, platformPackageGroup, type PlannedSagemakerHosting } from './plan';
 
 /** A figure the sagemaker-capacity rule requires before anything is resolved; missing here is a bug. */
 function ruled<T>(value: T | undefined, what: string, modelId: string): T {
@@ -29,14 +29,7 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
     endpointName: name,
     image: h.image,
     ...(modelDataUrl ? { modelDataUrl } : {}),
-    ...(h.modelRegistry
-      ? {
-          modelRegistry: {
-            packageGroup: h.modelRegistry.packageGroup ?? m.family,
-            approvedVersion: h.modelRegistry.approvedVersion,
-          },
-        }
-      : {}),
+    ...(h.modelRegistry ? { modelRegistry: registry(h.modelRegistry, m.id, env) } : {}),
     environment: h.environment ?? {},
     adapters,
     capacity:
@@ -69,5 +62,22 @@ function instanceCapacity(
     instanceType,
     instanceCount,
     ...(instanceHourUsd !== undefined ? { instanceHourUsd } : {}),
+  };
+}
+
+function registry(
+  r: NonNullable<ModelHostedOn<'sagemaker'>['hosting']['modelRegistry']>,
+  modelId: string,
+  env: Environment,
+): NonNullable<PlannedSagemakerHosting['modelRegistry']> {
+  const packageGroup = r.packageGroup ?? platformPackageGroup(modelId);
+  const version = r.versions?.[env.name] ?? r.approvedVersion;
+  const initialVersion = version === 'latest-approved' ? r.approvedVersion : version;
+  return {
+    packageGroup,
+    owned: (r.owner ?? 'platform') === 'platform',
+    version,
+    initialVersion,
+    initialPackageArn: modelPackageArn(env.region, env.account, packageGroup, initialVersion),
   };
 }

@@ -1,6 +1,6 @@
 import type { EndpointRollout, Environment } from '../../schemas/generated/environment';
 import { effectiveRoutes, modelsHostedOn } from '../../catalog/context';
-import type { CatalogIssue } from '../../catalog/issues';
+import { issueAt, type CatalogIssue } from '../../catalog/issues';
 import { firstRepeat, type Report, type Rule } from '../../catalog/rules/rule';
 import type { HostingKind } from '../kind';
 import { DISASTER_RECOVERY_RULES } from './dr';
@@ -128,6 +128,60 @@ export const SAGEMAKER_RULES: readonly Rule[] = [
       }
       return out;
     },
+  },
+  {
+    id: 'sagemaker-registry',
+    summary:
+      'a registry-driven SageMaker model names its group when a training pipeline owns it; versions name known environments; production pins a version (promoted by pull request)',
+    catalog: (ctx, issue) =>
+      modelsHostedOn(ctx, 'sagemaker').flatMap(({ model: m, index: i }) => {
+        const r = m.hosting.modelRegistry;
+        if (r?.owner !== 'external' || r.packageGroup !== undefined) return [];
+        return [
+          issue(
+            ['models', i, 'hosting', 'modelRegistry'],
+            `"${m.id}" uses a model package group made outside the platform (owner "external") but does not name it`,
+            { fix: 'add "packageGroup" with the name of the group the training pipeline registers into' },
+          ),
+        ];
+      }),
+    environment: (ctx, issue) =>
+      modelsHostedOn(ctx, 'sagemaker').flatMap(({ model: m, index: i }) => {
+        const versions = m.hosting.modelRegistry?.versions ?? {};
+        const names = new Set(ctx.environments.map((e) => e.name));
+        const path = ['models', i, 'hosting', 'modelRegistry', 'versions'];
+        const out: CatalogIssue[] = [];
+        // The catalog holds the pins: an unknown key is reported there, once (with the first environment loaded).
+        if (ctx.environments[0]?.name === ctx.env.name) {
+          for (const key of Object.keys(versions).filter((k) => !names.has(k))) {
+            out.push(
+              issueAt(
+                ctx.doc,
+                'sagemaker-registry',
+                [...path, key],
+                `"${m.id}" pins a version for "${key}", which is no environment`,
+                {
+                  expected: [...names].join(', '),
+                  fix: 'use the name of an environment file, or remove the entry',
+                },
+              ),
+            );
+          }
+        }
+        if (ctx.env.tier === 'production' && versions[ctx.env.name] === 'latest-approved') {
+          out.push(
+            issue(
+              ['tier'],
+              `production environment "${ctx.env.name}" follows latest-approved for "${m.id}" (modelRegistry.versions.${ctx.env.name} in model-catalog.json): every registry approval would deploy here unreviewed`,
+              {
+                expected: 'a pinned version number in production',
+                fix: `set "${ctx.env.name}": ${m.hosting.modelRegistry?.approvedVersion ?? 1} in the model's modelRegistry.versions and promote by bumping it in a pull request`,
+              },
+            ),
+          );
+        }
+        return out;
+      }),
   },
   ...DISASTER_RECOVERY_RULES,
 ];

@@ -36,6 +36,13 @@ export interface ModelEndpointProps {
   readonly image: string;
   /** S3 artifacts: a prefix (ending `/`, loaded uncompressed) or a `model.tar.gz`. @default - the image carries the model */
   readonly modelDataUrl?: string;
+  /**
+   * A registered model package version to create the model from (`ModelPackageName`): what runs is exactly
+   * that approved version. A new pinned version is a new model and configuration, rolled out by Terraform
+   * as any other change (the deployment pipeline that is to take this over, issue 17, does not exist yet).
+   * @default - the model is built from image and modelDataUrl
+   */
+  readonly modelPackageArn?: string;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself (none: the base model alone). */
@@ -185,14 +192,29 @@ export class ModelEndpoint extends Construct {
     });
 
     const dataSource = props.modelDataUrl?.endsWith('/');
-    const container = {
-      image: props.image,
-      environment: { ...(props.environment ?? DEFAULTS.environment) },
-      modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
-      modelDataSource: dataSource
-        ? { s3DataSource: [{ s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' }] }
-        : undefined,
-    };
+    const registry = props.modelPackageArn !== undefined;
+    // A model package carries its image and artifacts: the container names the package and nothing else
+    // (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/sagemaker_model#model_package_name).
+    const container = registry
+      ? { modelPackageName: props.modelPackageArn, environment: { ...(props.environment ?? DEFAULTS.environment) } }
+      : {
+          image: props.image,
+          environment: { ...(props.environment ?? DEFAULTS.environment) },
+          modelDataUrl: props.modelDataUrl && !dataSource ? props.modelDataUrl : undefined,
+          modelDataSource: dataSource
+            ? {
+                s3DataSource: [
+                  { s3Uri: props.modelDataUrl as string, s3DataType: 'S3Prefix', compressionType: 'None' },
+                ],
+              }
+            : undefined,
+        };
+    // Registry-driven or not, Terraform rolls a new version out (a new model and configuration, the endpoint
+    // updated). Leaving them to Terraform only once (ignore_changes) is right only when a deployment pipeline
+    // applies every later version; until it exists, ignoring changes would silently drop a version bump or a
+    // capacity change. So the provider 5.100.0 update bugs (#40048/#42843, #48997/#46663) stay on this path as
+    // before, guarded by the auto-rollback alarms and the deploy timeout.
+    const createOnce = { createBeforeDestroy: true };
     // Serverless endpoints do not support network isolation; instance endpoints always run isolated.
     const networkIsolation = capacity.mode === 'instances';
     const modelName = physicalName([endpointName, contentHash({ container, networkIsolation })], 63);
@@ -201,7 +223,7 @@ export class ModelEndpoint extends Construct {
       executionRoleArn: this.role.arn,
       enableNetworkIsolation: networkIsolation,
       primaryContainer: container,
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: createOnce,
       dependsOn: [rolePolicy.resource],
     });
 
@@ -227,7 +249,7 @@ export class ModelEndpoint extends Construct {
       name: configName,
       kmsKeyArn,
       productionVariants: [variant],
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: createOnce,
       dependsOn: [model],
     });
 

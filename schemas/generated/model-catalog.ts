@@ -129,17 +129,27 @@ export interface SagemakerHosting {
    */
   modelDataUrl?: string;
   /**
-   * The SageMaker Model Registry version to deploy instead of modelDataUrl.
+   * Deploy a registered, approved SageMaker Model Registry version (the model is created from its model package ARN) instead of modelDataUrl.
    */
   modelRegistry?: {
     /**
-     * Model package group name. Default: the model's family.
+     * Model package group name. Default: fm-<model id> (namespaced per platform). Required when owner is external: the group the training pipeline made.
      */
     packageGroup?: string;
     /**
-     * The approved model package version to deploy; roll back by setting the previous approved version.
+     * platform: Terraform creates the group in each environment's account; external: a training pipeline made it and Terraform only references it.
+     */
+    owner?: 'platform' | 'external';
+    /**
+     * The approved version every environment deploys unless versions names it; where an environment follows latest-approved, the version its endpoint is first created with.
      */
     approvedVersion: number;
+    /**
+     * The version each environment (by name) deploys: a pinned version number, or latest-approved (every approval in the group starts the deployment pipeline). Production is promoted by a pull request bumping its pin.
+     */
+    versions?: {
+      [k: string]: number | 'latest-approved';
+    };
   };
   /**
    * Environment variables for the container, e.g. OPTION_MAX_MODEL_LEN. No secrets: values land in Terraform state.

@@ -51,6 +51,7 @@ describe('changeSet', () => {
       modelsRemoved: [],
       lifecycleChanged: [],
       endpointsChanged: [],
+      registryVersionsChanged: [],
       permissionsAdded: [],
       permissionsRemoved: [],
       cost: {
@@ -162,6 +163,31 @@ describe('changeSet', () => {
     ]);
     const staging = planOf('staging');
     expect(changeSet(side(staging), side(resize(staging)), null).risks.map((r) => r.risk)).toEqual(['medium']);
+  });
+
+  it('shows a registry version bump as its own risk line, high in production and medium elsewhere', () => {
+    const bump = (plan: EnvironmentPlan, to: number | 'latest-approved') =>
+      withModel(plan, 'llama-3-8b-support-lora', (m) =>
+        m.hosting.type === 'sagemaker' && m.hosting.modelRegistry
+          ? { ...m, hosting: { ...m.hosting, modelRegistry: { ...m.hosting.modelRegistry, version: to } } }
+          : m,
+      );
+    const c = changeSet(side(prod), side(bump(prod, 4)), null);
+    expect(c.registryVersionsChanged).toEqual([{ model: 'llama-3-8b-support-lora', from: 3, to: 4 }]);
+    expect(c.endpointsChanged).toEqual([]);
+    expect(c.risks).toEqual([
+      {
+        risk: 'high',
+        reason: 'registry version of llama-3-8b-support-lora changes: 3 -> 4',
+      },
+    ]);
+    const staging = planOf('staging');
+    expect(changeSet(side(staging), side(bump(staging, 'latest-approved')), null).risks).toEqual([
+      {
+        risk: 'medium',
+        reason: 'registry version of llama-3-8b-support-lora changes: 3 -> latest-approved',
+      },
+    ]);
   });
 
   it('compares grants line by line, each condition noted, and sorts them', () => {

@@ -95,7 +95,13 @@ describe('resolveEnvironment', () => {
       endpointName: 'fm-prod-llama-3-8b-support-lora',
       capacity: { mode: 'instances', instanceType: 'ml.g5.2xlarge', instanceCount: 2 },
       rollout: { type: 'canary', stepPercent: 50 },
-      modelRegistry: { packageGroup: 'llama-3-support', approvedVersion: 3 },
+      modelRegistry: {
+        packageGroup: 'fm-llama-3-8b-support-lora',
+        owned: true,
+        version: 3,
+        initialVersion: 3,
+        initialPackageArn: 'arn:aws:sagemaker:us-east-1:333333333333:model-package/fm-llama-3-8b-support-lora/3',
+      },
     });
     expect(prod.routingTable.models['llama-3-8b-support-lora']).toMatchObject({
       hosting: 'sagemaker',

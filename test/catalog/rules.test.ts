@@ -256,6 +256,48 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: 'fails if a registry group made by a training pipeline is not named',
+    change: (c) => {
+      const h = model(c, 'llama-3-8b-support-lora').hosting;
+      if (h.type === 'sagemaker') h.modelRegistry = { approvedVersion: 3, owner: 'external' };
+    },
+    expect: {
+      rule: 'sagemaker-registry',
+      file: 'catalog',
+      at: ['models', 'llama-3-8b-support-lora', 'hosting', 'modelRegistry'],
+      message:
+        '"llama-3-8b-support-lora" uses a model package group made outside the platform (owner "external") but does not name it',
+    },
+  },
+  {
+    name: 'fails if a pinned registry version names no environment',
+    change: (c) => {
+      const h = model(c, 'llama-3-8b-support-lora').hosting;
+      if (h.type === 'sagemaker') h.modelRegistry = { approvedVersion: 3, versions: { prd: 3 } };
+    },
+    expect: {
+      rule: 'sagemaker-registry',
+      file: 'catalog',
+      at: ['models', 'llama-3-8b-support-lora', 'hosting', 'modelRegistry', 'versions', 'prd'],
+      message: '"llama-3-8b-support-lora" pins a version for "prd", which is no environment',
+    },
+  },
+  {
+    name: 'fails if production follows latest-approved instead of a reviewed pin',
+    change: (c) => {
+      const h = model(c, 'llama-3-8b-support-lora').hosting;
+      if (h.type === 'sagemaker') h.modelRegistry = { approvedVersion: 3, versions: { prod: 'latest-approved' } };
+    },
+    expect: {
+      rule: 'sagemaker-registry',
+      file: 'prod',
+      at: ['tier'],
+      message:
+        'production environment "prod" follows latest-approved for "llama-3-8b-support-lora" (modelRegistry.versions.prod in model-catalog.json): every registry approval would deploy here unreviewed',
+      fix: 'set "prod": 3 in the model\'s modelRegistry.versions and promote by bumping it in a pull request',
+    },
+  },
+  {
     name: 'fails if a Bedrock model has no token prices',
     change: (c) => delete model(c, 'command-r').pricing.outputPerMillionTokensUsd,
     expect: {

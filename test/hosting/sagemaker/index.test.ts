@@ -20,10 +20,36 @@ describe('the sagemaker hosting kind', () => {
       type: 'sagemaker',
       region: 'us-east-1',
       endpointName: ENDPOINT,
-      modelRegistry: { packageGroup: 'llama-3-support', approvedVersion: 3 },
+      modelRegistry: { packageGroup: 'fm-llama-3-8b-support-lora', owned: true, version: 3, initialVersion: 3 },
       adapters: [{ name: 'support-tone' }, { name: 'billing-faq' }],
       capacity: { mode: 'instances', instanceType: 'ml.g5.2xlarge', instanceCount: 2, instanceHourUsd: 1.515 },
       rollout: { type: 'canary', stepPercent: 50 },
+    });
+  });
+
+  it('follows latest-approved where the catalog says so, first creating the endpoint with approvedVersion', () => {
+    expect(sagemakerKind.resolve(lora, envs.dev).modelRegistry).toEqual({
+      packageGroup: 'fm-llama-3-8b-support-lora',
+      owned: true,
+      version: 'latest-approved',
+      initialVersion: 3,
+      initialPackageArn: 'arn:aws:sagemaker:us-east-1:111111111111:model-package/fm-llama-3-8b-support-lora/3',
+    });
+  });
+
+  it('references a group a training pipeline made instead of the namespaced default', () => {
+    const external = {
+      ...lora,
+      hosting: {
+        ...lora.hosting,
+        modelRegistry: { owner: 'external' as const, packageGroup: 'llama-3-support', approvedVersion: 4 },
+      },
+    };
+    expect(sagemakerKind.resolve(external, envs.prod).modelRegistry).toMatchObject({
+      packageGroup: 'llama-3-support',
+      owned: false,
+      version: 4,
+      initialPackageArn: 'arn:aws:sagemaker:us-east-1:333333333333:model-package/llama-3-support/4',
     });
   });
 

@@ -5,7 +5,7 @@ import { sagemakerProvisioner } from '../../../hosting/sagemaker/provision';
 import { parseSynth, planFor, policyStatements, resourcesOf } from '../../stacks/synth-environment';
 
 describe('the sagemaker provisioner', () => {
-  it('makes a registry group per family and an endpoint per model, and lets the router invoke only those endpoints', () => {
+  it('makes the platform-namespaced registry group and an endpoint per model, and lets the router invoke only those endpoints', () => {
     const plan = planFor('prod');
     const models = plan.models.filter((m): m is PlannedModelOn<'sagemaker'> => m.hosting.type === 'sagemaker');
     let provisioned: ReturnType<typeof sagemakerProvisioner.provision> | undefined;
@@ -22,7 +22,7 @@ describe('the sagemaker provisioner', () => {
       }),
     );
     expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')).toEqual([
-      expect.objectContaining({ model_package_group_name: 'llama-3-support' }),
+      expect.objectContaining({ model_package_group_name: 'fm-llama-3-8b-support-lora' }),
     ]);
     // prod's model runs in us-east-1 and, through the DR Region's provider alias, in us-west-2.
     expect(

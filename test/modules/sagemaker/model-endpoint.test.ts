@@ -34,24 +34,31 @@ describe('ModelEndpoint', () => {
       env === 'prod' ? 'CANARY' : 'ALL_AT_ONCE',
     );
     expect(endpoint.deployment_config.auto_rollback_configuration.alarms).toHaveLength(2);
+    const account = env === 'prod' ? '333333333333' : '222222222222';
     expect(resourcesOf(stack, 'aws_sagemaker_model_package_group')[0]).toMatchObject({
-      model_package_group_name: 'llama-3-support',
+      model_package_group_name: 'fm-llama-3-8b-support-lora',
     });
     const model = resourcesOf(stack, 'aws_sagemaker_model').find((m) => m.provider === undefined) as {
       enable_network_isolation: boolean;
-      primary_container: { model_data_source: unknown };
+      primary_container: Record<string, unknown>;
+      lifecycle: unknown;
     };
     expect(model.enable_network_isolation).toBe(true);
-    expect(model.primary_container.model_data_source).toEqual({
-      s3_data_source: [
-        {
-          // The environment's own copy of the weights, in its account's artifacts bucket (bootstrap.modelArtifacts.locations).
-          s3_uri: `s3://fm-platform-model-artifacts-${env === 'prod' ? '333333333333' : '222222222222'}/llama-3-1-8b-instruct/`,
-          s3_data_type: 'S3Prefix',
-          compression_type: 'None',
-        },
-      ],
+    // What runs is exactly the pinned, registered version: no image or weights of its own.
+    expect(model.primary_container.model_package_name).toBe(
+      `arn:aws:sagemaker:us-east-1:${account}:model-package/fm-llama-3-8b-support-lora/3`,
+    );
+    expect(model.primary_container.image).toBeUndefined();
+    expect(model.primary_container.model_data_source).toBeUndefined();
+    // Until a deployment pipeline owns roll-outs, Terraform rolls each pinned version out: nothing is ignored.
+    expect(model.lifecycle).toEqual({ create_before_destroy: true });
+    expect(resourcesOf(stack, 'aws_sagemaker_endpoint_configuration')[0].lifecycle).toEqual({
+      create_before_destroy: true,
     });
+    expect(resourcesOf(stack, 'aws_sagemaker_endpoint')[0].lifecycle).toBeUndefined();
+    // The execution role still reads the environment's copy of the weights the package points at.
+    const reads = JSON.stringify(stack.data);
+    expect(reads).toContain(`arn:aws:s3:::fm-platform-model-artifacts-${account}/llama-3-1-8b-instruct/*`);
     // ml.g5 has local NVMe storage: SageMaker refuses a KMS key there.
     expect(resourcesOf(stack, 'aws_sagemaker_endpoint_configuration')[0].kms_key_arn).toBeUndefined();
   });
