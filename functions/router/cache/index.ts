@@ -87,8 +87,9 @@ async function planFor(
   responseFormat: string | undefined,
 ): Promise<CachePlan | undefined> {
   if (deps.cache === undefined) return undefined;
-  const table = await deps.tables.get();
-  const route = tableRoute(table, routeId);
+  // No table: the serve that follows fails the same way, and records the failure as it always does.
+  const table = await deps.tables.get().catch(() => undefined);
+  const route = table && tableRoute(table, routeId);
   if (route?.cache === undefined) return undefined;
   const decision = cacheDecision(route, request, event);
   const key = decision.use
