@@ -95,8 +95,8 @@ function routeHandler(
         const request = converseRequest(jsonBody(event));
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
-        const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, () =>
-          serveRoute(deps, routeId, request, requestId),
+        const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, (d) =>
+          serveRoute(d, routeId, request, requestId),
         );
         return jsonResponse(
           200,
@@ -123,9 +123,9 @@ function routeHandler(
             'unsupported_parameter',
             { param: 'stream' },
           );
-        const serve = (): Promise<Served> =>
+        const serve = (d: RouterDeps): Promise<Served> =>
           serveRoute(
-            structured ? { ...deps, backends: validatingBackends(deps.backends, structured) } : deps,
+            structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
             routeId,
             request,
             requestId,

@@ -65,8 +65,8 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
         const request = converseRequest(jsonBody(event));
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
-        await streamCached(deps, event, routeId, request, requestId, converseStreamWriter(sink, requestId), (w) =>
-          serveStream(deps, routeId, request, requestId, w),
+        await streamCached(deps, event, routeId, request, requestId, converseStreamWriter(sink, requestId), (d, w) =>
+          serveStream(d, routeId, request, requestId, w),
         );
         return;
       }
@@ -83,17 +83,17 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
             request,
             requestId,
             openAiStreamWriter(sink, requestId, stream ?? { includeUsage: false }),
-            (w) =>
+            (d, w) =>
               serveStream(
                 validated
                   ? {
-                      ...deps,
+                      ...d,
                       streamBackends: {
                         bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
                         sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
                       },
                     }
-                  : deps,
+                  : d,
                 routeId,
                 request,
                 requestId,

@@ -12,6 +12,7 @@ import type { StreamWriter } from '../streaming';
 import { cacheKey } from './key';
 import { cacheDecision, type CacheDecision } from './policy';
 import { ResponseCacheStore, type CachedAnswer } from './store';
+import { PinnedTableSource } from '../routing-table-source';
 
 export { ResponseCacheStore } from './store';
 
@@ -79,23 +80,30 @@ interface CachePlan {
   readonly key?: string;
 }
 
-async function planFor(
-  deps: RouterDeps,
+/**
+ * Reads the table once for the request and plans the cache from it; `deps` is given back with that
+ * table pinned, so the serve that follows reads no other (and polls AppConfig no second time).
+ */
+async function planFor<D extends RouterDeps>(
+  deps: D,
   event: APIGatewayProxyEventLike,
   routeId: string,
   request: RouterRequest,
   responseFormat: string | undefined,
-): Promise<CachePlan | undefined> {
-  if (deps.cache === undefined) return undefined;
-  // No table: the serve that follows fails the same way, and records the failure as it always does.
-  const table = await deps.tables.get().catch(() => undefined);
-  const route = table && tableRoute(table, routeId);
-  if (route?.cache === undefined) return undefined;
+): Promise<{ deps: D; plan?: CachePlan }> {
+  if (deps.cache === undefined) return { deps };
+  // No table: the serve that follows fails with the same error, and records the failure as it always does.
+  const read = deps.tables.get();
+  const pinned = { ...deps, tables: new PinnedTableSource(read) };
+  const table = await read.catch(() => undefined);
+  if (table === undefined) return { deps: pinned };
+  const route = tableRoute(table, routeId);
+  if (route?.cache === undefined) return { deps: pinned };
   const decision = cacheDecision(route, request, event);
   const key = decision.use
     ? cacheKey({ environment: deps.environment, route: routeId, scope: decision.scope, request, responseFormat })
     : undefined;
-  return { route, decision, key };
+  return { deps: pinned, plan: { route, decision, key } };
 }
 
 function count(deps: RouterDeps, route: string, status: CacheStatus, extra: Record<string, number> = {}): void {
@@ -151,17 +159,17 @@ function statusOf(plan: CachePlan): CacheStatus {
  * cached, else serves it and stores the answer (awaited, bounded by CACHE_TIMEOUTS.writeMs). The
  * returned headers say what the cache did (none for a route that does not cache).
  */
-export async function serveCached(
-  deps: RouterDeps,
+export async function serveCached<D extends RouterDeps>(
+  given: D,
   event: APIGatewayProxyEventLike,
   routeId: string,
   request: RouterRequest,
   requestId: string,
-  serve: () => Promise<Served>,
+  serve: (deps: D) => Promise<Served>,
   responseFormat?: string,
 ): Promise<{ served: Served; cacheHeaders: Record<string, string> }> {
-  const plan = await planFor(deps, event, routeId, request, responseFormat);
-  if (plan === undefined) return { served: await serve(), cacheHeaders: {} };
+  const { deps, plan } = await planFor(given, event, routeId, request, responseFormat);
+  if (plan === undefined) return { served: await serve(deps), cacheHeaders: {} };
   const hit = await lookUp(deps, plan, routeId, requestId);
   if (hit !== undefined)
     return {
@@ -169,7 +177,7 @@ export async function serveCached(
       cacheHeaders: { [CACHE_STATUS_HEADER]: 'hit' },
     };
   const status = statusOf(plan);
-  const served = await serve();
+  const served = await serve(deps);
   count(deps, routeId, status);
   if (plan.decision.use && plan.decision.store && plan.key !== undefined)
     await deps.cache?.put(plan.key, plan.route, routeId, requestId, served.answer, served.routing);
@@ -184,18 +192,18 @@ export async function serveCached(
  * writer's API format (Converse events or OpenAI chunks); a miss streams from the model and stores
  * the answer once the stream ended whole (a stream that failed or was cut off is not stored).
  */
-export async function streamCached(
-  deps: RouterDeps,
+export async function streamCached<D extends RouterDeps>(
+  given: D,
   event: APIGatewayProxyEventLike,
   routeId: string,
   request: RouterRequest,
   requestId: string,
   writer: StreamWriter,
-  serve: (writer: StreamWriter) => Promise<void>,
+  serve: (deps: D, writer: StreamWriter) => Promise<void>,
   responseFormat?: string,
 ): Promise<void> {
-  const plan = await planFor(deps, event, routeId, request, responseFormat);
-  if (plan === undefined) return serve(writer);
+  const { deps, plan } = await planFor(given, event, routeId, request, responseFormat);
+  if (plan === undefined) return serve(deps, writer);
   const hit = await lookUp(deps, plan, routeId, requestId);
   if (hit !== undefined) {
     const table = await deps.tables.get();
@@ -211,19 +219,22 @@ export async function streamCached(
   }
   const status = statusOf(plan);
   let ended: { answer: ModelAnswer; routing: RoutingRecord } | undefined;
-  await serve({
+  await serve(deps, {
     get closed() {
       return writer.closed;
     },
     open: (modelId, headers) => writer.open(modelId, { ...headers, [CACHE_STATUS_HEADER]: status }),
     event: (e) => writer.event(e),
+    // The last event (usage, routing) waits for the write: every token is out already, and a
+    // caller that asks again once its stream ended finds the answer stored.
     end: (answer, routing) => {
       ended = { answer, routing };
-      writer.end(answer, { ...routing, cache: status });
     },
     fail: (err, id, routing) => writer.fail(err, id, { ...routing, cache: status }),
   });
   count(deps, routeId, status);
-  if (ended !== undefined && plan.decision.use && plan.decision.store && plan.key !== undefined)
+  if (ended === undefined) return;
+  if (plan.decision.use && plan.decision.store && plan.key !== undefined)
     await deps.cache?.put(plan.key, plan.route, routeId, requestId, ended.answer, ended.routing);
+  writer.end(ended.answer, { ...ended.routing, cache: status });
 }
