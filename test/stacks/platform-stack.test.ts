@@ -14,7 +14,11 @@ describe('PlatformStack', () => {
         expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
       ]);
       expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
-      expect(resourcesOf(stack, 'aws_dynamodb_table')).toHaveLength(1);
+      // The circuit table, and the response cache (classify caches in every environment).
+      expect(resourcesOf(stack, 'aws_dynamodb_table').map((t) => t.name)).toEqual([
+        `fm-${name}-cache`,
+        `fm-${name}-circuits`,
+      ]);
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
       expect(Object.keys(stack.output)).toEqual(
         expect.arrayContaining([
@@ -151,7 +155,7 @@ describe('PlatformStack', () => {
     const everyState = (states: Record<string, AslState>): AslState[] =>
       Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
     const stack = synthEnvironment('prod');
-    const [table] = Object.keys(stack.resource.aws_dynamodb_table);
+    const table = Object.keys(stack.resource.aws_dynamodb_table).find((id) => id.startsWith('CircuitTable'));
     const machines = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string }[];
     const dynamo = machines
       .flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States))
