@@ -68,10 +68,10 @@ function environmentSection(env: EnvironmentAudit): string[] {
 
   out.push('', '<details><summary>Routes, models and fallbacks</summary>', '');
   out.push('```mermaid', routesFlowchart(env), '```', '');
-  out.push('| route | strategy | target | rules | fallbacks |', '| --- | --- | --- | --- | --- |');
+  out.push('| route | strategy | target | rules | fallbacks | cache |', '| --- | --- | --- | --- | --- | --- |');
   for (const r of env.routes) {
     out.push(
-      `| ${r.id} | ${r.strategy} | ${r.target} | ${r.rules.map((x) => `${x.name}: ${x.when} → ${x.target}`).join('<br/>') || '—'} | ${r.fallbacks.join(' → ') || '—'} |`,
+      `| ${r.id} | ${r.strategy} | ${r.target} | ${r.rules.map((x) => `${x.name}: ${x.when} → ${x.target}`).join('<br/>') || '—'} | ${r.fallbacks.join(' → ') || '—'} | ${r.cache ?? '—'} |`,
     );
   }
   out.push(

@@ -13,7 +13,17 @@ export function routeSummary(r: PlannedRoute): RouteSummary {
     target: r.target,
     rules: r.rules.map((rule) => ({ name: rule.name, when: describeCondition(rule.when), target: rule.target })),
     fallbacks: r.fallbacks,
+    ...(r.cache ? { cache: describeCache(r.cache) } : {}),
   };
+}
+
+/** A route's response cache in words: its TTL, whose answers, which requests. */
+export function describeCache(cache: NonNullable<PlannedRoute['cache']>): string {
+  const t = cache.ttlSeconds;
+  const ttl =
+    t % 86_400 === 0 ? `${t / 86_400} d` : t % 3600 === 0 ? `${t / 3600} h` : t % 60 === 0 ? `${t / 60} min` : `${t} s`;
+  const scope = cache.sharedAcrossConsumers ? 'shared across consumers' : 'per consumer';
+  return `${ttl}, ${scope}, ${cache.requests === 'all' ? 'every request' : 'temperature 0 only'}`;
 }
 
 /** A routing rule's condition in words: `task is coding and input >= 8000 tokens`. */

@@ -37,6 +37,8 @@ export interface RouteSummary {
   readonly target: string;
   readonly rules: readonly { readonly name: string; readonly when: string; readonly target: string }[];
   readonly fallbacks: readonly string[];
+  /** The response cache in words (`1 h, per consumer, temperature 0 only`); absent when the route does not cache. */
+  readonly cache?: string;
 }
 
 /** A model, with where it is called (its hosting kind's audit row: Bedrock invocation Regions in order, or the endpoint's Region). */

@@ -72,6 +72,12 @@ export interface PlannedRoute {
   readonly requirements: RouteRequirements;
   readonly resilience: Resilience;
   readonly guardrail?: { readonly id: string; readonly version: string };
+  /** The response cache, defaults applied; absent when the route does not cache. */
+  readonly cache?: {
+    readonly ttlSeconds: number;
+    readonly sharedAcrossConsumers: boolean;
+    readonly requests: 'temperature-zero' | 'all';
+  };
 }
 
 export interface PlannedModel {

@@ -13,6 +13,9 @@ export const AUDIT_DEFAULTS = {
   outputTokenBurndown: 1,
 } as const;
 
+/** A route cache's defaults (the schema's `default`s), applied here once. */
+export const CACHE_DEFAULTS = { sharedAcrossConsumers: false, requests: 'temperature-zero' } as const;
+
 /**
  * Resolves one validated environment into its plan: a pure function of the catalog and the
  * environment file (call it only when the rules found no error). The result is deeply frozen.
@@ -30,6 +33,15 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     requirements: eff.route.requirements,
     resilience: { ...eff.route.resilience, latencyBudgetMs: eff.latencyBudgetMs },
     ...(eff.route.guardrail ? { guardrail: eff.route.guardrail } : {}),
+    ...(eff.route.cache
+      ? {
+          cache: {
+            ttlSeconds: eff.route.cache.ttlSeconds,
+            sharedAcrossConsumers: eff.route.cache.sharedAcrossConsumers ?? CACHE_DEFAULTS.sharedAcrossConsumers,
+            requests: eff.route.cache.requests ?? CACHE_DEFAULTS.requests,
+          },
+        }
+      : {}),
   }));
 
   const usedBy = new Map<string, string[]>();
@@ -147,6 +159,7 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
       requirements: { ...r.requirements },
       resilience: { ...r.resilience },
       ...(r.guardrail ? { guardrail: { ...r.guardrail } } : {}),
+      ...(r.cache ? { cache: { ...r.cache } } : {}),
     };
   }
   return {

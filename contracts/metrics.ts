@@ -35,6 +35,14 @@ export const METRICS = {
   RoutingTableNotFound: 'Count',
   /** Routing-table documents the router refused (not JSON, against the schema, a route naming a model the table lacks, another environment's table); under [Environment] only. */
   RoutingTableRejected: 'Count',
+  /** Requests of a caching route answered from the response cache (no model call). */
+  CacheHits: 'Count',
+  /** Requests of a caching route looked up and not found (the model answered, and the answer was stored). */
+  CacheMisses: 'Count',
+  /** Requests of a caching route the cache did not serve: Cache-Control: no-cache, a temperature the route does not cache, no consumer. */
+  CacheBypasses: 'Count',
+  /** Cache reads or writes that failed or timed out (the request is still answered, by the model). */
+  CacheErrors: 'Count',
 } as const;
 export type MetricName = keyof typeof METRICS;
 

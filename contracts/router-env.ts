@@ -13,6 +13,8 @@ export const ROUTER_ENV = {
   appConfigProfile: 'FM_APPCONFIG_PROFILE',
   /** The DynamoDB circuit table; empty turns the shared breaker off. */
   circuitTable: 'FM_CIRCUIT_TABLE',
+  /** The DynamoDB response-cache table; set only where some route caches (empty: no route's answers are cached). */
+  cacheTable: 'FM_CACHE_TABLE',
   /** The AppConfig extension's own poll interval, which the router's table getter follows too. */
   pollIntervalSeconds: 'AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS',
 } as const;

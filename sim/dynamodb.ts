@@ -3,8 +3,9 @@ import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CIRCUIT_TABLE_KEYS } from '../contracts/circuit';
+import { CACHE_TABLE_KEYS } from '../contracts/response-cache';
 
-/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit table. */
+/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit and response-cache tables. */
 export class LocalDynamo {
   private constructor(
     private readonly server: Server,
@@ -27,8 +28,16 @@ export class LocalDynamo {
 
   /** Creates a circuit table as the stack does: its partition key (S), on-demand. */
   async createCircuitTable(name: string): Promise<void> {
+    await this.createTable(name, CIRCUIT_TABLE_KEYS.partitionKey);
+  }
+
+  /** Creates a response-cache table as the stack does (dynalite does not expire items: the router checks `expiresAt` itself). */
+  async createCacheTable(name: string): Promise<void> {
+    await this.createTable(name, CACHE_TABLE_KEYS.partitionKey);
+  }
+
+  private async createTable(name: string, key: string): Promise<void> {
     const client = this.client();
-    const key = CIRCUIT_TABLE_KEYS.partitionKey;
     await client.send(
       new CreateTableCommand({
         TableName: name,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONSUMER_CONTEXT_KEY, LOCAL_CONSUMER_HEADER } from '../contracts/consumer';
 import type { Handler } from '../functions/router/app';
 import type { APIGatewayProxyEventLike } from '../functions/router/http-types';
 import type { ResponseSink } from '../functions/router/response-sink';
@@ -16,7 +17,13 @@ function proxyEvent(req: IncomingMessage, body: string): APIGatewayProxyEventLik
     path: url.pathname,
     headers,
     body: body === '' ? null : body,
-    requestContext: { requestId: randomUUID() },
+    // The consumer header stands in for the API-key authorizer's context (contracts/consumer.ts).
+    requestContext: {
+      requestId: randomUUID(),
+      ...(headers[LOCAL_CONSUMER_HEADER]
+        ? { authorizer: { [CONSUMER_CONTEXT_KEY]: headers[LOCAL_CONSUMER_HEADER] } }
+        : {}),
+    },
   };
 }
 

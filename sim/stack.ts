@@ -11,6 +11,8 @@ export interface SimStackOptions {
   readonly models?: boolean;
   /** The circuit table created at start. @default 'fm-circuits' */
   readonly circuitTable?: string;
+  /** The response-cache table created at start when some route of the table caches. @default 'fm-cache' */
+  readonly cacheTable?: string;
   /** The extension's poll interval the router is given (AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS). @default 45 */
   readonly pollSeconds?: number;
 }
@@ -46,6 +48,10 @@ export class SimStack {
     const dynamo = await LocalDynamo.start();
     const circuitTable = options.circuitTable ?? 'fm-circuits';
     await dynamo.createCircuitTable(circuitTable);
+    const cacheTable = Object.values(table.routes).some((r) => r.cache !== undefined)
+      ? (options.cacheTable ?? 'fm-cache')
+      : '';
+    if (cacheTable) await dynamo.createCacheTable(cacheTable);
     const env: Record<string, string> = {
       [ROUTER_ENV.environment]: table.environment,
       [ROUTER_LOCAL_ENV.appConfigUrl]: await appconfig.listen(),
@@ -54,6 +60,7 @@ export class SimStack {
       [ROUTER_ENV.appConfigProfile]: PROFILE,
       [ROUTER_ENV.pollIntervalSeconds]: String(options.pollSeconds ?? 45),
       [ROUTER_ENV.circuitTable]: circuitTable,
+      [ROUTER_ENV.cacheTable]: cacheTable,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
       AWS_REGION: table.region,
     };

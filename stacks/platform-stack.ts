@@ -9,6 +9,7 @@ import { provisionHosting } from '../hosting/provision';
 import { drRegionsOf } from '../hosting/sagemaker/dr';
 import { PlatformApi } from '../modules/api/platform-api';
 import { RoutingConfig } from '../modules/appconfig/routing-config';
+import { CacheTable } from '../modules/cache-table/cache-table';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
@@ -84,6 +85,11 @@ export class PlatformStack extends TerraformStack {
       region: plan.region,
     });
 
+    // The response cache, only where some route caches (the catalog's `cache` on a route).
+    const cache = plan.routes.some((r) => r.cache !== undefined)
+      ? new CacheTable(this, 'CacheTable', { tableName: `${prefix}-cache`, kmsKeyArn: key.keyArn, region: plan.region })
+      : undefined;
+
     // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
     const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
     const router = new RouterFunction(this, 'Router', {
@@ -94,6 +100,7 @@ export class PlatformStack extends TerraformStack {
       environmentName: plan.name,
       appConfig: { ...appConfigNames, pollIntervalSeconds: plan.appConfig.pollIntervalSeconds },
       circuitTableName: circuits.tableName,
+      ...(cache ? { cacheTableName: cache.tableName } : {}),
       memoryMb: plan.router.memoryMb,
       reservedConcurrency: plan.router.reservedConcurrency,
       timeoutSeconds: routerTimeoutSeconds(plan),
@@ -159,6 +166,7 @@ export class PlatformStack extends TerraformStack {
     });
     routing.grantRead(role);
     circuits.grantReadWrite(role);
+    cache?.grantReadWrite(role);
     key.grantDecrypt(role);
 
     // The circuit-breaker workflows, generated per route from the plan (workflows/route-workflow.ts, workflows/recovery-workflow.ts).

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { API_OPERATIONS, operationList, pathPattern } from '../../contracts/http-api';
 import { BACKENDS } from './backends';
+import { ResponseCache, ResponseCacheStore, serveCached } from './cache';
 import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
@@ -40,6 +41,9 @@ export function routerDeps(env: RouterEnv): RouterDeps {
       { cacheMs: CIRCUIT_CACHE_MS },
     ),
     backends: BACKENDS,
+    ...(env.cacheTable
+      ? { cache: new ResponseCache(new ResponseCacheStore(dynamoClient(env.region), env.cacheTable), env.environment) }
+      : {}),
   };
 }
 
@@ -91,7 +95,9 @@ function routeHandler(
         const request = converseRequest(jsonBody(event));
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
-        const served = await serveRoute(deps, routeId, request, requestId);
+        const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, (d) =>
+          serveRoute(d, routeId, request, requestId),
+        );
         return jsonResponse(
           200,
           {
@@ -105,7 +111,7 @@ function routeHandler(
             model: served.modelId,
             routing: served.routing,
           },
-          servedHeaders(served),
+          { ...servedHeaders(served), ...cacheHeaders },
         );
       }
       if (CHAT_PATH.test(path)) {
@@ -117,11 +123,21 @@ function routeHandler(
             'unsupported_parameter',
             { param: 'stream' },
           );
-        const served = await serveRoute(
-          structured ? { ...deps, backends: validatingBackends(deps.backends, structured) } : deps,
+        const serve = (d: RouterDeps): Promise<Served> =>
+          serveRoute(
+            structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
+            routeId,
+            request,
+            requestId,
+          );
+        const { served, cacheHeaders } = await serveCached(
+          deps,
+          event,
           routeId,
           request,
           requestId,
+          serve,
+          structured?.toolName,
         );
         return jsonResponse(
           200,
@@ -129,7 +145,7 @@ function routeHandler(
             ...chatCompletionResponse(requestId, served.modelId, served.answer, Math.floor(Date.now() / 1000)),
             routing: served.routing,
           },
-          servedHeaders(served),
+          { ...servedHeaders(served), ...cacheHeaders },
         );
       }
       if (ROUTES_PATH.test(path)) {

@@ -16,6 +16,8 @@ export interface RouterEnv {
   readonly pollIntervalMs: number;
   /** FM_CIRCUIT_TABLE: the DynamoDB circuit table; empty turns the shared breaker off. */
   readonly circuitTable: string;
+  /** FM_CACHE_TABLE: the DynamoDB response-cache table; empty where no route caches. */
+  readonly cacheTable: string;
   /** AWS_REGION: the Lambda's Region. */
   readonly region: string;
   /** The baked last-known-good table: routing-table.json beside the bundle (FM_BAKED_ROUTING_TABLE overrides). */
@@ -35,6 +37,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
     appConfigUrl: `${base.replace(/\/$/, '')}/applications/${part(ROUTER_ENV.appConfigApplication)}/environments/${part(ROUTER_ENV.appConfigEnvironment)}/configurations/${part(ROUTER_ENV.appConfigProfile)}`,
     pollIntervalMs: (Number.isFinite(poll) && poll >= 0 ? poll : DEFAULT_POLL_SECONDS) * 1000,
     circuitTable: env[ROUTER_ENV.circuitTable] ?? '',
+    cacheTable: env[ROUTER_ENV.cacheTable] ?? '',
     region: env.AWS_REGION ?? 'us-east-1',
     bakedTablePath: env[ROUTER_LOCAL_ENV.bakedRoutingTable] ?? join(__dirname, ROUTER_PACKAGE.bakedRoutingTable),
   };

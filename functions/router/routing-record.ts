@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../../contracts/error-kinds';
+import type { CacheStatus } from '../../contracts/response-cache';
 
 /** One call to one model in one Region, as reported in the `routing` record and logs. */
 export interface AttemptRecord {
@@ -20,4 +21,6 @@ export interface RoutingRecord {
   readonly catalogVersion: string;
   /** Candidates skipped before any call, with why. */
   readonly skipped: readonly { readonly model: string; readonly reason: string }[];
+  /** What the response cache did, on a route that caches: hit (no model call), miss or bypass. */
+  readonly cache?: CacheStatus;
 }

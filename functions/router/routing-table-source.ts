@@ -217,3 +217,19 @@ function getText(url: string, timeoutMs: number): Promise<string> {
     req.on('error', unreachable);
   });
 }
+
+/**
+ * The table a request has already read, for the rest of that request: its later reads poll
+ * nothing (the response cache reads the table before the route is served, and one request must
+ * not poll AppConfig twice).
+ */
+export class PinnedTableSource extends RoutingTableSource {
+  /** `read`: the request's one read, its table or its failure. */
+  constructor(private readonly read: Promise<RoutingTable>) {
+    super({ url: '', pollIntervalMs: Infinity, bakedPath: '' });
+  }
+
+  override get(): Promise<RoutingTable> {
+    return this.read;
+  }
+}

@@ -2,6 +2,7 @@ import { API_OPERATIONS, resourcePath } from '../../contracts/http-api';
 import { tableRoute, type RoutingTable } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
+import type { ResponseCache } from './cache';
 import { AllCandidatesFailedError, InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
 import { echo } from './http';
@@ -16,6 +17,8 @@ import { selectCandidates, type Candidate } from './select';
 export interface RouterDeps extends InvokeDeps {
   readonly environment: string;
   readonly tables: RoutingTableSource;
+  /** The response cache; absent where no route of the environment caches (no table). */
+  readonly cache?: ResponseCache;
 }
 
 export interface Served {

@@ -11,6 +11,7 @@ import { chatCompletionRequest } from './openai';
 import { openAiStreamWriter } from './openai/stream';
 import { validatingBackends } from './openai/structured';
 import { wholeAnswerStream } from './backends/stream';
+import { streamCached } from './cache';
 import { converseRequest } from './request';
 import type { ResponseSink } from './response-sink';
 import { serveStream, type StreamingDeps } from './streaming';
@@ -64,7 +65,9 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
         const request = converseRequest(jsonBody(event));
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
-        await serveStream(deps, routeId, request, requestId, converseStreamWriter(sink, requestId));
+        await streamCached(deps, event, routeId, request, requestId, converseStreamWriter(sink, requestId), (d, w) =>
+          serveStream(d, routeId, request, requestId, w),
+        );
         return;
       }
       if (CHAT_PATH.test(path) && event.httpMethod.toUpperCase() === API_OPERATIONS.chatCompletions.method) {
@@ -73,20 +76,30 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
           const { routeId, request, stream, structured } = chatCompletionRequest(body);
           // Structured output is validated whole, then streamed: its first token is its last.
           const validated = structured && validatingBackends(deps.backends, structured);
-          await serveStream(
-            validated
-              ? {
-                  ...deps,
-                  streamBackends: {
-                    bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
-                    sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
-                  },
-                }
-              : deps,
+          await streamCached(
+            deps,
+            event,
             routeId,
             request,
             requestId,
             openAiStreamWriter(sink, requestId, stream ?? { includeUsage: false }),
+            (d, w) =>
+              serveStream(
+                validated
+                  ? {
+                      ...d,
+                      streamBackends: {
+                        bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
+                        sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
+                      },
+                    }
+                  : d,
+                routeId,
+                request,
+                requestId,
+                w,
+              ),
+            structured?.toolName,
           );
           return;
         }

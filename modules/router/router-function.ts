@@ -34,6 +34,8 @@ export interface RouterFunctionProps {
     readonly pollIntervalSeconds: number;
   };
   readonly circuitTableName: string;
+  /** The response-cache table. @default - none: no route of the environment caches */
+  readonly cacheTableName?: string;
   readonly memoryMb: number;
   readonly reservedConcurrency: number;
   readonly timeoutSeconds: number;
@@ -114,6 +116,7 @@ export class RouterFunction extends Construct {
       [ROUTER_ENV.appConfigEnvironment]: props.appConfig.environment,
       [ROUTER_ENV.appConfigProfile]: props.appConfig.profile,
       [ROUTER_ENV.circuitTable]: props.circuitTableName,
+      [ROUTER_ENV.cacheTable]: props.cacheTableName ?? '',
       [ROUTER_ENV.pollIntervalSeconds]: String(props.appConfig.pollIntervalSeconds),
     };
 

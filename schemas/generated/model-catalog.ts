@@ -364,6 +364,7 @@ export interface Route {
      */
     version: string;
   };
+  cache?: ResponseCache;
 }
 /**
  * A content-based rule: when every condition holds, the target serves the request.
@@ -497,6 +498,23 @@ export interface Resilience {
      */
     failureRateThreshold?: number;
   };
+}
+/**
+ * Opt-in response cache: an exact repeat of a request (same route, messages, system, tools, inference settings, guardrail and routing hints) is answered from DynamoDB with no model call, within ttlSeconds. A caller sends Cache-Control: no-cache to skip the lookup, no-store to skip the write.
+ */
+export interface ResponseCache {
+  /**
+   * How long an answer is served from the cache, in seconds (60 s to 30 days).
+   */
+  ttlSeconds: number;
+  /**
+   * true: every consumer (API key team) and SigV4 caller shares the answers; false (default): each consumer has its own, and callers without a consumer (SigV4) are not cached.
+   */
+  sharedAcrossConsumers?: boolean;
+  /**
+   * Which requests are cached: temperature-zero (default) only those that set temperature 0 (an unset temperature is the model's default, which samples); all: every request (for routes whose answers need not vary).
+   */
+  requests?: 'temperature-zero' | 'all';
 }
 /**
  * An accepted exception to one policy gate for one route or model.

@@ -289,4 +289,21 @@ export interface TableRoute {
      */
     version: string;
   };
+  /**
+   * The route's response cache; absent: the route does not cache.
+   */
+  cache?: {
+    /**
+     * Seconds an answer is served from the cache.
+     */
+    ttlSeconds: number;
+    /**
+     * Answers shared by every caller, else per consumer.
+     */
+    sharedAcrossConsumers: boolean;
+    /**
+     * temperature-zero or all.
+     */
+    requests: 'temperature-zero' | 'all';
+  };
 }

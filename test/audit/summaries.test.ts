@@ -4,6 +4,7 @@ import {
   lifecycleNotices,
   modelSummary,
   routeSummary,
+  describeCache,
 } from '../../audit/summaries';
 import { loadProject } from '../../catalog';
 import type { EnvironmentPlan, PlannedModel, PlannedRoute } from '../../catalog/plan';
@@ -59,6 +60,15 @@ describe('routeSummary', () => {
       rules: [],
       fallbacks: ['nova-micro'],
     });
+  });
+});
+
+describe('describeCache', () => {
+  it("shows a caching route's TTL, scope and the requests it caches", () => {
+    expect(routeSummary(routeOf(prod, 'classify')).cache).toBe('1 h, per consumer, temperature 0 only');
+    expect(describeCache({ ttlSeconds: 90, sharedAcrossConsumers: true, requests: 'all' })).toBe(
+      '90 s, shared across consumers, every request',
+    );
   });
 });
 

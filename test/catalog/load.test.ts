@@ -62,3 +62,27 @@ describe('loadProject on an invalid catalog', () => {
     expect(result.issues[0].expected).toBe('one of dev, prod, staging');
   });
 });
+
+describe('a route cache in the catalog', () => {
+  it('resolves into the routing table with its defaults', () => {
+    const table = loadProject({ only: ['prod'] }).plans[0].routingTable;
+    expect(table.routes.classify.cache).toEqual({
+      ttlSeconds: 3600,
+      sharedAcrossConsumers: false,
+      requests: 'temperature-zero',
+    });
+    expect(table.routes.chat.cache).toBeUndefined();
+  });
+
+  it('fails a TTL under a minute and an unknown field, at their JSON paths, with the fix', () => {
+    const { catalogPath, environmentsDir } = tempProject((c) => {
+      (routeById(c, 'classify') as { cache?: unknown }).cache = { ttlSeconds: 5, shared: true };
+    });
+    const issues = checkProject({ catalogPath, environmentsDir }).issues.filter((i) => i.rule === 'schema');
+    const at = pointerById(shippedCatalog(), ['routes', 'classify']);
+    expect(issues.map((i) => [i.pointer, i.message, i.fix])).toEqual([
+      [`${at}/cache/ttlSeconds`, '5 must be >= 60', undefined],
+      [`${at}/cache/shared`, 'unknown property "shared"', 'did you mean "sharedAcrossConsumers"?'],
+    ]);
+  });
+});

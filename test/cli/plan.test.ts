@@ -132,6 +132,26 @@ describe('offline terraform plan', () => {
     );
   });
 
+  it('plans the response-cache table of prod (TTL, the environment key, no PITR) and its get/put-only grant', () => {
+    const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
+      resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
+    };
+    const cache = json.resource_changes.find(
+      (c) => c.type === 'aws_dynamodb_table' && c.change.after.name === 'fm-prod-cache',
+    )?.change.after;
+    expect(cache).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      ttl: [{ attribute_name: 'expiresAt', enabled: true }],
+      point_in_time_recovery: [{ enabled: false }],
+      server_side_encryption: [{ enabled: true }],
+    });
+    const grant = json.resource_changes.find(
+      (c) => c.type === 'aws_iam_role_policy' && c.change.after.name === 'cache-table-read-write',
+    );
+    expect(grant).toBeDefined();
+  });
+
   it('plans the bootstrap of an account: state bucket, OIDC, deploy role, API Gateway account, artifacts bucket', () => {
     const result = results.get('bootstrap-333333333333');
     const json = JSON.parse(readFileSync(result?.planJsonPath ?? '', 'utf8')) as PlanJson & {

@@ -14,7 +14,11 @@ describe('PlatformStack', () => {
         expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
       ]);
       expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
-      expect(resourcesOf(stack, 'aws_dynamodb_table')).toHaveLength(1);
+      // The circuit table, and the response cache (classify caches in every environment).
+      expect(resourcesOf(stack, 'aws_dynamodb_table').map((t) => t.name)).toEqual([
+        `fm-${name}-cache`,
+        `fm-${name}-circuits`,
+      ]);
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
       expect(Object.keys(stack.output)).toEqual(
         expect.arrayContaining([
@@ -205,7 +209,7 @@ describe('PlatformStack', () => {
     const everyState = (states: Record<string, AslState>): AslState[] =>
       Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
     const stack = synthEnvironment('prod');
-    const [table] = Object.keys(stack.resource.aws_dynamodb_table);
+    const table = Object.keys(stack.resource.aws_dynamodb_table).find((id) => id.startsWith('CircuitTable'));
     const machines = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string }[];
     const dynamo = machines
       .flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States))
@@ -213,5 +217,30 @@ describe('PlatformStack', () => {
     expect(machines.length).toBeGreaterThan(1);
     expect(dynamo.length).toBeGreaterThan(machines.length);
     for (const t of dynamo) expect(t.Parameters?.TableName).toBe(`\${aws_dynamodb_table.${table}.arn}`);
+  });
+  it('makes a cache table only where a route caches, and lets the router only get and put its items', () => {
+    const stack = synthEnvironment('prod');
+    const tables = resourcesOf(stack, 'aws_dynamodb_table');
+    const cache = tables.find((t) => t.name === 'fm-prod-cache');
+    expect(cache).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+      point_in_time_recovery: { enabled: false },
+      server_side_encryption: { enabled: true },
+    });
+    const cacheId = Object.entries(stack.resource.aws_dynamodb_table).find(([, t]) => t.name === 'fm-prod-cache')?.[0];
+    const grant = policyStatements(stack).find((s) => s.sid === 'CachedAnswers');
+    expect(grant?.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(grant?.resources).toEqual([`\${aws_dynamodb_table.${cacheId}.arn}`]);
+    const fn = resourcesOf(stack, 'aws_lambda_function')[0] as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.FM_CACHE_TABLE).toBe(`\${aws_dynamodb_table.${cacheId}.name}`);
+    // Without a caching route: no table, no grant, an empty variable.
+    const none = synthEnvironment('prod', (plan) => ({
+      ...plan,
+      routes: plan.routes.map(({ cache: _cache, ...r }) => r),
+    }));
+    expect(resourcesOf(none, 'aws_dynamodb_table').map((t) => t.name)).not.toContain('fm-prod-cache');
+    expect(policyStatements(none).map((s) => s.sid)).not.toContain('CachedAnswers');
   });
 });

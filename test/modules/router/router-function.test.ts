@@ -52,6 +52,8 @@ describe('RouterFunction', () => {
       FM_APPCONFIG_ENVIRONMENT: 'test',
       FM_APPCONFIG_PROFILE: 'routing-table',
       FM_CIRCUIT_TABLE: 'fm-test-circuits',
+      // No cacheTableName: no route of the environment caches.
+      FM_CACHE_TABLE: '',
       AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '45',
       NODE_OPTIONS: '--enable-source-maps',
     });
