@@ -395,6 +395,23 @@ export interface Consumer {
    * Requests per month before API Gateway refuses the key.
    */
   monthlyQuota?: number;
+  /**
+   * The team's bearer keys, as SHA-256 hashes only (never a key): `npm run keys -- --env <env> --consumer <team>` adds one and prints the key once; `--revoke` marks the live ones revoked. The API's authorizer accepts a live key in `Authorization: Bearer` or `x-api-key`.
+   */
+  keys?: {
+    /**
+     * Lower-case hex SHA-256 of the key.
+     */
+    sha256: string;
+    /**
+     * When the key was made (YYYY-MM-DD).
+     */
+    created: string;
+    /**
+     * Refused by the authorizer (403); kept so the refusal is explicit.
+     */
+    revoked?: boolean;
+  }[];
 }
 /**
  * The team's throttling.
