@@ -170,9 +170,9 @@ describe('PlatformStack', () => {
       });
     // OpenAI-shaped refusals.
     const responses = resourcesOf(stack, 'aws_api_gateway_gateway_response');
-    expect(responses.map((r) => [r.response_type, r.status_code])).toEqual([
-      ['UNAUTHORIZED', '401'],
+    expect(responses.map((r) => [r.response_type, r.status_code]).sort()).toEqual([
       ['ACCESS_DENIED', '403'],
+      ['UNAUTHORIZED', '401'],
     ]);
     for (const r of responses) {
       const body = JSON.parse((r.response_templates as Record<string, string>)['application/json']) as {
