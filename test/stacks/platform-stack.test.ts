@@ -156,9 +156,7 @@ describe('PlatformStack', () => {
       type: 'REQUEST',
       identity_source: 'context.requestId',
       authorizer_result_ttl_in_seconds: 0,
-      authorizer_uri: expect.stringMatching(
-        /^\$\{aws_lambda_function\.Api_KeyAuthorizer_[0-9A-F]+\.invoke_arn\}$/,
-      ),
+      authorizer_uri: expect.stringMatching(/^\$\{aws_lambda_function\.Api_KeyAuthorizer_[0-9A-F]+\.invoke_arn\}$/),
     });
     const methods = resourcesOf(stack, 'aws_api_gateway_method');
     expect(methods.length).toBeGreaterThan(0);
@@ -190,11 +188,16 @@ describe('PlatformStack', () => {
     for (const c of consumers) expect(c.usageKey).toMatch(/^\$\{aws_api_gateway_api_key\.[^}]+\.value\}$/);
     expect(fn.kms_key_arn).toMatch(/^\$\{aws_kms_key\./);
     // Its role writes its own log group only, and decrypts its environment through Lambda only.
-    const own = policyStatements(stack).filter((s) => s.document.includes('KeyAuthorizer'));
+    const own = policyStatements(stack).filter((s) => s.document.includes('KeyAuthorizer') && s.sid !== undefined);
     expect(own.map((s) => [s.sid, s.actions, s.resources.length])).toEqual([
       ['OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], 1],
     ]);
     expect(own[0].resources[0]).toMatch(/^\$\{aws_cloudwatch_log_group\.Api_KeyAuthorizer_LogGroup_[^}]+\.arn\}:\*$/);
+    expect(
+      resourcesOf(stack, 'aws_iam_role_policy').filter(
+        (p) => p.name === 'environment-key-decrypt' && String(p.role).includes('Api_KeyAuthorizer_Role'),
+      ),
+    ).toHaveLength(1);
     // API Gateway may invoke it as this API's authorizer only.
     const permission = resourcesOf(stack, 'aws_lambda_permission').find(
       (p) => p.statement_id === 'AllowApiGatewayAuthorizer',
