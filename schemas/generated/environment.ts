@@ -72,7 +72,7 @@ export interface Environment {
   api: {
     throttle: Throttle;
     /**
-     * Teams that call the API with an API key, each with its own usage plan. IAM (SigV4) auth applies to every route in any case.
+     * Teams that call the API with their bearer keys (the API's key authorizer), each with its own usage plan. With none, the API takes IAM (SigV4) auth; AWS callers keep SigV4 on the router's function URL in any case.
      */
     consumers?: Consumer[];
     /**
