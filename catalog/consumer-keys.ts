@@ -1,12 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyHash } from '../functions/authorizer';
 import { applyCatalogEdits } from './edit';
 import { CatalogValidationError } from './issues';
 import { checkProject, type LoadOptions } from './load';
 import { defaultEnvironmentsDir } from './paths';
 import type { Consumer, Environment } from '../schemas/generated/environment';
+
+/**
+ * The hash the authorizer compares (contracts/authorizer.ts: lower-case hex SHA-256 of the key's
+ * UTF-8 bytes; test/catalog/consumer-keys.test.ts checks the authorizer accepts what this writes).
+ */
+function keyHash(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
 
 /** A new bearer key: 256 random bits, base64url, with a prefix that makes a leaked one easy to spot. */
 export function newApiKey(): string {

@@ -30,6 +30,19 @@ describe('npm run keys (changeConsumerKeys)', () => {
     expect(sandbox?.keys).toEqual([{ sha256: keyHash(change.key!), created: '2026-12-02' }]);
   });
 
+  it('writes the hash the authorizer accepts', () => {
+    const { key } = changeConsumerKeys('dev', 'sandbox', { environmentsDir: dir });
+    const consumer = loadProject({ environmentsDir: dir, only: ['dev'] }).plans[0].api.consumers[0];
+    const authorize = createAuthorizer([
+      { name: 'sandbox', usageKey: 'u', keyHashes: (consumer.keys ?? []).map((k) => k.sha256), revokedHashes: [] },
+    ]);
+    const result = authorize({
+      methodArn: 'arn:aws:execute-api:us-east-1:1:a/live/GET/v1/models',
+      headers: { 'x-api-key': key! },
+    });
+    expect(result).toMatchObject({ principalId: 'sandbox', usageIdentifierKey: 'u' });
+  });
+
   it('revokes the live keys, which the authorizer then refuses', () => {
     const { key } = changeConsumerKeys('dev', 'sandbox', { environmentsDir: dir });
     const second = changeConsumerKeys('dev', 'sandbox', { environmentsDir: dir });
