@@ -1,6 +1,7 @@
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentPlan } from '../catalog';
@@ -116,6 +117,12 @@ export class PlatformStack extends TerraformStack {
       handler: { functionName: router.functionName, invokeArn: router.invokeArn },
       throttle: plan.api.throttle,
       consumers: plan.api.consumers,
+      authorizer: {
+        functionName: `${prefix}-authorizer`,
+        entry: join(projectRoot, 'functions', 'authorizer', 'index.ts'),
+        bundleCacheDir: join(projectRoot, 'dist', 'authorizer'),
+        packageDir: props.bundleDir ?? join(tmpdir(), 'fm-platform-authorizer'),
+      },
       kmsKeyArn: key.keyArn,
       logRetentionDays: plan.logs.retentionDays,
       waf: plan.api.waf.enabled,
@@ -168,6 +175,7 @@ export class PlatformStack extends TerraformStack {
     circuits.grantReadWrite(role);
     cache?.grantReadWrite(role);
     key.grantDecrypt(role);
+    if (api.authorizerRole) key.grantDecrypt(api.authorizerRole);
 
     // The circuit-breaker workflows, generated per route from the plan (workflows/route-workflow.ts, workflows/recovery-workflow.ts).
     // TableName takes the table's ARN (DynamoDB accepts either). The ARN is unknown until apply, which also keeps

@@ -1,6 +1,7 @@
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -11,11 +12,13 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usage-plan-key';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { API_OPERATIONS, isStreamingOperation, type ApiOperation } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
 import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
+import { KeyAuthorizer } from './key-authorizer';
 import { RegionalWebAcl } from './web-acl';
 
 export interface ApiThrottle {
@@ -31,6 +34,17 @@ export interface ApiConsumer {
   readonly throttle: ApiThrottle;
   /** Requests per month. @default - no quota */
   readonly monthlyQuota?: number;
+  /** The team's bearer keys as SHA-256 hashes (`npm run keys`); revoked ones are refused. @default - none */
+  readonly keys?: readonly { readonly sha256: string; readonly revoked?: boolean }[];
+}
+
+/** The API-key authorizer's code and where its package is built (modules/api/key-authorizer.ts). */
+export interface ApiAuthorizerProps {
+  readonly functionName: string;
+  /** functions/authorizer/index.ts */
+  readonly entry: string;
+  readonly bundleCacheDir: string;
+  readonly packageDir: string;
 }
 
 export interface PlatformApiProps {
@@ -45,8 +59,15 @@ export interface PlatformApiProps {
   readonly handler: { readonly functionName: string; readonly invokeArn: string };
   /** Stage-wide throttling. */
   readonly throttle: ApiThrottle;
-  /** Teams calling with an API key; when there are any, every method requires a key besides IAM auth (none: IAM auth alone). */
+  /**
+   * Teams calling with an API key. With `authorizer` and at least one consumer, every method takes the
+   * team's bearer key through the authorizer instead of SigV4 (AWS callers keep SigV4 on the router's
+   * function URL); without an authorizer, SigV4 plus the team's API Gateway key in `x-api-key`; with no
+   * consumers, SigV4 alone.
+   */
   readonly consumers: readonly ApiConsumer[];
+  /** The bearer-key authorizer. @default - none */
+  readonly authorizer?: ApiAuthorizerProps;
   /** Encrypts the access log group. */
   readonly kmsKeyArn: string;
   /** @default 30 */
@@ -135,7 +156,8 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The regional REST API in front of the router: IAM (SigV4) auth on every method, API keys and a
+ * The regional REST API in front of the router: on every method either the consumers' bearer keys
+ * (the key authorizer, with the usage identifier it returns) or IAM (SigV4) auth, API keys and a
  * usage plan per consumer, stage throttling, JSON access logs to an encrypted log group, X-Ray,
  * metrics on and data trace off, optionally a WAF web ACL.
  *
@@ -152,6 +174,8 @@ export class PlatformApi extends Construct {
   readonly executionArn: string;
   /** The log groups the stage writes to (access logs, execution logs): the environment key must let CloudWatch Logs use them. */
   readonly logGroupNames: readonly string[];
+  /** The key authorizer's role (when there is one): it must be able to decrypt its environment. */
+  readonly authorizerRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -159,13 +183,69 @@ export class PlatformApi extends Construct {
     const stageName = props.stageName ?? DEFAULTS.stageName;
     const integrationTimeoutMs = props.integrationTimeoutMs ?? DEFAULTS.integrationTimeoutMs;
     const apiKeyRequired = props.consumers.length > 0;
+    const keyAuth = apiKeyRequired && props.authorizer !== undefined;
 
     const api = new ApiGatewayRestApi(this, 'Resource', {
       name: props.apiName,
       description: 'fm-platform model router',
       endpointConfiguration: { types: ['REGIONAL'] },
-      apiKeySource: 'HEADER',
+      // AUTHORIZER: the usage plan's key is the authorizer's usageIdentifierKey, not a request header.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+      apiKeySource: keyAuth ? 'AUTHORIZER' : 'HEADER',
     });
+
+    const apiKeys = new Map<string, ApiGatewayApiKey>();
+    for (const consumer of props.consumers) {
+      apiKeys.set(
+        consumer.name,
+        new ApiGatewayApiKey(this, `ApiKey-${consumer.name}`, {
+          name: `${props.apiName}-${consumer.name}`,
+          enabled: true,
+        }),
+      );
+    }
+    const authorizer =
+      keyAuth && props.authorizer
+        ? new KeyAuthorizer(this, 'KeyAuthorizer', {
+            ...props.authorizer,
+            restApiId: api.id,
+            executionArn: api.executionArn,
+            consumers: props.consumers.map((c) => ({
+              name: c.name,
+              usageKey: apiKeys.get(c.name)!.value,
+              keyHashes: (c.keys ?? []).filter((k) => k.revoked !== true).map((k) => k.sha256),
+              revokedHashes: (c.keys ?? []).filter((k) => k.revoked === true).map((k) => k.sha256),
+            })),
+            kmsKeyArn: props.kmsKeyArn,
+            logRetentionDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+          })
+        : undefined;
+    // OpenAI-shaped bodies for the authorizer's refusals, so an OpenAI client raises its own
+    // AuthenticationError / PermissionDeniedError with a message. Part of what a deployment snapshots.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+    const gatewayResponses = authorizer
+      ? [
+          [
+            'UNAUTHORIZED',
+            '401',
+            'Missing or unknown API key: send it as Authorization: Bearer <key> or x-api-key.',
+            'invalid_api_key',
+          ],
+          ['ACCESS_DENIED', '403', 'This API key is revoked: ask the platform team for a new one.', 'revoked_api_key'],
+        ].map(
+          ([type, status, message, code]) =>
+            new ApiGatewayGatewayResponse(this, `Response-${type}`, {
+              restApiId: api.id,
+              responseType: type,
+              statusCode: status,
+              responseTemplates: {
+                'application/json': JSON.stringify({
+                  error: { message, type: 'invalid_request_error', param: null, code },
+                }),
+              },
+            }),
+        )
+      : [];
 
     // The resource tree, one node per path prefix.
     const resources = new Map<string, ApiGatewayResource>();
@@ -193,7 +273,8 @@ export class PlatformApi extends Construct {
         restApiId: api.id,
         resourceId: resource.id,
         httpMethod: route.method,
-        authorization: 'AWS_IAM',
+        authorization: authorizer ? 'CUSTOM' : 'AWS_IAM',
+        authorizerId: authorizer?.authorizer.id,
         apiKeyRequired,
         requestParameters: (route.path as readonly string[]).includes('{route}')
           ? { 'method.request.path.route': true }
@@ -217,12 +298,18 @@ export class PlatformApi extends Construct {
     // resource, method and integration objects (authorization, key requirement, parameters, URI,
     // timeout, ...) as planned, so no setting can be left out of the trigger by hand.
     // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_deployment#terraform-resources
-    const snapshot = [...resources.values(), ...methods, ...integrations].map((r) => r.fqn);
+    const snapshot = [
+      ...resources.values(),
+      ...methods,
+      ...integrations,
+      ...(authorizer ? [authorizer.authorizer] : []),
+      ...gatewayResponses,
+    ].map((r) => r.fqn);
     const deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: api.id,
       triggers: { redeployment: Fn.sha1(Fn.jsonencode(snapshot)) },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [...methods, ...integrations],
+      dependsOn: [...methods, ...integrations, ...gatewayResponses],
     });
 
     const logGroupNames = {
@@ -280,10 +367,7 @@ export class PlatformApi extends Construct {
         quotaSettings:
           consumer.monthlyQuota === undefined ? undefined : { limit: consumer.monthlyQuota, period: 'MONTH' },
       });
-      const key = new ApiGatewayApiKey(this, `ApiKey-${consumer.name}`, {
-        name: `${props.apiName}-${consumer.name}`,
-        enabled: true,
-      });
+      const key = apiKeys.get(consumer.name)!;
       new ApiGatewayUsagePlanKey(this, `UsagePlanKey-${consumer.name}`, {
         keyId: key.id,
         keyType: 'API_KEY',
@@ -300,6 +384,7 @@ export class PlatformApi extends Construct {
       });
     }
 
+    this.authorizerRole = authorizer?.role;
     this.restApiId = api.id;
     this.apiName = props.apiName;
     this.stageName = stageName;
@@ -307,6 +392,10 @@ export class PlatformApi extends Construct {
     this.invokeUrl = stage.invokeUrl;
     this.executionArn = api.executionArn;
     // The names as written, not the groups' attributes: the key's policy names them, and the groups use the key.
-    this.logGroupNames = [logGroupNames.access, logGroupNames.execution];
+    this.logGroupNames = [
+      logGroupNames.access,
+      logGroupNames.execution,
+      ...(authorizer ? [authorizer.logGroupName] : []),
+    ];
   }
 }

@@ -89,7 +89,7 @@ export interface Environment {
   api: {
     throttle: Throttle;
     /**
-     * Teams that call the API with an API key, each with its own usage plan. IAM (SigV4) auth applies to every route in any case.
+     * Teams that call the API with their bearer keys (the API's key authorizer), each with its own usage plan. With none, the API takes IAM (SigV4) auth; AWS callers keep SigV4 on the router's function URL in any case.
      */
     consumers?: Consumer[];
     /**
@@ -412,6 +412,23 @@ export interface Consumer {
    * Requests per month before API Gateway refuses the key.
    */
   monthlyQuota?: number;
+  /**
+   * The team's bearer keys, as SHA-256 hashes only (never a key): `npm run keys -- --env <env> --consumer <team>` adds one and prints the key once; `--revoke` marks the live ones revoked. The API's authorizer accepts a live key in `Authorization: Bearer` or `x-api-key`.
+   */
+  keys?: {
+    /**
+     * Lower-case hex SHA-256 of the key.
+     */
+    sha256: string;
+    /**
+     * When the key was made (YYYY-MM-DD).
+     */
+    created: string;
+    /**
+     * Refused by the authorizer (403); kept so the refusal is explicit.
+     */
+    revoked?: boolean;
+  }[];
 }
 /**
  * The team's throttling.

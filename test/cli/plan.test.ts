@@ -69,6 +69,8 @@ describe('offline terraform plan', () => {
         'aws_wafv2_web_acl',
         'aws_wafv2_web_acl_association',
         'aws_cloudwatch_dashboard',
+        'aws_api_gateway_authorizer',
+        'aws_api_gateway_gateway_response',
       ],
       [],
     ],
@@ -150,6 +152,29 @@ describe('offline terraform plan', () => {
       (c) => c.type === 'aws_iam_role_policy' && c.change.after.name === 'cache-table-read-write',
     );
     expect(grant).toBeDefined();
+  });
+
+  it('plans the key authorizer of prod: a REQUEST authorizer without a result cache, and api_key_source AUTHORIZER', () => {
+    const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
+      resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
+    };
+    const after = (type: string) => json.resource_changes.filter((c) => c.type === type).map((c) => c.change.after);
+    expect(after('aws_api_gateway_rest_api')).toEqual([expect.objectContaining({ api_key_source: 'AUTHORIZER' })]);
+    expect(after('aws_api_gateway_authorizer')).toEqual([
+      expect.objectContaining({
+        type: 'REQUEST',
+        identity_source: 'context.requestId',
+        authorizer_result_ttl_in_seconds: 0,
+      }),
+    ]);
+    const methods = after('aws_api_gateway_method');
+    expect(methods.length).toBeGreaterThan(0);
+    for (const m of methods) expect(m).toMatchObject({ authorization: 'CUSTOM', api_key_required: true });
+    expect(
+      after('aws_api_gateway_gateway_response')
+        .map((r) => r.response_type)
+        .sort(),
+    ).toEqual(['ACCESS_DENIED', 'UNAUTHORIZED']);
   });
 
   it('plans the bootstrap of an account: state bucket, OIDC, deploy role, API Gateway account, artifacts bucket', () => {

@@ -8,8 +8,11 @@ describe('PlatformStack', () => {
     expect(environments).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
     for (const name of environments) {
       const stack = synthEnvironment(name);
-      // The router and its streaming twin behind a RESPONSE_STREAM function URL.
-      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(2);
+      // The router, its streaming twin behind a RESPONSE_STREAM function URL, and the key authorizer.
+      expect(resourcesOf(stack, 'aws_lambda_function').map((f) => f.function_name)).toEqual(
+        expect.arrayContaining([`fm-${name}-router`, `fm-${name}-router-stream`, `fm-${name}-authorizer`]),
+      );
+      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(3);
       expect(resourcesOf(stack, 'aws_lambda_function_url')).toEqual([
         expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
       ]);
@@ -196,8 +199,68 @@ describe('PlatformStack', () => {
   });
 
   it('sets the router timeout a little above the slowest route budget, within 29 seconds', () => {
-    const fn = resourcesOf(synthEnvironment('prod'), 'aws_lambda_function')[0];
-    expect(fn.timeout).toBe(28); // prod's slowest route (code) has a 27 s budget
+    const fn = resourcesOf(synthEnvironment('prod'), 'aws_lambda_function').find(
+      (f) => f.function_name === 'fm-prod-router',
+    );
+    expect(fn?.timeout).toBe(28); // prod's slowest route (code) has a 27 s budget
+  });
+
+  it('takes bearer keys through the key authorizer on every method, its usage identifier feeding the usage plans', () => {
+    const stack = synthEnvironment('prod');
+    const plan = loadProject({ only: ['prod'] }).plans[0];
+    expect(resourcesOf(stack, 'aws_api_gateway_rest_api')[0]).toMatchObject({ api_key_source: 'AUTHORIZER' });
+    const [authorizer] = resourcesOf(stack, 'aws_api_gateway_authorizer');
+    expect(authorizer).toMatchObject({
+      type: 'REQUEST',
+      identity_source: 'context.requestId',
+      authorizer_result_ttl_in_seconds: 0,
+      authorizer_uri: expect.stringMatching(/^\$\{aws_lambda_function\.Api_KeyAuthorizer_[0-9A-F]+\.invoke_arn\}$/),
+    });
+    const methods = resourcesOf(stack, 'aws_api_gateway_method');
+    expect(methods.length).toBeGreaterThan(0);
+    for (const m of methods)
+      expect(m).toMatchObject({
+        authorization: 'CUSTOM',
+        authorizer_id: expect.stringMatching(/^\$\{aws_api_gateway_authorizer\./),
+        api_key_required: true,
+      });
+    // OpenAI-shaped refusals.
+    const responses = resourcesOf(stack, 'aws_api_gateway_gateway_response');
+    expect(responses.map((r) => [r.response_type, r.status_code]).sort()).toEqual([
+      ['ACCESS_DENIED', '403'],
+      ['UNAUTHORIZED', '401'],
+    ]);
+    for (const r of responses) {
+      const body = JSON.parse((r.response_templates as Record<string, string>)['application/json']) as {
+        error: Record<string, unknown>;
+      };
+      expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code']);
+    }
+    // The authorizer knows each consumer's hashes and its API key value by reference, never a key.
+    const fn = resourcesOf(stack, 'aws_lambda_function').find((f) => f.function_name === 'fm-prod-authorizer') as {
+      environment: { variables: Record<string, string> };
+      kms_key_arn: string;
+    };
+    const consumers = JSON.parse(fn.environment.variables.FM_AUTH_CONSUMERS) as { name: string; usageKey: string }[];
+    expect(consumers.map((c) => c.name)).toEqual(plan.api.consumers.map((c) => c.name));
+    for (const c of consumers) expect(c.usageKey).toMatch(/^\$\{aws_api_gateway_api_key\.[^}]+\.value\}$/);
+    expect(fn.kms_key_arn).toMatch(/^\$\{aws_kms_key\./);
+    // Its role writes its own log group only, and decrypts its environment through Lambda only.
+    const own = policyStatements(stack).filter((s) => s.document.includes('KeyAuthorizer') && s.sid !== undefined);
+    expect(own.map((s) => [s.sid, s.actions, s.resources.length])).toEqual([
+      ['OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], 1],
+    ]);
+    expect(own[0].resources[0]).toMatch(/^\$\{aws_cloudwatch_log_group\.Api_KeyAuthorizer_LogGroup_[^}]+\.arn\}:\*$/);
+    expect(
+      resourcesOf(stack, 'aws_iam_role_policy').filter(
+        (p) => p.name === 'environment-key-decrypt' && String(p.role).includes('Api_KeyAuthorizer_Role'),
+      ),
+    ).toHaveLength(1);
+    // API Gateway may invoke it as this API's authorizer only.
+    const permission = resourcesOf(stack, 'aws_lambda_permission').find(
+      (p) => p.statement_id === 'AllowApiGatewayAuthorizer',
+    );
+    expect(permission?.source_arn).toMatch(/\/authorizers\/\$\{aws_api_gateway_authorizer\.[^}]+\.id\}$/);
   });
 
   it('names the circuit table by its ARN in every DynamoDB task of every workflow', () => {

@@ -1,0 +1,136 @@
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { AUTHORIZER_CONSUMERS_ENV, type AuthorizerConsumer } from '../../contracts/authorizer';
+import { RolePolicy, serviceTrust } from '../iam/role-policy';
+import { routerBundle } from '../router/bundle';
+import { zipFiles } from '../router/zip';
+
+export interface KeyAuthorizerProps {
+  readonly functionName: string;
+  /** functions/authorizer/index.ts (exports `handler`), bundled with esbuild as the router is. */
+  readonly entry: string;
+  readonly restApiId: string;
+  readonly executionArn: string;
+  /** Each consumer's key hashes and API key value (a Terraform reference: never in git). */
+  readonly consumers: readonly AuthorizerConsumer[];
+  /** Encrypts the function's environment (the API key values) and its log group. */
+  readonly kmsKeyArn: string;
+  readonly logRetentionDays: number;
+  readonly bundleCacheDir: string;
+  readonly packageDir: string;
+}
+
+/**
+ * The REQUEST authorizer of the platform API: functions/authorizer on Node.js 22, its own encrypted
+ * log group, a role that may only write there, and API Gateway's permission to invoke it.
+ *
+ * Where the secrets live: the keys' hashes come from the environment file; each consumer's API
+ * Gateway API key value (the usage identifier it must return) is a reference to
+ * `aws_api_gateway_api_key.value`, resolved at apply time into the function's environment, which
+ * Lambda encrypts with the environment's KMS key. So no key or usage identifier is in git, and the
+ * authorizer makes no call at all per request (no SSM read to fail or to pay for).
+ */
+export class KeyAuthorizer extends Construct {
+  readonly authorizer: ApiGatewayAuthorizer;
+  readonly logGroupName: string;
+  /** Its execution role: the stack lets it decrypt the environment with the key (EnvironmentKey.grantDecrypt). */
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: KeyAuthorizerProps) {
+    super(scope, id);
+    this.logGroupName = `/aws/lambda/${props.functionName}`;
+    const logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: this.logGroupName,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    const role = (this.role = new IamRole(this, 'Role', {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: serviceTrust(this, 'Trust', 'lambda.amazonaws.com').json,
+    }));
+    const logs = new RolePolicy(this, 'Logs', {
+      role,
+      policyName: 'logs',
+      statements: [
+        {
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${logGroup.arn}:*`],
+        },
+      ],
+    });
+
+    const pkg = writePackage(props.entry, props.bundleCacheDir, props.packageDir);
+    const asset = new TerraformAsset(this, 'Code', { path: pkg.path, type: AssetType.FILE });
+    const fn = new LambdaFunction(this, 'Resource', {
+      functionName: props.functionName,
+      role: role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: pkg.sha256,
+      memorySize: 128,
+      timeout: 3,
+      kmsKeyArn: props.kmsKeyArn,
+      environment: {
+        variables: {
+          [AUTHORIZER_CONSUMERS_ENV]: JSON.stringify(props.consumers),
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+      loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      dependsOn: [logGroup, logs.resource],
+    });
+
+    // REQUEST, not TOKEN: a TOKEN authorizer reads one header, and the key may come in either of two.
+    // No result cache: API Gateway answers 401 without calling the authorizer when any identity source
+    // is missing, so listing both headers would refuse every request that carries only one, and a
+    // cache needs its key from identity sources. The identity source cannot be left empty with this
+    // provider (it defaults to the Authorization header and refuses ""), so it is the request id:
+    // always present, and one per request, so even a cache turned on later could not hand one
+    // caller's verdict to another. The authorizer does no I/O (a hash and a few constant-time
+    // compares): calling it per request costs a few milliseconds.
+    // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html (identitySource)
+    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_authorizer
+    // https://github.com/hashicorp/terraform-provider-aws/issues/12069
+    this.authorizer = new ApiGatewayAuthorizer(this, 'Authorizer', {
+      name: 'api-key',
+      restApiId: props.restApiId,
+      type: 'REQUEST',
+      authorizerUri: fn.invokeArn,
+      identitySource: 'context.requestId',
+      authorizerResultTtlInSeconds: 0,
+    });
+    new LambdaPermission(this, 'InvokeAuthorizer', {
+      statementId: 'AllowApiGatewayAuthorizer',
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${props.executionArn}/authorizers/${this.authorizer.id}`,
+    });
+  }
+}
+
+/** A deterministic zip of the authorizer's bundle, named by its content. */
+function writePackage(entry: string, cacheDir: string, workDir: string): { path: string; sha256: string } {
+  const bundle = routerBundle(entry, cacheDir);
+  const zip = zipFiles([
+    { name: 'index.js', content: bundle.code },
+    { name: 'index.js.map', content: bundle.map },
+  ]);
+  const digest = createHash('sha256').update(zip);
+  const sha256 = digest.copy().digest('base64');
+  const path = join(workDir, `authorizer-${digest.digest('hex').slice(0, 16)}.zip`);
+  mkdirSync(workDir, { recursive: true });
+  if (!existsSync(path)) writeFileSync(path, zip);
+  return { path, sha256 };
+}
