@@ -296,7 +296,9 @@ describe('PlatformStack', () => {
     const grant = policyStatements(stack).find((s) => s.sid === 'CachedAnswers');
     expect(grant?.actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(grant?.resources).toEqual([`\${aws_dynamodb_table.${cacheId}.arn}`]);
-    const fn = resourcesOf(stack, 'aws_lambda_function')[0] as { environment: { variables: Record<string, string> } };
+    const fn = resourcesOf(stack, 'aws_lambda_function').find((f) => f.function_name === 'fm-prod-router') as {
+      environment: { variables: Record<string, string> };
+    };
     expect(fn.environment.variables.FM_CACHE_TABLE).toBe(`\${aws_dynamodb_table.${cacheId}.name}`);
     // Without a caching route: no table, no grant, an empty variable.
     const none = synthEnvironment('prod', (plan) => ({
