@@ -10,8 +10,12 @@ export interface RegionalWebAclProps {
   readonly perIpLimitPer5Minutes: number;
   /** Requests with one API key per 5 minutes before it is blocked. @default - no per-key rule (no consumers) */
   readonly perApiKeyLimitPer5Minutes?: number;
-  /** The header that carries the API key. @default 'x-api-key' */
-  readonly apiKeyHeader?: string;
+  /**
+   * The headers that carry a consumer's key, each rate-limited on its own (WAF skips a custom-key rule
+   * for a request that lacks the key, so one rule over both would count neither kind of caller).
+   * @default ['x-api-key', 'authorization'] - OpenAI clients send `Authorization: Bearer <key>`
+   */
+  readonly apiKeyHeaders?: readonly string[];
   /**
    * Regular expressions (WAF's regex syntax) matching the URI paths that carry prompts: on these the
    * core rule set's body rules only count. At least one.
@@ -24,7 +28,7 @@ export interface RegionalWebAclProps {
 /** The optional props' defaults. */
 const DEFAULTS = {
   /** API Gateway's API key header (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html). */
-  apiKeyHeader: 'x-api-key',
+  apiKeyHeaders: ['x-api-key', 'authorization'],
 } as const;
 
 /**
@@ -63,13 +67,19 @@ const NO_TRANSFORMATION = [{ priority: 0, type: 'NONE' }];
  * as the AWS provider 5.100.0 schema names them
  * (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/wafv2_web_acl).
  */
+/** Rule names by key header: the x-api-key rule keeps the name it has in deployed web ACLs. */
+const RATE_RULE_NAMES: Readonly<Record<string, string>> = {
+  'x-api-key': 'rate-limit-per-api-key',
+  authorization: 'rate-limit-per-bearer-key',
+};
+
 export class RegionalWebAcl extends Construct {
   readonly webAclArn: string;
 
   constructor(scope: Construct, id: string, props: RegionalWebAclProps) {
     super(scope, id);
     validateProps(this, 'RegionalWebAcl', props, REGIONAL_WEB_ACL_RULES);
-    const header = props.apiKeyHeader ?? DEFAULTS.apiKeyHeader;
+    const headers = props.apiKeyHeaders ?? DEFAULTS.apiKeyHeaders;
     const rateRules = [
       {
         name: 'rate-limit-per-ip',
@@ -77,19 +87,17 @@ export class RegionalWebAcl extends Construct {
       },
       ...(props.perApiKeyLimitPer5Minutes === undefined
         ? []
-        : [
-            {
-              name: 'rate-limit-per-api-key',
-              // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-aggregation-options.html
-              statement: {
-                rate_based_statement: {
-                  limit: props.perApiKeyLimitPer5Minutes,
-                  aggregate_key_type: 'CUSTOM_KEYS',
-                  custom_key: [{ header: { name: header, text_transformation: NO_TRANSFORMATION } }],
-                },
+        : headers.map((header) => ({
+            name: RATE_RULE_NAMES[header] ?? `rate-limit-per-${header}`,
+            // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-aggregation-options.html
+            statement: {
+              rate_based_statement: {
+                limit: props.perApiKeyLimitPer5Minutes,
+                aggregate_key_type: 'CUSTOM_KEYS',
+                custom_key: [{ header: { name: header, text_transformation: NO_TRANSFORMATION } }],
               },
             },
-          ]),
+          }))),
     ];
     const inferencePath = {
       or_statement: {

@@ -105,6 +105,15 @@ describe('RegionalWebAcl', () => {
         requestsInWindow: { perIp: 1, perHeader: (limits.perApiKeyLimitPer5Minutes ?? 0) + 1 },
       }),
     ).toMatchObject({ action: 'BLOCK', terminatingRule: 'rate-limit-per-api-key' });
+    // A bearer-key caller (OpenAI clients) is counted per key as well, by its own rule.
+    expect(
+      evaluateWebAcl(acl, {
+        path,
+        ip: '198.51.100.10',
+        headers: { authorization: 'Bearer k-web-app' },
+        requestsInWindow: { perIp: 1, perHeader: (limits.perApiKeyLimitPer5Minutes ?? 0) + 1 },
+      }),
+    ).toMatchObject({ action: 'BLOCK', terminatingRule: 'rate-limit-per-bearer-key' });
     expect(
       evaluateWebAcl(acl, { path, ip: '198.51.100.10', requestsInWindow: { perIp: limits.perIpLimitPer5Minutes + 1 } }),
     ).toMatchObject({ action: 'BLOCK', terminatingRule: 'rate-limit-per-ip' });
