@@ -31,7 +31,8 @@ export interface PreflightClients {
   readonly s3: S3Client;
   readonly apiGateway: APIGatewayClient;
   readonly lambda: LambdaClient;
-  readonly serviceQuotas: ServiceQuotasClient;
+  /** Service Quotas are Regional: the primary's, and a DR Region's for its SageMaker endpoints. */
+  readonly serviceQuotas: (region: string) => ServiceQuotasClient;
   readonly appConfig: AppConfigClient;
   readonly bedrock: (region: string) => BedrockClient;
 }
@@ -40,12 +41,17 @@ export interface PreflightClients {
 export function defaultClients(plan: EnvironmentPlan): PreflightClients {
   const config = { region: plan.region, maxAttempts: 2 };
   const bedrock = new Map<string, BedrockClient>();
+  const quotas = new Map<string, ServiceQuotasClient>();
   return {
     sts: new STSClient(config),
     s3: new S3Client({ ...config, region: plan.stateBackend.region }),
     apiGateway: new APIGatewayClient(config),
     lambda: new LambdaClient(config),
-    serviceQuotas: new ServiceQuotasClient(config),
+    serviceQuotas: (region) => {
+      let c = quotas.get(region);
+      if (!c) quotas.set(region, (c = new ServiceQuotasClient({ region, maxAttempts: 2 })));
+      return c;
+    },
     appConfig: new AppConfigClient(config),
     bedrock: (region) => {
       let c = bedrock.get(region);
@@ -192,12 +198,19 @@ export async function checkLambdaConcurrency(plan: EnvironmentPlan, c: Preflight
 }
 
 /** The instances a blue/green update runs at once, per instance type: the old fleet and the new. */
-export function sagemakerInstancesNeeded(plan: EnvironmentPlan): Map<string, number> {
-  const needed = new Map<string, number>();
+export function sagemakerInstancesNeeded(plan: EnvironmentPlan): Map<string, Map<string, number>> {
+  const needed = new Map<string, Map<string, number>>();
+  const add = (region: string, type: string, count: number) => {
+    const inRegion = needed.get(region) ?? new Map<string, number>();
+    inRegion.set(type, (inRegion.get(type) ?? 0) + count);
+    needed.set(region, inRegion);
+  };
   for (const m of plan.models) {
     if (m.hosting.type !== 'sagemaker' || m.hosting.capacity.mode !== 'instances') continue;
     const { instanceType, instanceCount } = m.hosting.capacity;
-    needed.set(instanceType, (needed.get(instanceType) ?? 0) + 2 * instanceCount);
+    add(m.hosting.region, instanceType, 2 * instanceCount);
+    // The DR endpoint is the same fleet in its own Region, under that Region's quota.
+    if (m.hosting.disasterRecovery) add(m.hosting.disasterRecovery.region, instanceType, 2 * instanceCount);
   }
   return needed;
 }
@@ -205,26 +218,39 @@ export function sagemakerInstancesNeeded(plan: EnvironmentPlan): Map<string, num
 export async function checkSagemakerQuotas(plan: EnvironmentPlan, c: PreflightClients): Promise<CheckResult[]> {
   const needed = sagemakerInstancesNeeded(plan);
   if (needed.size === 0) return [{ id: 'sagemaker-quota', ok: true, detail: 'no SageMaker instance endpoints here' }];
-  return guarded('sagemaker-quota', 'servicequotas:ListServiceQuotas', async () => {
-    const quotas = new Map<string, { code: string; value: number }>();
-    for await (const page of paginateListServiceQuotas({ client: c.serviceQuotas }, { ServiceCode: 'sagemaker' }))
-      for (const q of page.Quotas ?? [])
-        if (q.QuotaName && q.QuotaCode) quotas.set(q.QuotaName, { code: q.QuotaCode, value: q.Value ?? 0 });
-    return [...needed].map(([type, count]): CheckResult => {
-      const name = `${type} for endpoint usage`;
-      const q = quotas.get(name);
-      if (q && q.value >= count)
-        return { id: 'sagemaker-quota', ok: true, detail: `${name}: ${q.value}, a blue/green update needs ${count}` };
-      return {
-        id: 'sagemaker-quota',
-        ok: false,
-        detail: `${name} is ${q?.value ?? 'not listed'}, but a blue/green update runs old and new fleets together: ${count}`,
-        fix: q
-          ? `aws service-quotas request-service-quota-increase --region ${plan.region} --service-code sagemaker --quota-code ${q.code} --desired-value ${count}`
-          : `request "${name}" of ${count} in the Service Quotas console: https://console.aws.amazon.com/servicequotas/home/services/sagemaker/quotas?region=${plan.region}`,
-      };
-    });
-  });
+  const results: CheckResult[] = [];
+  for (const [region, types] of needed) {
+    // Quota names say nothing of the Region: a DR Region's line names it.
+    const where = region === plan.region ? '' : ` in ${region}`;
+    results.push(
+      ...(await guarded('sagemaker-quota', 'servicequotas:ListServiceQuotas', async () => {
+        const quotas = new Map<string, { code: string; value: number }>();
+        const client = c.serviceQuotas(region);
+        for await (const page of paginateListServiceQuotas({ client }, { ServiceCode: 'sagemaker' }))
+          for (const q of page.Quotas ?? [])
+            if (q.QuotaName && q.QuotaCode) quotas.set(q.QuotaName, { code: q.QuotaCode, value: q.Value ?? 0 });
+        return [...types].map(([type, count]): CheckResult => {
+          const name = `${type} for endpoint usage`;
+          const q = quotas.get(name);
+          if (q && q.value >= count)
+            return {
+              id: 'sagemaker-quota',
+              ok: true,
+              detail: `${name}${where}: ${q.value}, a blue/green update needs ${count}`,
+            };
+          return {
+            id: 'sagemaker-quota',
+            ok: false,
+            detail: `${name}${where} is ${q?.value ?? 'not listed'}, but a blue/green update runs old and new fleets together: ${count}`,
+            fix: q
+              ? `aws service-quotas request-service-quota-increase --region ${region} --service-code sagemaker --quota-code ${q.code} --desired-value ${count}`
+              : `request "${name}" of ${count} in the Service Quotas console: https://console.aws.amazon.com/servicequotas/home/services/sagemaker/quotas?region=${region}`,
+          };
+        });
+      })),
+    );
+  }
+  return results;
 }
 
 /** Where each Bedrock model of the plan is called: the Regions it must be offered and granted in, and the profiles it is called through. */

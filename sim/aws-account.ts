@@ -41,7 +41,8 @@ export interface AccountState {
     /** Reserved concurrency per existing function. */
     reserved: Record<string, number>;
   };
-  quotas: { serviceCode: string; quotaCode: string; quotaName: string; value: number }[];
+  /** Service Quotas; a quota with a Region is listed only to a request signed for it (quotas are Regional). */
+  quotas: { serviceCode: string; quotaCode: string; quotaName: string; value: number; region?: string }[];
   /** Per Region: the foundation models offered and the system inference profile ids. */
   bedrock: Record<string, { models: SimBedrockModel[]; profiles: string[] }>;
   appconfig: {
@@ -260,8 +261,9 @@ export class AwsAccountSim {
     const input = JSON.parse(body || '{}') as { ServiceCode?: string; QuotaCode?: string };
     const type = 'application/x-amz-json-1.1';
     if (target.endsWith('.ListServiceQuotas')) {
+      const region = signedRegion(req);
       const quotas = this.state.quotas
-        .filter((q) => q.serviceCode === input.ServiceCode)
+        .filter((q) => q.serviceCode === input.ServiceCode && (q.region === undefined || q.region === region))
         .map((q) => ({
           ServiceCode: q.serviceCode,
           QuotaCode: q.quotaCode,

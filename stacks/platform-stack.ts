@@ -140,7 +140,8 @@ export class PlatformStack extends TerraformStack {
     // The routing table in AppConfig. A deployment rolls back on the router's server-error rate and the
     // API's 5xx rate (what a table that breaks every request raises: the router answers a failure as a
     // 5xx response, which Lambda's Errors does not count), on Lambda errors (crashes, timeouts) and on
-    // the fallback rate. AppConfig takes at most five monitors.
+    // the fallback rate, and on a table the router refuses (which raises no error rate: the router keeps
+    // the table it had). AppConfig takes at most five monitors.
     // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-environment.html
     const routing = new RoutingConfig(this, 'RoutingConfig', {
       applicationName: appConfigNames.application,
@@ -157,6 +158,7 @@ export class PlatformStack extends TerraformStack {
         alarms.api5xxRate.arn,
         alarms.routerErrors.arn,
         alarms.fallbackRate.arn,
+        alarms.routingTableRejected.arn,
       ],
       account: plan.account,
       region: plan.region,
@@ -234,6 +236,7 @@ export class PlatformStack extends TerraformStack {
         alarms.routerThrottles.arn,
         alarms.fallbackRate.arn,
         alarms.routerServerErrorRate.arn,
+        alarms.routingTableRejected.arn,
       ],
     });
 

@@ -24,6 +24,8 @@ export const ROUTER_METRICS = {
     outputTokens: 'OutputTokens',
     /** Estimated cost in US dollars. */
     estimatedCost: 'EstimatedCostUsd',
+    /** Routing-table documents the router refused, keeping the table it had (count, under [Environment] only). */
+    routingTableRejected: 'RoutingTableRejected',
   },
 } as const;
 

@@ -33,7 +33,7 @@ const DEFAULTS = {
 
 /**
  * The platform's alarms: API 5xx rate and p99 latency, router errors and throttles, the router's
- * server-error rate and its fallback rate.
+ * server-error rate, its fallback rate, and routing tables it refused.
  */
 export class PlatformAlarms extends Construct {
   readonly api5xxRate: CloudwatchMetricAlarm;
@@ -43,6 +43,12 @@ export class PlatformAlarms extends Construct {
   readonly fallbackRate: CloudwatchMetricAlarm;
   /** The share of requests the router answered with a 5xx: what a broken routing table raises (Lambda's Errors does not count a returned 5xx). */
   readonly routerServerErrorRate: CloudwatchMetricAlarm;
+  /**
+   * Any routing-table document the router refused. A refused table changes nothing at run time (each
+   * instance keeps the table it had), so no error rate rises: without this alarm an AppConfig
+   * deployment of a table the router cannot use completes and stays, unseen, until a cold start.
+   */
+  readonly routingTableRejected: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
@@ -172,6 +178,20 @@ export class PlatformAlarms extends Construct {
           returnData: true,
         },
       ],
+      ...actions,
+    });
+    this.routingTableRejected = new CloudwatchMetricAlarm(this, 'RoutingTableRejected', {
+      alarmName: `${p}-routing-table-rejected`,
+      alarmDescription: 'the router refused a routing-table document and kept the table it had (router EMF metrics)',
+      namespace: m.namespace,
+      metricName: m.names.routingTableRejected,
+      dimensions: dims,
+      statistic: 'Sum',
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
       ...actions,
     });
   }

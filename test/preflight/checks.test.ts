@@ -55,6 +55,7 @@ describe('preflight', () => {
       'api-gateway-logging',
       'lambda-concurrency',
       'sagemaker-quota',
+      'sagemaker-quota',
       ...prod.models
         .filter((m) => m.hosting.type === 'bedrock')
         .map((m) => `bedrock:${(m.hosting as { modelId: string }).modelId}`),
@@ -63,9 +64,11 @@ describe('preflight', () => {
     expect(only(results, 'lambda-concurrency')[0].detail).toBe(
       'reserving 200 leaves 800 unreserved of 1000 (at least 100 must stay)',
     );
-    expect(only(results, 'sagemaker-quota')[0].detail).toBe(
+    // prod's SageMaker model has its DR endpoint in us-west-2: that Region's quota is checked too.
+    expect(only(results, 'sagemaker-quota').map((r) => r.detail)).toEqual([
       'ml.g5.2xlarge for endpoint usage: 4, a blue/green update needs 4',
-    );
+      'ml.g5.2xlarge for endpoint usage in us-west-2: 4, a blue/green update needs 4',
+    ]);
     expect(formatPreflight(prod, results)).toMatch(/\nall \d+ checks passed: ready for npx cdktf deploy prod$/);
   });
 
@@ -150,12 +153,28 @@ describe('preflight', () => {
   });
 
   it('fails when the SageMaker quota does not cover twice the blue/green fleet', async () => {
-    const [r] = only(await run(prod, (s) => (s.state.quotas[0].value = 2)), 'sagemaker-quota');
+    const [r, dr] = only(await run(prod, (s) => (s.state.quotas[0].value = 2)), 'sagemaker-quota');
+    expect(dr.ok).toBe(true);
     expect(r).toEqual({
       id: 'sagemaker-quota',
       ok: false,
       detail: 'ml.g5.2xlarge for endpoint usage is 2, but a blue/green update runs old and new fleets together: 4',
       fix: 'aws service-quotas request-service-quota-increase --region us-east-1 --service-code sagemaker --quota-code L-SIM0 --desired-value 4',
+    });
+    // The DR Region's quota is its own: only us-west-2's is short here, and its fix names that Region.
+    const [primary, drShort] = only(
+      await run(prod, (s) => {
+        const q = s.state.quotas.find((x) => x.region === 'us-west-2');
+        if (q) q.value = 0;
+      }),
+      'sagemaker-quota',
+    );
+    expect(primary.ok).toBe(true);
+    expect(drShort).toMatchObject({
+      ok: false,
+      detail:
+        'ml.g5.2xlarge for endpoint usage in us-west-2 is 0, but a blue/green update runs old and new fleets together: 4',
+      fix: 'aws service-quotas request-service-quota-increase --region us-west-2 --service-code sagemaker --quota-code L-SIM0 --desired-value 4',
     });
     const unlisted = only(await run(prod, (s) => (s.state.quotas = [])), 'sagemaker-quota')[0];
     expect(unlisted.fix).toBe(

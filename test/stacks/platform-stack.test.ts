@@ -159,13 +159,16 @@ describe('PlatformStack', () => {
     expect(acl.rule.map((r) => Object.keys(r.statement)[0])).toEqual([
       'rate_based_statement',
       'rate_based_statement',
+      'rate_based_statement',
       'managed_rule_group_statement',
       'and_statement',
     ]);
     // Sized from prod's throttles (stage 500/s burst 1000, largest consumer 200/s burst 400): test/modules/api/web-acl.test.ts.
+    // Per IP, then per key in x-api-key and per key in Authorization (bearer keys).
     expect(acl.rule[0].statement.rate_based_statement.limit).toBe(151_000);
     expect(acl.rule[1].statement.rate_based_statement.limit).toBe(60_400);
-    expect(acl.rule[2].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
+    expect(acl.rule[2].statement.rate_based_statement.limit).toBe(60_400);
+    expect(acl.rule[3].statement.managed_rule_group_statement.name).toBe('AWSManagedRulesCommonRuleSet');
     expect(resourcesOf(prod, 'aws_wafv2_web_acl_association')).toHaveLength(1);
     expect(resourcesOf(synthEnvironment('dev'), 'aws_wafv2_web_acl')).toHaveLength(0);
   });
@@ -180,6 +183,7 @@ describe('PlatformStack', () => {
         'fm-prod-router-throttles',
         'fm-prod-fallback-rate',
         'fm-prod-api-latency-p99',
+        'fm-prod-routing-table-rejected',
       ]),
     );
     const fallback = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').find(

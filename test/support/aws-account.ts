@@ -24,12 +24,15 @@ export function healthyAccount(plan: EnvironmentPlan): AccountState {
       [plan.region]: `arn:aws:iam::${plan.account}:role/fm-platform-apigateway-cloudwatch`,
     },
     lambda: { concurrentExecutions: 1000, unreservedConcurrentExecutions: 1000, reserved: {} },
-    quotas: [...sagemakerInstancesNeeded(plan)].map(([type, count], i) => ({
-      serviceCode: 'sagemaker',
-      quotaCode: `L-SIM${i}`,
-      quotaName: `${type} for endpoint usage`,
-      value: count,
-    })),
+    quotas: [...sagemakerInstancesNeeded(plan)].flatMap(([region, types]) =>
+      [...types].map(([type, count], i) => ({
+        serviceCode: 'sagemaker',
+        quotaCode: `L-SIM${i}`,
+        quotaName: `${type} for endpoint usage`,
+        value: count,
+        region,
+      })),
+    ),
     bedrock,
     appconfig: { applications: [] },
   };
@@ -50,7 +53,7 @@ export function simClients(sim: AwsAccountSim, plan: EnvironmentPlan): Preflight
     s3: new S3Client({ ...config('AWS_ENDPOINT_URL_S3', plan.stateBackend.region), forcePathStyle: true }),
     apiGateway: new APIGatewayClient(config('AWS_ENDPOINT_URL_API_GATEWAY')),
     lambda: new LambdaClient(config('AWS_ENDPOINT_URL_LAMBDA')),
-    serviceQuotas: new ServiceQuotasClient(config('AWS_ENDPOINT_URL_SERVICE_QUOTAS')),
+    serviceQuotas: (region) => new ServiceQuotasClient(config('AWS_ENDPOINT_URL_SERVICE_QUOTAS', region)),
     appConfig: new AppConfigClient(config('AWS_ENDPOINT_URL_APPCONFIG')),
     bedrock: (region) => new BedrockClient(config('AWS_ENDPOINT_URL_BEDROCK', region)),
   };

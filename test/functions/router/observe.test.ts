@@ -115,6 +115,27 @@ describe('server-side failures in the metrics', () => {
     expect(alarmValue(prodAlarm('fm-prod-fallback-rate'), h.logs).value).toBe(0);
   });
 
+  it('raises the routing-table-rejected alarm on a pushed table the router refuses, which no error rate sees', async () => {
+    const alarm = prodAlarm('fm-prod-routing-table-rejected') as Alarm & {
+      namespace: string;
+      metric_name: string;
+      dimensions: Record<string, string>;
+      statistic: string;
+    };
+    const table = testTable();
+    table.routes.classify.target = 'nova-mikro';
+    h.setTable(table);
+    // The router keeps the table it had: every request still succeeds, so the error-rate monitors stay quiet.
+    for (let i = 0; i < 4; i++) expect((await call(router, converse('classify', userText('spam?')))).status).toBe(200);
+    expect(alarmValue(prodAlarm('fm-prod-router-server-error-rate'), h.logs).value).toBe(0);
+    const sum = emfSums(h.logs);
+    expect(alarm.statistic).toBe('Sum');
+    const rejected = sum(alarm.namespace, alarm.metric_name, alarm.dimensions);
+    expect(rejected).toBeGreaterThanOrEqual(1);
+    expect(alarm.comparison_operator).toBe('GreaterThanOrEqualToThreshold');
+    expect(rejected).toBeGreaterThanOrEqual(alarm.threshold);
+  });
+
   it("rolls the routing table out under the server-error rate and the API 5xx rate, within AppConfig's five monitors", () => {
     const stack = synthEnvironment('prod');
     const alarms = Object.entries(stack.resource.aws_cloudwatch_metric_alarm).map(([id, a]) => ({
@@ -128,6 +149,7 @@ describe('server-side failures in the metrics', () => {
       'fm-prod-api-5xx-rate',
       'fm-prod-router-errors',
       'fm-prod-fallback-rate',
+      'fm-prod-routing-table-rejected',
     ]);
     expect(monitored.length).toBeLessThanOrEqual(5);
   });

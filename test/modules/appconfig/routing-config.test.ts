@@ -79,13 +79,14 @@ describe('RoutingConfig', () => {
     );
   });
 
-  it('rolls a bad configuration back on the server-error rate, API 5xx rate, router error and fallback-rate alarms', () => {
+  it('rolls a bad configuration back on the server-error rate, API 5xx rate, router error, fallback-rate and rejected-table alarms', () => {
     const env = resourcesOf(synthEnvironment('prod'), 'aws_appconfig_environment')[0] as {
       monitor: { alarm_arn: string; alarm_role_arn: string }[];
     };
     expect(env.monitor.map((m) => m.alarm_arn)).toEqual(
-      ['RouterServerErrorRate', 'Api5xxRate', 'RouterErrors', 'FallbackRate'].map((id): unknown =>
-        expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_metric_alarm\\.Alarms_${id}_[0-9A-F]+\\.arn\\}$`)),
+      ['RouterServerErrorRate', 'Api5xxRate', 'RouterErrors', 'FallbackRate', 'RoutingTableRejected'].map(
+        (id): unknown =>
+          expect.stringMatching(new RegExp(`^\\$\\{aws_cloudwatch_metric_alarm\\.Alarms_${id}_[0-9A-F]+\\.arn\\}$`)),
       ),
     );
     expect(env.monitor[0].alarm_role_arn).toMatch(/aws_iam_role\.RoutingConfig_MonitorRole/);
