@@ -14,6 +14,8 @@ export interface PlannedBootstrap {
   readonly modelArtifactsBucket: string;
   /** Environments of other accounts whose SageMaker execution roles may read that bucket. */
   readonly grantRead: readonly string[];
+  /** The account's evaluation bucket (Bedrock model evaluation jobs), made by the bootstrap stack. */
+  readonly evaluationBucket: string;
 }
 
 /** The default artifacts bucket of an account: bucket names are global, so the account id keeps it unique. */
@@ -24,6 +26,36 @@ export function defaultArtifactsBucket(account: string): string {
 /** The artifacts bucket of an environment's account (the bootstrap's, whether or not the file has the section). */
 export function artifactsBucketOf(env: Environment): string {
   return env.bootstrap?.modelArtifacts?.bucket ?? defaultArtifactsBucket(env.account);
+}
+
+/** The default evaluation bucket of an account. */
+export function defaultEvaluationBucket(account: string): string {
+  return `fm-platform-evaluation-${account}`;
+}
+
+/** The evaluation bucket of an environment's account. */
+export function evaluationBucketOf(env: Environment): string {
+  return env.bootstrap?.evaluation?.bucket ?? defaultEvaluationBucket(env.account);
+}
+
+/** The service role an environment's Bedrock evaluation jobs run as (the bootstrap stack makes it). */
+export const evaluationRoleName = (environment: string): string => `fm-platform-evaluation-${environment}`;
+
+/**
+ * Where an environment's Bedrock evaluation jobs read and write (`s3://<evaluation bucket>/<env>`:
+ * its role may read under `<env>/` and write under `<env>/output/`) and the role they run as, when
+ * its account has a bootstrap stack to make them.
+ */
+export function evaluationJobDefaults(env: {
+  readonly name: string;
+  readonly account: string;
+  readonly bootstrap?: PlannedBootstrap;
+}): { bucketUri: string; roleArn: string } | undefined {
+  if (env.bootstrap === undefined) return undefined;
+  return {
+    bucketUri: `s3://${env.bootstrap.evaluationBucket}/${env.name}`,
+    roleArn: `arn:aws:iam::${env.account}:role/${evaluationRoleName(env.name)}`,
+  };
 }
 
 /**
@@ -52,6 +84,7 @@ export function plannedBootstrap(env: Environment): PlannedBootstrap | undefined
     state: b.state ?? 'local',
     modelArtifactsBucket: artifactsBucketOf(env),
     grantRead: b.modelArtifacts?.grantRead ?? [],
+    evaluationBucket: evaluationBucketOf(env),
   };
 }
 

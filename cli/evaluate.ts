@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { loadProject } from '../catalog';
+import { loadProject, type EnvironmentPlan } from '../catalog';
+import { evaluationJobDefaults } from '../catalog/bootstrap';
 import { defaultCatalogPath } from '../catalog/paths';
 import { didYouMean } from '../suggest/did-you-mean';
 import { renderChart } from '../evaluation/chart';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
         '--target bedrock-job scores with the job\'s own metrics: use --job-judge MODEL for a judge model, not a "judge" scorer',
       );
     mkdirSync(out, { recursive: true });
-    const job = await runJobTarget(dataset.examples, models, catalog, plan.region, out);
+    const job = await runJobTarget(dataset.examples, models, catalog, plan, out);
     if (job === undefined) return;
     ({ run, description } = job);
   } else {
@@ -278,13 +279,18 @@ async function runJobTarget(
   examples: readonly Example[],
   models: readonly string[],
   catalog: ModelCatalog,
-  region: string,
+  plan: EnvironmentPlan,
   out: string,
 ): Promise<{ run: RunResult; description: string } | undefined> {
-  const bucketUri = opts['job-bucket'] ?? process.env.FM_EVAL_JOB_BUCKET;
-  const roleArn = opts['job-role'] ?? process.env.FM_EVAL_JOB_ROLE;
+  const region = plan.region;
+  // An environment with a bootstrap section has both from its account's bootstrap stack.
+  const bootstrapped = evaluationJobDefaults(plan);
+  const bucketUri = opts['job-bucket'] ?? process.env.FM_EVAL_JOB_BUCKET ?? bootstrapped?.bucketUri;
+  const roleArn = opts['job-role'] ?? process.env.FM_EVAL_JOB_ROLE ?? bootstrapped?.roleArn;
   if (bucketUri === undefined || roleArn === undefined)
-    fail('--target bedrock-job needs --job-bucket s3://bucket/prefix and --job-role ARN (the evaluation service role)');
+    fail(
+      `--target bedrock-job needs --job-bucket s3://bucket/prefix and --job-role ARN (the evaluation service role): environment ${plan.name} has no bootstrap section, whose stack would make both`,
+    );
   const pollSeconds = Number(opts['poll-seconds'] ?? 30);
   if (!(pollSeconds > 0))
     fail(`--poll-seconds must be a positive number, but "${opts['poll-seconds'] ?? ''}" was given`);

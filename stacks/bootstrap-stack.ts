@@ -2,6 +2,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf'
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import type { EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
 import { drRegionsOf, replicaBucketName } from '../hosting/sagemaker/dr';
@@ -9,8 +10,9 @@ import { ApiGatewayLogging } from '../modules/bootstrap/api-gateway-logging';
 import { ArtifactReplication } from '../modules/bootstrap/artifact-replication';
 import { deployStatements, pipelineStatements, type ManagedTypes } from '../modules/bootstrap/deploy-permissions';
 import { DeployRole, GithubOidcProvider } from '../modules/bootstrap/deploy-role';
+import { EvaluationRole } from '../modules/bootstrap/evaluation-role';
 import { SYNC_BRANCH, syncStatements } from '../modules/bootstrap/sync-role';
-import { githubSubject, s3Bucket } from '../catalog/bootstrap';
+import { evaluationRoleName, githubSubject, s3Bucket } from '../catalog/bootstrap';
 import { SecureBucket, type BucketPolicyStatement } from '../modules/bootstrap/secure-bucket';
 import { executionRoleName } from '../modules/sagemaker/model-endpoint';
 import { deploySessionSeconds } from './deploy-timeout';
@@ -32,6 +34,9 @@ export const deployRoleName = (environment: string): string => `fm-platform-depl
 
 /** The read-only role the scheduled catalog sync assumes (named in .github/workflows/catalog-sync.yml via deploy-settings). */
 export const syncRoleName = (environment: string): string => `fm-platform-catalog-sync-${environment}`;
+
+/** How long evaluation jobs' datasets and answers stay in the evaluation bucket. */
+export const EVALUATION_RETENTION_DAYS = 90;
 
 /** The key of a bootstrap stack's own state once migrated into the state bucket. */
 export const BOOTSTRAP_STATE_KEY = 'fm-platform/bootstrap.tfstate';
@@ -86,8 +91,8 @@ export interface BootstrapStackProps {
 /**
  * What an account needs before its environments' first deploy, in one stack per account (its own
  * state, local first, then migrated into the state bucket it creates; README "Set up a new account"):
- * the Terraform state buckets, the GitHub OIDC provider, a deploy role and a catalog-sync role per environment, API
- * Gateway's CloudWatch role for the account, and the account's model-artifacts bucket.
+ * the Terraform state buckets, the GitHub OIDC provider, a deploy role, a catalog-sync role and an evaluation-job role
+ * per environment, API Gateway's CloudWatch role for the account, and the account's model-artifacts and evaluation buckets.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
@@ -219,6 +224,45 @@ export class BootstrapStack extends TerraformStack {
           })
         : undefined;
 
+    // Bedrock model evaluation jobs: one bucket per account (in the first environment's Region: a job
+    // reads and writes S3 in its own Region), a prefix and a service role per environment.
+    const evaluationBucket = new SecureBucket(this, 'Evaluation', { bucketName: settings.evaluationBucket });
+    new S3BucketLifecycleConfiguration(this, 'EvaluationRetention', {
+      bucket: evaluationBucket.bucketName,
+      // Datasets and answers are prompt text: kept 90 days, like the platform's logs at most
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html).
+      rule: [
+        {
+          id: 'expire-evaluation-jobs',
+          status: 'Enabled',
+          filter: [{}],
+          expiration: [{ days: EVALUATION_RETENTION_DAYS }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+      dependsOn: [evaluationBucket.versioning],
+    });
+    const evaluationRoles = environments.map(
+      (env) =>
+        new EvaluationRole(this, `EvaluationRole-${env.name}`, {
+          roleName: evaluationRoleName(env.name),
+          scope: {
+            account,
+            region: env.region,
+            bucket: evaluationBucket.bucketName,
+            prefix: `${env.name}/`,
+            invocations: env.models.flatMap((m) =>
+              m.hosting.type === 'bedrock'
+                ? m.hosting.invocations
+                    .filter((i) => i.region === env.region)
+                    .map((i) => ({ profileArn: i.profile?.arn, foundationModelArns: i.foundationModelArns }))
+                : [],
+            ),
+          },
+        }),
+    );
+
     new TerraformOutput(this, 'state_bucket_names', { value: stateBucketNames });
     new TerraformOutput(this, 'deploy_role_arns', {
       value: Object.fromEntries(roles.map((r, i) => [environments[i].name, r.roleArn])),
@@ -226,6 +270,10 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'sync_role_arns', {
       value: Object.fromEntries(syncRoles.map((r, i) => [environments[i].name, r.roleArn])),
     });
+    new TerraformOutput(this, 'evaluation_role_arns', {
+      value: Object.fromEntries(evaluationRoles.map((r, i) => [environments[i].name, r.roleArn])),
+    });
+    new TerraformOutput(this, 'evaluation_bucket_name', { value: evaluationBucket.bucketName });
     new TerraformOutput(this, 'github_oidc_provider_arn', { value: oidc.arn });
     new TerraformOutput(this, 'apigateway_cloudwatch_role_arn', { value: logging.roleArn });
     new TerraformOutput(this, 'model_artifacts_bucket_name', { value: artifacts.bucketName });

@@ -1,5 +1,5 @@
 import type { Environment } from '../../schemas/generated/environment';
-import { artifactsBucketOf, s3Bucket } from '../bootstrap';
+import { artifactsBucketOf, evaluationBucketOf, s3Bucket } from '../bootstrap';
 import { effectiveRoutes, type EnvironmentContext, type JsonPath } from '../context';
 import type { CatalogIssue } from '../issues';
 import { didYouMean, listOf } from '../../suggest/did-you-mean';
@@ -40,7 +40,7 @@ export const BOOTSTRAP_RULES: readonly Rule[] = [
   {
     id: 'account-bootstrap',
     summary:
-      'environments of one account agree on its bootstrap (state, artifacts bucket, repository); a deploy role is pinned to a GitHub environment or a branch, not both; grantRead names environments of other accounts',
+      'environments of one account agree on its bootstrap (state, artifacts and evaluation buckets, repository); a deploy role is pinned to a GitHub environment or a branch, not both; grantRead names environments of other accounts',
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       const b = ctx.env.bootstrap;
@@ -62,6 +62,15 @@ export const BOOTSTRAP_RULES: readonly Rule[] = [
               ['bootstrap', 'modelArtifacts', 'bucket'],
               `account ${ctx.env.account} would get two artifacts buckets: "${mine}" here and "${theirs}" in ${other.name}`,
               { fix: `use "${theirs}" in both (one artifacts bucket per account)` },
+            ),
+          );
+        }
+        if (evaluationBucketOf(ctx.env) !== evaluationBucketOf(other)) {
+          out.push(
+            issue(
+              ['bootstrap', 'evaluation', 'bucket'],
+              `account ${ctx.env.account} would get two evaluation buckets: "${evaluationBucketOf(ctx.env)}" here and "${evaluationBucketOf(other)}" in ${other.name}`,
+              { fix: `use "${evaluationBucketOf(other)}" in both (one evaluation bucket per account)` },
             ),
           );
         }

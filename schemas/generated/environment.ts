@@ -218,6 +218,15 @@ export interface Environment {
      */
     state?: 'local' | 'bucket';
     /**
+     * Amazon Bedrock model evaluation jobs (`npm run evaluate -- --target bedrock-job`): the account's evaluation bucket (made by the bootstrap stack; each environment's jobs under <environment>/) and, per environment, the service role fm-platform-evaluation-<name> the jobs run as, allowed exactly the models the environment's routes call.
+     */
+    evaluation?: {
+      /**
+       * The account's evaluation bucket. Default: fm-platform-evaluation-<account> (bucket names are global: one per account).
+       */
+      bucket?: string;
+    };
+    /**
      * The SageMaker weights of this environment: the account's artifacts bucket (made by the bootstrap stack, read only by the SageMaker execution roles of the environments that use it), where each model's weights are here, and which environments of other accounts may read them.
      */
     modelArtifacts?: {

@@ -35,7 +35,15 @@ beforeEach(() => {
 const respond = (modelIdentifier: string, record: { referenceResponse?: string }) =>
   modelIdentifier === 'us.amazon.nova-micro-v1:0' ? (record.referenceResponse ?? '') : 'I am not sure.';
 
-function evaluate(out: string): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
+function evaluate(
+  out: string,
+  job: string[] = [
+    '--job-bucket',
+    's3://fm-eval-333333333333/evaluations',
+    '--job-role',
+    'arn:aws:iam::333333333333:role/fm-platform-evaluation-prod',
+  ],
+): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const child = spawn(
     process.execPath,
     [
@@ -46,10 +54,7 @@ function evaluate(out: string): { child: ChildProcess; done: Promise<{ code: num
       'nova-micro,claude-3-haiku',
       '--target',
       'bedrock-job',
-      '--job-bucket',
-      's3://fm-eval-333333333333/evaluations',
-      '--job-role',
-      'arn:aws:iam::333333333333:role/fm-platform-evaluation-prod',
+      ...job,
       '--poll-seconds',
       '0.05',
       '--out',
@@ -89,6 +94,15 @@ describe('npm run evaluate --target bedrock-job', () => {
       'Not plotted: nova-micro (no token usage reported), claude-3-haiku (no token usage reported)',
     );
     expect(existsSync(join(out, 'job.json'))).toBe(false);
+  });
+
+  it("runs as the environment's bootstrap-made evaluation role, in its prefix of the evaluation bucket, by default", async () => {
+    bedrockSim.evaluationJobs({ s3: s3Sim, pollsUntilDone: 1, respond });
+    const { code } = await evaluate(join(tempDir('job-cli-'), 'out'), []).done;
+    expect(code).toBe(0);
+    const [job] = [...bedrockSim.jobs.values()];
+    expect(job.request.roleArn).toBe('arn:aws:iam::333333333333:role/fm-platform-evaluation-prod');
+    expect(job.request.outputDataConfig?.s3Uri).toBe('s3://fm-platform-evaluation-333333333333/prod/output/');
   });
 
   it('fails with exit 1 and the job failure message when the job fails', async () => {

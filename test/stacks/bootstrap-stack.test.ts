@@ -183,6 +183,53 @@ describe('BootstrapStack', () => {
     expect(prod.output.sync_role_arns).toBeDefined();
   });
 
+  it("gives each environment an evaluation-job role: trusted by Bedrock for the account's jobs, its prefix and its models only", () => {
+    const plan = planFor('prod');
+    const [trust] = documents(prod, 'EvaluationRole-prod_Trust');
+    expect(trust).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['bedrock.amazonaws.com'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['333333333333'] },
+          {
+            test: 'ArnLike',
+            variable: 'aws:SourceArn',
+            values: [`arn:aws:bedrock:${plan.region}:333333333333:evaluation-job/*`],
+          },
+        ],
+      },
+    ]);
+    const [policy] = documents(prod, 'EvaluationRole-prod_Policy_Document');
+    const bucket = 'arn:aws:s3:::fm-platform-evaluation-333333333333';
+    const bySid: Record<string, DocStatement> = Object.fromEntries(policy.map((s) => [s.sid, s]));
+    expect(bySid.ReadDatasets.resources).toEqual([`${bucket}/prod/*`]);
+    expect(bySid.WriteResults.resources).toEqual([`${bucket}/prod/output/*`]);
+    // Exactly what the environment's routes call from its Region: each profile and the foundation
+    // models behind it, no wildcard.
+    const expected = plan.models
+      .flatMap((m) => (m.hosting.type === 'bedrock' ? m.hosting.invocations : []))
+      .filter((i) => i.region === plan.region)
+      .flatMap((i) => [...(i.profile ? [i.profile.arn] : []), ...i.foundationModelArns]);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(bySid.InvokeEnvironmentModels.resources).toEqual([...new Set(expected)].sort());
+    expect(bySid.InvokeEnvironmentModels.resources.filter((r: string) => r.includes('*'))).toEqual([]);
+    // Prompt text does not stay: the bucket expires what jobs leave.
+    const lifecycle = Object.values(prod.resource.aws_s3_bucket_lifecycle_configuration ?? {}) as {
+      bucket: string;
+      rule: { expiration: { days: number }[] }[];
+    }[];
+    expect(lifecycle.map((l) => [l.bucket, l.rule[0].expiration[0].days])).toEqual([
+      ['fm-platform-evaluation-333333333333', 90],
+    ]);
+    // deploy-settings and `npm run evaluate --target bedrock-job` name the role and bucket this stack makes.
+    const settings = runCli('deploy-settings', ['--env', 'prod']).stdout;
+    const role = /^evaluation-role-arn=arn:aws:iam::333333333333:role\/(.+)$/m.exec(settings)?.[1];
+    expect(resourcesOf(prod, 'aws_iam_role').map((r) => r.name)).toContain(role);
+    expect(settings).toMatch(/^evaluation-job-bucket=s3:\/\/fm-platform-evaluation-333333333333\/prod$/m);
+  });
+
   it('generates the deploy policy from the stack: no * action, PassRole only on its own roles, within IAM size', () => {
     const ownRoles = resourcesOf(synthEnvironment('prod'), 'aws_iam_role')
       .map((r) => `arn:aws:iam::333333333333:role/${String(r.name)}`)
