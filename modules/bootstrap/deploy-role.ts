@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { RolePolicy, type PolicyStatement } from '../iam/role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { toDocumentStatement, type PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
 import { DEPLOY_ROLE_RULES } from './validate';
 
@@ -52,7 +54,8 @@ const DEFAULTS = { maxSessionSeconds: 3600 } as const;
 export class DeployRole extends Construct {
   readonly roleName: string;
   readonly roleArn: string;
-  readonly policy: RolePolicy;
+  /** Its permissions, as the managed policies' documents (in order). */
+  readonly documents: readonly DataAwsIamPolicyDocument[];
 
   constructor(scope: Construct, id: string, props: DeployRoleProps) {
     super(scope, id);
@@ -77,6 +80,68 @@ export class DeployRole extends Construct {
     });
     this.roleName = props.roleName;
     this.roleArn = role.arn;
-    this.policy = new RolePolicy(this, 'Policy', { role, policyName: 'deploy', statements: props.statements });
+    // Customer managed policies, not an inline one: a role's inline policies share 10,240 characters,
+    // which prod's deploy permissions approach, while each managed policy holds 6,144 and a role takes
+    // 10 of them by default (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+    const chunks = packStatements(props.statements, MANAGED_POLICY_CHARS);
+    if (chunks.length > MANAGED_POLICIES_PER_ROLE)
+      throw new Error(
+        `${props.roleName}: its ${props.statements.length} statements need ${chunks.length} managed policies of ${MANAGED_POLICY_CHARS} characters, more than the ${MANAGED_POLICIES_PER_ROLE} a role takes by default; ask for a higher "Managed policies per role" quota and raise MANAGED_POLICIES_PER_ROLE, or narrow the permissions`,
+      );
+    this.documents = chunks.map((statements, i) => {
+      const document = new DataAwsIamPolicyDocument(this, `Policy${i + 1}_Document`, {
+        statement: statements.map(toDocumentStatement),
+      });
+      const policy = new IamPolicy(this, `Policy${i + 1}`, {
+        name: `${props.roleName}-${i + 1}`,
+        policy: document.json,
+      });
+      new IamRolePolicyAttachment(this, `Policy${i + 1}_Attachment`, { role: role.name, policyArn: policy.arn });
+      return document;
+    });
   }
+}
+
+/** Characters of one customer managed policy, white space not counted (IAM quotas, above). */
+export const MANAGED_POLICY_CHARS = 6144;
+/** Managed policies attached to one role, by default. */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/** A statement as IAM stores it, without white space: what its size quota counts. */
+export function renderedStatement(s: PolicyStatement): string {
+  const doc = toDocumentStatement(s);
+  return JSON.stringify({
+    Sid: doc.sid,
+    Effect: doc.effect,
+    Action: doc.actions,
+    Resource: doc.resources,
+    ...(doc.condition ? { Condition: conditionBlock(doc.condition) } : {}),
+  });
+}
+
+/** Conditions as IAM's JSON holds them: operator, then key, then values. */
+function conditionBlock(conditions: readonly { test: string; variable: string; values: string[] }[]) {
+  const block: Record<string, Record<string, string[]>> = {};
+  for (const c of conditions) block[c.test] = { ...block[c.test], [c.variable]: c.values };
+  return block;
+}
+
+/**
+ * Statements packed, in order, into as few policies as fit `limit` characters each (the document's
+ * `{"Version":"2012-10-17","Statement":[…]}` counted): one obvious split, stable while the
+ * permissions are.
+ */
+export function packStatements(statements: readonly PolicyStatement[], limit: number): PolicyStatement[][] {
+  const envelope = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+  const chunks: { statements: PolicyStatement[]; size: number }[] = [];
+  for (const s of statements) {
+    const size = renderedStatement(s).length;
+    if (envelope + size > limit) throw new Error(`statement ${s.sid} alone is ${size} characters, over ${limit}`);
+    const last = chunks.at(-1);
+    if (last && last.size + 1 + size <= limit) {
+      last.statements.push(s);
+      last.size += 1 + size;
+    } else chunks.push({ statements: [s], size: envelope + size });
+  }
+  return chunks.map((c) => c.statements);
 }
