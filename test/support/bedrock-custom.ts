@@ -1,6 +1,8 @@
+import { loadProject, type EnvironmentPlan } from '../../catalog';
 import type { Environment } from '../../schemas/generated/environment';
 import type { Model, ModelCatalog } from '../../schemas/generated/model-catalog';
 import { modelById, replaceSelection } from './by-id';
+import { tempProject } from './project';
 
 /**
  * A Bedrock custom model for fixtures (the shipped catalog has none: a shipped one would start a
@@ -51,3 +53,17 @@ export function withCustomModel(c: ModelCatalog, e: Record<string, Environment>,
 
 /** The fixture's custom model, to edit in a mutation. */
 export const customModelIn = (c: ModelCatalog): Model => modelById(c, CUSTOM_MODEL_ID);
+
+/** The plan of dev (or another environment) with the fixture's custom model as its support target, from a throw-away project. */
+export function customModelPlan(
+  name = 'dev',
+  change: (c: ModelCatalog, e: Record<string, Environment>) => void = () => {},
+): EnvironmentPlan {
+  const { catalogPath, environmentsDir } = tempProject((c, e) => {
+    withCustomModel(c, e);
+    change(c, e);
+  });
+  const plan = loadProject({ catalogPath, environmentsDir, only: [name], today: '2026-11-29' }).plans[0];
+  if (plan?.name !== name) throw new Error(`fixture: no plan of ${name}`);
+  return plan;
+}
