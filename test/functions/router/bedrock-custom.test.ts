@@ -1,5 +1,5 @@
 import { ROUTER_OPTIONAL_ENV } from '../../../contracts/router-env';
-import { withDeployedTargets, type RoutingTable } from '../../../contracts/routing-table';
+import { withDeployedTargets, type DeployedTargets, type RoutingTable } from '../../../contracts/routing-table';
 import { CUSTOM_MODEL_ID, customModelPlan } from '../../support/bedrock-custom';
 import { Harness, call, converse, testTable, userText } from './harness';
 
@@ -11,7 +11,7 @@ import { Harness, call, converse, testTable, userText } from './harness';
  */
 const ARN = 'arn:aws:bedrock:us-east-1:333333333333:provisioned-model/a1b2c3d4e5f6';
 const CUSTOM_MODEL_ARN = 'arn:aws:bedrock:us-east-1:333333333333:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl';
-const TARGETS = { [CUSTOM_MODEL_ID]: [{ region: 'us-east-1', id: ARN }] } as const;
+const TARGETS: DeployedTargets = { [CUSTOM_MODEL_ID]: [{ region: 'us-east-1', id: ARN }] };
 
 /** prod's test table with the fixture custom model as the support target, its target as the plan resolves it (the throughput's name). */
 function tableWithCustomModel(): RoutingTable {

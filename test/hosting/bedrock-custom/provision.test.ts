@@ -1,8 +1,9 @@
-import { App, Testing } from 'cdktf';
+import { App, Testing, type TerraformStack } from 'cdktf';
 import { ROUTER_OPTIONAL_ENV } from '../../../contracts/router-env';
+import { addStacks } from '../../../stacks/app';
 import { PlatformStack } from '../../../stacks/platform-stack';
 import { parseSynth, policyStatements, resourcesOf, synthEnvironment } from '../../stacks/synth-environment';
-import { CUSTOM_MODEL_ID, customModelPlan } from '../../support/bedrock-custom';
+import { CUSTOM_MODEL_ID, customModelIn, customModelPlan } from '../../support/bedrock-custom';
 
 const THROUGHPUT_ARN =
   /^\$\{aws_bedrock_provisioned_model_throughput\.CustomModel-nova-lite-support-ft_Throughput_\w+\.provisioned_model_arn\}$/;
@@ -78,5 +79,34 @@ describe('the Bedrock custom model in a stack', () => {
       );
     expect(dev.output).not.toHaveProperty('bedrock_provisioned_model_arns');
     expect(resourcesOf(dev, 'aws_bedrock_provisioned_model_throughput')).toEqual([]);
+  });
+});
+
+describe('the account bootstrap of an environment training a Bedrock custom model', () => {
+  type Doc = { sid?: string; effect?: string; actions: string[]; condition?: { values: string[] }[] };
+  const bucketPolicy = (plan: ReturnType<typeof customModelPlan>): Doc[] => {
+    const app = Testing.app();
+    addStacks(app, [plan]);
+    const stack = parseSynth(Testing.synth(app.node.findChild('bootstrap-111111111111') as TerraformStack));
+    const [doc] = Object.entries(stack.data.aws_iam_policy_document ?? {})
+      .filter(([id]) => id.includes('ModelArtifacts_PolicyDocument'))
+      .map(([, d]) => d.statement as Doc[]);
+    return doc;
+  };
+
+  it("lets the customization role read training data kept in the account's artifacts bucket, which denies every other reader", () => {
+    const plan = customModelPlan('dev', (c) => {
+      const h = customModelIn(c).hosting;
+      if (h.type === 'bedrock-custom' && h.customization)
+        h.customization.trainingDataS3Uri = 's3://fm-platform-model-artifacts-111111111111/training/support.jsonl';
+    });
+    const role = 'arn:aws:iam::111111111111:role/fm-dev-nova-lite-support-ft-customization';
+    const policy = bucketPolicy(plan);
+    expect(policy.find((s) => s.sid === 'OnlyExecutionRolesRead')).toMatchObject({
+      effect: 'Deny',
+      condition: [expect.objectContaining({ values: [role] })],
+    });
+    // With its data elsewhere, the bucket keeps denying every read, as for dev today.
+    expect(bucketPolicy(customModelPlan()).find((s) => s.sid === 'NoReaders')).toMatchObject({ effect: 'Deny' });
   });
 });
