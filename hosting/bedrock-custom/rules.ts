@@ -1,6 +1,7 @@
+import { artifactsBucketOf, s3Bucket } from '../../catalog/bootstrap';
 import { effectiveRoutes, modelsHostedOn, type EffectiveRoute, type EnvironmentContext } from '../../catalog/context';
 import type { CatalogIssue } from '../../catalog/issues';
-import type { Rule } from '../../catalog/rules/rule';
+import type { Report, Rule } from '../../catalog/rules/rule';
 import type { Model } from '../../schemas/generated/model-catalog';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { HostingKind, ModelHostedOn } from '../kind';
@@ -26,6 +27,49 @@ function customModelsInUse(
 function pastEndOfLife(model: Model, today: string): boolean {
   const end = model.lifecycle.endOfLifeOn;
   return end !== undefined && end <= today;
+}
+
+/**
+ * A customization job this environment runs reads its data and writes its output as the environment's
+ * service role: another account's artifacts bucket lets it read only where that environment grants
+ * this one (grantRead), and never write.
+ */
+function customizationDataIssues(
+  ctx: EnvironmentContext,
+  m: ModelHostedOn<'bedrock-custom'>,
+  at: (string | number)[],
+  issue: Report,
+): CatalogIssue[] {
+  const own = ctx.env.bedrockCustom?.models;
+  const c = m.hosting.customization;
+  if (c === undefined || (own && Object.hasOwn(own, m.id) && own[m.id].customModelArn !== undefined)) return [];
+  const ownerOf = (uri: string) =>
+    ctx.environments.find((e) => e.account !== ctx.env.account && artifactsBucketOf(e) === s3Bucket(uri));
+  const out: CatalogIssue[] = [];
+  for (const uri of [c.trainingDataS3Uri, ...(c.validationDataS3Uri !== undefined ? [c.validationDataS3Uri] : [])]) {
+    const owner = ownerOf(uri);
+    if (owner && !(owner.bootstrap?.modelArtifacts?.grantRead ?? []).includes(ctx.env.name))
+      out.push(
+        issue(
+          at,
+          `the customization job of "${m.id}" reads ${uri}, in the artifacts bucket of account ${owner.account} (${owner.name}), which does not grant ${ctx.env.name} (account ${ctx.env.account}): the job could not read its data`,
+          {
+            expected: `data in a bucket ${ctx.env.name} owns ("${artifactsBucketOf(ctx.env)}") or is granted`,
+            fix: `add "${ctx.env.name}" to bootstrap.modelArtifacts.grantRead of ${owner.name}, or copy the data to s3://${artifactsBucketOf(ctx.env)}/`,
+          },
+        ),
+      );
+  }
+  const outputOwner = ownerOf(c.outputS3Uri);
+  if (outputOwner)
+    out.push(
+      issue(
+        at,
+        `the customization job of "${m.id}" writes to ${c.outputS3Uri}, in the artifacts bucket of account ${outputOwner.account} (${outputOwner.name}): another account's bucket is never writable by ${ctx.env.name}`,
+        { fix: `write the output to a bucket of account ${ctx.env.account}` },
+      ),
+    );
+  return out;
 }
 
 export const BEDROCK_CUSTOM_RULES: readonly Rule[] = [
@@ -84,7 +128,7 @@ export const BEDROCK_CUSTOM_RULES: readonly Rule[] = [
   {
     id: 'bedrock-custom-serving',
     summary:
-      "a Bedrock custom model's base model is not retired or past its end of life (legacy or deprecated warns); its custom model is in the environment's account and Region; bedrockCustom names Bedrock custom models",
+      "a Bedrock custom model's base model is not retired or past its end of life (legacy or deprecated warns); its custom model is in the environment's account and Region; its job reads no other account's artifacts bucket that does not grant it, and writes none; bedrockCustom names Bedrock custom models",
     environment: (ctx, issue) => {
       const out: CatalogIssue[] = [];
       for (const { model: m, served } of customModelsInUse(ctx)) {
@@ -119,6 +163,7 @@ export const BEDROCK_CUSTOM_RULES: readonly Rule[] = [
             ),
           );
         }
+        out.push(...customizationDataIssues(ctx, m, at, issue));
         const own = ctx.env.bedrockCustom?.models;
         const ownArn = own && Object.hasOwn(own, m.id) ? own[m.id].customModelArn : undefined;
         const arn = ownArn ?? m.hosting.customModelArn;

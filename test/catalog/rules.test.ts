@@ -784,6 +784,22 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: "fails on a customization job reading another account's artifacts bucket that does not grant the environment",
+    change: (c, e) => {
+      withCustomModel(c, e);
+      const h = customModelIn(c).hosting;
+      if (h.type === 'bedrock-custom' && h.customization)
+        h.customization.trainingDataS3Uri = 's3://fm-platform-model-artifacts-333333333333/support/train.jsonl';
+    },
+    expect: {
+      rule: 'bedrock-custom-serving',
+      file: 'dev',
+      at: ['routes', 'support'],
+      message: `the customization job of "${CUSTOM_MODEL_ID}" reads s3://fm-platform-model-artifacts-333333333333/support/train.jsonl, in the artifacts bucket of account 333333333333 (prod), which does not grant dev (account 111111111111): the job could not read its data`,
+      fix: 'add "dev" to bootstrap.modelArtifacts.grantRead of prod, or copy the data to s3://fm-platform-model-artifacts-111111111111/',
+    },
+  },
+  {
     name: "fails on an outside custom model of another account than the environment's",
     change: (c, e) => {
       withCustomModel(c, e);
