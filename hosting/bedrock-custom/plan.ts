@@ -37,9 +37,3 @@ export interface PlannedExternalCustomModel {
   readonly customModelArn: string;
 }
 
-/** An S3 URI's bucket and key: `s3://bucket/key`. */
-export function s3Location(uri: string): { readonly bucket: string; readonly key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!m) throw new Error(`internal error: ${uri} is not an S3 URI (the schema requires one)`);
-  return { bucket: m[1], key: m[2] };
-}
