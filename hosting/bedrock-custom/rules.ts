@@ -76,7 +76,7 @@ export const BEDROCK_CUSTOM_RULES: readonly Rule[] = [
   {
     id: 'bedrock-custom-model',
     summary:
-      'a Bedrock custom model names a Bedrock base model of the catalog, and either a customization job or the ARN of a custom model made outside',
+      "a Bedrock custom model names a Bedrock base model of the catalog, claims no more than its base's context window, output and input kinds, and has either a customization job or the ARN of a custom model made outside",
     catalog: (ctx, issue) =>
       modelsHostedOn(ctx, 'bedrock-custom').flatMap(({ model: m, index: i }) => {
         const h = m.hosting;
@@ -103,6 +103,29 @@ export const BEDROCK_CUSTOM_RULES: readonly Rule[] = [
               { expected: 'a model with hosting type "bedrock"', fix: 'name the Bedrock model it is customized from' },
             ),
           );
+        }
+        if (base?.hosting.type === 'bedrock') {
+          // Customizing changes what a model answers, not its limits: it has at most its base's window,
+          // output and input kinds (selection and the router trust these figures).
+          const [mine, theirs] = [m.capabilities, base.capabilities];
+          for (const key of ['contextWindowTokens', 'maxOutputTokens'] as const)
+            if (mine[key] > theirs[key])
+              out.push(
+                issue(
+                  ['models', i, 'capabilities', key],
+                  `custom model "${m.id}" claims ${key} ${mine[key]}, above its base "${base.id}"'s ${theirs[key]}: a customization keeps its base's limits`,
+                  { expected: `at most ${theirs[key]}`, fix: `set ${key} to ${theirs[key]} or less` },
+                ),
+              );
+          const extra = mine.inputModalities.filter((x) => !theirs.inputModalities.includes(x));
+          if (extra.length > 0)
+            out.push(
+              issue(
+                ['models', i, 'capabilities', 'inputModalities'],
+                `custom model "${m.id}" claims input ${extra.join(', ')}, which its base "${base.id}" does not read`,
+                { fix: `keep to its base's input modalities (${theirs.inputModalities.join(', ')})` },
+              ),
+            );
         }
         if ((h.customization === undefined) === (h.customModelArn === undefined)) {
           out.push(

@@ -706,6 +706,20 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: "fails on a Bedrock custom model claiming a larger context window than its base's",
+    change: (c, e) => {
+      withCustomModel(c, e);
+      customModelIn(c).capabilities.contextWindowTokens = 1000000;
+    },
+    expect: {
+      rule: 'bedrock-custom-model',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'capabilities', 'contextWindowTokens'],
+      message: `custom model "${CUSTOM_MODEL_ID}" claims contextWindowTokens 1000000, above its base "nova-lite"'s 300000: a customization keeps its base's limits`,
+      fix: 'set contextWindowTokens to 300000 or less',
+    },
+  },
+  {
     name: 'fails on a Bedrock custom model with both a customization job and an outside model ARN',
     change: (c, e) => {
       withCustomModel(c, e);
