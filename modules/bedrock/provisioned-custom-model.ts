@@ -138,7 +138,7 @@ export class ProvisionedCustomModel extends Construct {
       this.customModelArn = model.customModelArn;
       jobCompleted = {
         condition: Op.eq(model.jobStatus, 'Completed'),
-        errorMessage: `customization job ${job.jobName} is ${model.jobStatus}, not Completed, so there is no model for ${props.provisionedModelName} to serve yet: apply again once it has completed (aws bedrock get-model-customization-job --job-identifier ${job.jobName})`,
+        errorMessage: `customization job ${job.jobName} is ${model.jobStatus}, not Completed, so there is no model for ${props.provisionedModelName} to serve yet: apply again once it has completed (aws bedrock get-model-customization-job --job-identifier ${job.jobName}); if it Failed or was Stopped, change its data or hyperparameters in the catalog, which starts a new job`,
       };
     } else {
       this.customModelArn = props.customModel.customModelArn;
