@@ -5,7 +5,7 @@ export interface PlannedBedrockCustomHosting {
   readonly region: string;
   /** The catalog model it is customized from. */
   readonly baseModel: { readonly id: string; readonly modelId: string };
-  /** fm-<env>-<model>: the Provisioned Throughput's name, known before apply (its ARN is not). */
+  /** fm-<env>-<model>-<hash of what it serves and how>: the Provisioned Throughput's name, known before apply (its ARN is not). */
   readonly provisionedModelName: string;
   readonly customModel: PlannedCustomizationJob | PlannedExternalCustomModel;
   readonly modelUnits: number;
@@ -36,4 +36,3 @@ export interface PlannedExternalCustomModel {
   readonly source: 'external';
   readonly customModelArn: string;
 }
-

@@ -20,6 +20,10 @@ export function environmentSettings(env: Environment, modelId: string) {
   return Object.hasOwn(models, modelId) ? models[modelId] : undefined;
 }
 
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
+}
+
 /** The custom model an environment serves: its own external ARN, the catalog's, or a job Terraform runs there. */
 function customModel(
   m: ModelHostedOn<'bedrock-custom'>,
@@ -40,7 +44,7 @@ function customModel(
   };
   // Job and custom model names are unique per account and a job's name cannot be reused, so each
   // training (base, data, hyperparameters) has its own: a change is a new job and a new model.
-  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 8);
+  const hash = shortHash(spec);
   const name = physicalName(['fm', env.name, m.id], 63 - 9);
   return {
     source: 'job',
@@ -66,13 +70,18 @@ export function bedrockCustomHosting(
   const committed = commitment === undefined || commitment === 'none' ? undefined : commitment;
   // The catalog's price is the no-commitment one: a commitment is priced only by the environment.
   const price = own?.modelUnitHourUsd ?? (committed === undefined ? m.pricing.modelUnitHourUsd : undefined);
+  const served = customModel(m, env, base.modelId);
+  const modelUnits = own?.modelUnits ?? pt.modelUnits;
+  // Every argument of a throughput forces a new one, which is created before the old one is deleted
+  // (modules/bedrock/provisioned-custom-model.ts): each has its own name, from what it serves and how.
+  const throughput = { model: served, modelUnits, commitment: committed ?? 'none' };
   return {
     type: 'bedrock-custom',
     region: env.region,
     baseModel: base,
-    provisionedModelName: physicalName(['fm', env.name, m.id], 63),
-    customModel: customModel(m, env, base.modelId),
-    modelUnits: own?.modelUnits ?? pt.modelUnits,
+    provisionedModelName: `${physicalName(['fm', env.name, m.id], 63 - 9)}-${shortHash(throughput)}`,
+    customModel: served,
+    modelUnits,
     ...(committed !== undefined ? { commitmentDuration: committed } : {}),
     ...(price !== undefined ? { modelUnitHourUsd: price } : {}),
   };

@@ -134,6 +134,9 @@ export class ProvisionedCustomModel extends Construct {
           : {}),
         outputDataConfig: [{ s3Uri: job.outputS3Uri }],
         dependsOn: [data.resource],
+        // A new training starts while the model it replaces keeps serving: the old one is deleted only
+        // once the throughput serving it has been replaced (names differ per training).
+        lifecycle: { createBeforeDestroy: true },
       });
       this.customModelArn = model.customModelArn;
       jobCompleted = {
@@ -152,15 +155,14 @@ export class ProvisionedCustomModel extends Construct {
       modelArn: this.customModelArn,
       modelUnits: props.modelUnits,
       ...(props.commitmentDuration !== undefined ? { commitmentDuration: props.commitmentDuration } : {}),
-      ...(jobCompleted !== undefined
-        ? {
-            lifecycle: {
-              // The job's model has no ARN until it completes: stop here with what to do, rather than
-              // let CreateProvisionedModelThroughput fail on an empty model ARN.
-              precondition: [jobCompleted],
-            },
-          }
-        : {}),
+      lifecycle: {
+        // Every argument forces a new throughput (provider 5.100.0): the new one is created first, so the
+        // old one serves until then (the names differ; the account needs the model units of both meanwhile).
+        createBeforeDestroy: true,
+        // The job's model has no ARN until it completes: stop here with what to do, before the old
+        // throughput is touched, rather than let CreateProvisionedModelThroughput fail on an empty ARN.
+        ...(jobCompleted !== undefined ? { precondition: [jobCompleted] } : {}),
+      },
     });
     this.provisionedModelArn = throughput.provisionedModelArn;
   }

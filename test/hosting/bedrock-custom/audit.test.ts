@@ -36,13 +36,13 @@ describe('the audit of an environment serving a Bedrock custom model', () => {
     expect(dev.cost.endpoints).toContainEqual(
       expect.objectContaining({
         model: CUSTOM_MODEL_ID,
-        endpointName: 'fm-dev-nova-lite-support-ft',
+        endpointName: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
         monthlyUsd: 14600,
       }),
     );
     const md = renderMarkdown(report);
-    expect(md).toContain(
-      '| endpoint fm-dev-nova-lite-support-ft | nova-lite-support-ft | — | 1 model unit, no commitment | $14,600.00 |',
+    expect(md).toMatch(
+      /\| endpoint fm-dev-nova-lite-support-ft-[0-9a-f]{8} \| nova-lite-support-ft \| — \| 1 model unit, no commitment \| \$14,600\.00 \|/,
     );
     expect(md).toContain('Provisioned Throughput, 1 model unit, no commitment');
   });

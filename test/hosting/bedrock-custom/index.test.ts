@@ -19,7 +19,7 @@ describe('the Bedrock custom model kind', () => {
       type: 'bedrock-custom',
       region: 'us-east-1',
       baseModel: { id: 'nova-lite', modelId: 'amazon.nova-lite-v1:0' },
-      provisionedModelName: 'fm-dev-nova-lite-support-ft',
+      provisionedModelName: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
       modelUnits: 1,
       modelUnitHourUsd: 20,
       customModel: {
@@ -50,6 +50,16 @@ describe('the Bedrock custom model kind', () => {
     expect(after).not.toBe(before);
   });
 
+  it('names a new throughput when what it serves or how changes, so the new one can exist before the old one goes', () => {
+    const name = (p: EnvironmentPlan) => hostingOf(p).provisionedModelName;
+    const before = name(customModelPlan());
+    const more = name(
+      customModelPlan('dev', (_c, e) => (e.dev.bedrockCustom = { models: { [CUSTOM_MODEL_ID]: { modelUnits: 2 } } })),
+    );
+    expect(more).not.toBe(before);
+    expect(name(customModelPlan())).toBe(before);
+  });
+
   it("takes an environment's own throughput, commitment, price and outside model", () => {
     const arn = 'arn:aws:bedrock:us-east-1:111111111111:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl';
     const h = hostingOf(
@@ -78,7 +88,7 @@ describe('the Bedrock custom model kind', () => {
     const plan = customModelPlan();
     expect(plan.routingTable.models[CUSTOM_MODEL_ID]).toMatchObject({
       hosting: 'bedrock',
-      targets: [{ region: 'us-east-1', id: 'fm-dev-nova-lite-support-ft' }],
+      targets: [{ region: 'us-east-1', id: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/) }],
     });
     expect(plan.routingTable.routes.support.target).toBe(CUSTOM_MODEL_ID);
     // The workflows reach it through the router, which has the ARN.
@@ -96,7 +106,7 @@ describe('the Bedrock custom model kind', () => {
     const cost = estimateCost(plan);
     expect(cost.endpoints.find((e) => e.model === CUSTOM_MODEL_ID)).toEqual({
       model: CUSTOM_MODEL_ID,
-      endpointName: 'fm-dev-nova-lite-support-ft',
+      endpointName: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
       capacity: '1 model unit, no commitment',
       monthlyUsd: 20 * 1 * 730,
       note: '1 MU × $20/MU-hour, no commitment, billed while the throughput exists (not per token)',
@@ -112,7 +122,7 @@ describe('the Bedrock custom model kind', () => {
     });
     expect(estimateCost(plan).endpoints.find((e) => e.model === CUSTOM_MODEL_ID)).toEqual({
       model: CUSTOM_MODEL_ID,
-      endpointName: 'fm-dev-nova-lite-support-ft',
+      endpointName: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
       capacity: '3 model units, SixMonths commitment',
       monthlyUsd: null,
       note: 'no model-unit price for a SixMonths commitment: set bedrockCustom.models.<id>.modelUnitHourUsd in the environment',
@@ -123,10 +133,15 @@ describe('the Bedrock custom model kind', () => {
     const h = hostingOf(customModelPlan());
     expect(bedrockCustomKind.auditRow(h)).toEqual({
       regions: ['us-east-1'],
-      invokeIds: ['provisioned model fm-dev-nova-lite-support-ft'],
+      invokeIds: [expect.stringMatching(/^provisioned model fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/)],
       inferenceProfile: null,
       placements: [
-        { calledIn: 'us-east-1', invokeId: 'fm-dev-nova-lite-support-ft', profile: null, runsIn: ['us-east-1'] },
+        {
+          calledIn: 'us-east-1',
+          invokeId: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
+          profile: null,
+          runsIn: ['us-east-1'],
+        },
       ],
     });
     expect(bedrockCustomKind.endpointRow(h)?.capacity).toBe('Provisioned Throughput, 1 model unit, no commitment');

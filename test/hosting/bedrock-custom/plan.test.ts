@@ -24,7 +24,7 @@ describe('the offline plan of an environment serving a Bedrock custom model', ()
     ]);
     const [throughput] = of('aws_bedrock_provisioned_model_throughput');
     expect(throughput.change.after).toMatchObject({
-      provisioned_model_name: 'fm-dev-nova-lite-support-ft',
+      provisioned_model_name: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
       model_units: 1,
     });
     expect(throughput.change.after_unknown).toMatchObject({ model_arn: true, provisioned_model_arn: true });

@@ -25,7 +25,10 @@ describe('the Bedrock custom model in a stack', () => {
       }),
     ]);
     expect(resourcesOf(stack, 'aws_bedrock_provisioned_model_throughput')).toEqual([
-      expect.objectContaining({ provisioned_model_name: 'fm-dev-nova-lite-support-ft', model_units: 1 }),
+      expect.objectContaining({
+        provisioned_model_name: expect.stringMatching(/^fm-dev-nova-lite-support-ft-[0-9a-f]{8}$/),
+        model_units: 1,
+      }),
     ]);
     expect(resourcesOf(stack, 'aws_iam_role').map((r) => r.name)).toContain(
       'fm-dev-nova-lite-support-ft-customization',

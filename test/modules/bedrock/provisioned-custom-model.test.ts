@@ -60,6 +60,8 @@ describe('ProvisionedCustomModel', () => {
       output_data_config: [{ s3_uri: 's3://training-111111111111/support/output/' }],
       role_arn: expect.stringMatching(/^\$\{aws_iam_role\.CustomModel_ServiceRole_\w+\.arn\}$/),
     });
+    // A new training starts while the model it replaces keeps serving.
+    expect(job.lifecycle).toEqual({ create_before_destroy: true });
     // The role's permissions exist before the job starts.
     expect(job.depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\.CustomModel_ServiceRolePolicy_/)]);
   });
@@ -73,7 +75,11 @@ describe('ProvisionedCustomModel', () => {
       model_arn: expect.stringMatching(/^\$\{aws_bedrock_custom_model\.CustomModel_\w+\.custom_model_arn\}$/),
     });
     expect(throughput).not.toHaveProperty('commitment_duration');
-    const lifecycle = throughput.lifecycle as { precondition: { condition: string; error_message: string }[] };
+    const lifecycle = throughput.lifecycle as {
+      create_before_destroy: boolean;
+      precondition: { condition: string; error_message: string }[];
+    };
+    expect(lifecycle.create_before_destroy).toBe(true);
     expect(lifecycle.precondition).toEqual([
       {
         condition: expect.stringMatching(
@@ -157,7 +163,8 @@ describe('ProvisionedCustomModel', () => {
     expect(resourcesOf(stack, 'aws_iam_role').map((r) => r.name)).toEqual(['router']);
     const [throughput] = resourcesOf(stack, 'aws_bedrock_provisioned_model_throughput');
     expect(throughput).toMatchObject({ model_arn: OUTSIDE_ARN, model_units: 2, commitment_duration: 'OneMonth' });
-    expect(throughput).not.toHaveProperty('lifecycle');
+    // Replaced before it is deleted, with no job to wait for.
+    expect(throughput.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   it('fails on model units, names and ARNs Bedrock refuses, naming each', () => {
