@@ -217,7 +217,11 @@ describe('preflight', () => {
 
   it("checks access to a Bedrock custom model's base model in its Region, though no route calls the base", async () => {
     const plan = customModelPlan('dev', (c) => {
-      const h = customModelIn(c).hosting;
+      const custom = customModelIn(c);
+      const h = custom.hosting;
+      // A customization keeps its base's limits.
+      custom.capabilities.contextWindowTokens = 128000;
+      custom.capabilities.maxOutputTokens = 2048;
       if (h.type === 'bedrock-custom') {
         h.baseModel = 'llama-3-1-70b';
         delete h.customization?.baseModelIdentifier;
