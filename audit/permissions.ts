@@ -5,14 +5,18 @@ import type { ModelAccess } from './types';
 const INVOKE_ACTIONS =
   /^(\*|bedrock:\*|bedrock:Invoke\*?|bedrock:InvokeModel\*?|bedrock:InvokeModelWithResponseStream|sagemaker:\*|sagemaker:InvokeEndpoint\*?|sagemaker:InvokeEndpointAsync|sagemaker:InvokeEndpointWithResponseStream)$/;
 /** A resource that stands for every model, profile or endpoint. */
-const WILDCARD_INVOKE_RESOURCE = /foundation-model\/\*|inference-profile\/\*|endpoint\/\*$/;
+const WILDCARD_INVOKE_RESOURCE =
+  /foundation-model\/\*|inference-profile\/\*|endpoint\/\*$|provisioned-model\/\*|custom-model\/\*/;
 const BEDROCK_OR_SAGEMAKER_ARN = /^arn:aws[a-z-]*:(bedrock|sagemaker):([a-z0-9-]*):[0-9]*:([a-z-]+)\//;
 const ACCESS_KINDS: ReadonlySet<string> = new Set<ModelAccess['kind']>([
   'inference-profile',
   'foundation-model',
   'endpoint',
   'guardrail',
+  'provisioned-model',
 ]);
+/** A provisioned model's ARN as the synthesized stack holds it: a reference Terraform resolves at apply. */
+const PROVISIONED_MODEL_REFERENCE = /^\$\{aws_bedrock_provisioned_model_throughput\.[^.}]+\.provisioned_model_arn\}$/;
 
 /** Whether a statement allows invoking a model or an endpoint. */
 export function allowsInvoke(s: IamStatement): boolean {
@@ -46,6 +50,7 @@ export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[
 }
 
 function accessKindOf(resource: string): Pick<ModelAccess, 'kind' | 'region'> {
+  if (PROVISIONED_MODEL_REFERENCE.test(resource)) return { kind: 'provisioned-model', region: '' };
   const arn = BEDROCK_OR_SAGEMAKER_ARN.exec(resource);
   if (!arn) return { kind: 'other', region: '' };
   const [, , region, type] = arn;

@@ -24,6 +24,9 @@ const REPLACED_ON_ANY_CHANGE = new Set([
   'aws_appconfig_hosted_configuration_version',
   'aws_api_gateway_deployment',
   'aws_appconfig_deployment',
+  // Provider 5.100.0 updates neither beyond its tags: a new job trains a new model; a new throughput is a new ARN.
+  'aws_bedrock_custom_model',
+  'aws_bedrock_provisioned_model_throughput',
 ]);
 
 /** Arguments that name a resource: changing one makes Terraform destroy and re-create it. */
@@ -48,6 +51,9 @@ const STATEFUL = new Set([
   'aws_sagemaker_endpoint',
   'aws_api_gateway_rest_api',
   'aws_sagemaker_model_package_group',
+  // Deleting it deletes the trained model; replacing the throughput drops the model's traffic until the new one is InService.
+  'aws_bedrock_custom_model',
+  'aws_bedrock_provisioned_model_throughput',
 ]);
 
 /**

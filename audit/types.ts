@@ -55,7 +55,7 @@ export interface ModelAccess {
   /** The role's Terraform address. */
   readonly role: string;
   readonly roleName?: string;
-  readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'other';
+  readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'provisioned-model' | 'other';
   readonly region: string;
   readonly resource: string;
   readonly onlyViaProfile: boolean;

@@ -58,7 +58,7 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
       pricing: m.pricing,
       ...(m.performance ? { performance: m.performance } : {}),
       lifecycle: m.lifecycle,
-      hosting: hostingKind(m.hosting).resolve(m, env),
+      hosting: hostingKind(m.hosting).resolve(m, env, catalog),
       routes: usedBy.get(m.id) ?? [],
     }));
 

@@ -19,6 +19,16 @@ export const ROUTER_ENV = {
   pollIntervalSeconds: 'AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS',
 } as const;
 
+/** Variables the stack sets only on some environments' routers. */
+export const ROUTER_OPTIONAL_ENV = {
+  /**
+   * Routing-table targets known only after apply, as JSON `{"<model id>": [{"region", "id"}]}` (a
+   * Bedrock custom model's provisioned model ARN): the router writes them over the baked copy's
+   * targets, which were resolved before the ARN existed. The table from AppConfig already has them.
+   */
+  deployedTargets: 'FM_DEPLOYED_TARGETS',
+} as const;
+
 /** Variables the stack never sets: they point a router outside Lambda at local stand-ins. */
 export const ROUTER_LOCAL_ENV = {
   /** A base URL such as http://127.0.0.1:4000 instead of the extension on localhost. */

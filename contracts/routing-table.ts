@@ -63,3 +63,46 @@ export function routingTableErrors(table: unknown, options: { readonly environme
     ? [...errors.slice(0, MAX_TABLE_ERRORS), `and ${errors.length - MAX_TABLE_ERRORS} more`]
     : errors;
 }
+
+/** Targets by model id that replace a table's own: those known only after apply (contracts/router-env.ts, FM_DEPLOYED_TARGETS). */
+export type DeployedTargets = Readonly<Record<string, TableModel['targets']>>;
+
+/**
+ * The table with each listed model's targets replaced. The stack applies it to the table it deploys
+ * to AppConfig (the ids are Terraform references there) and the router to its baked copy. A model
+ * the table lacks is skipped (the table is another catalog version's); a listed model with no
+ * target is an error.
+ */
+export function withDeployedTargets(table: RoutingTable, targets: DeployedTargets): RoutingTable {
+  const models: Record<string, TableModel> = { ...table.models };
+  for (const [id, list] of Object.entries(targets)) {
+    if (list.length === 0 || list.some((t) => !t.id || !t.region))
+      throw new Error(`deployed targets of ${id} must each have a region and an id`);
+    const model = tableModel(table, id);
+    if (model !== undefined) models[id] = { ...model, targets: [...list] as TableModel['targets'] };
+  }
+  return { ...table, models };
+}
+
+/** Parses FM_DEPLOYED_TARGETS; throws on anything but `{"<model id>": [{"region", "id"}, ...]}`. */
+export function parseDeployedTargets(json: string): DeployedTargets {
+  const value = JSON.parse(json) as unknown;
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (list) =>
+        Array.isArray(list) &&
+        list.length > 0 &&
+        list.every(
+          (t: unknown) =>
+            typeof t === 'object' &&
+            t !== null &&
+            typeof (t as { region?: unknown }).region === 'string' &&
+            typeof (t as { id?: unknown }).id === 'string',
+        ),
+    );
+  if (!ok) throw new Error('expected {"<model id>": [{"region": "...", "id": "..."}]}');
+  return value as DeployedTargets;
+}

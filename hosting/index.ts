@@ -1,4 +1,5 @@
 import { bedrockKind } from './bedrock';
+import { bedrockCustomKind } from './bedrock-custom';
 import type { HostingKind, HostingType } from './kind';
 import { sagemakerKind } from './sagemaker';
 
@@ -18,11 +19,13 @@ export type {
 } from './kind';
 export type { BedrockInvocation, PlannedBedrockHosting } from './bedrock/plan';
 export type { PlannedSagemakerHosting } from './sagemaker/plan';
+export type { PlannedBedrockCustomHosting } from './bedrock-custom/plan';
 
 /** Every hosting kind, by the catalog schema's hosting type: one line per kind. */
 export const HOSTING_KINDS: { readonly [T in HostingType]: HostingKind<T> } = {
   bedrock: bedrockKind,
   sagemaker: sagemakerKind,
+  'bedrock-custom': bedrockCustomKind,
 };
 
 export const HOSTING_TYPES: readonly HostingType[] = Object.values(HOSTING_KINDS).map((k) => k.type);

@@ -1,10 +1,11 @@
 import type { Environment } from '../schemas/generated/environment';
-import type { Model } from '../schemas/generated/model-catalog';
+import type { Model, ModelCatalog } from '../schemas/generated/model-catalog';
 import type { TableModel } from '../schemas/generated/routing-table';
 import type { Candidate } from '../catalog/context';
 import type { CatalogIssue } from '../catalog/issues';
 import type { Report, Rule } from '../catalog/rules/rule';
 import type { PlannedBedrockHosting } from './bedrock/plan';
+import type { PlannedBedrockCustomHosting } from './bedrock-custom/plan';
 import type { PlannedSagemakerHosting } from './sagemaker/plan';
 
 /*
@@ -32,6 +33,7 @@ export type ModelHostedOn<T extends HostingType> = Model & { readonly hosting: C
 export type PlannedHostingOf<T extends HostingType> = {
   readonly bedrock: PlannedBedrockHosting;
   readonly sagemaker: PlannedSagemakerHosting;
+  readonly 'bedrock-custom': PlannedBedrockCustomHosting;
 }[T];
 
 export type PlannedHosting = PlannedHostingOf<HostingType>;
@@ -114,7 +116,7 @@ export interface EndpointRow {
 
 /** What a model costs while it runs, whether requests come or not (instances, provisioned throughput). */
 export interface StandingCost {
-  /** The resource that costs it (an endpoint name). */
+  /** The resource that costs it (an endpoint name, a provisioned model name). */
   readonly resource: string;
   readonly capacity: string;
   /** USD per hour, or null when it cannot be estimated (then `note` says why). */
@@ -144,8 +146,11 @@ export interface HostingKind<T extends HostingType> {
   /** Instances the catalog's instance-hour price pays for, for selection's cost per request (1 when billed per token). */
   catalogInstanceCount(hosting: CatalogHostingOf<T>): number;
 
-  /** The model's hosting in an environment's plan (called once the rules found no error). */
-  resolve(model: ModelHostedOn<T>, env: Environment): PlannedHostingOf<T>;
+  /**
+   * The model's hosting in an environment's plan (called once the rules found no error). catalog/resolve.ts
+   * always passes the catalog; a kind that builds on another model (a custom model's base) needs it.
+   */
+  resolve(model: ModelHostedOn<T>, env: Environment, catalog?: ModelCatalog): PlannedHostingOf<T>;
   /** Its routing-table fields: the router backend, the targets in order, the adapters. */
   routingTableEntry(hosting: PlannedHostingOf<T>, modelId: string): RoutingTableHosting;
   /** How the workflows call it from a Region, or undefined when it cannot be called there. */

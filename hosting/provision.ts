@@ -2,7 +2,9 @@ import type { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, PlannedModelOn } from '../catalog';
 import type { GrantableRole } from '../modules/iam/role-policy';
+import type { TableModel } from '../contracts/routing-table';
 import { bedrockProvisioner } from './bedrock/provision';
+import { bedrockCustomProvisioner } from './bedrock-custom/provision';
 import { HOSTING_TYPES } from './index';
 import type { HostingType } from './kind';
 import { sagemakerProvisioner } from './sagemaker/provision';
@@ -29,6 +31,12 @@ export interface Provisioned {
   readonly dashboardEndpointNames: readonly string[];
   /** Log groups the kind declares, encrypted with the environment key (whose policy names each). */
   readonly logGroupNames: readonly string[];
+  /**
+   * Routing-table targets known only after apply, by model id (a provisioned model's ARN): the stack
+   * writes them over the plan's targets in the table it deploys to AppConfig, as Terraform references,
+   * and hands them to the router for its baked copy. @default - none: the plan's targets are final
+   */
+  readonly deployedTargets?: Readonly<Record<string, TableModel['targets']>>;
 }
 
 export interface HostingProvisioner<T extends HostingType> {
@@ -40,6 +48,7 @@ export interface HostingProvisioner<T extends HostingType> {
 export const PROVISIONERS: { readonly [T in HostingType]: HostingProvisioner<T> } = {
   bedrock: bedrockProvisioner,
   sagemaker: sagemakerProvisioner,
+  'bedrock-custom': bedrockCustomProvisioner,
 };
 
 function isHostedOn<T extends HostingType>(type: T) {
@@ -62,5 +71,9 @@ export function provisionHosting(scope: Construct, ctx: ProvisionContext): Provi
     outputs,
     dashboardEndpointNames: all.flatMap((p) => p.dashboardEndpointNames),
     logGroupNames: all.flatMap((p) => p.logGroupNames),
+    deployedTargets: Object.assign({}, ...all.map((p) => p.deployedTargets ?? {})) as Record<
+      string,
+      TableModel['targets']
+    >,
   };
 }

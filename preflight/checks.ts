@@ -257,7 +257,7 @@ export async function checkSagemakerQuotas(plan: EnvironmentPlan, c: PreflightCl
 export function bedrockNeeds(
   plan: EnvironmentPlan,
 ): { modelId: string; regions: string[]; profiles: { id: string; region: string }[] }[] {
-  return plan.models.flatMap((m) => {
+  const needs = plan.models.flatMap((m) => {
     if (m.hosting.type !== 'bedrock') return [];
     const regions = new Set<string>();
     const profiles: { id: string; region: string }[] = [];
@@ -269,6 +269,16 @@ export function bedrockNeeds(
     }
     return [{ modelId: m.hosting.modelId, regions: [...regions].sort(), profiles }];
   });
+  // A Bedrock custom model is trained from and served as its base model, in its one Region: the account
+  // needs access to the base there (a base the routes also call is checked once, with its own Regions).
+  for (const m of plan.models) {
+    if (m.hosting.type !== 'bedrock-custom') continue;
+    const { baseModel, region } = m.hosting;
+    const known = needs.find((n) => n.modelId === baseModel.modelId);
+    if (known === undefined) needs.push({ modelId: baseModel.modelId, regions: [region], profiles: [] });
+    else if (!known.regions.includes(region)) known.regions = [...known.regions, region].sort();
+  }
+  return needs;
 }
 
 export async function checkBedrockAccess(plan: EnvironmentPlan, c: PreflightClients): Promise<CheckResult[]> {

@@ -68,7 +68,8 @@ export function latencyOf(model: Pick<Model, 'performance' | 'capabilities'>): F
 
 /**
  * USD per 1,000 requests of a traffic shape: token prices × mean tokens per request for per-token
- * models; for an instance-hour model, its instances for 24 hours spread over a day's requests.
+ * models; for an instance-hour model, its instances for 24 hours spread over a day's requests (and
+ * likewise the model units of a Provisioned Throughput model).
  * Undefined when the catalog has no price that applies.
  */
 export function costPer1kRequests(
@@ -93,6 +94,15 @@ export function costPer1kRequests(
     return {
       usd,
       basis: `${instances} instance${instances === 1 ? '' : 's'} × $${p.instanceHourUsd}/h × 24 h over ${traffic.requestsPerDay} requests/day`,
+    };
+  }
+  if (p.modelUnitHourUsd !== undefined) {
+    // Provisioned Throughput: its model units all day, whatever the traffic.
+    const units = hostingKind(model.hosting).catalogInstanceCount(model.hosting);
+    const usd = ((p.modelUnitHourUsd * units * 24) / traffic.requestsPerDay) * 1000;
+    return {
+      usd,
+      basis: `${units} model unit${units === 1 ? '' : 's'} × $${p.modelUnitHourUsd}/h × 24 h over ${traffic.requestsPerDay} requests/day`,
     };
   }
   return undefined;

@@ -26,6 +26,8 @@ export const BEDROCK_ERROR_STATUS: Readonly<Record<string, number>> = {
 export class BedrockRuntimeSim extends HttpSim {
   /** Application inference profiles that exist, by ARN: what each was copied from. */
   private readonly applicationProfiles = new Map<string, string>();
+  /** Provisioned models (Provisioned Throughput) that exist, by ARN: the custom model each serves. */
+  private readonly provisionedModels = new Map<string, string>();
   protected readonly defaultError = 'ServiceUnavailableException';
 
   /**
@@ -37,6 +39,22 @@ export class BedrockRuntimeSim extends HttpSim {
   defineApplicationProfile(arn: string, copiedFrom: string): void {
     if (!APPLICATION_PROFILE_ARN.test(arn)) throw new Error(`not an application inference profile ARN: ${arn}`);
     this.applicationProfiles.set(arn, copiedFrom);
+  }
+
+  /**
+   * Makes a provisioned model exist (as `CreateProvisionedModelThroughput` or Terraform's
+   * `aws_bedrock_provisioned_model_throughput` would), serving a custom model. Converse accepts its ARN
+   * as `modelId`, the only way to call a custom model
+   * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
+   */
+  defineProvisionedModel(arn: string, customModelArn: string): void {
+    if (!PROVISIONED_MODEL_ARN.test(arn)) throw new Error(`not a provisioned model ARN: ${arn}`);
+    this.provisionedModels.set(arn, customModelArn);
+  }
+
+  /** The custom model a defined provisioned model serves, or undefined. */
+  servedBy(arn: string): string | undefined {
+    return this.provisionedModels.get(arn);
   }
 
   /** What a defined application profile was copied from, or undefined. */
@@ -55,9 +73,17 @@ export class BedrockRuntimeSim extends HttpSim {
     const modelId = decodeURIComponent(m[1]);
     const region = signedRegion(req);
     const profile = APPLICATION_PROFILE_ARN.exec(modelId);
-    if (profile && (profile[1] !== region || !this.applicationProfiles.has(modelId))) {
-      // A profile is a regional resource: one of another Region, or one never created, is not found here
-      // (the error type real Bedrock answers for it is not confirmed from AWS's documentation).
+    const provisioned = PROVISIONED_MODEL_ARN.exec(modelId);
+    const missing =
+      profile && (profile[1] !== region || !this.applicationProfiles.has(modelId))
+        ? `application inference profile ${modelId} not found in ${region}`
+        : provisioned && (provisioned[1] !== region || !this.provisionedModels.has(modelId))
+          ? `provisioned model ${modelId} not found in ${region}`
+          : undefined;
+    if (missing !== undefined) {
+      // Profiles and provisioned models are regional resources: one of another Region, or one never
+      // created, is not found here (the error type real Bedrock answers for it is not confirmed from
+      // AWS's documentation).
       this.record({
         target: modelId,
         region,
@@ -66,11 +92,7 @@ export class BedrockRuntimeSim extends HttpSim {
         errorType: 'ResourceNotFoundException',
         headers: req.headers,
       });
-      this.sendError(
-        res,
-        'ResourceNotFoundException',
-        `application inference profile ${modelId} not found in ${region}`,
-      );
+      this.sendError(res, 'ResourceNotFoundException', missing);
       return;
     }
     const b = this.behaviourOf(modelId, region);
@@ -129,6 +151,8 @@ export class BedrockRuntimeSim extends HttpSim {
 
 /** `arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`, capturing the Region. */
 const APPLICATION_PROFILE_ARN = /^arn:aws:bedrock:([a-z0-9-]+):\d{12}:application-inference-profile\/[a-z0-9]+$/;
+/** A provisioned model's ARN (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetProvisionedModelThroughput.html). */
+const PROVISIONED_MODEL_ARN = /^arn:aws:bedrock:([a-z0-9-]+):\d{12}:provisioned-model\/[a-z0-9]{12}$/;
 
 /** The system text and the last user message's text of a Converse body. */
 function promptOf(body: ConverseBody): SimPrompt {

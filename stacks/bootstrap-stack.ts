@@ -55,16 +55,26 @@ export function bootstrapAccounts(plans: readonly EnvironmentPlan[]): BootstrapA
   }));
 }
 
-/** The SageMaker execution roles of a plan whose weights are in a bucket, as ARNs. */
+/**
+ * The roles of a plan that read from a bucket, as ARNs: SageMaker execution roles whose weights are
+ * there, and Bedrock customization service roles whose training or validation data is (a bucket of
+ * another account lets them read only through its policy).
+ */
 export function artifactReaders(plan: EnvironmentPlan, bucket: string): string[] {
-  return plan.models.flatMap((m) =>
-    m.hosting.type === 'sagemaker' &&
-    [m.hosting.modelDataUrl, ...m.hosting.adapters.map((a) => a.artifactUrl)].some(
-      (u) => u !== undefined && s3Bucket(u) === bucket,
+  const inBucket = (urls: readonly (string | undefined)[]) =>
+    urls.some((u) => u !== undefined && s3Bucket(u) === bucket);
+  return plan.models.flatMap((m) => {
+    const h = m.hosting;
+    if (h.type === 'sagemaker' && inBucket([h.modelDataUrl, ...h.adapters.map((a) => a.artifactUrl)]))
+      return [`arn:aws:iam::${plan.account}:role/${executionRoleName(h.endpointName)}`];
+    if (
+      h.type === 'bedrock-custom' &&
+      h.customModel.source === 'job' &&
+      inBucket([h.customModel.trainingDataS3Uri, h.customModel.validationDataS3Uri])
     )
-      ? [`arn:aws:iam::${plan.account}:role/${executionRoleName(m.hosting.endpointName)}`]
-      : [],
-  );
+      return [`arn:aws:iam::${plan.account}:role/${h.customModel.roleName}`];
+    return [];
+  });
 }
 
 /** The execution roles of the DR endpoints (hosting/sagemaker/dr.ts) whose weights are in a replica bucket. */

@@ -1,4 +1,4 @@
-import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentPlan } from '../catalog';
 import { projectRoot } from '../catalog/paths';
+import { withDeployedTargets, type DeployedTargets } from '../contracts/routing-table';
 import { provisionHosting } from '../hosting/provision';
 import { drRegionsOf } from '../hosting/sagemaker/dr';
 import { PlatformApi } from '../modules/api/platform-api';
@@ -143,11 +144,17 @@ export class PlatformStack extends TerraformStack {
     // the fallback rate, and on a table the router refuses (which raises no error rate: the router keeps
     // the table it had). AppConfig takes at most five monitors.
     // https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-environment.html
+    // Its content is the plan's table with the targets Terraform knows only after apply written in as
+    // references (a Bedrock custom model's provisioned model ARN): Terraform creates the version once
+    // they exist, so AppConfig serves real ARNs. The hosting kinds report them below, hence the Lazy.
+    let deployedTargets: DeployedTargets = {};
     const routing = new RoutingConfig(this, 'RoutingConfig', {
       applicationName: appConfigNames.application,
       environmentName: appConfigNames.environment,
       profileName: appConfigNames.profile,
-      contentJson: JSON.stringify(plan.routingTable),
+      contentJson: Lazy.stringValue({
+        produce: () => JSON.stringify(withDeployedTargets(plan.routingTable, deployedTargets)),
+      }),
       validatorSchemaJson: readFileSync(
         props.routingTableSchemaPath ?? join(projectRoot, 'schemas', 'routing-table.schema.json'),
         'utf8',
@@ -173,6 +180,10 @@ export class PlatformStack extends TerraformStack {
       routerRole: role,
       regionProviders: drProviders(this, plan),
     });
+    deployedTargets = hosted.deployedTargets ?? {};
+    // The baked copy was resolved before those targets existed: the router writes them over it at a cold
+    // start without AppConfig (FM_DEPLOYED_TARGETS), so it calls the same ARNs AppConfig would give.
+    if (Object.keys(deployedTargets).length > 0) router.setDeployedTargets(JSON.stringify(deployedTargets));
     routing.grantRead(role);
     circuits.grantReadWrite(role);
     cache?.grantReadWrite(role);

@@ -32,6 +32,7 @@ export function routerDeps(env: RouterEnv): RouterDeps {
       url: env.appConfigUrl,
       pollIntervalMs: env.pollIntervalMs,
       bakedPath: env.bakedTablePath,
+      ...(env.deployedTargetsJson !== undefined ? { deployedTargetsJson: env.deployedTargetsJson } : {}),
       onNotFound: () => recordTableNotFound(env.environment),
       environment: env.environment,
       onRejected: () => recordTableRejected(env.environment),

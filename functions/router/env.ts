@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ROUTER_ENV, ROUTER_LOCAL_ENV } from '../../contracts/router-env';
+import { ROUTER_ENV, ROUTER_LOCAL_ENV, ROUTER_OPTIONAL_ENV } from '../../contracts/router-env';
 import { ROUTER_PACKAGE } from '../../contracts/router-package';
 
 /**
@@ -22,6 +22,8 @@ export interface RouterEnv {
   readonly region: string;
   /** The baked last-known-good table: routing-table.json beside the bundle (FM_BAKED_ROUTING_TABLE overrides). */
   readonly bakedTablePath: string;
+  /** FM_DEPLOYED_TARGETS as the stack wrote it (JSON), or undefined: targets the baked copy lacks. */
+  readonly deployedTargetsJson?: string;
 }
 
 const DEFAULT_POLL_SECONDS = 45;
@@ -40,5 +42,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
     cacheTable: env[ROUTER_ENV.cacheTable] ?? '',
     region: env.AWS_REGION ?? 'us-east-1',
     bakedTablePath: env[ROUTER_LOCAL_ENV.bakedRoutingTable] ?? join(__dirname, ROUTER_PACKAGE.bakedRoutingTable),
+    ...(env[ROUTER_OPTIONAL_ENV.deployedTargets]
+      ? { deployedTargetsJson: env[ROUTER_OPTIONAL_ENV.deployedTargets] }
+      : {}),
   };
 }

@@ -1,6 +1,11 @@
 import { get as httpGet } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { routingTableErrors, type RoutingTable } from '../../contracts/routing-table';
+import {
+  parseDeployedTargets,
+  routingTableErrors,
+  withDeployedTargets,
+  type RoutingTable,
+} from '../../contracts/routing-table';
 import {
   RoutingTableFetchError,
   RoutingTableNotFoundError,
@@ -18,6 +23,11 @@ export interface TableSourceOptions {
   readonly pollIntervalMs: number;
   /** The baked last-known-good copy beside the bundle. */
   readonly bakedPath: string;
+  /**
+   * FM_DEPLOYED_TARGETS: targets the baked copy was resolved without (a provisioned model's ARN,
+   * known only after apply), written over its own. @default - the baked copy's targets as they are
+   */
+  readonly deployedTargetsJson?: string;
   /** Timeout of one read of the extension (it answers from its local cache, so this is generous). */
   readonly timeoutMs?: number;
   readonly now?: () => number;
@@ -162,6 +172,26 @@ export class RoutingTableSource {
     return doc as RoutingTable;
   }
 
+  /**
+   * The baked copy with the targets the stack knew only after apply. Unreadable ones are a platform
+   * fault: logged as an alert, and the copy serves with its own targets (a model whose target is a
+   * name then fails over like any unreachable model).
+   */
+  private withDeployed(table: RoutingTable): RoutingTable {
+    const json = this.options.deployedTargetsJson;
+    if (json === undefined) return table;
+    try {
+      return withDeployedTargets(table, parseDeployedTargets(json));
+    } catch (err) {
+      log('error', 'routing table: deployed targets unreadable; the baked copy keeps its own', {
+        alert: true,
+        errorCode: 'deployed_targets_invalid',
+        error: String(err),
+      });
+      return table;
+    }
+  }
+
   private async loadBaked(): Promise<void> {
     let raw: string;
     try {
@@ -170,7 +200,8 @@ export class RoutingTableSource {
       log('error', 'routing table: no baked copy', { path: this.options.bakedPath, error: String(err) });
       return;
     }
-    const table = this.accept(raw, 'baked');
+    const accepted = this.accept(raw, 'baked');
+    const table = accepted && this.withDeployed(accepted);
     if (table !== undefined) {
       log('warn', 'routing table: serving the baked copy', { catalogVersion: table.catalogVersion });
       this.current = { table, origin: 'baked' };

@@ -1,6 +1,7 @@
-import { eachRule, rule, type PropsRule } from '../validation';
+import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import type { ApplicationInferenceProfileProps } from './application-profile';
 import type { BedrockModelAccessProps } from './model-access';
+import type { ProvisionedCustomModelProps } from './provisioned-custom-model';
 
 export const BEDROCK_MODEL_ACCESS_RULES: readonly PropsRule<BedrockModelAccessProps>[] = [
   rule({
@@ -40,5 +41,50 @@ export const APPLICATION_PROFILE_RULES: readonly PropsRule<ApplicationInferenceP
     fails: (name) => name.length > 64 || !PROFILE_NAME.test(name),
     message: (name) =>
       `profile name must be 1 to 64 letters, digits, colons and dots, each optionally followed by one space, underscore or hyphen, but ${name} was provided`,
+  }),
+];
+
+/** Provisioned model, custom model and job names (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateProvisionedModelThroughput.html, API_CreateModelCustomizationJob.html). */
+const BEDROCK_NAME = /^([0-9a-zA-Z][_-]?){1,63}$/;
+const FOUNDATION_MODEL_ARN =
+  /^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model\/[a-z0-9-]{1,63}[.][a-z0-9.:-]+$/;
+const CUSTOM_MODEL_ARN = /^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model\/.+$/;
+
+const jobOf = (p: ProvisionedCustomModelProps) => ('job' in p.customModel ? p.customModel.job : undefined);
+
+export const PROVISIONED_CUSTOM_MODEL_RULES: readonly PropsRule<ProvisionedCustomModelProps>[] = [
+  rule({
+    value: (p) => p.modelUnits,
+    fails: (n) => !isIntegerIn(n, 1),
+    message: (n) => `model units must be a whole number of 1 or more, but ${n} was provided`,
+  }),
+  eachRule({
+    each: (p) => [p.provisionedModelName, ...(jobOf(p) ? [jobOf(p)!.jobName, jobOf(p)!.customModelName] : [])],
+    fails: (names) => names.some((n) => !BEDROCK_NAME.test(n)),
+    message: (names) =>
+      `provisioned model, job and custom model names must be 1 to 63 letters and digits, each optionally followed by one underscore or hyphen, but ${names.filter((n) => !BEDROCK_NAME.test(n)).join(', ')} was provided`,
+  }),
+  rule({
+    value: (p) => jobOf(p)?.baseModelArn,
+    fails: (arn) => !FOUNDATION_MODEL_ARN.test(arn),
+    message: (arn) => `base model must be a foundation-model arn, but ${arn} was provided`,
+  }),
+  rule({
+    value: (p) => ('customModelArn' in p.customModel ? p.customModel.customModelArn : undefined),
+    fails: (arn) => !CUSTOM_MODEL_ARN.test(arn),
+    message: (arn) => `custom model must be a custom-model arn, but ${arn} was provided`,
+  }),
+  rule({
+    value: (p) => jobOf(p)?.outputS3Uri,
+    fails: (uri) => !/^s3:\/\/[^/]+\/(.+\/)?$/.test(uri),
+    message: (uri) => `output must be an s3:// prefix ending in /, but ${uri} was provided`,
+  }),
+  rule({
+    value: (p) => {
+      const j = jobOf(p);
+      return j && [j.trainingDataS3Uri, ...(j.validationDataS3Uri ? [j.validationDataS3Uri] : [])];
+    },
+    fails: (uris) => uris.some((u) => !/^s3:\/\/[^/]+\/.+$/.test(u)),
+    message: (uris) => `training and validation data must be s3:// uris, but ${uris.join(', ')} was provided`,
   }),
 ];

@@ -364,6 +364,51 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
       },
     ],
   },
+  // Bedrock custom models: the job Terraform starts, the model it outputs, and the throughput serving it
+  // (ids are generated: any in the primary Region). Creating a job passes its service role to Bedrock.
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+  aws_bedrock_custom_model: {
+    grants: [
+      {
+        sid: 'BedrockCustomModels',
+        actions: [
+          'bedrock:CreateModelCustomizationJob',
+          'bedrock:GetModelCustomizationJob',
+          'bedrock:StopModelCustomizationJob',
+          'bedrock:GetCustomModel',
+          'bedrock:DeleteCustomModel',
+          'bedrock:TagResource',
+          'bedrock:UntagResource',
+          'bedrock:ListTagsForResource',
+        ],
+        resources: (s) => [
+          `arn:aws:bedrock:${s.region}:${s.account}:model-customization-job/*`,
+          `arn:aws:bedrock:${s.region}:${s.account}:custom-model/*`,
+          `arn:aws:bedrock:${s.region}::foundation-model/*`,
+        ],
+      },
+    ],
+    passesRoleTo: 'bedrock.amazonaws.com',
+  },
+  aws_bedrock_provisioned_model_throughput: {
+    grants: [
+      {
+        sid: 'BedrockCustomModels',
+        actions: [
+          'bedrock:CreateProvisionedModelThroughput',
+          'bedrock:GetProvisionedModelThroughput',
+          'bedrock:DeleteProvisionedModelThroughput',
+          'bedrock:TagResource',
+          'bedrock:UntagResource',
+          'bedrock:ListTagsForResource',
+        ],
+        resources: (s) => [
+          `arn:aws:bedrock:${s.region}:${s.account}:provisioned-model/*`,
+          `arn:aws:bedrock:${s.region}:${s.account}:custom-model/*`,
+        ],
+      },
+    ],
+  },
   aws_sfn_state_machine: {
     grants: [
       {

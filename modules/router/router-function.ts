@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction, type LambdaFunctionConfig } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
-import { ROUTER_ENV, type RouterEnvName } from '../../contracts/router-env';
+import { ROUTER_ENV, ROUTER_OPTIONAL_ENV, type RouterEnvName } from '../../contracts/router-env';
 import { ROUTER_HANDLER, ROUTER_STREAMING_HANDLER } from '../../contracts/router-package';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
@@ -78,6 +78,8 @@ export class RouterFunction extends Construct {
   readonly streamingFunctionName?: string;
   /** The streaming function's log group (encrypted with the same key: the key must allow it). */
   readonly streamingLogGroupName?: string;
+  /** The functions of the package: the router and its streaming twin. */
+  private readonly functions: LambdaFunction[] = [];
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
     super(scope, id);
@@ -147,6 +149,7 @@ export class RouterFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       dependsOn: [logGroup, basics.resource],
     });
+    this.functions.push(fn);
     if (props.streamingUrl === true) {
       const streaming = this.streamingFunction(props, config);
       this.streamingFunctionName = streaming.functionName;
@@ -158,6 +161,16 @@ export class RouterFunction extends Construct {
     this.invokeArn = fn.invokeArn;
     // The name as written, not the group's attribute: the environment key's policy names it, and the group uses the key.
     this.logGroupName = `/aws/lambda/${props.functionName}`;
+  }
+
+  /**
+   * Hands every function of the package the routing-table targets known only after apply
+   * (FM_DEPLOYED_TARGETS, contracts/router-env.ts), for its baked copy: JSON whose ids may be
+   * Terraform references. Set only where some target needs it, so no other environment changes.
+   */
+  setDeployedTargets(json: string): void {
+    for (const fn of this.functions)
+      fn.addOverride(`environment.variables.${ROUTER_OPTIONAL_ENV.deployedTargets}`, json);
   }
 
   /**
@@ -196,6 +209,7 @@ export class RouterFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       dependsOn: [logGroup, logs.resource],
     });
+    this.functions.push(fn);
     const url = new LambdaFunctionUrl(this, 'StreamingUrl', {
       functionName: fn.functionName,
       authorizationType: 'AWS_IAM',

@@ -84,6 +84,34 @@ export interface Environment {
     };
   };
   /**
+   * How this environment serves the Bedrock custom models its routes use.
+   */
+  bedrockCustom?: {
+    /**
+     * Per model id: this environment's Provisioned Throughput (overriding the catalog's), its price, and the custom model ARN when a pipeline outside made it in this account.
+     */
+    models?: {
+      [k: string]: {
+        /**
+         * Model units here. Default: the catalog's.
+         */
+        modelUnits?: number;
+        /**
+         * OneMonth, SixMonths, or none (no commitment, billed hourly, deletable at any time). Default: the catalog's.
+         */
+        commitmentDuration?: 'none' | 'OneMonth' | 'SixMonths';
+        /**
+         * USD per model-unit hour here (the price of the commitment chosen). Default: the catalog's no-commitment price when there is no commitment.
+         */
+        modelUnitHourUsd?: number;
+        /**
+         * The custom model this environment serves, made outside in its account and Region; replaces the catalog's customization or customModelArn here.
+         */
+        customModelArn?: string;
+      };
+    };
+  };
+  /**
    * The API Gateway REST API in front of the router.
    */
   api: {

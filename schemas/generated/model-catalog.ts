@@ -68,9 +68,9 @@ export interface Model {
    */
   family: string;
   /**
-   * Where the model runs: Amazon Bedrock (on demand, optionally through a cross-Region inference profile) or a SageMaker endpoint the platform deploys.
+   * Where the model runs: Amazon Bedrock (on demand, optionally through a cross-Region inference profile), a SageMaker endpoint the platform deploys, or a Bedrock custom model (a customization of a Bedrock base model) served through Provisioned Throughput.
    */
-  hosting: BedrockHosting | SagemakerHosting;
+  hosting: BedrockHosting | SagemakerHosting | BedrockCustomHosting;
   capabilities: Capabilities;
   pricing: Pricing;
   performance?: Performance;
@@ -184,6 +184,67 @@ export interface LoraAdapter {
   artifactUrl: string;
 }
 /**
+ * A Bedrock custom model: a fine-tuning or continued pre-training of a Bedrock base model, run by Terraform (aws_bedrock_custom_model) or made by a pipeline outside and referenced by ARN, served in each environment's Region through Provisioned Throughput (aws_bedrock_provisioned_model_throughput). The router calls it with Converse, modelId = the provisioned model ARN; no cross-Region inference profile serves it.
+ */
+export interface BedrockCustomHosting {
+  /**
+   * A Bedrock custom model served through Provisioned Throughput.
+   */
+  type: 'bedrock-custom';
+  /**
+   * The catalog id of the Bedrock model it is customized from: its lifecycle applies to this model too (a legacy base warns, a retired or end-of-life base is an error), and Provisioned Throughput is priced as the base's.
+   */
+  baseModel: string;
+  /**
+   * The customization job Terraform runs in each environment's account and Region (aws_bedrock_custom_model). Give this or customModelArn.
+   */
+  customization?: {
+    /**
+     * FINE_TUNING (labelled prompt/completion pairs) or CONTINUED_PRE_TRAINING (unlabelled text).
+     */
+    customizationType: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
+    /**
+     * The customizable variant of the base model when it differs from the base's modelId, e.g. amazon.nova-lite-v1:0:300k (the Bedrock user guide's table of models supporting customization). Default: the base model's modelId.
+     */
+    baseModelIdentifier?: string;
+    /**
+     * The training data: an S3 URI of a JSONL file or a prefix (the customization service role may read only it).
+     */
+    trainingDataS3Uri: string;
+    /**
+     * The validation data, an S3 URI (read-only to the job, like the training data). Without it, set the base model's evaluation-percentage hyperparameter where it has one.
+     */
+    validationDataS3Uri?: string;
+    /**
+     * An S3 prefix (ending in /) the job writes its metrics to: the only place the service role may write.
+     */
+    outputS3Uri: string;
+    /**
+     * The job's hyperparameters, as strings (https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models-hp.html), e.g. {"epochCount": "2", "batchSize": "1", "learningRate": "0.00001"}.
+     */
+    hyperparameters: {
+      [k: string]: string;
+    };
+  };
+  /**
+   * A custom model a pipeline outside made, referenced instead of customization: arn:aws:bedrock:<region>:<account>:custom-model/<base>/<id>. An environment in another account or Region gives its own in bedrockCustom.models.
+   */
+  customModelArn?: string;
+  /**
+   * How it is served: Provisioned Throughput of this many model units, billed hourly per model unit while it exists. An environment may override both in bedrockCustom.models.
+   */
+  provisionedThroughput: {
+    /**
+     * Model units (MUs) to provision; the account needs an MU quota for them first (a Support request).
+     */
+    modelUnits: number;
+    /**
+     * OneMonth or SixMonths (discounted, and the throughput cannot be deleted before the term ends). Omitted: no commitment, billed hourly and deletable at any time; custom models support every commitment level (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateProvisionedModelThroughput.html).
+     */
+    commitmentDuration?: 'OneMonth' | 'SixMonths';
+  };
+}
+/**
  * What the model can take and produce; routes' requirements are checked against these.
  */
 export interface Capabilities {
@@ -254,6 +315,10 @@ export interface Pricing {
    * USD per instance-hour of the default instance type (SageMaker real-time).
    */
   instanceHourUsd?: number;
+  /**
+   * USD per model-unit hour of Provisioned Throughput with no commitment (Bedrock custom models: the base model's Provisioned Throughput price). An environment with a commitment gives its own in bedrockCustom.models.
+   */
+  modelUnitHourUsd?: number;
   /**
    * Where the prices come from, e.g. the Bedrock pricing page for us-east-1.
    */

@@ -7,6 +7,7 @@ import type { ModelCatalog } from '../../schemas/generated/model-catalog';
 import type { Environment } from '../../schemas/generated/environment';
 import { modelById as model, pointerById, replaceSelection, routeById, type IdSegment } from '../support/by-id';
 import { tempProject } from '../support/project';
+import { CUSTOM_MODEL_ID, customModelIn, withCustomModel } from '../support/bedrock-custom';
 
 type Mutation = (c: ModelCatalog, e: Record<string, Environment>) => void;
 /** The JSON Pointer of a path written with ids, in the file of the expected issue as the fixture left it. */
@@ -689,8 +690,146 @@ const FIXTURES: readonly Fixture[] = [
       fix: 'copy the weights to s3://fm-platform-model-artifacts-333333333333/ and set bootstrap.modelArtifacts.locations["llama-3-8b-support-lora"] to that prefix',
     },
   },
+  // --- Bedrock custom models (hosting/bedrock-custom/rules.ts)
+  {
+    name: 'fails on a Bedrock custom model whose base model is not in the catalog, suggesting the closest',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      raw(customModelIn(c).hosting).baseModel = 'nova-lte';
+    },
+    expect: {
+      rule: 'bedrock-custom-model',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'hosting', 'baseModel'],
+      message: `base model "nova-lte" of "${CUSTOM_MODEL_ID}" is not in the catalog`,
+      fix: 'did you mean "nova-lite"?',
+    },
+  },
+  {
+    name: "fails on a Bedrock custom model claiming a larger context window than its base's",
+    change: (c, e) => {
+      withCustomModel(c, e);
+      customModelIn(c).capabilities.contextWindowTokens = 1000000;
+    },
+    expect: {
+      rule: 'bedrock-custom-model',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'capabilities', 'contextWindowTokens'],
+      message: `custom model "${CUSTOM_MODEL_ID}" claims contextWindowTokens 1000000, above its base "nova-lite"'s 300000: a customization keeps its base's limits`,
+      fix: 'set contextWindowTokens to 300000 or less',
+    },
+  },
+  {
+    name: 'fails on a Bedrock custom model with both a customization job and an outside model ARN',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      raw(customModelIn(c).hosting).customModelArn =
+        'arn:aws:bedrock:us-east-1:111111111111:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl';
+    },
+    expect: {
+      rule: 'bedrock-custom-model',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'hosting'],
+      message: `Bedrock custom model "${CUSTOM_MODEL_ID}" has both customization and customModelArn`,
+      fix: 'keep "customization" to have Terraform train it, or "customModelArn" to serve the one made outside, not both',
+    },
+  },
+  {
+    name: 'fails on a Bedrock custom model priced per token instead of per model-unit hour',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      customModelIn(c).pricing = {
+        inputPerMillionTokensUsd: 0.06,
+        outputPerMillionTokensUsd: 0.24,
+        source: 'x',
+        asOf: '2026-11-01',
+      };
+    },
+    expect: {
+      rule: 'pricing',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'pricing'],
+      message: `Bedrock custom model "${CUSTOM_MODEL_ID}" has no modelUnitHourUsd`,
+      fix: 'add "modelUnitHourUsd": the no-commitment Provisioned Throughput price per model unit and hour of its base model "nova-lite" (Amazon Bedrock pricing page)',
+    },
+  },
+  {
+    name: 'fails on a customization type Bedrock does not have',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      raw(raw(customModelIn(c).hosting).customization as object).customizationType = 'FINE_TUNE';
+    },
+    expect: {
+      rule: 'schema',
+      file: 'catalog',
+      at: ['models', CUSTOM_MODEL_ID, 'hosting', 'customization', 'customizationType'],
+      message: '"FINE_TUNE" is not allowed here',
+      fix: 'did you mean "FINE_TUNING"?',
+    },
+  },
+  {
+    name: 'warns of a custom model in use whose base model is legacy',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      raw(customModelIn(c).hosting).baseModel = 'titan-text-express';
+    },
+    expect: {
+      rule: 'bedrock-custom-serving',
+      file: 'dev',
+      at: ['routes', 'support'],
+      message: `custom model "${CUSTOM_MODEL_ID}" (route "support") is a customization of legacy "titan-text-express"`,
+      fix: 'plan a customization of "nova-lite" before then',
+      severity: 'warning',
+    },
+  },
+  {
+    name: 'fails on a custom model in use whose base model is past its end of life',
+    change: (c, e) => {
+      withCustomModel(c, e);
+      raw(customModelIn(c).hosting).baseModel = 'titan-text-express';
+      model(c, 'titan-text-express').lifecycle.endOfLifeOn = '2026-10-01';
+    },
+    expect: {
+      rule: 'bedrock-custom-serving',
+      file: 'dev',
+      at: ['routes', 'support'],
+      message: `custom model "${CUSTOM_MODEL_ID}" (route "support") is a customization of "titan-text-express", which reached its end of life on 2026-10-01: Bedrock stops serving custom models of a base at its end of life`,
+      fix: 'customize "nova-lite" instead (a new model with it as baseModel) and move the route there',
+    },
+  },
+  {
+    name: "fails on a customization job reading another account's artifacts bucket that does not grant the environment",
+    change: (c, e) => {
+      withCustomModel(c, e);
+      const h = customModelIn(c).hosting;
+      if (h.type === 'bedrock-custom' && h.customization)
+        h.customization.trainingDataS3Uri = 's3://fm-platform-model-artifacts-333333333333/support/train.jsonl';
+    },
+    expect: {
+      rule: 'bedrock-custom-serving',
+      file: 'dev',
+      at: ['routes', 'support'],
+      message: `the customization job of "${CUSTOM_MODEL_ID}" reads s3://fm-platform-model-artifacts-333333333333/support/train.jsonl, in the artifacts bucket of account 333333333333 (prod), which does not grant dev (account 111111111111): the job could not read its data`,
+      fix: 'add "dev" to bootstrap.modelArtifacts.grantRead of prod, or copy the data to s3://fm-platform-model-artifacts-111111111111/',
+    },
+  },
+  {
+    name: "fails on an outside custom model of another account than the environment's",
+    change: (c, e) => {
+      withCustomModel(c, e);
+      const h = raw(customModelIn(c).hosting);
+      delete h.customization;
+      h.customModelArn = 'arn:aws:bedrock:us-east-1:333333333333:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl';
+    },
+    expect: {
+      rule: 'bedrock-custom-serving',
+      file: 'dev',
+      at: ['routes', 'support'],
+      message: `custom model "${CUSTOM_MODEL_ID}" is arn:aws:bedrock:us-east-1:333333333333:custom-model/amazon.nova-lite-v1:0:300k/abcdefghijkl, in 333333333333 us-east-1, but dev runs in 111111111111 us-east-1: Provisioned Throughput serves only a custom model of its own account and Region`,
+      fix: `give this environment its own copy in bedrockCustom.models["${CUSTOM_MODEL_ID}"].customModelArn (copy the model into the account, or run the pipeline there)`,
+    },
+  },
 ];
-
 const TODAY = '2026-11-29';
 
 /** The fixture's project, checked as the commands check it (with selection's replacement suggester). */

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { projectRoot } from '../../catalog/paths';
 import { cliPath } from '../support/cli';
 import { planFor } from '../stacks/synth-environment';
+import { customModelIn, customModelPlan } from '../support/bedrock-custom';
 
 const prod = planFor('prod');
 const dev = planFor('dev');
@@ -212,6 +213,28 @@ describe('preflight', () => {
       s.state.bedrock['us-west-2'].models = s.state.bedrock['us-west-2'].models.filter((m) => m.modelId !== sonnet);
     });
     expect(only(notOffered, `bedrock:${sonnet}`)[0].detail).toBe('not offered in us-west-2');
+  });
+
+  it("checks access to a Bedrock custom model's base model in its Region, though no route calls the base", async () => {
+    const plan = customModelPlan('dev', (c) => {
+      const custom = customModelIn(c);
+      const h = custom.hosting;
+      // A customization keeps its base's limits.
+      custom.capabilities.contextWindowTokens = 128000;
+      custom.capabilities.maxOutputTokens = 2048;
+      if (h.type === 'bedrock-custom') {
+        h.baseModel = 'llama-3-1-70b';
+        delete h.customization?.baseModelIdentifier;
+      }
+    });
+    const llama = 'meta.llama3-1-70b-instruct-v1:0';
+    expect(plan.models.map((m) => m.id)).not.toContain('llama-3-1-70b');
+    expect(only(await run(plan), `bedrock:${llama}`)[0]).toMatchObject({ ok: true });
+    const denied = await run(plan, (s) => {
+      const east1 = s.state.bedrock['us-east-1'];
+      east1.models = east1.models.map((m) => (m.modelId === llama ? { ...m, authorized: false } : m));
+    });
+    expect(only(denied, `bedrock:${llama}`)[0]).toMatchObject({ ok: false, detail: 'access not granted in us-east-1' });
   });
 
   it('fails while an AppConfig deployment is in progress on the environment, and passes once it completed', async () => {

@@ -41,6 +41,8 @@ export interface RouterOptions {
   readonly profile?: string;
   /** Share this existing circuit table (another instance of the same router) instead of a new one. */
   readonly circuitTable?: string;
+  /** More environment variables of the router (FM_DEPLOYED_TARGETS ...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The real router against the loopback simulators of sim/stack.ts (Bedrock, SageMaker, the AppConfig extension, DynamoDB). */
@@ -117,6 +119,7 @@ export class Harness {
       [ROUTER_LOCAL_ENV.bakedRoutingTable]: bakedPath,
       [ROUTER_ENV.pollIntervalSeconds]: String(options.pollSeconds ?? 0),
       ...(options.profile !== undefined ? { [ROUTER_ENV.appConfigProfile]: options.profile } : {}),
+      ...options.env,
     });
     this.lastCircuitTable = circuitTable;
     return routerDeps(env);
