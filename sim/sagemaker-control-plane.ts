@@ -96,11 +96,16 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
   }
 
   /** An endpoint as Terraform created it: a model from the package, a configuration, InService. */
-  createEndpoint(name: string, packageArn: string, initial = `${name}-tf0000000`): void {
+  createEndpoint(
+    name: string,
+    packageArn: string,
+    variant: Record<string, unknown> = { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 },
+    initial = `${name}-tf0000000`,
+  ): void {
     this.models.set(initial, { ModelName: initial, PrimaryContainer: { ModelPackageName: packageArn } });
     this.configs.set(initial, {
       EndpointConfigName: initial,
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: initial }],
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: initial, InitialVariantWeight: 1, ...variant }],
     });
     this.endpoints.set(name, { name, configName: initial, status: 'InService' });
     for (const suffix of ['5xx', 'model-latency-p99']) this.alarms.set(`${name}-${suffix}`, 'OK');

@@ -125,6 +125,24 @@ function outcome(
   };
 }
 
+/** Choice rules: the configuration serving has the capacity of `variant` (what Terraform's variant would be). */
+function sameCapacity(variant: DeploymentVariant): Json[] {
+  const v = '$.beforeConfig.variant';
+  if ('InstanceType' in variant)
+    return [
+      { Variable: `${v}.InstanceType`, IsPresent: true },
+      { Variable: `${v}.InstanceType`, StringEquals: variant.InstanceType },
+      { Variable: `${v}.InitialInstanceCount`, IsPresent: true },
+      { Variable: `${v}.InitialInstanceCount`, NumericEquals: variant.InitialInstanceCount },
+    ];
+  const c = variant.ServerlessConfig;
+  return [
+    { Variable: `${v}.ServerlessConfig`, IsPresent: true },
+    { Variable: `${v}.ServerlessConfig.MemorySizeInMB`, NumericEquals: c.MemorySizeInMB },
+    { Variable: `${v}.ServerlessConfig.MaxConcurrency`, NumericEquals: c.MaxConcurrency },
+  ];
+}
+
 export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateMachineDefinition {
   const s = DEPLOYMENT_STATES;
   const poll = p.pollSeconds ?? 30;
@@ -218,7 +236,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
       Type: 'Task',
       Resource: SDK('sagemaker', 'describeEndpointConfig'),
       Parameters: { 'EndpointConfigName.$': '$.before.configName' },
-      ResultSelector: { 'modelName.$': '$.ProductionVariants[0].ModelName' },
+      ResultSelector: { 'modelName.$': '$.ProductionVariants[0].ModelName', 'variant.$': '$.ProductionVariants[0]' },
       ResultPath: '$.beforeConfig',
       Next: s.describeBeforeModel,
     },
@@ -230,10 +248,19 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
       ResultPath: '$.beforeModel',
       Next: 'AlreadyServing',
     },
-    // Idempotent: the deploy job promotes on every apply; the version already serving changes nothing.
+    // Idempotent: the deploy job promotes on every apply; the version already serving on the capacity the
+    // environment asks for changes nothing. A capacity change (instance type or count) is a new configuration.
     AlreadyServing: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.beforeModel.packageArn', StringEqualsPath: '$.request.packageArn', Next: 'Unchanged' }],
+      Choices: [
+        {
+          And: [
+            { Variable: '$.beforeModel.packageArn', StringEqualsPath: '$.request.packageArn' },
+            ...sameCapacity(p.variant),
+          ],
+          Next: 'Unchanged',
+        },
+      ],
       Default: 'Names',
     },
     Unchanged: {

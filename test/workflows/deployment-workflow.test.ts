@@ -99,7 +99,7 @@ describe('deployment workflow against the SageMaker control-plane simulator', ()
     };
     sim.registerPackage(group, 3);
     sim.registerPackage(group, 4);
-    sim.createEndpoint(endpoint, v3());
+    sim.createEndpoint(endpoint, v3(), { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 2 });
   });
   afterEach(async () => {
     clients.sagemaker.destroy();
@@ -196,6 +196,17 @@ describe('deployment workflow against the SageMaker control-plane simulator', ()
       packageArn: v4(),
     });
     expect(sim.calls.slice(calls).map((c) => c.operation)).not.toContain('UpdateEndpoint');
+  });
+
+  it('rolls a capacity change out as a new configuration of the version serving', async () => {
+    sim.endpoints.clear();
+    sim.createEndpoint(endpoint, v3(), { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 });
+    await expect(run({ modelPackageArn: v3(), trigger: 'promote' }, 'resize-3')).resolves.toMatchObject({
+      outcome: 'serving',
+      servingPackageArn: v3(),
+    });
+    const config = sim.calls.find((c) => c.operation === 'CreateEndpointConfig')?.input as Record<string, unknown>;
+    expect(config.ProductionVariants).toEqual([expect.objectContaining({ InitialInstanceCount: 2 })]);
   });
 
   it('records an alarm rollback as a rollback, naming the alarm, with the old version serving', async () => {
