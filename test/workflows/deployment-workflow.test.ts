@@ -12,18 +12,7 @@ import {
   type DeploymentWorkflowProps,
 } from '../../workflows/deployment-workflow';
 import { validateDefinition } from './harness';
-import { sdkHandlers } from './sdk-tasks';
-
-// aws-local-stepfunctions, loaded by harness.ts after its Node 20 polyfill.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { StateMachine } = require('aws-local-stepfunctions') as {
-  StateMachine: new (
-    definition: unknown,
-    options?: unknown,
-  ) => {
-    run(input: unknown, options?: unknown): { result: Promise<unknown> };
-  };
-};
+import { runDeployment, type TaskClients } from './sdk-tasks';
 
 const prod = loadProject({ only: ['prod'] }).plans[0];
 const model = pipelineModels(prod)[0];
@@ -76,7 +65,7 @@ describe('deployment workflow definition', () => {
 describe('deployment workflow against the SageMaker control-plane simulator', () => {
   let sim: SageMakerControlPlaneSim;
   let dynamo: LocalDynamo;
-  let clients: Parameters<typeof sdkHandlers>[1];
+  let clients: TaskClients;
   const v3 = () => `arn:aws:sagemaker:us-east-1:${prod.account}:model-package/${group}/3`;
   const v4 = () => `arn:aws:sagemaker:us-east-1:${prod.account}:model-package/${group}/4`;
 
@@ -108,24 +97,7 @@ describe('deployment workflow against the SageMaker control-plane simulator', ()
     await sim.close();
   });
 
-  const run = (input: unknown, id: string) => {
-    const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
-    const handlers = sdkHandlers(definition, clients);
-    return machine.run(input, {
-      overrides: {
-        taskResourceLocalHandlers: handlers,
-        waitTimeOverrides: { [DEPLOYMENT_STATES.wait]: 0 },
-        retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((k) => [k, 0])),
-      },
-      context: {
-        Execution: {
-          Id: `arn:aws:states:us-east-1:${prod.account}:execution:deploy:${id}`,
-          Name: id,
-          StartTime: '2026-12-03T00:00:00.000Z',
-        },
-      },
-    }).result;
-  };
+  const run = (input: unknown, id: string) => runDeployment(definition, input, clients, id, prod.account);
   const records = async () =>
     (
       await clients.dynamodb.send(

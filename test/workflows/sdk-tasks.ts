@@ -2,6 +2,7 @@ import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as sagemaker from '@aws-sdk/client-sagemaker';
 import type { StateMachineDefinition } from '../../workflows/asl';
+import { DEPLOYMENT_STATES } from '../../workflows/deployment-workflow';
 import { taskError } from './harness';
 
 type Handler = (input: Record<string, unknown>) => Promise<unknown>;
@@ -83,4 +84,37 @@ export function sdkHandlers(definition: StateMachineDefinition, clients: TaskCli
     } else throw new Error(`no local handler for ${resource} (state ${name})`);
   }
   return handlers;
+}
+
+// aws-local-stepfunctions, loaded by harness.ts after its Node 20 polyfill.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as {
+  StateMachine: new (
+    definition: unknown,
+    options?: unknown,
+  ) => { run(input: unknown, options?: unknown): { result: Promise<unknown> } };
+};
+
+/**
+ * Runs a deployment workflow in the local ASL interpreter with every task on a real client, no waits
+ * between polls, and the execution named `name` (the interpreter sets its own start time). A Fail state
+ * rejects with the interpreter's ExecutionError, whose `cause` is the Fail state's error.
+ */
+export function runDeployment(
+  definition: StateMachineDefinition,
+  input: unknown,
+  clients: TaskClients,
+  name: string,
+  account = '111111111111',
+): Promise<unknown> {
+  const machine = new StateMachine(definition, { validationOptions: { checkPaths: false } });
+  const handlers = sdkHandlers(definition, clients);
+  return machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      waitTimeOverrides: { [DEPLOYMENT_STATES.wait]: 0 },
+      retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((k) => [k, 0])),
+    },
+    context: { Execution: { Id: `arn:aws:states:us-east-1:${account}:execution:deploy:${name}`, Name: name } },
+  }).result;
 }
