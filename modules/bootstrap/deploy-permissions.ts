@@ -409,6 +409,15 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
         ],
         resources: (s) => [`arn:aws:states:${s.region}:${s.account}:stateMachine:${s.prefix}-*`],
       },
+      {
+        // The deploy job's `npm run promote` after the apply: start a model's deployment pipeline and follow it.
+        sid: 'StateMachines',
+        actions: ['states:StartExecution', 'states:DescribeExecution'],
+        resources: (s) => [
+          `arn:aws:states:${s.region}:${s.account}:stateMachine:${s.prefix}-deploy-*`,
+          `arn:aws:states:${s.region}:${s.account}:execution:${s.prefix}-deploy-*:*`,
+        ],
+      },
       withoutResourceLevel([...NO_RESOURCE_LEVEL.states, ...NO_RESOURCE_LEVEL.logDelivery]),
     ],
     passesRoleTo: 'states.amazonaws.com',

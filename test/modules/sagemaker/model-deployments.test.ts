@@ -150,6 +150,47 @@ describe('ModelDeployments', () => {
     expect(start?.resources).toHaveLength(1);
   });
 
+  it('a pin bump changes only what Terraform ignores: the plan shows no change, promote rolls it out', () => {
+    const pinned =
+      (version: number) =>
+      (plan: EnvironmentPlan): EnvironmentPlan => ({
+        ...plan,
+        models: plan.models.map((m) =>
+          m.hosting.type === 'sagemaker' && m.hosting.modelRegistry !== undefined
+            ? {
+                ...m,
+                hosting: {
+                  ...m.hosting,
+                  modelRegistry: {
+                    ...m.hosting.modelRegistry,
+                    version,
+                    initialVersion: version,
+                    initialPackageArn: m.hosting.modelRegistry.initialPackageArn.replace(/\/\d+$/, `/${version}`),
+                  },
+                },
+              }
+            : m,
+        ),
+      });
+    const paths = (a: unknown, b: unknown, at: string[] = []): string[][] => {
+      if (JSON.stringify(a) === JSON.stringify(b)) return [];
+      if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return [at];
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return [...keys].flatMap((k) =>
+        paths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...at, k]),
+      );
+    };
+    const three = synthEnvironment('prod', pinned(3));
+    const four = synthEnvironment('prod', pinned(4));
+    const changed = paths(three.resource, four.resource);
+    expect(changed.length).toBeGreaterThan(0);
+    // Only the primary model and configuration differ (their names and the package), both `ignore_changes = all`.
+    for (const [type, id] of changed) {
+      expect(['aws_sagemaker_model', 'aws_sagemaker_endpoint_configuration']).toContain(type);
+      expect(three.resource[type][id].lifecycle).toMatchObject({ ignore_changes: 'all' });
+    }
+  });
+
   it('gives dev, which runs no endpoint, no pipeline', () => {
     const dev = synthEnvironment('dev');
     expect(resourcesOf(dev, 'aws_sfn_state_machine').map((m) => m.type)).not.toContain('STANDARD');
