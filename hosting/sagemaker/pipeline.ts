@@ -60,6 +60,7 @@ export function deploymentWorkflowProps(
   model: PlannedModelOn<'sagemaker'>,
   plan: EnvironmentPlan,
   facts: EndpointFacts,
+  /** The deployments table, its name or ARN. */
   tableName = deploymentTableName(`fm-${plan.name}`),
 ): DeploymentWorkflowProps {
   const h = model.hosting;

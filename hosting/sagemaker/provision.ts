@@ -87,15 +87,15 @@ function provisionPipelines(
     const registry = model.hosting.modelRegistry;
     if (registry === undefined) return [];
     const endpoint = endpoints[i];
-    const definition = deploymentWorkflowDefinition(
-      deploymentWorkflowProps(model, plan, endpoint.deployment, tableName),
-    );
+    // DynamoDB takes the table's name or its ARN: the ARN, as the resilience workflows do.
+    const definitionJson = (tableArn: string) =>
+      JSON.stringify(deploymentWorkflowDefinition(deploymentWorkflowProps(model, plan, endpoint.deployment, tableArn)));
     return [
       {
         modelId: model.id,
         stateMachineName: pipelineStateMachineName(prefix, model.id),
-        definitionJson: JSON.stringify(definition),
-        endpointName: endpoint.endpointName,
+        definitionJson,
+        endpointName: model.hosting.endpointName,
         endpointArn: endpoint.endpointArn,
         resourceNamePrefix: pipelineNamePrefix(model.hosting.endpointName),
         packageGroupName: registry.packageGroup,

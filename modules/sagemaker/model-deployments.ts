@@ -17,8 +17,12 @@ export interface ModelPipeline {
   readonly modelId: string;
   /** The state machine's name (`fm-<env>-deploy-<model>`). */
   readonly stateMachineName: string;
-  /** The Amazon States Language definition (workflows/deployment-workflow.ts), as JSON. */
-  readonly definitionJson: string;
+  /**
+   * The Amazon States Language definition (workflows/deployment-workflow.ts) as JSON, given the
+   * deployments table's ARN (unknown until apply, which also keeps the provider's plan-time
+   * ValidateStateMachineDefinition call, an AWS API call, out of the offline plan).
+   */
+  readonly definitionJson: (tableArn: string) => string;
   readonly endpointName: string;
   readonly endpointArn: string;
   /** The models and configurations the workflow creates start with this (`<prefix>-v<version>-…`). */
@@ -137,7 +141,7 @@ export class ModelDeployments extends Construct {
         name: p.stateMachineName,
         type: 'STANDARD',
         roleArn: role.arn,
-        definition: p.definitionJson,
+        definition: p.definitionJson(table.arn),
         // Execution data holds ARNs, names and SageMaker's reasons: no prompt text passes through this workflow.
         loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: 'ALL' },
         tracingConfiguration: { enabled: true },

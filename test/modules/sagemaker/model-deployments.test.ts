@@ -121,6 +121,20 @@ describe('ModelDeployments', () => {
     expect(by('RecordOutcome')?.condition).toEqual([
       { test: 'ForAllValues:StringEquals', variable: 'dynamodb:LeadingKeys', values: ['llama-3-8b-support-lora'] },
     ]);
+    // The only patterns: the group's versions, and the names the pipeline creates or Terraform made, all
+    // anchored to this model's group and endpoint.
+    const patterns = statements
+      .filter((s) => s.actions.some((a) => a.startsWith('sagemaker:')))
+      .flatMap((s) => s.resources.filter((r) => r.includes('*')));
+    expect([...new Set(patterns)].sort()).toEqual(
+      [
+        arn('model-package', 'fm-llama-3-8b-support-lora/*'),
+        arn('model', `${ENDPOINT}-v*`),
+        arn('model', `${ENDPOINT}-*`),
+        arn('endpoint-config', `${ENDPOINT}-v*`),
+        arn('endpoint-config', `${ENDPOINT}-*`),
+      ].sort(),
+    );
     // No SageMaker delete, no wildcard resource outside the log-delivery and tracing APIs that have none.
     const actions = statements.flatMap((s) => s.actions);
     expect(actions.filter((a) => /^sagemaker:Delete/.test(a))).toEqual([]);
