@@ -10,8 +10,8 @@ describe('npm run deploy-settings', () => {
         'region=us-east-1',
         'role-arn=arn:aws:iam::333333333333:role/fm-platform-deploy-prod',
         'sync-role-arn=arn:aws:iam::333333333333:role/fm-platform-catalog-sync-prod',
-        'timeout-minutes=125',
-        'session-seconds=7500',
+        'timeout-minutes=135',
+        'session-seconds=8100',
         '',
       ].join('\n'),
     );
