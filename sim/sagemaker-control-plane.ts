@@ -69,6 +69,8 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
   readonly alarms = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
   /** Every call: the operation and its input. */
   readonly calls: { operation: string; input: Record<string, unknown>; region: string }[] = [];
+  /** Calls of an operation still to answer with ThrottlingException (the account's control-plane rate). */
+  readonly throttle = new Map<string, number>();
   /** DescribeEndpoint calls an update stays `Updating` (and an alarm rollback `RollingBack`). */
   updatingPolls = 2;
   rollingBackPolls = 2;
@@ -175,6 +177,11 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
   }
 
   private sagemaker(operation: string, input: Record<string, unknown>): unknown {
+    const throttled = this.throttle.get(operation) ?? 0;
+    if (throttled > 0) {
+      this.throttle.set(operation, throttled - 1);
+      fail('ThrottlingException', 'Rate exceeded (simulated)');
+    }
     const name = (key: string) => (typeof input[key] === 'string' ? input[key] : '');
     switch (operation) {
       case 'DescribeModelPackage': {

@@ -147,6 +147,16 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
   const s = DEPLOYMENT_STATES;
   const poll = p.pollSeconds ?? 30;
   const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+  // SageMaker's control plane throttles per account: a throttled call is retried before it counts as a failure.
+  const throttled = [
+    {
+      ErrorEquals: ['SageMaker.ThrottlingException'],
+      IntervalSeconds: 2,
+      MaxAttempts: 5,
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
+    },
+  ];
   const variant: Record<string, Json> = {
     ...(p.variant as unknown as Record<string, Json>),
     'ModelName.$': '$.names.name',
@@ -180,6 +190,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     ),
     [s.describePackage]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'describeModelPackage'),
       Parameters: { 'ModelPackageName.$': '$.request.packageArn' },
       ResultSelector: { 'status.$': '$.ModelApprovalStatus', 'version.$': '$.ModelPackageVersion' },
@@ -210,6 +221,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     ),
     [s.describeBefore]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'describeEndpoint'),
       Parameters: { EndpointName: p.endpointName },
       ResultSelector: { 'configName.$': '$.EndpointConfigName', 'status.$': '$.EndpointStatus' },
@@ -234,6 +246,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     ),
     [s.describeBeforeConfig]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'describeEndpointConfig'),
       Parameters: { 'EndpointConfigName.$': '$.before.configName' },
       ResultSelector: { 'modelName.$': '$.ProductionVariants[0].ModelName', 'variant.$': '$.ProductionVariants[0]' },
@@ -242,6 +255,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     },
     [s.describeBeforeModel]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'describeModel'),
       Parameters: { 'ModelName.$': '$.beforeConfig.modelName' },
       ResultSelector: { 'packageArn.$': '$.PrimaryContainer.ModelPackageName' },
@@ -277,6 +291,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     },
     [s.createModel]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'createModel'),
       Parameters: {
         'ModelName.$': '$.names.name',
@@ -293,6 +308,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     },
     [s.createConfig]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'createEndpointConfig'),
       Parameters: {
         'EndpointConfigName.$': '$.names.name',
@@ -305,6 +321,7 @@ export function deploymentWorkflowDefinition(p: DeploymentWorkflowProps): StateM
     },
     [s.update]: {
       Type: 'Task',
+      Retry: throttled,
       Resource: SDK('sagemaker', 'updateEndpoint'),
       Parameters: {
         EndpointName: p.endpointName,

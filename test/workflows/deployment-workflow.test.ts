@@ -170,6 +170,16 @@ describe('deployment workflow against the SageMaker control-plane simulator', ()
     expect(sim.calls.slice(calls).map((c) => c.operation)).not.toContain('UpdateEndpoint');
   });
 
+  it('retries a throttled SageMaker call instead of failing the roll-out', async () => {
+    sim.throttle.set('CreateModel', 2);
+    sim.throttle.set('UpdateEndpoint', 1);
+    await expect(run({ modelPackageArn: v4(), trigger: 'promote' }, 'throttled-4')).resolves.toMatchObject({
+      outcome: 'serving',
+    });
+    expect(sim.calls.filter((c) => c.operation === 'CreateModel')).toHaveLength(3);
+    expect(sim.servingPackage(endpoint)).toBe(v4());
+  });
+
   it('rolls a capacity change out as a new configuration of the version serving', async () => {
     sim.endpoints.clear();
     sim.createEndpoint(endpoint, v3(), { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 });
