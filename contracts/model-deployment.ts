@@ -6,8 +6,9 @@
  * (`fm-<env>-deployments`), and one EventBridge event on the default bus.
  * Read by: `npm run rollback` (the previous serving version), `npm run promote -- --check` and the
  * audit's drift check (what serves against the catalog's pin), and operators
- * (`aws dynamodb query --table-name fm-<env>-deployments --key-condition-expression 'model = :m'
- * --expression-attribute-values '{":m":{"S":"<model id>"}}' --no-scan-index-forward`).
+ * (`aws dynamodb query --table-name fm-<env>-deployments --key-condition-expression '#m = :m'
+ * --expression-attribute-names '{"#m":"model"}' --expression-attribute-values '{":m":{"S":"<model id>"}}'
+ * --no-scan-index-forward`).
  * The router does not read it on the request path: it invokes the endpoint by name, whatever version serves.
  *
  * Why a table and not an SSM parameter or a tag on the endpoint: every attempt is kept (a history, not a
