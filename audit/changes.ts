@@ -110,11 +110,12 @@ function risksOf(c: Omit<ChangeSet, 'risks'>, tier: EnvironmentPlan['tier']): Ch
   if (added) risks.push({ risk: 'high', reason: `permission widened: ${added} new grant${added === 1 ? '' : 's'}` });
   for (const e of c.endpointsChanged)
     risks.push({ risk: prod ? 'high' : 'medium', reason: `endpoint of ${e.model} changes: ${e.from} -> ${e.to}` });
-  // A version bump is a new model in front of traffic, rolled out by this apply.
+  // A version bump is a new model in front of traffic. Terraform plans nothing for it (the endpoint is the
+  // pipeline's): the deploy job's `npm run promote` rolls it out blue/green after the apply.
   for (const v of c.registryVersionsChanged)
     risks.push({
       risk: prod ? 'high' : 'medium',
-      reason: `registry version of ${v.model} changes: ${v.from} -> ${v.to}`,
+      reason: `registry version of ${v.model} changes: ${v.from} -> ${v.to} (rolled out by its deployment pipeline after the apply)`,
     });
   return risks.sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk]);
 }

@@ -3,6 +3,7 @@ import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CIRCUIT_TABLE_KEYS } from '../contracts/circuit';
+import { DEPLOYMENT_TABLE_KEYS } from '../contracts/model-deployment';
 import { CACHE_TABLE_KEYS } from '../contracts/response-cache';
 
 /** A real DynamoDB API on loopback (dynalite, in memory) for the circuit and response-cache tables. */
@@ -36,13 +37,19 @@ export class LocalDynamo {
     await this.createTable(name, CACHE_TABLE_KEYS.partitionKey);
   }
 
-  private async createTable(name: string, key: string): Promise<void> {
+  /** Creates a model deployments table as the stack does: model (S) and at (S). */
+  async createDeploymentTable(name: string): Promise<void> {
+    await this.createTable(name, DEPLOYMENT_TABLE_KEYS.partitionKey, DEPLOYMENT_TABLE_KEYS.sortKey);
+  }
+
+  private async createTable(name: string, key: string, sortKey?: string): Promise<void> {
     const client = this.client();
+    const keys = sortKey === undefined ? [key] : [key, sortKey];
     await client.send(
       new CreateTableCommand({
         TableName: name,
-        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k, AttributeType: 'S' })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

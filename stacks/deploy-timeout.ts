@@ -1,4 +1,5 @@
 import type { EnvironmentPlan } from '../catalog';
+import { pipelineModels } from '../hosting/sagemaker/pipeline';
 import { ENDPOINT_ROLLOUT_DEFAULTS } from '../hosting/sagemaker/rollout';
 
 /** Minutes a deploy job spends before its apply: install, synth, preflight, init, plan, audit. */
@@ -11,10 +12,10 @@ const APPCONFIG_SLACK_MINUTES = 5;
 const GITHUB_JOB_LIMIT_MINUTES = 360;
 
 /**
- * How long one environment's deploy job may run, from its roll-out settings: the apply waits for
- * every SageMaker blue/green update (its maximum execution time and the old fleet's termination
- * wait: a prod canary can take over an hour), then the job waits for the AppConfig deployment
- * (duration and final bake). Rounded up to 5 minutes, within GitHub's job limit.
+ * How long one environment's deploy job may run, from its roll-out settings: the apply (or, for a
+ * registry-driven model, `npm run promote` after it) waits for every SageMaker blue/green update (its
+ * maximum execution time and the old fleet's termination wait: a prod canary can take over an hour),
+ * and the job waits for the AppConfig deployment (duration and final bake). Rounded up to 5 minutes, within GitHub's job limit.
  */
 export function deployTimeoutMinutes(plan: EnvironmentPlan): number {
   const endpointMinutes = plan.models.flatMap((m) => {
@@ -25,7 +26,10 @@ export function deployTimeoutMinutes(plan: EnvironmentPlan): number {
       (r.terminationWaitSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.terminationWaitSeconds);
     return [Math.ceil(seconds / 60)];
   });
-  const apply = Math.max(PLAIN_APPLY_MINUTES, ...endpointMinutes);
+  // A registry-driven model's roll-out runs after the apply, in `npm run promote` (its deployment pipeline):
+  // then the job waits for a plain apply and the roll-out, one after the other.
+  const promoted = pipelineModels(plan).length > 0;
+  const apply = Math.max(PLAIN_APPLY_MINUTES, ...endpointMinutes) + (promoted ? PLAIN_APPLY_MINUTES : 0);
   const d = plan.appConfig.deployment;
   const appConfig = d.durationMinutes + d.finalBakeMinutes + APPCONFIG_SLACK_MINUTES;
   const total = BEFORE_APPLY_MINUTES + apply + appConfig;

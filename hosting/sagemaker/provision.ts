@@ -1,8 +1,14 @@
 import { ModelEndpoint, type ModelEndpointProps } from '../../modules/sagemaker/model-endpoint';
+import { ModelDeployments } from '../../modules/sagemaker/model-deployments';
 import { ModelPackageGroup } from '../../modules/sagemaker/model-package-group';
+import { deploymentTableName } from '../../contracts/model-deployment';
+import { deploymentWorkflowDefinition } from '../../workflows/deployment-workflow';
 import type { EnvironmentPlan } from '../../catalog';
-import type { HostingProvisioner } from '../provision';
+import type { Construct } from 'constructs';
+import type { PlannedModelOn } from '../../catalog';
+import type { HostingProvisioner, ProvisionContext } from '../provision';
 import { provisionDisasterRecovery } from './dr-provision';
+import { deploymentWorkflowProps, followsApprovals, pipelineNamePrefix, pipelineStateMachineName } from './pipeline';
 import type { PlannedSagemakerHosting } from './plan';
 
 /** Custom models on SageMaker: a Model Registry group per registry-driven model, an endpoint per model, and the router's grant to invoke it. */
@@ -20,15 +26,25 @@ export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
       });
     }
     const endpoints = models.map(
-      (model) => new ModelEndpoint(scope, `Endpoint-${model.id}`, endpointProps(model.hosting, plan, kmsKeyArn)),
+      (model) =>
+        new ModelEndpoint(scope, `Endpoint-${model.id}`, {
+          ...endpointProps(model.hosting, plan, kmsKeyArn),
+          // A registry-driven model's versions are rolled out by its deployment pipeline, not by Terraform.
+          pipelineManaged: model.hosting.modelRegistry !== undefined,
+        }),
     );
     for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
+    const deployments = provisionPipelines(scope, models, endpoints, ctx);
     // The same endpoints in a DR Region, where the environment declares one (hosting/sagemaker/dr.ts).
     const dr = provisionDisasterRecovery(scope, models, ctx);
     return {
-      outputs: { sagemaker_endpoint_names: endpoints.map((e) => e.endpointName), ...dr.outputs },
+      outputs: {
+        sagemaker_endpoint_names: endpoints.map((e) => e.endpointName),
+        ...dr.outputs,
+        ...deployments.outputs,
+      },
       dashboardEndpointNames: models.map((m) => m.hosting.endpointName),
-      logGroupNames: endpoints.map((e) => e.logGroupName),
+      logGroupNames: [...endpoints.map((e) => e.logGroupName), ...deployments.logGroupNames],
     };
   },
 };
@@ -51,5 +67,60 @@ export function endpointProps(
     logRetentionDays: plan.logs.retentionDays,
     account: plan.account,
     region: plan.region,
+  };
+}
+
+/**
+ * The deployment pipelines of the registry-driven models (hosting/sagemaker/pipeline.ts): one Standard
+ * workflow each, built from the endpoint Terraform made so its configurations copy that one's variant,
+ * role and alarms, and the environment's deployments table.
+ */
+function provisionPipelines(
+  scope: Construct,
+  models: readonly PlannedModelOn<'sagemaker'>[],
+  endpoints: readonly ModelEndpoint[],
+  { plan, kmsKeyArn }: ProvisionContext,
+): { outputs: Record<string, readonly string[]>; logGroupNames: string[] } {
+  const prefix = `fm-${plan.name}`;
+  const tableName = deploymentTableName(prefix);
+  const pipelines = models.flatMap((model, i) => {
+    const registry = model.hosting.modelRegistry;
+    if (registry === undefined) return [];
+    const endpoint = endpoints[i];
+    // DynamoDB takes the table's name or its ARN: the ARN, as the resilience workflows do.
+    const definitionJson = (tableArn: string) =>
+      JSON.stringify(deploymentWorkflowDefinition(deploymentWorkflowProps(model, plan, endpoint.deployment, tableArn)));
+    return [
+      {
+        modelId: model.id,
+        stateMachineName: pipelineStateMachineName(prefix, model.id),
+        definitionJson,
+        endpointName: model.hosting.endpointName,
+        endpointArn: endpoint.endpointArn,
+        resourceNamePrefix: pipelineNamePrefix(model.hosting.endpointName),
+        packageGroupName: registry.packageGroup,
+        executionRoleArn: endpoint.deployment.executionRoleArn,
+        alarmNames: endpoint.deployment.alarmNames,
+        ...(endpoint.deployment.kmsKeyArn !== undefined ? { volumeKmsKeyArn: endpoint.deployment.kmsKeyArn } : {}),
+        followsApprovals: followsApprovals(model),
+      },
+    ];
+  });
+  if (pipelines.length === 0) return { outputs: {}, logGroupNames: [] };
+  const deployments = new ModelDeployments(scope, 'ModelDeployments', {
+    namePrefix: prefix,
+    account: plan.account,
+    region: plan.region,
+    tableName,
+    pipelines,
+    kmsKeyArn,
+    logRetentionDays: plan.logs.retentionDays,
+  });
+  return {
+    outputs: {
+      sagemaker_deployment_state_machine_arns: Object.values(deployments.stateMachineArns),
+      sagemaker_deployment_table_name: [deployments.tableName],
+    },
+    logGroupNames: [deployments.logGroupName],
   };
 }

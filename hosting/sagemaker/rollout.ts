@@ -29,3 +29,33 @@ export function blueGreenWaitSeconds(r: Shape): { bakes: number; seconds: number
   const termination = r.terminationWaitSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.terminationWaitSeconds;
   return { bakes, seconds: bakes * wait + termination };
 }
+
+/** The rollout fields ModelEndpoint and the deployment pipeline read (the environment's `sagemaker.rollout`). */
+export type RolloutSettings = Shape & Pick<EndpointRollout, 'maximumExecutionTimeoutSeconds'>;
+
+/**
+ * UpdateEndpoint's DeploymentConfig for a roll-out, in the API's shape
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeploymentConfig.html): the same
+ * figures Terraform gives the endpoint's `deployment_config` (modules/sagemaker/model-endpoint.ts).
+ */
+export function blueGreenDeploymentConfig(r: RolloutSettings, alarmNames: readonly string[]) {
+  const step = { Type: 'CAPACITY_PERCENT', Value: r.stepPercent ?? ENDPOINT_ROLLOUT_DEFAULTS.stepPercent };
+  const shape: Record<string, string | { Type: string; Value: number }> =
+    r.type === 'canary'
+      ? { Type: 'CANARY', CanarySize: step }
+      : r.type === 'linear'
+        ? { Type: 'LINEAR', LinearStepSize: step }
+        : { Type: 'ALL_AT_ONCE' };
+  return {
+    BlueGreenUpdatePolicy: {
+      TrafficRoutingConfiguration: {
+        ...shape,
+        WaitIntervalInSeconds: r.waitIntervalSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.waitIntervalSeconds,
+      },
+      MaximumExecutionTimeoutInSeconds:
+        r.maximumExecutionTimeoutSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.maximumExecutionTimeoutSeconds,
+      TerminationWaitInSeconds: r.terminationWaitSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.terminationWaitSeconds,
+    },
+    AutoRollbackConfiguration: { Alarms: alarmNames.map((AlarmName) => ({ AlarmName })) },
+  };
+}

@@ -260,6 +260,35 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
     ],
   },
   aws_cloudwatch_log_group: { grants: [LOG_GROUPS] },
+  // The deployment pipeline's approval rule (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
+  aws_cloudwatch_event_rule: {
+    grants: [
+      {
+        sid: 'EventRules',
+        actions: [
+          'events:PutRule',
+          'events:DescribeRule',
+          'events:DeleteRule',
+          'events:EnableRule',
+          'events:DisableRule',
+          'events:TagResource',
+          'events:UntagResource',
+          'events:ListTagsForResource',
+        ],
+        resources: (s) => [`arn:aws:events:${s.region}:${s.account}:rule/${s.prefix}-*`],
+      },
+    ],
+  },
+  aws_cloudwatch_event_target: {
+    grants: [
+      {
+        sid: 'EventRules',
+        actions: ['events:PutTargets', 'events:RemoveTargets', 'events:ListTargetsByRule'],
+        resources: (s) => [`arn:aws:events:${s.region}:${s.account}:rule/${s.prefix}-*`],
+      },
+    ],
+    passesRoleTo: 'events.amazonaws.com',
+  },
   aws_dynamodb_table: {
     grants: [
       {
@@ -424,6 +453,15 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
           'states:ListTagsForResource',
         ],
         resources: (s) => [`arn:aws:states:${s.region}:${s.account}:stateMachine:${s.prefix}-*`],
+      },
+      {
+        // The deploy job's `npm run promote` after the apply: start a model's deployment pipeline and follow it.
+        sid: 'StateMachines',
+        actions: ['states:StartExecution', 'states:DescribeExecution'],
+        resources: (s) => [
+          `arn:aws:states:${s.region}:${s.account}:stateMachine:${s.prefix}-deploy-*`,
+          `arn:aws:states:${s.region}:${s.account}:execution:${s.prefix}-deploy-*:*`,
+        ],
       },
       withoutResourceLevel([...NO_RESOURCE_LEVEL.states, ...NO_RESOURCE_LEVEL.logDelivery]),
     ],

@@ -1,3 +1,4 @@
+import type { TerraformResourceLifecycle } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -8,6 +9,7 @@ import { SagemakerEndpointConfiguration } from '@cdktf/provider-aws/lib/sagemake
 import { SagemakerModel } from '@cdktf/provider-aws/lib/sagemaker-model';
 import { physicalName } from '../../catalog/names';
 import { ENDPOINT_ROLLOUT_DEFAULTS } from '../../hosting/sagemaker/rollout';
+import type { DeploymentVariant } from '../../workflows/deployment-workflow';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { grantId, RolePolicy, serviceTrust, type GrantableRole, type PolicyStatement } from '../iam/role-policy';
 import { validateProps } from '../validation';
@@ -38,11 +40,16 @@ export interface ModelEndpointProps {
   readonly modelDataUrl?: string;
   /**
    * A registered model package version to create the model from (`ModelPackageName`): what runs is exactly
-   * that approved version. A new pinned version is a new model and configuration, rolled out by Terraform
-   * as any other change (the deployment pipeline that is to take this over, issue 17, does not exist yet).
+   * that approved version.
    * @default - the model is built from image and modelDataUrl
    */
   readonly modelPackageArn?: string;
+  /**
+   * The endpoint's configuration belongs to the deployment pipeline (workflows/deployment-workflow.ts):
+   * Terraform creates the model, configuration and endpoint once and never updates or replaces them.
+   * @default false
+   */
+  readonly pipelineManaged?: boolean;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** LoRA adapters under the model artifacts' adapters/ folder, served by the container itself (none: the base model alone). */
@@ -119,6 +126,14 @@ export class ModelEndpoint extends Construct {
   readonly alarmNames: readonly string[];
   /** `/aws/sagemaker/Endpoints/<name>`, declared by this construct. */
   readonly logGroupName: string;
+  /** What the deployment pipeline's configurations copy, in SageMaker's API shape (CreateModel, CreateEndpointConfig). */
+  readonly deployment: {
+    readonly executionRoleArn: string;
+    readonly alarmNames: readonly string[];
+    readonly variant: DeploymentVariant;
+    readonly networkIsolation: boolean;
+    readonly kmsKeyArn?: string;
+  };
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -209,12 +224,23 @@ export class ModelEndpoint extends Construct {
               }
             : undefined,
         };
-    // Registry-driven or not, Terraform rolls a new version out (a new model and configuration, the endpoint
-    // updated). Leaving them to Terraform only once (ignore_changes) is right only when a deployment pipeline
-    // applies every later version; until it exists, ignoring changes would silently drop a version bump or a
-    // capacity change. So the provider 5.100.0 update bugs (#40048/#42843, #48997/#46663) stay on this path as
-    // before, guarded by the auto-rollback alarms and the deploy timeout.
-    const createOnce = { createBeforeDestroy: true };
+    // Without a pipeline, Terraform rolls each change out: a new model and configuration (content-named,
+    // created before the old is destroyed) and the endpoint updated, through provider 5.100.0's update path
+    // and its bugs (https://github.com/hashicorp/terraform-provider-aws/issues/40048, fixed only in 6.21.0 by
+    // https://github.com/hashicorp/terraform-provider-aws/issues/42843; the waiter lacks RollingBack,
+    // https://github.com/hashicorp/terraform-provider-aws/pull/49020; a SageMaker rollback recorded as success,
+    // then the in-use configuration deleted by create_before_destroy,
+    // https://github.com/hashicorp/terraform-provider-aws/issues/48997 and
+    // https://github.com/hashicorp/terraform-provider-aws/issues/46663), guarded by the rollback alarms.
+    // With a pipeline, Terraform creates the first version once and ignores every later difference in the
+    // model and configuration (`all`: no update, no replacement, so nothing is ever deleted under the
+    // endpoint), and the endpoint's configuration name and deployment policy, which the pipeline sets on each
+    // UpdateEndpoint: no Terraform apply ever calls UpdateEndpoint, so none of those bugs is on its path.
+    // https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#ignore_changes
+    const managed = props.pipelineManaged ?? false;
+    const createOnce: TerraformResourceLifecycle = managed
+      ? { createBeforeDestroy: true, ignoreChanges: 'all' }
+      : { createBeforeDestroy: true };
     // Serverless endpoints do not support network isolation; instance endpoints always run isolated.
     const networkIsolation = capacity.mode === 'instances';
     const modelName = physicalName([endpointName, contentHash({ container, networkIsolation })], 63);
@@ -292,6 +318,7 @@ export class ModelEndpoint extends Construct {
     const endpoint = new SagemakerEndpoint(this, 'Resource', {
       name: endpointName,
       dependsOn: [logGroup],
+      ...(managed ? { lifecycle: { ignoreChanges: ['endpoint_config_name', 'deployment_config'] } } : {}),
       endpointConfigName: config.name,
       deploymentConfig: {
         blueGreenUpdatePolicy: {
@@ -311,6 +338,24 @@ export class ModelEndpoint extends Construct {
     this.endpointArn = endpoint.arn;
     this.endpointConfigName = config.name;
     this.modelName = model.name;
+    this.deployment = {
+      executionRoleArn: this.role.arn,
+      alarmNames: this.alarmNames,
+      variant:
+        capacity.mode === 'instances'
+          ? {
+              VariantName: VARIANT_NAME,
+              InstanceType: capacity.instanceType,
+              InitialInstanceCount: capacity.instanceCount,
+              InitialVariantWeight: 1,
+            }
+          : {
+              VariantName: VARIANT_NAME,
+              ServerlessConfig: { MemorySizeInMB: capacity.memorySizeMb, MaxConcurrency: capacity.maxConcurrency },
+            },
+      networkIsolation,
+      ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+    };
   }
 
   /** Lets the role call this endpoint (and, through it, its inference components) and nothing else. */

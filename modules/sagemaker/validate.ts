@@ -1,6 +1,7 @@
 import { logRetentionRule } from '../logs/retention';
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import type { ModelEndpointProps } from './model-endpoint';
+import type { ModelDeploymentsProps } from './model-deployments';
 import type { ModelPackageGroupProps } from './model-package-group';
 
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
@@ -102,5 +103,36 @@ export const MODEL_PACKAGE_GROUP_RULES: readonly PropsRule<ModelPackageGroupProp
     value: (p) => p.description?.length,
     fails: (n) => n > 1024,
     message: (n) => `description must be at most 1024 characters, but ${n} were provided`,
+  }),
+];
+
+/** Step Functions' limit on a state machine name (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html). */
+const STATE_MACHINE_NAME = /^[a-zA-Z0-9_-]{1,80}$/;
+
+export const MODEL_DEPLOYMENTS_RULES: readonly PropsRule<ModelDeploymentsProps>[] = [
+  logRetentionRule((p) => p.logRetentionDays),
+  eachRule({
+    each: (p) => p.pipelines.map((x) => x.stateMachineName),
+    fails: (names) => names.some((n) => !STATE_MACHINE_NAME.test(n)),
+    message: (names) =>
+      `state machine names must be 1 to 80 letters, digits, hyphens and underscores, but ${names
+        .filter((n) => !STATE_MACHINE_NAME.test(n))
+        .join(', ')} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.pipelines.map((x) => x.modelId),
+    fails: (ids) => new Set(ids).size !== ids.length,
+    message: (ids) => `one pipeline per model, but ${ids.join(', ')} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.pipelines.map((x) => x.resourceNamePrefix),
+    fails: (prefixes) => prefixes.some((x) => !ENDPOINT_NAME.test(x) || x.length > 47),
+    message: (prefixes) =>
+      `resource name prefixes must be at most 47 letters, digits and hyphens (room for -v<version>-<8 hex>), but ${prefixes.join(', ')} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.pipelines.map((x) => x.packageGroupName),
+    fails: (groups) => groups.some((g) => !PACKAGE_GROUP_NAME.test(g)),
+    message: (groups) => `package group names must be valid group names, but ${groups.join(', ')} was provided`,
   }),
 ];

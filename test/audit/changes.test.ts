@@ -178,14 +178,16 @@ describe('changeSet', () => {
     expect(c.risks).toEqual([
       {
         risk: 'high',
-        reason: 'registry version of llama-3-8b-support-lora changes: 3 -> 4',
+        reason:
+          'registry version of llama-3-8b-support-lora changes: 3 -> 4 (rolled out by its deployment pipeline after the apply)',
       },
     ]);
     const staging = planOf('staging');
     expect(changeSet(side(staging), side(bump(staging, 'latest-approved')), null).risks).toEqual([
       {
         risk: 'medium',
-        reason: 'registry version of llama-3-8b-support-lora changes: 3 -> latest-approved',
+        reason:
+          'registry version of llama-3-8b-support-lora changes: 3 -> latest-approved (rolled out by its deployment pipeline after the apply)',
       },
     ]);
   });

@@ -19,7 +19,11 @@ describe('provisionHosting', () => {
       expect.arrayContaining(['bedrock-models', 'invoke-Endpoint-llama-3-8b-support-lora']),
     );
     expect(resourcesOf(stack, 'aws_sagemaker_endpoint')).toHaveLength(1);
-    expect(Object.keys(provisioned?.outputs ?? {})).toEqual(['sagemaker_endpoint_names']);
+    expect(Object.keys(provisioned?.outputs ?? {})).toEqual([
+      'sagemaker_endpoint_names',
+      'sagemaker_deployment_state_machine_arns',
+      'sagemaker_deployment_table_name',
+    ]);
     expect(provisioned?.dashboardEndpointNames).toEqual(['fm-staging-llama-3-8b-support-lora']);
   });
 });

@@ -440,11 +440,12 @@ describe('BootstrapStack', () => {
   });
 
   it('sizes the deploy job and the role session from the roll-out settings', () => {
-    // prod: 20 before the apply + 70 for the blue/green (3600 s + 600 s) + 35 for AppConfig (20 + 10 + 5).
-    expect(deployTimeoutMinutes(planFor('prod'))).toBe(125);
-    expect(deployTimeoutMinutes(planFor('staging'))).toBe(75);
+    // prod: 20 before the apply + 10 for the apply and 70 for the blue/green by `npm run promote`
+    // (3600 s + 600 s) + 35 for AppConfig (20 + 10 + 5).
+    expect(deployTimeoutMinutes(planFor('prod'))).toBe(135);
+    expect(deployTimeoutMinutes(planFor('staging'))).toBe(85);
     expect(deployTimeoutMinutes(planFor('dev'))).toBe(35);
     expect(deploySessionSeconds(planFor('dev'))).toBe(3600);
-    expect(deploySessionSeconds(planFor('prod'))).toBe(7500);
+    expect(deploySessionSeconds(planFor('prod'))).toBe(8100);
   });
 });

@@ -18,9 +18,11 @@ describe('PlatformStack', () => {
       ]);
       expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
       // The circuit table, and the response cache (classify caches in every environment).
+      // The deployments table where a registry-driven model has an endpoint (its deployment pipeline's records).
       expect(resourcesOf(stack, 'aws_dynamodb_table').map((t) => t.name)).toEqual([
         `fm-${name}-cache`,
         `fm-${name}-circuits`,
+        ...(name === 'dev' ? [] : [`fm-${name}-deployments`]),
       ]);
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
       expect(Object.keys(stack.output)).toEqual(
@@ -277,7 +279,16 @@ describe('PlatformStack', () => {
       Object.values(states).flatMap((s) => [s, ...(s.ItemProcessor ? everyState(s.ItemProcessor.States) : [])]);
     const stack = synthEnvironment('prod');
     const table = Object.keys(stack.resource.aws_dynamodb_table).find((id) => id.startsWith('CircuitTable'));
-    const machines = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string }[];
+    const all = resourcesOf(stack, 'aws_sfn_state_machine') as { definition: string; type: string }[];
+    // The resilience workflows (Express) read circuits; the model deployment pipelines (Standard) their own table.
+    const machines = all.filter((m) => m.type === 'EXPRESS');
+    const deployments = Object.keys(stack.resource.aws_dynamodb_table).find((id) => id.includes('ModelDeployments'));
+    for (const m of all.filter((x) => x.type === 'STANDARD'))
+      expect(
+        Object.values((JSON.parse(m.definition) as { States: Record<string, AslState> }).States)
+          .filter((st) => st.Resource === 'arn:aws:states:::dynamodb:putItem')
+          .map((st) => st.Parameters?.TableName),
+      ).toEqual([`\${aws_dynamodb_table.${deployments}.arn}`]);
     const dynamo = machines
       .flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States))
       .filter((s) => s.Resource?.startsWith('arn:aws:states:::dynamodb:'));

@@ -78,7 +78,7 @@ describe('the GitHub workflows', () => {
     expect(job).toContain('role-to-assume: ${{ needs.settings.outputs.role-arn }}');
   });
 
-  it('preflights, plans with credentials, audits that plan, applies it, then waits for AppConfig, within a timeout from the roll-out', () => {
+  it('preflights, plans with credentials, audits that plan, applies it, waits for AppConfig, then promotes the pinned model versions, within a timeout from the roll-out', () => {
     const job = readFileSync(join(dir, 'deploy-environment.yml'), 'utf8');
     const order = [
       'npm run -s preflight -- --env "$ENVIRONMENT"',
@@ -87,6 +87,7 @@ describe('the GitHub workflows', () => {
       'npm run -s audit -- --env "$ENVIRONMENT" --plan',
       'terraform apply -input=false tfplan',
       'npm run -s wait-deployment -- --application',
+      'npm run -s promote -- --env "$ENVIRONMENT"',
     ].map((step) => job.indexOf(step));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

@@ -50,12 +50,17 @@ describe('ModelEndpoint', () => {
     );
     expect(model.primary_container.image).toBeUndefined();
     expect(model.primary_container.model_data_source).toBeUndefined();
-    // Until a deployment pipeline owns roll-outs, Terraform rolls each pinned version out: nothing is ignored.
-    expect(model.lifecycle).toEqual({ create_before_destroy: true });
-    expect(resourcesOf(stack, 'aws_sagemaker_endpoint_configuration')[0].lifecycle).toEqual({
+    // The deployment pipeline owns roll-outs: Terraform creates the first version once and ignores the rest.
+    expect(model.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: 'all' });
+    const primary = <T extends Record<string, unknown>>(type: string) =>
+      resourcesOf(stack, type).find((r) => r.provider === undefined) as T;
+    expect(primary('aws_sagemaker_endpoint_configuration').lifecycle).toEqual({
       create_before_destroy: true,
+      ignore_changes: 'all',
     });
-    expect(resourcesOf(stack, 'aws_sagemaker_endpoint')[0].lifecycle).toBeUndefined();
+    expect(primary('aws_sagemaker_endpoint').lifecycle).toEqual({
+      ignore_changes: ['endpoint_config_name', 'deployment_config'],
+    });
     // The execution role still reads the environment's copy of the weights the package points at.
     const reads = JSON.stringify(stack.data);
     expect(reads).toContain(`arn:aws:s3:::fm-platform-model-artifacts-${account}/llama-3-1-8b-instruct/*`);
