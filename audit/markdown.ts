@@ -93,6 +93,7 @@ function environmentSection(env: EnvironmentAudit): string[] {
       `| ${a.role}${a.roleName ? ` (${a.roleName})` : ''} | ${a.kind} | ${a.region || '—'} | \`${a.resource}\` | ${a.onlyViaProfile ? 'only through the inference profile' : '—'} |`,
     );
   out.push('', '</details>');
+  out.push(...applicationProfilesSection(env));
 
   if (env.endpoints.length) {
     out.push('', '| SageMaker endpoint | model | capacity | roll-out | adapters |', '| --- | --- | --- | --- | --- |');
@@ -138,6 +139,28 @@ function environmentSection(env: EnvironmentAudit): string[] {
 }
 
 /** A gate's worst result in an environment: ❌ fail, ⚠️ warn, ⚠️ waived, ✅ pass. */
+/** The application inference profiles, as Cost Explorer will split Bedrock spend by their tags. */
+function applicationProfilesSection(env: EnvironmentAudit): string[] {
+  if (env.applicationProfiles.length === 0) return [];
+  const out = [
+    '',
+    `<details><summary>Cost allocation: ${env.applicationProfiles.length} application inference profiles</summary>`,
+    '',
+    '| profile | route | model | team | Region | copies | tags |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const p of env.applicationProfiles)
+    out.push(
+      `| ${p.name} | ${p.route} | ${p.model} | ${p.consumer ?? '—'} | ${p.region} | \`${p.copyFrom}\` | ${Object.entries(
+        p.tags,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} |`,
+    );
+  out.push('', '</details>');
+  return out;
+}
+
 function gateMark(env: EnvironmentAudit, gate: string): string {
   const statuses = new Set(env.gates.filter((g) => g.gate === gate).map((g) => g.status));
   if (statuses.has('fail')) return '❌';

@@ -10,6 +10,7 @@ const WILDCARD_INVOKE_RESOURCE =
 const BEDROCK_OR_SAGEMAKER_ARN = /^arn:aws[a-z-]*:(bedrock|sagemaker):([a-z0-9-]*):[0-9]*:([a-z-]+)\//;
 const ACCESS_KINDS: ReadonlySet<string> = new Set<ModelAccess['kind']>([
   'inference-profile',
+  'application-inference-profile',
   'foundation-model',
   'endpoint',
   'guardrail',
@@ -29,8 +30,18 @@ export function wildcardInvokeResources(s: IamStatement): string[] {
   return s.resources.filter((r) => r === '*' || WILDCARD_INVOKE_RESOURCE.test(r));
 }
 
-/** Every resource a role may invoke (or apply a guardrail on), by kind and Region, sorted by role. */
-export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[] {
+/** An application inference profile of the stack, by the reference its ARN is written as (`${aws_bedrock_inference_profile.<name>.arn}`). */
+export type StackProfiles = ReadonlyMap<string, { readonly name: string; readonly region: string }>;
+
+/** A `${aws_bedrock_inference_profile.<name>.arn}` reference: the profile's ARN, known after apply. */
+const PROFILE_REFERENCE = /^\$\{aws_bedrock_inference_profile\.[A-Za-z0-9_-]+\.arn\}$/;
+
+/**
+ * Every resource a role may invoke (or apply a guardrail on), by kind and Region, sorted by role. An
+ * application inference profile of the stack, whose ARN exists only after apply, is listed by its
+ * reference, with its name and Region from `profiles`.
+ */
+export function modelAccessOf(statements: readonly IamStatement[], profiles: StackProfiles = new Map()): ModelAccess[] {
   const out: ModelAccess[] = [];
   for (const s of statements) {
     if (!allowsInvoke(s) && !(s.effect === 'Allow' && s.actions.includes('bedrock:ApplyGuardrail'))) continue;
@@ -39,8 +50,8 @@ export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[
       out.push({
         role: s.role,
         ...(s.roleName ? { roleName: s.roleName } : {}),
-        ...accessKindOf(resource),
-        resource,
+        ...accessKindOf(resource, profiles),
+        resource: profiles.has(resource) ? `${profiles.get(resource)?.name} (${resource})` : resource,
         onlyViaProfile: viaProfile,
       });
   }
@@ -49,8 +60,10 @@ export function modelAccessOf(statements: readonly IamStatement[]): ModelAccess[
   );
 }
 
-function accessKindOf(resource: string): Pick<ModelAccess, 'kind' | 'region'> {
+function accessKindOf(resource: string, profiles: StackProfiles): Pick<ModelAccess, 'kind' | 'region'> {
   if (PROVISIONED_MODEL_REFERENCE.test(resource)) return { kind: 'provisioned-model', region: '' };
+  if (PROFILE_REFERENCE.test(resource))
+    return { kind: 'application-inference-profile', region: profiles.get(resource)?.region ?? '' };
   const arn = BEDROCK_OR_SAGEMAKER_ARN.exec(resource);
   if (!arn) return { kind: 'other', region: '' };
   const [, , region, type] = arn;

@@ -6,7 +6,13 @@ import { gateResults } from './gates';
 import { modelAccessOf } from './permissions';
 import { diffResources, planResourceChanges, type ResourceChange } from './resource-changes';
 import { quotaHeadroom } from './headroom';
-import { planIamPolicies, stackIamPolicies, stackIamStatements, stackResources } from './stack-json';
+import {
+  planIamPolicies,
+  stackApplicationProfiles,
+  stackIamPolicies,
+  stackIamStatements,
+  stackResources,
+} from './stack-json';
 import { endpointSummaries, lifecycleNotices, modelSummary, routeSummary } from './summaries';
 import type { AuditOptions, AuditReport, AuditSide, ChangeSet, EnvironmentAudit } from './types';
 
@@ -57,7 +63,16 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
     unevaluated: unreadable,
     ...(plan.audit.dataResidency ? { dataResidency: plan.audit.dataResidency } : {}),
     ...(headroom ? { headroom } : {}),
-    modelAccess: modelAccessOf(permissions),
+    modelAccess: modelAccessOf(permissions, stackApplicationProfiles(stack, plan.region)),
+    applicationProfiles: plan.applicationProfiles.map((p) => ({
+      name: p.name,
+      route: p.route,
+      model: p.model,
+      ...(p.consumer !== undefined ? { consumer: p.consumer } : {}),
+      region: p.region,
+      copyFrom: p.copyFrom,
+      tags: { ...p.tags },
+    })),
     endpoints: endpointSummaries(plan),
     cost,
     lifecycle: lifecycleNotices(plan, head.project, options.today),

@@ -29,6 +29,13 @@ const REPLACED_ON_ANY_CHANGE = new Set([
   'aws_bedrock_provisioned_model_throughput',
 ]);
 
+/**
+ * Resource types whose only in-place update is their tags: Bedrock has no API that changes an
+ * inference profile (CreateInferenceProfile, DeleteInferenceProfile, TagResource), so Terraform
+ * replaces one on any other change, and its ARN with it.
+ */
+const REPLACED_UNLESS_TAGS = new Set(['aws_bedrock_inference_profile']);
+
 /** Arguments that name a resource: changing one makes Terraform destroy and re-create it. */
 const IDENTITY_ATTRIBUTES = new Set([
   'name',
@@ -77,7 +84,10 @@ export function diffResources(
       (k) => !isDeepStrictEqual(b.values[k], h.values[k]),
     );
     if (attributes.length === 0) continue;
-    const replace = REPLACED_ON_ANY_CHANGE.has(h.type) || attributes.some((a) => IDENTITY_ATTRIBUTES.has(a));
+    const replace =
+      REPLACED_ON_ANY_CHANGE.has(h.type) ||
+      attributes.some((a) => IDENTITY_ATTRIBUTES.has(a)) ||
+      (REPLACED_UNLESS_TAGS.has(h.type) && attributes.some((a) => a !== 'tags'));
     out.push(
       classify(
         { address, type: h.type, action: replace ? 'replace' : 'update', attributes: attributes.sort() },
@@ -185,6 +195,11 @@ function classify(change: Omit<ResourceChange, 'risk' | 'reason'>, ctx: RiskCont
       `${prod ? 'production ' : ''}routing table changed: AppConfig rolls it out with alarm rollback`,
     );
   }
+  if (type === 'aws_bedrock_inference_profile' && action === 'replace')
+    return judge(
+      'medium',
+      `replaced (${change.attributes.join(', ')}): a new ARN, which the AppConfig routing table and the router's and workflows' policies take in the same apply; its tags carry the cost history on`,
+    );
   if (action === 'delete') return judge('medium', 'destroyed');
   if (action === 'replace') return judge('medium', `replaced (${change.attributes.join(', ') || 'new content'})`);
   return judge('low', action === 'create' ? 'created' : `updated (${change.attributes.join(', ')})`);

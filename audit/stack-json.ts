@@ -113,16 +113,38 @@ export function stackIamPolicies(stack: unknown): IamPolicies {
     if (typeof read === 'string') unreadable.push({ ...role, policy: address, reason: read });
     else for (const s of read) statements.push({ ...role, policy: address, ...s });
   }
-  for (const [name, attachment] of Object.entries(json.resource?.aws_iam_role_policy_attachment ?? {}))
-    unreadable.push({
-      ...roleIdentity(referenceOf(attachment.role), roles),
-      policy: `aws_iam_role_policy_attachment.${name}`,
-      reason: attachedPolicy(attachment.policy_arn),
-    });
+  for (const [name, attachment] of Object.entries(json.resource?.aws_iam_role_policy_attachment ?? {})) {
+    const role = roleIdentity(referenceOf(attachment.role), roles);
+    // A customer-managed policy of this stack is read like an inline one; any other stays unjudged.
+    const own = ownManagedPolicy(json, referenceOf(attachment.policy_arn));
+    if (own !== undefined) for (const s of own.statements) statements.push({ ...role, policy: own.address, ...s });
+    else
+      unreadable.push({
+        ...role,
+        policy: `aws_iam_role_policy_attachment.${name}`,
+        reason: attachedPolicy(attachment.policy_arn),
+      });
+  }
   for (const [name, role] of Object.entries(roles))
     for (const reason of roleLevelPolicies(Object.keys(role).filter((k) => role[k] !== undefined)))
       unreadable.push({ ...roleIdentity(`aws_iam_role.${name}`, roles), policy: `aws_iam_role.${name}`, reason });
   return { statements, unreadable };
+}
+
+/**
+ * The statements of a customer-managed policy the stack itself creates (`aws_iam_policy.<name>`, its
+ * document an `aws_iam_policy_document` of the stack), or undefined for any other policy.
+ */
+function ownManagedPolicy(
+  json: StackJson,
+  address: string,
+): { address: string; statements: BareStatement[] } | undefined {
+  const m = /^aws_iam_policy\.(.+)$/.exec(address);
+  const policy = m ? json.resource?.aws_iam_policy?.[m[1]] : undefined;
+  if (policy === undefined) return undefined;
+  const docRef = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\}$/.exec(text(policy.policy));
+  const doc = docRef ? json.data?.aws_iam_policy_document?.[docRef[1]] : undefined;
+  return doc === undefined ? undefined : { address, statements: documentStatements(doc) };
 }
 
 /** A role by its address, with its name where the stack sets one literally. */
@@ -147,6 +169,7 @@ export function planIamPolicies(plan: TerraformPlanJson, stack?: unknown): IamPo
     if (rc.type === 'aws_iam_role' && rc.mode !== 'data' && typeof name === 'string') roleByName.set(name, rc.address);
   }
   const roleRefs = new Map<string, string>();
+  const policyRefs = new Map<string, string>();
   const statements: IamStatement[] = [];
   const unreadable: UnreadablePolicy[] = [];
   const nameOf = new Map([...roleByName].map(([name, address]) => [address, name]));
@@ -158,16 +181,24 @@ export function planIamPolicies(plan: TerraformPlanJson, stack?: unknown): IamPo
     }
     const ref = r.expressions?.role?.references?.find((x) => /^aws_iam_role\.[^.]+$/.test(x));
     if (ref) roleRefs.set(r.address, ref);
+    const policyRef = r.expressions?.policy_arn?.references?.find((x) => /^aws_iam_policy\.[^.]+$/.test(x));
+    if (policyRef) policyRefs.set(r.address, policyRef);
   }
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== 'aws_iam_role_policy_attachment' || !rc.change.after) continue;
     const renderedName = typeof rc.change.after.role === 'string' ? rc.change.after.role : undefined;
-    unreadable.push({
+    const role = {
       role: roleRefs.get(rc.address) ?? (renderedName && roleByName.get(renderedName)) ?? renderedName ?? rc.address,
       ...withName(renderedName),
-      policy: rc.address,
-      reason: attachedPolicy(rc.change.after.policy_arn),
-    });
+    };
+    // The stack's own managed policy (its ARN known only after apply): its statements from the synthesized stack.
+    const own = policyRefs.get(rc.address);
+    const fromStack = own === undefined ? [] : (synth?.statements.filter((s) => s.policy === own) ?? []);
+    if (fromStack.length > 0) {
+      for (const s of fromStack) statements.push({ ...s, ...role });
+      continue;
+    }
+    unreadable.push({ ...role, policy: rc.address, reason: attachedPolicy(rc.change.after.policy_arn) });
   }
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== 'aws_iam_role_policy' || rc.mode === 'data' || !rc.change.after) continue;
@@ -313,4 +344,26 @@ export function isTerraformPlan(value: unknown): value is TerraformPlanJson {
     'format_version' in value &&
     Array.isArray((value as TerraformPlanJson).resource_changes)
   );
+}
+
+/**
+ * The stack's application inference profiles by the reference IAM statements write their ARN as
+ * (`${aws_bedrock_inference_profile.<name>.arn}`), with their names and Regions: the default
+ * provider's Region, or the alias (named after its Region, as the stacks make them) of the provider they name.
+ */
+export function stackApplicationProfiles(
+  stack: unknown,
+  defaultRegion: string,
+): Map<string, { readonly name: string; readonly region: string }> {
+  const out = new Map<string, { name: string; region: string }>();
+  for (const [name, values] of Object.entries(
+    (stack as StackJson | undefined)?.resource?.aws_bedrock_inference_profile ?? {},
+  )) {
+    const alias = /^aws\.(.+)$/.exec(text(values.provider));
+    out.set(`\${aws_bedrock_inference_profile.${name}.arn}`, {
+      name: text(values.name) || name,
+      region: alias ? alias[1] : defaultRegion,
+    });
+  }
+  return out;
 }

@@ -23,6 +23,8 @@ export interface EnvironmentAudit {
   readonly headroom?: readonly HeadroomRow[];
   /** Which model, profile and endpoint ARNs each role may invoke, by Region. */
   readonly modelAccess: readonly ModelAccess[];
+  /** The application inference profiles (cost allocation) the environment makes; empty when it makes none. */
+  readonly applicationProfiles: readonly ApplicationProfileSummary[];
   readonly endpoints: readonly EndpointSummary[];
   readonly cost: CostEstimate;
   readonly lifecycle: readonly LifecycleNotice[];
@@ -51,11 +53,30 @@ export interface ModelSummary extends HostingAuditRow {
   readonly routes: readonly string[];
 }
 
+/** An application inference profile as the audit lists it. */
+export interface ApplicationProfileSummary {
+  readonly name: string;
+  readonly route: string;
+  readonly model: string;
+  /** The consumer (team) whose requests it carries; absent: the route's own. */
+  readonly consumer?: string;
+  readonly region: string;
+  readonly copyFrom: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface ModelAccess {
   /** The role's Terraform address. */
   readonly role: string;
   readonly roleName?: string;
-  readonly kind: 'inference-profile' | 'foundation-model' | 'endpoint' | 'guardrail' | 'provisioned-model' | 'other';
+  readonly kind:
+    | 'inference-profile'
+    | 'application-inference-profile'
+    | 'foundation-model'
+    | 'endpoint'
+    | 'guardrail'
+    | 'provisioned-model'
+    | 'other';
   readonly region: string;
   readonly resource: string;
   readonly onlyViaProfile: boolean;

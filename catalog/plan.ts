@@ -53,6 +53,10 @@ export interface EnvironmentPlan {
   readonly costAssumptions: Readonly<Record<string, TrafficAssumption>>;
   /** How the audit judges this environment, every default applied (the audit applies none of its own). */
   readonly audit: AuditSettings;
+  /** How Bedrock spend is split in AWS's bill (`costAllocation` of the environment file, default off). */
+  readonly costAllocation: { readonly applicationProfiles: 'off' | 'per-route' | 'per-consumer' };
+  /** The application inference profiles the stack creates (none when cost allocation is off), routes in order. */
+  readonly applicationProfiles: readonly PlannedApplicationProfile[];
   /** What the router reads from AppConfig (and bakes in as its last known good copy). */
   readonly routingTable: RoutingTable;
   /** The account bootstrap's settings for this environment (absent: its account has no bootstrap stack). */
@@ -78,6 +82,24 @@ export interface PlannedRoute {
     readonly sharedAcrossConsumers: boolean;
     readonly requests: 'temperature-zero' | 'all';
   };
+}
+
+/**
+ * An application inference profile: a tagged copy of what the router calls for one model of one route
+ * (and one consumer) in the primary Region, so AWS's bill splits Bedrock spend the way the router's metrics do.
+ */
+export interface PlannedApplicationProfile {
+  /** `fm-<env>-<route>-<model>[-<consumer>]`, shortened with a hash past Bedrock's 64 characters. */
+  readonly name: string;
+  readonly route: string;
+  readonly model: string;
+  /** The consumer whose requests it carries; absent: the route's own (callers with no key, the workflows). */
+  readonly consumer?: string;
+  readonly region: string;
+  /** `model_source.copy_from`: the system (cross-Region) profile's ARN, or the foundation model's. */
+  readonly copyFrom: string;
+  /** The cost-allocation tags: environment, route, model, and team for a consumer's profile. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface PlannedModel {

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
 import { plannedBootstrap } from './bootstrap';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
-import type { AuditSettings, EnvironmentPlan, PlannedModel, PlannedRoute } from './plan';
+import type { AuditSettings, EnvironmentPlan, PlannedApplicationProfile, PlannedModel, PlannedRoute } from './plan';
 import type { Environment } from '../schemas/generated/environment';
 
 /** The audit's defaults, applied here once: an environment file overrides each in its `audit`. */
@@ -100,10 +101,65 @@ export function resolveEnvironment(ctx: EnvironmentContext): EnvironmentPlan {
     tags: { project: 'fm-platform', environment: env.name, 'managed-by': 'cdktf', ...(env.tags ?? {}) },
     costAssumptions: env.costAssumptions ?? {},
     audit: auditSettingsOf(env),
+    costAllocation: { applicationProfiles: env.costAllocation?.applicationProfiles ?? 'off' },
+    applicationProfiles: [],
     routingTable: undefined as unknown as RoutingTable,
     ...(env.bootstrap ? { bootstrap: plannedBootstrap(env) } : {}),
   };
-  return deepFreeze({ ...plan, routingTable: routingTableOf(plan) });
+  return deepFreeze({ ...plan, applicationProfiles: applicationProfilesOf(plan), routingTable: routingTableOf(plan) });
+}
+
+/** Bedrock's limit on an inference profile's name (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateInferenceProfile.html). */
+export const MAX_PROFILE_NAME = 64;
+
+/** A profile name within Bedrock's 64 characters: past it, a prefix and 8 hex digits of the whole name's SHA-256. */
+export function profileName(parts: readonly string[]): string {
+  const full = parts.join('-');
+  if (full.length <= MAX_PROFILE_NAME) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, MAX_PROFILE_NAME - 9).replace(/[-_ ]+$/, '')}-${hash}`;
+}
+
+/**
+ * The application inference profiles of an environment: per route, one per model it may call whose
+ * hosting kind has one (Bedrock), in the primary Region only, and with per-consumer one more per
+ * consumer. Failover Regions keep calling the system profile or the model (a profile is Regional,
+ * and the spend there is rare and shows under the model, untagged).
+ */
+export function applicationProfilesOf(
+  plan: Pick<EnvironmentPlan, 'name' | 'region' | 'routes' | 'models' | 'api' | 'costAllocation'>,
+): PlannedApplicationProfile[] {
+  const mode = plan.costAllocation.applicationProfiles;
+  if (mode === 'off') return [];
+  const consumers = mode === 'per-consumer' ? plan.api.consumers.map((c) => c.name) : [];
+  const out: PlannedApplicationProfile[] = [];
+  for (const route of plan.routes) {
+    for (const modelId of route.candidates) {
+      const model = plan.models.find((m) => m.id === modelId);
+      const copyFrom = model && hostingKind(model.hosting).applicationProfileSource(model.hosting, plan.region);
+      if (copyFrom === undefined) continue;
+      const tags = { environment: plan.name, route: route.id, model: modelId };
+      out.push({
+        name: profileName(['fm', plan.name, route.id, modelId]),
+        route: route.id,
+        model: modelId,
+        region: plan.region,
+        copyFrom,
+        tags,
+      });
+      for (const consumer of consumers)
+        out.push({
+          name: profileName(['fm', plan.name, route.id, modelId, consumer]),
+          route: route.id,
+          model: modelId,
+          consumer,
+          region: plan.region,
+          copyFrom,
+          tags: { ...tags, team: consumer },
+        });
+    }
+  }
+  return out;
 }
 
 /** The audit settings of an environment file, every default applied. */

@@ -20,6 +20,29 @@ export function tableRoute(table: RoutingTable, id: string): TableRoute | undefi
   return Object.hasOwn(table.routes, id) ? table.routes[id] : undefined;
 }
 
+/**
+ * The modelId the router sends for a model of a route in a Region: the route's application
+ * inference profile for the request's consumer there, else the route's own profile (no consumer),
+ * else undefined (call the model's target id). Profiles are Regional, so a failover Region without
+ * one calls the target id.
+ */
+export function applicationProfileArn(
+  route: TableRoute,
+  modelId: string,
+  region: string,
+  consumer: string | undefined,
+): string | undefined {
+  const profiles = route.applicationProfiles;
+  if (profiles === undefined) return undefined;
+  let shared: string | undefined;
+  for (const p of profiles) {
+    if (p.model !== modelId || p.region !== region) continue;
+    if (p.consumer === undefined) shared = p.arn;
+    else if (consumer !== undefined && p.consumer === consumer) return p.arn;
+  }
+  return shared;
+}
+
 /** Most messages one refusal lists (a document can break thousands of rules; a log line stays small). */
 export const MAX_TABLE_ERRORS = 20;
 
@@ -41,6 +64,16 @@ function referenceErrors(table: RoutingTable, environment: string | undefined): 
     missing(`${at}/target`, route.target);
     route.rules.forEach((r, i) => missing(`${at}/rules/${i}/target`, r.target));
     route.fallbacks.forEach((f, i) => missing(`${at}/fallbacks/${i}`, f));
+    const candidates = new Set([route.target, ...route.rules.map((r) => r.target), ...route.fallbacks]);
+    route.applicationProfiles?.forEach((p, i) => {
+      const model = tableModel(table, p.model);
+      if (!candidates.has(p.model))
+        errors.push(`${at}/applicationProfiles/${i}/model names "${p.model}", which the route does not call`);
+      else if (model !== undefined && !model.targets.some((t) => t.region === p.region))
+        errors.push(
+          `${at}/applicationProfiles/${i}/region is ${p.region}, where the table does not call "${p.model}" (it calls it in ${model.targets.map((t) => t.region).join(', ')})`,
+        );
+    });
   }
   // The router follows `replacement` only away from a retired model (a legacy one's may be outside the environment).
   for (const [id, model] of Object.entries(table.models))

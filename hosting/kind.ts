@@ -153,6 +153,12 @@ export interface HostingKind<T extends HostingType> {
   resolve(model: ModelHostedOn<T>, env: Environment, catalog?: ModelCatalog): PlannedHostingOf<T>;
   /** Its routing-table fields: the router backend, the targets in order, the adapters. */
   routingTableEntry(hosting: PlannedHostingOf<T>, modelId: string): RoutingTableHosting;
+  /**
+   * What an application inference profile of the model in a Region copies (`model_source.copy_from`:
+   * the cross-Region profile's ARN where one covers the Region, else the foundation model's), or
+   * undefined where the kind has no such profile or does not call the model there.
+   */
+  applicationProfileSource(hosting: PlannedHostingOf<T>, region: string): string | undefined;
   /** How the workflows call it from a Region, or undefined when it cannot be called there. */
   workflowInvocation(hosting: PlannedHostingOf<T>, region: string): WorkflowInvocation | undefined;
   /** Where the audit says it is called. */
@@ -180,6 +186,7 @@ const MEMBERS: { readonly [K in keyof HostingKind<HostingType>]-?: true } = {
   catalogInstanceCount: true,
   resolve: true,
   routingTableEntry: true,
+  applicationProfileSource: true,
   workflowInvocation: true,
   auditRow: true,
   endpointRow: true,

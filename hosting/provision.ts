@@ -20,6 +20,11 @@ export interface ProvisionContext {
   readonly kmsKeyArn: string;
   /** The router's role: each kind grants it exactly the calls of its models, next to their resources. */
   readonly routerRole: GrantableRole;
+  /**
+   * The ARNs of the application inference profiles (cost allocation) by the model they copy, all in
+   * the primary Region: the router calls them, so it is granted them. @default - none
+   */
+  readonly applicationProfileArns?: ReadonlyMap<string, readonly string[]>;
   /** The stack's provider alias of each further Region it creates resources in (a SageMaker DR Region). @default - none */
   readonly regionProviders?: ReadonlyMap<string, TerraformProvider>;
 }

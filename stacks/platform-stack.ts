@@ -4,13 +4,15 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { EnvironmentPlan } from '../catalog';
+import type { EnvironmentPlan, PlannedApplicationProfile } from '../catalog';
+import { routingTableWithProfiles } from '../catalog/routing-table';
 import { projectRoot } from '../catalog/paths';
 import { withDeployedTargets, type DeployedTargets } from '../contracts/routing-table';
 import { provisionHosting } from '../hosting/provision';
 import { drRegionsOf } from '../hosting/sagemaker/dr';
 import { PlatformApi } from '../modules/api/platform-api';
 import { RoutingConfig } from '../modules/appconfig/routing-config';
+import { ApplicationInferenceProfile } from '../modules/bedrock/application-profile';
 import { CacheTable } from '../modules/cache-table/cache-table';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
@@ -55,6 +57,31 @@ function drProviders(scope: Construct, plan: EnvironmentPlan): Map<string, AwsPr
   );
 }
 
+/** The key of a profile among the stack's: route, model and consumer. */
+const profileKey = (route: string, model: string, consumer?: string): string => `${route}/${model}/${consumer ?? ''}`;
+
+/**
+ * The plan's application inference profiles (cost allocation), each with its ARN: a Terraform
+ * reference, known only after apply. All are in the primary Region (the stack's default provider).
+ */
+function applicationProfiles(
+  scope: Construct,
+  plan: EnvironmentPlan,
+): Map<string, { profile: PlannedApplicationProfile; arn: string }> {
+  const out = new Map<string, { profile: PlannedApplicationProfile; arn: string }>();
+  if (plan.applicationProfiles.length === 0) return out;
+  const group = new Construct(scope, 'ApplicationProfiles');
+  for (const profile of plan.applicationProfiles) {
+    const construct = new ApplicationInferenceProfile(group, profile.name, {
+      profileName: profile.name,
+      copyFromArn: profile.copyFrom,
+      tags: profile.tags,
+    });
+    out.set(profileKey(profile.route, profile.model, profile.consumer), { profile, arn: construct.profileArn });
+  }
+  return out;
+}
+
 /** The whole platform of one environment. One instance per environment file, each with its own state. */
 export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -91,6 +118,12 @@ export class PlatformStack extends TerraformStack {
     const cache = plan.routes.some((r) => r.cache !== undefined)
       ? new CacheTable(this, 'CacheTable', { tableName: `${prefix}-cache`, kmsKeyArn: key.keyArn, region: plan.region })
       : undefined;
+
+    // Cost allocation: the tagged application inference profiles the router and the workflows call.
+    const profiles = applicationProfiles(this, plan);
+    const profileArnsByModel = new Map<string, string[]>();
+    for (const { profile, arn } of profiles.values())
+      profileArnsByModel.set(profile.model, [...(profileArnsByModel.get(profile.model) ?? []), arn]);
 
     // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
     const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
@@ -138,7 +171,11 @@ export class PlatformStack extends TerraformStack {
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 
-    // The routing table in AppConfig. A deployment rolls back on the router's server-error rate and the
+    // The routing table in AppConfig, with each route's application inference profiles: their ARNs exist
+    // only after apply, so the content carries Terraform references that apply fills in. The copy baked
+    // into the router bundle (above) is the plan's table without them: a router that cannot reach
+    // AppConfig at a cold start calls the system profiles, and that spend shows untagged, under the model.
+    // A deployment rolls back on the router's server-error rate and the
     // API's 5xx rate (what a table that breaks every request raises: the router answers a failure as a
     // 5xx response, which Lambda's Errors does not count), on Lambda errors (crashes, timeouts) and on
     // the fallback rate, and on a table the router refuses (which raises no error rate: the router keeps
@@ -153,7 +190,19 @@ export class PlatformStack extends TerraformStack {
       environmentName: appConfigNames.environment,
       profileName: appConfigNames.profile,
       contentJson: Lazy.stringValue({
-        produce: () => JSON.stringify(withDeployedTargets(plan.routingTable, deployedTargets)),
+        produce: () =>
+          JSON.stringify(
+            routingTableWithProfiles(
+              withDeployedTargets(plan.routingTable, deployedTargets),
+              plan.applicationProfiles,
+              (p) => {
+                const made = profiles.get(profileKey(p.route, p.model, p.consumer));
+                if (made === undefined)
+                  throw new Error(`internal error: no application profile ${p.name} in the stack`);
+                return made.arn;
+              },
+            ),
+          ),
       }),
       validatorSchemaJson: readFileSync(
         props.routingTableSchemaPath ?? join(projectRoot, 'schemas', 'routing-table.schema.json'),
@@ -178,6 +227,7 @@ export class PlatformStack extends TerraformStack {
       plan,
       kmsKeyArn: key.keyArn,
       routerRole: role,
+      applicationProfileArns: profileArnsByModel,
       regionProviders: drProviders(this, plan),
     });
     deployedTargets = hosted.deployedTargets ?? {};
@@ -193,11 +243,25 @@ export class PlatformStack extends TerraformStack {
     // The circuit-breaker workflows, generated per route from the plan (workflows/route-workflow.ts, workflows/recovery-workflow.ts).
     // TableName takes the table's ARN (DynamoDB accepts either). The ARN is unknown until apply, which also keeps
     // the provider's plan-time ValidateStateMachineDefinition call (an AWS API call) out of the offline plan.
-    const workflowTargets = { circuitTableName: circuits.tableArn, routerFunctionArn: router.functionArn };
-    const bedrockCalls = (candidates: readonly WorkflowCandidate[]) =>
-      candidates.flatMap((c) =>
-        c.via === 'invoke-model' ? [{ profileArn: c.profileArn, foundationModelArns: c.foundationModelArns }] : [],
-      );
+    // A route's workflow calls its application inference profile of each model (the route's own, no consumer).
+    const routeProfileArn = (routeId: string, modelId: string) => profiles.get(profileKey(routeId, modelId))?.arn;
+    const workflowTargets = {
+      circuitTableName: circuits.tableArn,
+      routerFunctionArn: router.functionArn,
+      applicationProfileArn: routeProfileArn,
+    };
+    const bedrockCalls = (candidates: readonly WorkflowCandidate[], routeId?: string) =>
+      candidates.flatMap((c) => {
+        if (c.via !== 'invoke-model') return [];
+        const app = routeId === undefined ? undefined : routeProfileArn(routeId, c.modelId);
+        return [
+          {
+            profileArn: c.profileArn,
+            foundationModelArns: c.foundationModelArns,
+            ...(app !== undefined ? { applicationProfileArns: [app] } : {}),
+          },
+        ];
+      });
     const workflows = new ResilienceWorkflows(this, 'Workflows', {
       namePrefix: prefix,
       account: plan.account,
@@ -207,7 +271,7 @@ export class PlatformStack extends TerraformStack {
         return {
           routeId: r.id,
           definitionJson: JSON.stringify(routeWorkflowDefinition(plan, r.id, workflowTargets)),
-          bedrockInvocations: bedrockCalls(candidates),
+          bedrockInvocations: bedrockCalls(candidates, r.id),
           invokesRouter: candidates.some((c) => c.via === 'router'),
         };
       }),

@@ -368,7 +368,10 @@ function candidateStates(
   next: string,
 ): Record<string, State> {
   const modelId = route.candidates[index];
-  const candidate = workflowCandidate(plan, modelId);
+  const invocation = workflowCandidate(plan, modelId);
+  // The route's application inference profile, where the stack made one (primary Region, as the workflow calls).
+  const profileArn = invocation.via === 'invoke-model' ? targets.applicationProfileArn?.(route.id, modelId) : undefined;
+  const candidate = profileArn !== undefined ? { ...invocation, invokeId: profileArn } : invocation;
   const names = stateNames(modelId);
   const c: CandidateContext = {
     route,

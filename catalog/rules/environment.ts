@@ -242,4 +242,32 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
       return out;
     },
   },
+  {
+    id: 'cost-allocation',
+    summary:
+      'application inference profiles per consumer need consumers, and cost allocation needs a Bedrock model to copy',
+    environment: (ctx, issue) => {
+      const mode = ctx.env.costAllocation?.applicationProfiles;
+      if (mode === undefined || mode === 'off') return [];
+      const out: CatalogIssue[] = [];
+      if (mode === 'per-consumer' && (ctx.env.api.consumers ?? []).length === 0)
+        out.push(
+          issue(
+            ['costAllocation', 'applicationProfiles'],
+            "application inference profiles per consumer, but api.consumers lists none, so every request would use the route's profile",
+            { expected: 'consumers in api.consumers', fix: 'add the consumers, or set "per-route"' },
+          ),
+        );
+      const bedrock = modelsInUse(ctx).filter(({ model }) => model.hosting.type === 'bedrock');
+      if (bedrock.length === 0)
+        out.push(
+          issue(
+            ['costAllocation', 'applicationProfiles'],
+            `cost allocation is "${mode}", but no route here calls a Bedrock model, so no profile would be made`,
+            { severity: 'warning', fix: 'remove costAllocation, or set "off"' },
+          ),
+        );
+      return out;
+    },
+  },
 ];

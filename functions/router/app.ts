@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { API_OPERATIONS, operationList, pathPattern } from '../../contracts/http-api';
 import { BACKENDS } from './backends';
 import { ResponseCache, ResponseCacheStore, serveCached } from './cache';
+import { consumerOf } from './cache/policy';
 import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
@@ -97,7 +98,7 @@ function routeHandler(
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, (d) =>
-          serveRoute(d, routeId, request, requestId),
+          serveRoute(d, routeId, request, requestId, consumerOf(event)),
         );
         return jsonResponse(
           200,
@@ -130,6 +131,7 @@ function routeHandler(
             routeId,
             request,
             requestId,
+            consumerOf(event),
           );
         const { served, cacheHeaders } = await serveCached(
           deps,

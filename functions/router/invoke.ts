@@ -1,4 +1,4 @@
-import type { TableModel, TableRoute } from '../../contracts/routing-table';
+import { applicationProfileArn, type TableModel, type TableRoute } from '../../contracts/routing-table';
 import type { Backend, ModelAnswer } from './backends/backend';
 import { backoffMs, sleep } from './backoff';
 import type { CircuitBreaker, Transition } from './circuit';
@@ -27,6 +27,8 @@ export interface InvokeContext {
   readonly route: TableRoute;
   readonly request: RouterRequest;
   readonly candidates: readonly Candidate[];
+  /** The consumer whose key made the request (contracts/consumer.ts), for its application inference profile. */
+  readonly consumer?: string;
   readonly onTransition: (modelId: string, region: string, transition: Exclude<Transition, undefined>) => void;
 }
 
@@ -113,7 +115,8 @@ export async function invokeCandidates(deps: InvokeDeps, ctx: InvokeContext): Pr
         try {
           const answer = await backend.invoke({
             model: candidate.model,
-            targetId: target.id,
+            // The route's application inference profile there (cost allocation), else the model's own id.
+            targetId: applicationProfileArn(ctx.route, candidate.modelId, target.region, ctx.consumer) ?? target.id,
             region: target.region,
             request: ctx.request,
             guardrail: ctx.route.guardrail,

@@ -33,6 +33,8 @@ export async function serveRoute(
   routeId: string,
   request: RouterRequest,
   requestId: string,
+  /** The consumer whose key made the request; undefined for SigV4 callers. */
+  consumer?: string,
 ): Promise<Served> {
   const started = performance.now();
   let table: RoutingTable | undefined;
@@ -62,6 +64,7 @@ export async function serveRoute(
       route,
       request,
       candidates: selection.candidates,
+      consumer,
       onTransition: (model, region, t) => recordTransition(env, routeId, model, region, t),
     }).catch((err: unknown) => {
       if (err instanceof InvocationError) attempts = err.attempts;

@@ -12,6 +12,7 @@ import { openAiStreamWriter } from './openai/stream';
 import { validatingBackends } from './openai/structured';
 import { wholeAnswerStream } from './backends/stream';
 import { streamCached } from './cache';
+import { consumerOf } from './cache/policy';
 import { converseRequest } from './request';
 import type { ResponseSink } from './response-sink';
 import { serveStream, type StreamingDeps } from './streaming';
@@ -66,7 +67,7 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         await streamCached(deps, event, routeId, request, requestId, converseStreamWriter(sink, requestId), (d, w) =>
-          serveStream(d, routeId, request, requestId, w),
+          serveStream(d, routeId, request, requestId, w, consumerOf(event)),
         );
         return;
       }
@@ -98,6 +99,7 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
                 request,
                 requestId,
                 w,
+                consumerOf(event),
               ),
             structured?.toolName,
           );

@@ -181,6 +181,8 @@ export async function serveStream(
   request: RouterRequest,
   requestId: string,
   writer: StreamWriter,
+  /** The consumer whose key made the request; undefined for SigV4 callers. */
+  consumer?: string,
 ): Promise<void> {
   const started = performance.now();
   const table = await deps.tables.get();
@@ -216,6 +218,7 @@ export async function serveStream(
         route,
         request,
         candidates: selection.candidates,
+        consumer,
         onTransition: (model, region, t) => recordTransition(deps.environment, routeId, model, region, t),
       },
     );

@@ -29,6 +29,11 @@ export const bedrockKind: HostingKind<'bedrock'> = {
     if (first === undefined) throw new Error(`internal error: model ${modelId} has no invocation target`);
     return { hosting: BACKEND, targets: [first, ...rest] };
   },
+  // A direct call has exactly the Region's foundation model (access.ts); a profile call copies the system profile.
+  applicationProfileSource: (h, region) => {
+    const i = h.invocations.find((x) => x.region === region);
+    return i && (i.profile?.arn ?? i.foundationModelArns[0]);
+  },
   workflowInvocation: (h, region) => {
     const i = h.invocations.find((x) => x.region === region);
     return (

@@ -43,6 +43,8 @@ export const sagemakerKind: HostingKind<'sagemaker'> = {
       ...(h.adapters.length > 0 ? { adapters: h.adapters.map((a) => ({ name: a.name })) } : {}),
     };
   },
+  // Bedrock's application inference profiles copy Bedrock models only; an endpoint's cost is its own tagged resource.
+  applicationProfileSource: () => undefined,
   // The router calls the endpoint, and fails over to the DR endpoint itself (the workflows have no SageMaker integration of their own here).
   workflowInvocation: (h) => ({ region: h.region, via: 'router', foundationModelArns: [] }),
   auditRow: (h) => ({

@@ -1,5 +1,6 @@
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import type { ApplicationInferenceProfileProps } from './application-profile';
+import type { ApplicationProfileAccessProps } from './application-profile-access';
 import type { BedrockModelAccessProps } from './model-access';
 import type { ProvisionedCustomModelProps } from './provisioned-custom-model';
 
@@ -21,6 +22,15 @@ export const BEDROCK_MODEL_ACCESS_RULES: readonly PropsRule<BedrockModelAccessPr
     fails: (arns) => arns.some((a) => a.includes('*')),
     message: (arns) =>
       `model and guardrail arns must be exact, but ${arns.filter((a) => a.includes('*')).join(', ')} was provided`,
+  }),
+  rule({
+    value: (p) => ({
+      profiles: p.invocations.some((i) => (i.applicationProfileArns ?? []).length > 0),
+      prefix: p.applicationProfilePolicyPrefix,
+    }),
+    fails: ({ profiles, prefix }) => profiles && prefix === undefined,
+    message: () =>
+      'invocations through application inference profiles need the application profile policy prefix (their managed policies), but none was provided',
   }),
 ];
 
@@ -86,5 +96,33 @@ export const PROVISIONED_CUSTOM_MODEL_RULES: readonly PropsRule<ProvisionedCusto
     },
     fails: (uris) => uris.some((u) => !/^s3:\/\/[^/]+\/.+$/.test(u)),
     message: (uris) => `training and validation data must be s3:// uris, but ${uris.join(', ')} was provided`,
+  }),
+];
+
+/** Profiles per managed policy: 50 ARNs of at most 95 characters stay well inside IAM's 6,144 characters per managed policy. */
+export const PROFILES_PER_POLICY = 50;
+/** IAM's default quota of managed policies attached to one role (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+export const MAX_ATTACHED_POLICIES = 10;
+
+/** Managed policy names (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html), with room for `-<n>`. */
+const MANAGED_POLICY_PREFIX = /^[\w+=,.@-]{1,120}$/;
+
+export const APPLICATION_PROFILE_ACCESS_RULES: readonly PropsRule<ApplicationProfileAccessProps>[] = [
+  rule({
+    value: (p) => p.policyNamePrefix,
+    fails: (name) => !MANAGED_POLICY_PREFIX.test(name),
+    message: (name) =>
+      `policy name prefix must be 1 to 120 letters, digits and +=,.@_- characters, but ${name} was provided`,
+  }),
+  rule({
+    value: (p) => p.profileArns.length,
+    fails: (n) => n === 0 || Math.ceil(n / PROFILES_PER_POLICY) > MAX_ATTACHED_POLICIES,
+    message: (n) =>
+      `profile arns must number 1 to ${PROFILES_PER_POLICY * MAX_ATTACHED_POLICIES} (${MAX_ATTACHED_POLICIES} attached policies of ${PROFILES_PER_POLICY}), but ${n} was provided`,
+  }),
+  eachRule({
+    each: (p) => p.profileArns,
+    fails: (arns) => arns.some((a) => a.includes('*')),
+    message: (arns) => `profile arns must be exact, but ${arns.filter((a) => a.includes('*')).join(', ')} was provided`,
   }),
 ];

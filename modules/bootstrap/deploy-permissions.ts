@@ -312,6 +312,33 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   },
   aws_iam_role: { grants: [IAM_ROLES] },
   aws_iam_role_policy: { grants: [IAM_ROLE_POLICIES] },
+  // The stack's own customer-managed policies (the router's application-profile grants), by name prefix.
+  aws_iam_policy: {
+    grants: [
+      {
+        // One statement with the roles' (OwnRoles): IAM matches each action to resources of its own type.
+        sid: 'OwnRoles',
+        actions: [
+          'iam:CreatePolicy',
+          'iam:GetPolicy',
+          'iam:GetPolicyVersion',
+          'iam:ListPolicyVersions',
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:TagPolicy',
+          'iam:UntagPolicy',
+        ],
+        resources: (s) => [`arn:aws:iam::${s.account}:policy/${s.prefix}-*`],
+      },
+    ],
+  },
+  // On the stack's own roles only, like iam:PutRolePolicy: a policy attached there grants nothing an inline
+  // policy the role may already write could not, so no iam:PolicyARN condition (whose statement would
+  // take prod's deploy policy past IAM's 10,240 characters for a role's inline policies).
+  aws_iam_role_policy_attachment: {
+    grants: [{ sid: 'OwnRoles', actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], resources: () => [] }],
+  },
   aws_kms_key: { grants: [KMS_KEYS, withoutResourceLevel(NO_RESOURCE_LEVEL.kms)] },
   aws_kms_alias: { grants: [KMS_KEYS, withoutResourceLevel(NO_RESOURCE_LEVEL.kms)] },
   aws_lambda_function: {
@@ -384,12 +411,14 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
           'bedrock:UntagResource',
           'bedrock:ListTagsForResource',
         ],
-        resources: (s) =>
-          s.regions.flatMap((r) => [
-            `arn:aws:bedrock:${r}:${s.account}:application-inference-profile/*`,
-            `arn:aws:bedrock:${r}:${s.account}:inference-profile/*`,
-            `arn:aws:bedrock:${r}::foundation-model/*`,
-          ]),
+        // Only in the primary Region: the stack makes its profiles there (failover Regions call the
+        // system profiles), copying a system profile or foundation model of that Region
+        // (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html).
+        resources: (s) => [
+          `arn:aws:bedrock:${s.region}:${s.account}:application-inference-profile/*`,
+          `arn:aws:bedrock:${s.region}:${s.account}:inference-profile/*`,
+          `arn:aws:bedrock:${s.region}::foundation-model/*`,
+        ],
       },
     ],
   },
@@ -592,7 +621,8 @@ export function deployStatements(
       const into = merged.get(grant.sid) ?? { actions: new Set<string>(), resources: new Set<string>() };
       merged.set(grant.sid, into);
       for (const a of grant.actions) into.actions.add(a);
-      const resources = grant.sid === IAM_ROLES.sid ? managed.roleArns : grant.resources(scope);
+      const resources =
+        grant.sid === IAM_ROLES.sid ? [...managed.roleArns, ...grant.resources(scope)] : grant.resources(scope);
       for (const r of resources) into.resources.add(r);
     }
   }

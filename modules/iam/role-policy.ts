@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -52,13 +53,23 @@ export class RolePolicy extends Construct {
   }
 }
 
+/**
+ * Values once each, literals sorted, then references (tokens, such as an ARN known after apply) in
+ * the order given: a token's text is a counter that differs between two synths, so sorting it would
+ * reorder the document from one synth to the next.
+ */
+export function sortedValues(values: readonly string[]): string[] {
+  const unique = [...new Set(values)];
+  return [...unique.filter((v) => !Token.isUnresolved(v)).sort(), ...unique.filter((v) => Token.isUnresolved(v))];
+}
+
 /** A statement as `aws_iam_policy_document` takes it, actions and resources sorted: their order means nothing to IAM, so a reordering never shows as a change. */
 export function toDocumentStatement(s: PolicyStatement) {
   return {
     sid: s.sid,
     effect: 'Allow',
     actions: [...s.actions].sort(),
-    resources: [...s.resources].sort(),
+    resources: sortedValues(s.resources),
     condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
   };
 }

@@ -209,6 +209,15 @@ export interface Environment {
       | 3653;
   };
   /**
+   * How Bedrock spend is split in AWS's own bill (Cost Explorer, the cost and usage report): application inference profiles, tagged with the environment, route, model and team, that the router and the workflows call instead of the bare model or the cross-Region profile. Absent: none.
+   */
+  costAllocation?: {
+    /**
+     * off: no profiles (Bedrock spend is split by model only). per-route: one profile per route and Bedrock model it may call, in the primary Region. per-consumer: that, and one more per consumer of api.consumers, which the router calls for requests made with that consumer's key (callers without a key and the workflows keep the route's profile).
+     */
+    applicationProfiles: 'off' | 'per-route' | 'per-consumer';
+  };
+  /**
    * Tags on every resource, merged with environment and project tags.
    */
   tags?: {

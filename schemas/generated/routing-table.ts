@@ -306,4 +306,25 @@ export interface TableRoute {
      */
     requests: 'temperature-zero' | 'all';
   };
+  /**
+   * Bedrock application inference profiles (cost allocation) the route calls in place of a model's target id in that Region: the consumer's own where one names the request's consumer, else the route's (no consumer). Only in the AppConfig copy, where Terraform writes each ARN on apply; the copy baked into the router bundle has none (the ARNs do not exist at synth), so it calls the target ids.
+   */
+  applicationProfiles?: {
+    /**
+     * The model id it copies (a candidate of the route).
+     */
+    model: string;
+    /**
+     * The Region it exists in (profiles are Regional).
+     */
+    region: string;
+    /**
+     * The consumer whose requests it carries; absent: every other request of the route.
+     */
+    consumer?: string;
+    /**
+     * Its ARN, as Bedrock generated it: the modelId the router sends.
+     */
+    arn: string;
+  }[];
 }

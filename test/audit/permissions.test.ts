@@ -102,6 +102,13 @@ describe('modelAccessOf', () => {
       ['aws_iam_role.A_Role', 'endpoint', 'us-east-1', 'arn:aws:sagemaker:us-east-1:1:endpoint/fm-prod-support', false],
       [
         'aws_iam_role.Router_Role',
+        'application-inference-profile',
+        'us-east-1',
+        'arn:aws:bedrock:us-east-1:1:application-inference-profile/x',
+        false,
+      ],
+      [
+        'aws_iam_role.Router_Role',
         'foundation-model',
         'us-west-2',
         'arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-micro-v1:0',
@@ -113,13 +120,6 @@ describe('modelAccessOf', () => {
         'inference-profile',
         'us-east-1',
         'arn:aws:bedrock:us-east-1:1:inference-profile/us.amazon.nova-micro-v1:0',
-        false,
-      ],
-      [
-        'aws_iam_role.Router_Role',
-        'other',
-        'us-east-1',
-        'arn:aws:bedrock:us-east-1:1:application-inference-profile/x',
         false,
       ],
       ['aws_iam_role.Router_Role', 'other', '', 'not-an-arn', false],
@@ -140,6 +140,19 @@ describe('grantLines', () => {
       'aws_iam_role.Router_Role bedrock:InvokeModel arn:b [StringLike bedrock:InferenceProfileArn]',
       'aws_iam_role.Router_Role bedrock:InvokeModelWithResponseStream arn:a [StringLike bedrock:InferenceProfileArn]',
       'aws_iam_role.Router_Role bedrock:InvokeModelWithResponseStream arn:b [StringLike bedrock:InferenceProfileArn]',
+    ]);
+  });
+});
+
+describe('modelAccessOf with the stack application profiles', () => {
+  it("lists a profile's ARN reference as an application inference profile, with its name and Region", () => {
+    const ref = '${aws_bedrock_inference_profile.ApplicationProfiles_fm-prod-chat-nova-lite_B1AC9826.arn}';
+    const access = modelAccessOf(
+      [statement(['bedrock:InvokeModel'], [ref])],
+      new Map([[ref, { name: 'fm-prod-chat-nova-lite', region: 'us-east-1' }]]),
+    );
+    expect(access.map((a) => [a.kind, a.region, a.resource])).toEqual([
+      ['application-inference-profile', 'us-east-1', `fm-prod-chat-nova-lite (${ref})`],
     ]);
   });
 });

@@ -206,6 +206,7 @@ describe('buildAudit', () => {
       'dataResidency',
       'headroom',
       'modelAccess',
+      'applicationProfiles',
       'endpoints',
       'cost',
       'lifecycle',

@@ -83,6 +83,29 @@ describe('diffResources', () => {
     expect(diffResources(base, head, dev)[0].risk).toBe('low');
   });
 
+  it('replaces an application inference profile on any change but its tags, saying its ARN moves with it', () => {
+    const profile = (copyFrom: string, team: string) => ({
+      name: 'fm-prod-chat-nova-lite',
+      model_source: [{ copy_from: copyFrom }],
+      tags: { route: 'chat', team },
+    });
+    const us = 'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.amazon.nova-lite-v1:0';
+    const fm = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0';
+    const base = resources(['aws_bedrock_inference_profile.Chat', profile(us, 'a')]);
+    expect(diffResources(base, resources(['aws_bedrock_inference_profile.Chat', profile(us, 'b')]), prod)).toEqual([
+      expect.objectContaining({ action: 'update', attributes: ['tags'], risk: 'low' }),
+    ]);
+    expect(diffResources(base, resources(['aws_bedrock_inference_profile.Chat', profile(fm, 'a')]), prod)).toEqual([
+      expect.objectContaining({
+        action: 'replace',
+        attributes: ['model_source'],
+        risk: 'medium',
+        reason:
+          "replaced (model_source): a new ARN, which the AppConfig routing table and the router's and workflows' policies take in the same apply; its tags carry the cost history on",
+      }),
+    ]);
+  });
+
   it('rates losing state or traffic high', () => {
     const base = resources(
       ['aws_dynamodb_table.Circuits', { name: 'a' }],

@@ -176,3 +176,81 @@ describe('policies the audit does not read', () => {
     ]);
   });
 });
+
+describe("the stack's own managed policies", () => {
+  /** The stack above, with a customer-managed policy of its own attached to the router role. */
+  const own = {
+    resource: {
+      ...stack.resource,
+      aws_iam_policy: {
+        Profiles: {
+          name: 'fm-dev-router-application-profiles-1',
+          policy: '${data.aws_iam_policy_document.Profiles.json}',
+        },
+      },
+      aws_iam_role_policy_attachment: {
+        Profiles: { role: '${aws_iam_role.Router.name}', policy_arn: '${aws_iam_policy.Profiles.arn}' },
+      },
+    },
+    data: {
+      aws_iam_policy_document: {
+        ...stack.data.aws_iam_policy_document,
+        Profiles: {
+          statement: [
+            {
+              sid: 'InvokeApplicationProfiles',
+              actions: ['bedrock:InvokeModel'],
+              resources: ['${aws_bedrock_inference_profile.P.arn}'],
+            },
+          ],
+        },
+      },
+    },
+  };
+  const expected = {
+    role: 'aws_iam_role.Router',
+    roleName: 'fm-dev-router-role',
+    policy: 'aws_iam_policy.Profiles',
+    sid: 'InvokeApplicationProfiles',
+    effect: 'Allow',
+    actions: ['bedrock:InvokeModel'],
+    resources: ['${aws_bedrock_inference_profile.P.arn}'],
+    conditions: [],
+  };
+
+  it('reads their statements in a stack, on the role they are attached to', () => {
+    const { statements, unreadable } = stackIamPolicies(own);
+    expect(statements).toContainEqual(expected);
+    expect(unreadable.map((u) => u.policy)).toEqual(['aws_iam_role_policy.Lost']);
+  });
+
+  it('reads them from the synthesized stack for a real plan, where their document is known only after apply', () => {
+    const plan: TerraformPlanJson = {
+      format_version: '1.2',
+      resource_changes: [
+        rc('aws_iam_role.Router', { name: 'fm-dev-router-role' }),
+        rc('aws_iam_policy.Profiles', { name: 'fm-dev-router-application-profiles-1' }, { policy: true, arn: true }),
+        rc('aws_iam_role_policy_attachment.Profiles', { role: 'fm-dev-router-role' }, { policy_arn: true }),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_role_policy_attachment.Profiles',
+              type: 'aws_iam_role_policy_attachment',
+              expressions: {
+                role: { references: ['aws_iam_role.Router.name', 'aws_iam_role.Router'] },
+                policy_arn: { references: ['aws_iam_policy.Profiles.arn', 'aws_iam_policy.Profiles'] },
+              },
+            },
+          ],
+        },
+      },
+    };
+    const { statements, unreadable } = planIamPolicies(plan, own);
+    expect(statements).toEqual([expected]);
+    expect(unreadable).toEqual([]);
+    // Without the stack, the audit does not guess: the attachment is unreadable.
+    expect(planIamPolicies(plan).unreadable.map((u) => u.policy)).toEqual(['aws_iam_role_policy_attachment.Profiles']);
+  });
+});

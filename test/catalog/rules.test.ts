@@ -595,6 +595,21 @@ const FIXTURES: readonly Fixture[] = [
     },
   },
   {
+    name: 'fails if application inference profiles are per consumer where the API has no consumers',
+    change: (_c, e) => {
+      e.dev.api.consumers = [];
+      e.dev.costAllocation = { applicationProfiles: 'per-consumer' };
+    },
+    expect: {
+      rule: 'cost-allocation',
+      file: 'dev',
+      at: ['costAllocation', 'applicationProfiles'],
+      message:
+        "application inference profiles per consumer, but api.consumers lists none, so every request would use the route's profile",
+      fix: 'add the consumers, or set "per-route"',
+    },
+  },
+  {
     name: 'fails if a failover Region is the primary Region',
     change: (_c, e) => (e.prod.failoverRegions = ['us-west-2', 'us-east-1']),
     expect: {

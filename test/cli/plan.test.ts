@@ -154,6 +154,46 @@ describe('offline terraform plan', () => {
     expect(grant).toBeDefined();
   });
 
+  it("plans prod's application inference profiles, tagged, and the router's managed policies for them attached to its role", () => {
+    const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
+      resource_changes: {
+        type: string;
+        change: { actions: string[]; after: Record<string, unknown>; after_unknown?: Record<string, unknown> };
+      }[];
+    };
+    const prod = plans.find((p) => p.name === 'prod')!;
+    const of = (type: string) => json.resource_changes.filter((c) => c.type === type);
+    const profiles = of('aws_bedrock_inference_profile');
+    expect(profiles).toHaveLength(prod.applicationProfiles.length);
+    expect(profiles.every((c) => c.change.actions.join() === 'create' && c.change.after_unknown?.arn === true)).toBe(
+      true,
+    );
+    expect(profiles.map((c) => c.change.after.name)).toContain('fm-prod-chat-claude-sonnet-4-web-app');
+    expect(
+      profiles.find((c) => c.change.after.name === 'fm-prod-chat-claude-sonnet-4-web-app')?.change.after,
+    ).toMatchObject({
+      model_source: [
+        {
+          copy_from:
+            'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+        },
+      ],
+      tags: { environment: 'prod', route: 'chat', model: 'claude-sonnet-4', team: 'web-app' },
+      // The provider's default tags join them in tags_all, which is what the bill sees.
+      tags_all: expect.objectContaining({ project: 'fm-platform', team: 'web-app' }) as unknown,
+    });
+    expect(of('aws_iam_policy').map((c) => c.change.after.name)).toEqual([
+      'fm-prod-router-application-profiles-1',
+      'fm-prod-router-application-profiles-2',
+    ]);
+    expect(of('aws_iam_role_policy_attachment').map((c) => c.change.after.role)).toEqual([
+      'fm-prod-router-role',
+      'fm-prod-router-role',
+    ]);
+    // The routing table's content holds the profiles' ARNs: known only after apply.
+    expect(of('aws_appconfig_hosted_configuration_version')[0].change.after_unknown?.content).toBe(true);
+  });
+
   it('plans the key authorizer of prod: a REQUEST authorizer without a result cache, and api_key_source AUTHORIZER', () => {
     const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
       resource_changes: { type: string; change: { after: Record<string, unknown> } }[];

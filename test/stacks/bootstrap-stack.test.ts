@@ -265,9 +265,14 @@ describe('BootstrapStack', () => {
         ],
       },
     ]);
-    // Every role action is on the stack's own roles only.
+    // Every role action is on the stack's own roles only; policy actions on its own (fm-prod-) managed policies only.
     for (const s of policy.filter((st) => st.actions.some((a) => a.startsWith('iam:'))))
-      expect(s.resources).toEqual(ownRoles);
+      expect(s.resources).toEqual(
+        s.sid === 'OwnRoles' ? [...ownRoles, 'arn:aws:iam::333333333333:policy/fm-prod-*'].sort() : ownRoles,
+      );
+    expect(policy.find((s) => s.sid === 'OwnRoles')?.actions).toEqual(
+      expect.arrayContaining(['iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:CreatePolicy']),
+    );
     // A statement on "*" holds only actions without resource-level permissions, in the environment's Region.
     for (const s of policy.filter((st) => st.resources.includes('*')))
       expect(s.condition).toEqual([expect.objectContaining({ test: 'StringEquals', variable: 'aws:RequestedRegion' })]);

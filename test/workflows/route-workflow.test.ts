@@ -448,3 +448,28 @@ describe('route workflow (prod support: the SageMaker model through the router)'
     expect(n).toBe(2);
   });
 });
+
+describe('route workflow through the application inference profiles of its route', () => {
+  const profileArn = (model: string) =>
+    `arn:aws:bedrock:us-east-1:333333333333:application-inference-profile/${model.replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
+  const withProfiles: WorkflowTargets = {
+    ...targets,
+    applicationProfileArn: (routeId, modelId) =>
+      routeId === 'chat' && modelId !== 'nova-lite' ? profileArn(modelId) : undefined,
+  };
+
+  it('invokes each model by its route profile ARN, falling back through the next one, and a model without one by its id', async () => {
+    const route = prod.routes.find((r) => r.id === 'chat')!;
+    const h = routeHandlers(route.candidates, {
+      'claude-3-haiku': ['model-error'],
+      'claude-sonnet-4': ['model-error'],
+    });
+    const run = execute(routeWorkflowDefinition(prod, 'chat', withProfiles), { prompt: 'hi' }, h.handlers, NOW);
+    await expect(run).resolves.toMatchObject({ model: 'nova-lite', region: 'us-east-1' });
+    expect(h.models['claude-3-haiku'].calls[0]).toMatchObject({ ModelId: profileArn('claude-3-haiku') });
+    expect(h.models['claude-sonnet-4'].calls[0]).toMatchObject({ ModelId: profileArn('claude-sonnet-4') });
+    expect(h.models['nova-lite'].calls[0]).toMatchObject({ ModelId: 'us.amazon.nova-lite-v1:0' });
+    // The circuit still keys on the model and Region, not on the profile.
+    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeDefined();
+  });
+});

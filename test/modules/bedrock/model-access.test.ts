@@ -5,16 +5,22 @@ import { parseSynth, policyStatements, synthEnvironment, planFor } from '../../s
 const INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
 
 describe('router permissions', () => {
-  it('allows bedrock invocation on exactly the profile and foundation-model arns of the plan', () => {
+  it('allows bedrock invocation on exactly the profile and foundation-model arns of the plan, and its application profiles', () => {
     const plan = planFor('prod');
-    const expected = new Set(
-      plan.models.flatMap((m) =>
+    const stack = synthEnvironment('prod');
+    const applicationProfiles = Object.keys(stack.resource.aws_bedrock_inference_profile ?? {}).map(
+      (name) => `\${aws_bedrock_inference_profile.${name}.arn}`,
+    );
+    expect(applicationProfiles).toHaveLength(plan.applicationProfiles.length);
+    const expected = new Set([
+      ...plan.models.flatMap((m) =>
         m.hosting.type === 'bedrock'
           ? m.hosting.invocations.flatMap((i) => [...(i.profile ? [i.profile.arn] : []), ...i.foundationModelArns])
           : [],
       ),
-    );
-    const granted = policyStatements(synthEnvironment('prod'))
+      ...applicationProfiles,
+    ]);
+    const granted = policyStatements(stack)
       .filter((s) => s.actions.some((a) => a.startsWith('bedrock:Invoke')))
       .flatMap((s) => s.resources);
     expect(new Set(granted)).toEqual(expected);
