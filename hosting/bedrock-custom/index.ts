@@ -48,6 +48,10 @@ export const bedrockCustomKind: HostingKind<'bedrock-custom'> = {
   }),
   // Through the router, which calls the provisioned model ARN from the table AppConfig serves (the
   // workflow definitions are built before the ARN exists).
+  // An application inference profile copies a foundation model or a system profile only
+  // (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-create.html); the
+  // Provisioned Throughput is its own tagged resource, so its cost splits without one.
+  applicationProfileSource: () => undefined,
   workflowInvocation: (h, region) =>
     region === h.region ? { region, via: 'router', foundationModelArns: [] } : undefined,
   auditRow: (h) => ({

@@ -35,7 +35,7 @@ describe('the offline plan of an environment serving a Bedrock custom model', ()
     // The account's deploy role may manage the new resource types (synth fails for a type it lacks).
     const bootstrap = JSON.parse(readFileSync(results[1].planJsonPath, 'utf8')) as PlanJson;
     const policies = bootstrap.resource_changes
-      .filter((c) => c.type === 'aws_iam_role_policy')
+      .filter((c) => c.type === 'aws_iam_policy') // the deploy role's managed policies
       .map((c) => JSON.stringify(c.change.after.policy ?? ''));
     expect(policies.some((p) => p.includes('bedrock:CreateProvisionedModelThroughput'))).toBe(true);
   }, 600_000);
