@@ -251,6 +251,14 @@ export interface Pricing {
    */
   outputPerMillionTokensUsd?: number;
   /**
+   * USD per 1M input tokens read from Bedrock's prompt cache; absent: priced as input tokens.
+   */
+  cacheReadPerMillionTokensUsd?: number;
+  /**
+   * USD per 1M input tokens written to Bedrock's prompt cache; absent: priced as input tokens.
+   */
+  cacheWritePerMillionTokensUsd?: number;
+  /**
    * USD per instance-hour of the default instance type (SageMaker real-time).
    */
   instanceHourUsd?: number;
