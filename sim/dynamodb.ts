@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CIRCUIT_TABLE_KEYS } from '../contracts/circuit';
 import { CACHE_TABLE_KEYS } from '../contracts/response-cache';
+import { LEDGER_TABLE_KEYS } from '../contracts/spend';
 
-/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit and response-cache tables. */
+/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit, response-cache and spend-ledger tables. */
 export class LocalDynamo {
   private constructor(
     private readonly server: Server,
@@ -34,6 +35,11 @@ export class LocalDynamo {
   /** Creates a response-cache table as the stack does (dynalite does not expire items: the router checks `expiresAt` itself). */
   async createCacheTable(name: string): Promise<void> {
     await this.createTable(name, CACHE_TABLE_KEYS.partitionKey);
+  }
+
+  /** Creates a spend ledger as the stack does (its partition key, on demand). */
+  async createSpendTable(name: string): Promise<void> {
+    await this.createTable(name, LEDGER_TABLE_KEYS.partitionKey);
   }
 
   private async createTable(name: string, key: string): Promise<void> {

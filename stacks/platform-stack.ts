@@ -13,6 +13,7 @@ import { RoutingConfig } from '../modules/appconfig/routing-config';
 import { CacheTable } from '../modules/cache-table/cache-table';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
+import { SpendLedgerTable } from '../modules/spend-ledger/spend-ledger-table';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
 import { RouterFunction } from '../modules/router/router-function';
@@ -91,6 +92,15 @@ export class PlatformStack extends TerraformStack {
       ? new CacheTable(this, 'CacheTable', { tableName: `${prefix}-cache`, kmsKeyArn: key.keyArn, region: plan.region })
       : undefined;
 
+    // The consumers' spend ledger, only where some consumer has limits (api.consumers[].limits).
+    const ledger = plan.api.consumers.some((c) => (c.limits ?? []).length > 0)
+      ? new SpendLedgerTable(this, 'SpendLedger', {
+          tableName: `${prefix}-spend`,
+          kmsKeyArn: key.keyArn,
+          region: plan.region,
+        })
+      : undefined;
+
     // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
     const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
     const router = new RouterFunction(this, 'Router', {
@@ -102,6 +112,7 @@ export class PlatformStack extends TerraformStack {
       appConfig: { ...appConfigNames, pollIntervalSeconds: plan.appConfig.pollIntervalSeconds },
       circuitTableName: circuits.tableName,
       ...(cache ? { cacheTableName: cache.tableName } : {}),
+      ...(ledger ? { spendTableName: ledger.tableName } : {}),
       memoryMb: plan.router.memoryMb,
       reservedConcurrency: plan.router.reservedConcurrency,
       timeoutSeconds: routerTimeoutSeconds(plan),
@@ -176,6 +187,7 @@ export class PlatformStack extends TerraformStack {
     routing.grantRead(role);
     circuits.grantReadWrite(role);
     cache?.grantReadWrite(role);
+    ledger?.grantLeases(role);
     key.grantDecrypt(role);
     if (api.authorizerRole) key.grantDecrypt(api.authorizerRole);
 

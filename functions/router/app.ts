@@ -18,6 +18,7 @@ import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
+import { costHeader, LedgerStore, serveWithinLimits, spendControl } from './spend';
 
 export type Handler = (event: APIGatewayProxyEventLike) => Promise<APIGatewayProxyResultLike>;
 
@@ -44,6 +45,9 @@ export function routerDeps(env: RouterEnv): RouterDeps {
     ...(env.cacheTable
       ? { cache: new ResponseCache(new ResponseCacheStore(dynamoClient(env.region), env.cacheTable), env.environment) }
       : {}),
+    ...(env.spendTable
+      ? { spend: spendControl(new LedgerStore(dynamoClient(env.region), env.spendTable), env.environment) }
+      : {}),
   };
 }
 
@@ -59,6 +63,8 @@ function servedHeaders(served: Served): Record<string, string> {
     'x-fm-route': served.routing.route,
     'x-fm-model': served.modelId,
     'x-fm-catalog-version': served.routing.catalogVersion,
+    ...costHeader(served.routing),
+    ...served.headers,
   };
 }
 
@@ -96,7 +102,7 @@ function routeHandler(
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, (d) =>
-          serveRoute(d, routeId, request, requestId),
+          serveWithinLimits(d, event, routeId, request, () => serveRoute(d, routeId, request, requestId)),
         );
         return jsonResponse(
           200,
@@ -124,11 +130,13 @@ function routeHandler(
             { param: 'stream' },
           );
         const serve = (d: RouterDeps): Promise<Served> =>
-          serveRoute(
-            structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
-            routeId,
-            request,
-            requestId,
+          serveWithinLimits(d, event, routeId, request, () =>
+            serveRoute(
+              structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
+              routeId,
+              request,
+              requestId,
+            ),
           );
         const { served, cacheHeaders } = await serveCached(
           deps,
