@@ -15,24 +15,25 @@ import type { LedgerStore } from './ledger-store';
  * The bound. The table never hands out more than `hard`: every lease is one conditional ADD,
  * atomic across instances. A request reserves its most (maxTokens, or the largest output its
  * models allow; its input estimate at the dearest price) before the model is called and settles to
- * its actual usage after, so what an instance spends stays inside its leases unless an answer's
- * usage exceeds its reservation (an input estimate that was low); that excess is recorded at the
- * instance's next table call, and only requests it already admitted can add to it. The overshoot
- * of a consumer is therefore at most the lease size times the number of live instances (each
- * instance's spending beyond the table is bounded by the lease it admitted its requests against),
- * and the lease size shrinks with the remainder, so near the end of a window the bound is small.
+ * its actual usage after, so an instance spends only what it leased, except where an answer's usage
+ * exceeds its reservation (an input estimate that was low), which it records at its next table call.
+ * Beyond `hard`, spend can come only from leases an instance granted itself on trust (below) and
+ * from such shortfalls of requests it had already admitted, each within the lease it admitted them
+ * against: the overshoot is at most the lease size times the number of live instances, and the
+ * lease size (1/LEASE_DIVISOR of the remainder) shrinks as the remainder does.
  *
- * Fail open, bounded. A table call that fails or takes longer than LEDGER_TIMEOUT_MS never fails a
- * request: the instance goes on against its own last view of the remainder, granting itself leases
- * of the usual size from it (recorded to the table, unconditionally, once it answers again). During
- * an outage a consumer can therefore draw at most that remainder per live instance: each instance
- * still refuses once its own view is spent. Failing closed would turn a DynamoDB blip into refusals
- * for every limited team, on a table that exists only to keep spend within a budget; failing open
- * keeps the platform's availability independent of it, with the overshoot still bounded.
+ * Fail open, bounded. A table call that fails or has not answered within LEDGER_TIMEOUT_MS never
+ * fails a request: the instance grants itself one lease of the usual size from its own view of the
+ * remainder, recorded to the table (unconditionally) at its next call. Calls are never aborted: a
+ * late answer is folded in when it comes, so nothing is lost or counted twice. A slow table thus
+ * adds at most one lease per late call, and an outage lets each instance spend at most its own view
+ * of the remainder (it still refuses once that is spent). Failing closed would turn a DynamoDB blip
+ * into refusals for every limited team, on a table that exists only to keep spend within a budget;
+ * failing open keeps the platform's availability independent of it, with the overshoot bounded.
  */
 export const LEASE_DIVISOR = 8;
 /** The bound of one ledger call a request waits for (DynamoDB answers in single-digit ms in its Region). */
-export const LEDGER_TIMEOUT_MS = 100;
+export const LEDGER_TIMEOUT_MS = 200;
 /** An unused lease goes back to the table after this long without a request. */
 export const IDLE_RETURN_MS = 2000;
 /** Ledger items outlive their window by this much (the TTL), so an operator can read last month's. */
@@ -170,47 +171,67 @@ export class SpendLedger {
     lease.local += reserved - actual;
   }
 
-  /** One renewal: a lease sized from the remainder, taken with one conditional update; a read and a smaller lease when it does not fit. */
+  /**
+   * One renewal, waited for at most LEDGER_TIMEOUT_MS. The table calls are never aborted: a call
+   * whose answer is late may still have been applied, so its answer is folded in whenever it comes
+   * (a late lease is spent or returned like any other), and nothing is counted twice or lost.
+   */
   private async renew(lease: Lease, amount: number): Promise<void> {
     const deficit = amount - lease.local;
-    const signal = (): AbortSignal => AbortSignal.timeout(this.options.timeoutMs ?? LEDGER_TIMEOUT_MS);
+    const work = this.renewAtTable(lease, deficit);
+    this.track(work);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.timeoutMs ?? LEDGER_TIMEOUT_MS);
+    });
+    const outcome = await Promise.race([work.then(() => 'answered' as const), late]).catch((err: unknown) => err);
+    clearTimeout(timer);
+    if (outcome === 'answered') return;
+    // Fail open, against this instance's own view of the remainder (see the bound above).
+    log('warn', 'spend ledger unreachable: counting locally', {
+      consumer: lease.consumer,
+      limit: lease.limit.id,
+      error: outcome === 'late' ? 'Timeout' : outcome instanceof Error ? outcome.name : 'Error',
+    });
+    if (lease.remainder < deficit) return;
+    const size = Math.min(Math.max(deficit, lease.remainder / LEASE_DIVISOR), lease.remainder);
+    lease.remainder -= size;
+    lease.unrecorded += size;
+    lease.local += size;
+  }
+
+  /** Records what was leased on trust, then takes a lease sized from the remainder (a read and a smaller lease when it does not fit). */
+  private async renewAtTable(lease: Lease, deficit: number): Promise<void> {
     const pk = this.pk(lease);
     const exp = this.expiresAt(lease);
-    try {
-      if (lease.unrecorded > 0) {
-        const unrecorded = lease.unrecorded;
-        await this.store.add(pk, unrecorded, exp, signal());
-        lease.unrecorded -= unrecorded;
+    if (lease.unrecorded > 0) {
+      const unrecorded = lease.unrecorded;
+      // Counted as recorded before the call: a call that fails after it was applied must not be recorded twice.
+      lease.unrecorded -= unrecorded;
+      await this.store.add(pk, unrecorded, exp);
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const size = Math.min(Math.max(deficit, lease.remainder / LEASE_DIVISOR), Math.max(lease.remainder, deficit));
+      const used = await this.store.take(pk, size, lease.limit.hard, exp);
+      if (used !== undefined) {
+        lease.local += size;
+        this.observed(lease, used, used - size);
+        return;
       }
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const size = Math.min(Math.max(deficit, lease.remainder / LEASE_DIVISOR), Math.max(lease.remainder, deficit));
-        const used = await this.store.take(pk, size, lease.limit.hard, exp, signal());
-        if (used !== undefined) {
-          this.observed(lease, used, used - size);
-          lease.local += size;
-          return;
-        }
-        const now = await this.store.used(pk, signal());
-        this.observed(lease, now, now);
-        if (lease.remainder < deficit) return;
-      }
-    } catch (err) {
-      // Fail open, against this instance's own view of the remainder (see the bound above).
-      log('warn', 'spend ledger unreachable: counting locally', {
-        consumer: lease.consumer,
-        limit: lease.limit.id,
-        error: err instanceof Error ? err.name : 'Error',
-      });
+      const now = await this.store.used(pk);
+      this.observed(lease, now, now);
       if (lease.remainder < deficit) return;
-      const size = Math.min(Math.max(deficit, lease.remainder / LEASE_DIVISOR), lease.remainder);
-      lease.remainder -= size;
-      lease.unrecorded += size;
-      lease.local += size;
     }
   }
 
+  private track(call: Promise<unknown>): void {
+    const settled = call.catch(() => undefined);
+    this.pending.add(settled);
+    void settled.finally(() => this.pending.delete(settled));
+  }
+
   private observed(lease: Lease, used: number, before: number): void {
-    lease.remainder = lease.limit.hard - used;
+    lease.remainder = lease.limit.hard - used - lease.unrecorded;
     this.options.onUsed?.(lease.consumer, lease.limit, used, before);
   }
 
@@ -241,29 +262,23 @@ export class SpendLedger {
         // Unused lease back, and usage above it (negative local) or leased on trust recorded.
         const delta = lease.unrecorded - lease.local;
         if (delta === 0 || lease.renewing !== undefined) return;
-        const local = lease.local;
-        const unrecorded = lease.unrecorded;
-        lease.local -= local;
-        lease.unrecorded -= unrecorded;
+        lease.local = 0;
+        lease.unrecorded = 0;
+        // Never aborted, never retried here: an ADD whose answer is lost may have been applied, and
+        // giving it back twice would let the consumer overshoot. A failed return is a lease lost
+        // (the consumer is refused a little early), never one counted back twice.
         const call = this.store
-          .add(
-            this.pk(lease),
-            delta,
-            this.expiresAt(lease),
-            AbortSignal.timeout(this.options.timeoutMs ?? LEDGER_TIMEOUT_MS),
-          )
-          .then((used) => (lease.remainder = lease.limit.hard - used))
-          .catch((err: unknown) => {
-            lease.local += local;
-            lease.unrecorded += unrecorded;
+          .add(this.pk(lease), delta, this.expiresAt(lease))
+          .then((used) => this.observed(lease, used, used))
+          .catch((err: unknown) =>
             log('warn', 'spend ledger: unused lease not returned', {
               consumer: lease.consumer,
               limit: lease.limit.id,
               error: err instanceof Error ? err.name : 'Error',
-            });
-          });
-        this.pending.add(call);
-        await call.finally(() => this.pending.delete(call));
+            }),
+          );
+        this.track(call);
+        await call;
       }),
     );
   }
