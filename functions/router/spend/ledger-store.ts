@@ -33,6 +33,8 @@ export class LedgerStore {
     expiresAt: number,
     signal?: AbortSignal,
   ): Promise<number | undefined> {
+    // More than the whole window: no item state can take it (the condition below admits any amount on a new item).
+    if (amount > hard) return undefined;
     try {
       const out = await this.client.send(
         new UpdateItemCommand({

@@ -246,5 +246,8 @@ describe('the ledger store', () => {
     expect(results.filter((r) => r !== undefined)).toHaveLength(10);
     expect(await store.used(pk)).toBe(10);
     expect(await store.add(pk, -3, 2_000_000_000)).toBe(7);
+    // A lease larger than the whole window is refused even on a window no one has drawn on.
+    expect(await store.take(`${pk}-new`, 11, 10, 2_000_000_000)).toBeUndefined();
+    expect(await store.used(`${pk}-new`)).toBe(0);
   });
 });
