@@ -16,6 +16,7 @@ import { EnvironmentKey } from '../modules/kms/environment-key';
 import { SpendLedgerTable } from '../modules/spend-ledger/spend-ledger-table';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
+import { BudgetAlarms } from '../modules/monitoring/budget-alarms';
 import { RouterFunction } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
@@ -148,6 +149,17 @@ export class PlatformStack extends TerraformStack {
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 
+    // A budget alarm per consumer, at its budget's soft threshold (else at the budget itself).
+    const budgets = new BudgetAlarms(this, 'BudgetAlarms', {
+      namePrefix: prefix,
+      environment: plan.name,
+      budgets: plan.api.consumers.flatMap((c) =>
+        (c.limits ?? [])
+          .filter((l) => l.limit === 'monthlyBudgetUsd' && l.route === undefined && l.model === undefined)
+          .map((l) => ({ consumer: c.name, alarmAtUsd: l.soft ?? l.hard, budgetUsd: l.hard })),
+      ),
+    });
+
     // The routing table in AppConfig. A deployment rolls back on the router's server-error rate and the
     // API's 5xx rate (what a table that breaks every request raises: the router answers a failure as a
     // 5xx response, which Lambda's Errors does not count), on Lambda errors (crashes, timeouts) and on
@@ -241,6 +253,7 @@ export class PlatformStack extends TerraformStack {
       stageName: api.stageName,
       functionName: `${prefix}-router`,
       endpointNames: hosted.dashboardEndpointNames,
+      consumers: plan.api.consumers.map((c) => c.name),
       alarmArns: [
         alarms.api5xxRate.arn,
         alarms.apiLatencyP99.arn,
@@ -249,6 +262,7 @@ export class PlatformStack extends TerraformStack {
         alarms.fallbackRate.arn,
         alarms.routerServerErrorRate.arn,
         alarms.routingTableRejected.arn,
+        ...[...budgets.alarms.values()].map((a) => a.arn),
       ],
     });
 
