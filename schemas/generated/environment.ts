@@ -250,7 +250,7 @@ export interface Environment {
      */
     lifecycleWindowDays?: number;
     /**
-     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase, data-residency, quota-headroom, production-retarget-evidence, fallback-degradation.
+     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase, data-residency, quota-headroom, production-retarget-evidence, fallback-degradation, consumer-budget.
      */
     disabledGates?: (
       | 'retired-model'
@@ -263,6 +263,7 @@ export interface Environment {
       | 'quota-headroom'
       | 'production-retarget-evidence'
       | 'fallback-degradation'
+      | 'consumer-budget'
     )[];
   };
   /**

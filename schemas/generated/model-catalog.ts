@@ -541,7 +541,8 @@ export interface Waiver {
     | 'data-residency'
     | 'quota-headroom'
     | 'production-retarget-evidence'
-    | 'fallback-degradation';
+    | 'fallback-degradation'
+    | 'consumer-budget';
   /**
    * The route or model id the exception is for (the role address for wildcard-invoke, the environment name for cost-increase, <model>@<region> for quota-headroom).
    */

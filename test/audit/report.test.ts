@@ -208,6 +208,7 @@ describe('buildAudit', () => {
       'modelAccess',
       'endpoints',
       'cost',
+      'budgets',
       'lifecycle',
       'gates',
     ]);
