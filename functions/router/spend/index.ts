@@ -127,8 +127,8 @@ export class SpendControl {
           : refused.limit.model !== undefined
             ? ` on model "${refused.limit.model}"`
             : '';
-      const left = kind === 'monthlyBudgetUsd' ? refused.remaining.toFixed(4) : String(Math.floor(refused.remaining));
-      const needed = kind === 'monthlyBudgetUsd' ? amounts[kind].toFixed(4) : String(amounts[kind]);
+      const left = kind === 'monthlyBudgetUsd' ? refused.remaining.toFixed(6) : String(Math.floor(refused.remaining));
+      const needed = kind === 'monthlyBudgetUsd' ? amounts[kind].toFixed(6) : String(amounts[kind]);
       throw new LimitExceededError(
         `consumer "${consumer}" reached its limit of ${refused.limit.hard} ${UNITS[kind]}${scope}: ${left} left, this request needs up to ${needed}${kind === 'monthlyBudgetUsd' ? ' (its input and maxTokens at the dearest candidate price)' : ''}; retry after the window resets`,
         LIMIT_ERROR_CODES[kind],
