@@ -8,7 +8,7 @@ import { createHandler, routerDeps } from '../../../functions/router/app';
 import { readEnv } from '../../../functions/router/env';
 import type { APIGatewayProxyEventLike } from '../../../functions/router/http-types';
 import type { RouterDeps } from '../../../functions/router/serve';
-import { LedgerStore } from '../../../functions/router/spend';
+import { LedgerStore, SpendLedger } from '../../../functions/router/spend';
 import { answerCostUsd } from '../../../functions/router/spend/cost';
 import { call, Harness, testTable, type Answer } from './harness';
 
@@ -197,6 +197,48 @@ describe('limits', () => {
   });
 });
 
+describe('alerts and metrics', () => {
+  it('alerts once when a window passes its soft threshold, and records the month-to-date spend and the cost per consumer', async () => {
+    const { consumer } = limited([
+      { limit: 'requestsPerMinute', hard: 8, soft: 2 },
+      { limit: 'monthlyBudgetUsd', hard: 10 },
+    ]);
+    const { send } = await router();
+    for (let i = 0; i < 4; i++) expect((await send(converse('chat', consumer))).status).toBe(200);
+    const alerts = h.logs.filter((l) => l.message === 'ALERT consumer limit past its soft threshold');
+    expect(alerts).toEqual([
+      expect.objectContaining({ alert: true, consumer, limit: 'requestsPerMinute', soft: 2, hard: 8 }),
+    ]);
+    const emf = (name: string) => h.logs.filter((l) => l[name] !== undefined && l.Consumer === consumer);
+    expect(emf('LimitSoftReached')).toHaveLength(1);
+    expect(Number(emf('ConsumerSpendUsd')[0].ConsumerSpendUsd)).toBeGreaterThan(0);
+    const costs = emf('ConsumerCostUsd');
+    expect(costs).toHaveLength(4);
+    expect(costs[0]).toMatchObject({ Environment: 'prod', Route: 'chat', Model: 'claude-3-haiku' });
+    expect(
+      (costs[0]._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0].Dimensions,
+    ).toEqual([
+      ['Environment', 'Consumer'],
+      ['Environment', 'Consumer', 'Route', 'Model'],
+    ]);
+  });
+
+  it('gives an idle lease back to the ledger by itself', async () => {
+    const store = new LedgerStore(h.dynamo.client(), process.env[ROUTER_ENV.spendTable]!);
+    const ledger = new SpendLedger(store, { idleReturnMs: 50 });
+    const limit: TableLimit = { id: 'tokensPerMinute', limit: 'tokensPerMinute', hard: 8000 };
+    const consumer = `idle-${++seq}`;
+    const pk = `${consumer}#tokensPerMinute#${limitWindow('tokensPerMinute', Date.now()).key}`;
+    expect((await ledger.reserve(consumer, limit, 100)).refused).toBeUndefined();
+    // The lease is an eighth of the window: 1,000 tokens taken for a request of 100.
+    expect(await store.used(pk)).toBe(1000);
+    ledger.settle(consumer, limit, 100, 60);
+    const end = Date.now() + 3000;
+    while ((await store.used(pk)) !== 60 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    expect(await store.used(pk)).toBe(60);
+  });
+});
+
 describe('the openai client', () => {
   it('reads the 429 of a consumer limit: RateLimitError, its code, Retry-After and the x-ratelimit headers', async () => {
     const { consumer } = limited([{ limit: 'requestsPerMinute', hard: 2 }]);
@@ -227,6 +269,34 @@ describe('the openai client', () => {
         .create({ model: 'chat', messages: hello, stream: true })
         .catch((x: unknown) => x);
       expect(streamed).toBeInstanceOf(RateLimitError);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('streamed answers', () => {
+  it('carry the rate-limit headers on their first bytes, and count against the limit', async () => {
+    const { consumer } = limited([{ limit: 'requestsPerMinute', hard: 1 }]);
+    const gateway = await h.gateway();
+    try {
+      const client = new OpenAI({
+        baseURL: `${gateway.url}/v1`,
+        apiKey: 'unused-locally',
+        maxRetries: 0,
+        defaultHeaders: { [LOCAL_CONSUMER_HEADER]: consumer },
+      });
+      const hello = [{ role: 'user' as const, content: 'Hello there' }];
+      const { data: stream, response } = await client.chat.completions
+        .create({ model: 'chat', messages: hello, stream: true })
+        .withResponse();
+      expect(response.headers.get('x-ratelimit-limit-requests')).toBe('1');
+      expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      expect(text).toContain('Simulated answer');
+      const err = await client.chat.completions.create({ model: 'chat', messages: hello }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RateLimitError);
     } finally {
       await gateway.close();
     }
