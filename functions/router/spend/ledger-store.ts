@@ -13,7 +13,10 @@ const NAMES = { '#used': K.used, '#exp': K.expiry };
  * The ledger items (contracts/spend.ts): one conditional UpdateItem takes a lease, an unconditional
  * ADD gives one back or records usage above what was leased, a strongly consistent GetItem reads
  * what is left. Every method may throw DynamoDB's errors or its signal's abort: the caller bounds
- * and survives them.
+ * and survives them. An ADD is not idempotent (a retry after a lost answer may count twice:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html#WorkingWithItems.AtomicCounters),
+ * which is why the ledger never retries a give-back; the condition and the ADD are one atomic
+ * UpdateItem (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html).
  */
 export class LedgerStore {
   constructor(
@@ -92,7 +95,7 @@ export class LedgerStore {
   }
 }
 
-/** A number as DynamoDB's N: plain decimal (no exponent), at most 38 significant digits. */
+/** A number as DynamoDB's N: plain decimal, at most 38 significant digits (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). */
 function decimal(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
 }
