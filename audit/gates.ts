@@ -5,7 +5,8 @@ import { AUDIT_GATES, GATES, isGate, judgeGateFailure, type AuditGate } from '..
 import { hostingKind } from '../hosting';
 import type { Waiver } from '../schemas/generated/model-catalog';
 import { DEFAULT_TRAFFIC, latencyOf } from '../selection/figures';
-import { usd } from './cost';
+import { consumerBudgets } from './budgets';
+import { estimateCost, usd } from './cost';
 import { quotaHeadroom } from './headroom';
 import { wildcardInvokeResources } from './permissions';
 import type { IamStatement, UnreadablePolicy } from './stack-json';
@@ -100,6 +101,21 @@ export const AUDIT_GATE_CHECKS: { readonly [G in AuditGate]: AuditGateCheck } = 
         ];
       });
     },
+  },
+  'consumer-budget': {
+    fix: "raise the consumer's monthlyBudgetUsd, lower its trafficShare or the traffic assumptions, or move its routes to cheaper models",
+    check: ({ plan }) =>
+      consumerBudgets(plan, estimateCost(plan)).flatMap((b) =>
+        b.status === 'over-budget'
+          ? [
+              {
+                subject: b.consumer,
+                severity: 'warn' as const,
+                message: `consumer "${b.consumer}" is projected to spend ${usd(b.projectedUsd)} a month (${b.share * 100}% of the traffic assumptions, ${b.scope}), above its budget of ${usd(b.budgetUsd)}: the router will refuse it once the budget is spent`,
+              },
+            ]
+          : [],
+      ),
   },
   'fallback-degradation': {
     fix: 'order the fallback chain so each step is cheaper and no slower than the one before it (graceful degradation), or waive the gate with a reason',

@@ -123,6 +123,20 @@ function environmentSection(env: EnvironmentAudit): string[] {
     '</details>',
   );
 
+  if (env.budgets.length) {
+    out.push(
+      '',
+      "**Consumer budgets** (projected: the consumer's share of the estimated token cost above, over what the budget covers)",
+      '',
+      '| consumer | budget covers | share | projected USD/month | soft | budget | |',
+      '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const b of env.budgets)
+      out.push(
+        `| ${b.consumer} | ${b.scope} | ${Math.round(b.share * 1000) / 10}% | ${usd(b.projectedUsd)} | ${b.softUsd === null ? '—' : usd(b.softUsd)} | ${usd(b.budgetUsd)} | ${b.status === 'over-budget' ? '⚠ over budget' : b.status === 'over-soft' ? 'past soft threshold' : 'within'} |`,
+      );
+  }
+
   if (env.lifecycle.length) {
     out.push('', '**Lifecycle**');
     for (const l of env.lifecycle) {

@@ -1,6 +1,7 @@
 import type { CatalogIssue } from '../catalog';
 import type { EnvironmentPlan } from '../catalog/plan';
 import { changeSet } from './changes';
+import { consumerBudgets } from './budgets';
 import { estimateCost } from './cost';
 import { gateResults } from './gates';
 import { modelAccessOf } from './permissions';
@@ -75,6 +76,7 @@ function environmentAudit(plan: EnvironmentPlan, head: AuditSide, options: Audit
     })),
     endpoints: endpointSummaries(plan),
     cost,
+    budgets: consumerBudgets(plan, cost),
     lifecycle: lifecycleNotices(plan, head.project, options.today),
   };
   let changes: ChangeSet | undefined;

@@ -1,3 +1,4 @@
+import type { BudgetRow } from './budgets';
 import type { CatalogIssue, EnvironmentPlan, LoadedProject } from '../catalog';
 import type { Gate } from '../catalog/waivers';
 import type { CostEstimate } from './cost';
@@ -27,6 +28,8 @@ export interface EnvironmentAudit {
   readonly applicationProfiles: readonly ApplicationProfileSummary[];
   readonly endpoints: readonly EndpointSummary[];
   readonly cost: CostEstimate;
+  /** Each consumer budget against its projected monthly cost. */
+  readonly budgets: readonly BudgetRow[];
   readonly lifecycle: readonly LifecycleNotice[];
   readonly gates: readonly GateResult[];
   readonly changes?: ChangeSet;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RoutingTable, TableModel, TableRoute } from '../contracts/routing-table';
+import { limitId } from '../contracts/spend';
 import { plannedBootstrap } from './bootstrap';
 import { hostingKind } from '../hosting';
 import { effectiveRoutes, type EnvironmentContext } from './context';
@@ -218,6 +219,19 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
       ...(r.cache ? { cache: { ...r.cache } } : {}),
     };
   }
+  const consumers: NonNullable<RoutingTable['consumers']> = {};
+  for (const c of plan.api.consumers)
+    if ((c.limits ?? []).length > 0)
+      consumers[c.name] = {
+        limits: (c.limits ?? []).map((l) => ({
+          id: limitId(l),
+          limit: l.limit,
+          hard: l.hard,
+          ...(l.soft !== undefined ? { soft: l.soft } : {}),
+          ...(l.route !== undefined ? { route: l.route } : {}),
+          ...(l.model !== undefined ? { model: l.model } : {}),
+        })),
+      };
   return {
     schemaVersion: 1,
     catalogVersion: plan.catalogVersion,
@@ -226,6 +240,7 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
     logPromptText: plan.router.logPromptText,
     models,
     routes,
+    ...(Object.keys(consumers).length > 0 ? { consumers } : {}),
   };
 }
 
@@ -237,6 +252,12 @@ function tokenPricing(m: PlannedModel): TableModel['pricing'] {
   return {
     inputPerMillionTokensUsd: m.pricing.inputPerMillionTokensUsd ?? 0,
     outputPerMillionTokensUsd: m.pricing.outputPerMillionTokensUsd ?? 0,
+    ...(m.pricing.cacheReadPerMillionTokensUsd !== undefined
+      ? { cacheReadPerMillionTokensUsd: m.pricing.cacheReadPerMillionTokensUsd }
+      : {}),
+    ...(m.pricing.cacheWritePerMillionTokensUsd !== undefined
+      ? { cacheWritePerMillionTokensUsd: m.pricing.cacheWritePerMillionTokensUsd }
+      : {}),
   };
 }
 

@@ -19,6 +19,7 @@ export const AUDIT_GATES = [
   'quota-headroom',
   'production-retarget-evidence',
   'fallback-degradation',
+  'consumer-budget',
 ] as const;
 /** Policy gates: errors a waiver in the catalog, or an environment's audit.disabledGates, may accept. */
 export const GATES = [...VALIDATOR_GATES, ...AUDIT_GATES] as const;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkProject, formatIssues } from '../catalog';
 import { defaultCatalogPath, defaultEnvironmentsDir } from '../catalog/paths';
 import { tableModel, type RoutingTable } from '../contracts/routing-table';
+import { limitId, type LimitKind } from '../contracts/spend';
 import { conversePath, resourcePath } from '../contracts/http-api';
 import { routerDeps } from '../functions/router/app';
 import { createStreamingHandler } from '../functions/router/stream-app';
@@ -20,6 +21,7 @@ const USAGE = `usage: npm run dev -- [--env NAME] [--port N] [--slow MODEL=MS[@R
                       [--down MODEL[@REGION]] [--fail MODEL=ERROR[@REGION]] [--stall MODEL=MS[@REGION]]
                       [--chunk-delay MODEL=MS[@REGION]] [--break-after MODEL=N[@REGION]] [--aws] [--quiet]
                       [--catalog FILE] [--environments DIR] [--poll SECONDS]
+                      [--budget CONSUMER=USD] [--tpm CONSUMER=N] [--rpm CONSUMER=N]
 
 Serves the router on 127.0.0.1 against a built-in simulator of Bedrock Runtime and SageMaker
 Runtime (no AWS account needed), with the routing table of one environment from the catalog, a
@@ -39,6 +41,10 @@ validator's located errors, and the last good table keeps serving.
   --stall MODEL=MS[@R]       streaming: the model stays silent MS ms before its first token
   --chunk-delay MODEL=MS[@R] streaming: MS ms between the model's chunks
   --break-after MODEL=N[@R]  streaming: the model's stream fails after N chunks
+  --budget CONSUMER=USD      a monthly budget for that consumer (repeatable), enforced on a local
+                             ledger in dynalite; send the consumer as the x-fm-consumer header
+  --tpm CONSUMER=N           tokens per minute for that consumer (repeatable)
+  --rpm CONSUMER=N           requests per minute for that consumer (repeatable)
   --aws                      call real Bedrock and SageMaker with your credentials instead
   --quiet                    no request logs
 MODEL is a routing-table model id (e.g. nova-lite, claude-3-haiku, mistral-large).`;
@@ -59,6 +65,9 @@ const opts = parseOptions(
     catalog: { type: 'string' },
     environments: { type: 'string' },
     poll: { type: 'string' },
+    budget: { type: 'string', multiple: true },
+    tpm: { type: 'string', multiple: true },
+    rpm: { type: 'string', multiple: true },
   },
   USAGE,
 );
@@ -133,6 +142,35 @@ const FAULT_FLAGS = {
     /^\d+$/.test(v) ? { failAfterChunks: Number(v) } : `N must be a whole number of chunks, not "${v}"`,
 } as const;
 
+const LIMIT_FLAGS = { budget: 'monthlyBudgetUsd', tpm: 'tokensPerMinute', rpm: 'requestsPerMinute' } as const;
+
+/** The --budget, --tpm and --rpm flags, checked before anything starts. */
+function localLimits(): { consumer: string; limit: LimitKind; hard: number }[] {
+  return (Object.keys(LIMIT_FLAGS) as (keyof typeof LIMIT_FLAGS)[]).flatMap((flag) =>
+    (opts[flag] ?? []).map((raw) => {
+      const m = /^([a-z0-9][a-z0-9-]*)=(\d+(\.\d+)?)$/.exec(raw);
+      if (m === null || !(Number(m[2]) > 0))
+        refuse(
+          `--${flag} ${raw}: takes CONSUMER=${flag === 'budget' ? 'USD' : 'N'}, a consumer name and a positive number`,
+        );
+      return { consumer: m[1], limit: LIMIT_FLAGS[flag], hard: Number(m[2]) };
+    }),
+  );
+}
+
+/** The table with the flags' limits set on it (each replaces the environment file's limit of the same kind, unscoped). */
+function withLimits(table: RoutingTable, limits: ReturnType<typeof localLimits>): RoutingTable {
+  if (limits.length === 0) return table;
+  const out = structuredClone(table);
+  const consumers = (out.consumers ??= {});
+  for (const l of limits) {
+    const c = (consumers[l.consumer] ??= { limits: [] });
+    const id = limitId(l);
+    c.limits = [...c.limits.filter((x) => x.id !== id), { id, limit: l.limit, hard: l.hard }];
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const envName = opts.env ?? 'dev';
   const load = (): { table?: RoutingTable; errors: string } => {
@@ -156,7 +194,8 @@ async function main(): Promise<void> {
     console.error(first.errors);
     process.exit(2);
   }
-  const table = first.table;
+  const limits = localLimits();
+  const table = withLimits(first.table, limits);
   if (opts.poll !== undefined && !/^\d+$/.test(opts.poll))
     refuse(`--poll must be a whole number of seconds, not "${opts.poll}"`);
   const pollSeconds = Number(opts.poll ?? 5);
@@ -195,13 +234,19 @@ async function main(): Promise<void> {
         curl -s ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","messages":[{"role":"user","content":"Hello"}]}'
         curl -sN ${url}${resourcePath('chatCompletions')} -H 'content-type: application/json' -d '{"model":"chat","stream":true,"messages":[{"role":"user","content":"Hello"}]}'
         curl -s ${url}${conversePath('chat')} -H 'content-type: application/json' -d '{"messages":[{"role":"user","content":[{"text":"Bonjour"}]}],"metadata":{"language":"fr"}}'
+  limits: ${
+    Object.entries(table.consumers ?? {})
+      .map(([c, { limits: l }]) => `${c} (${l.map((x) => `${x.id} ${x.hard}`).join(', ')})`)
+      .join('; ') || 'none'
+  }; name the consumer with -H 'x-fm-consumer: NAME'
   circuits: an open circuit half-opens when the next request reaches it after its cooldown; the
         recovery workflow that probes idle circuits in AWS does not run here, so a circuit no request
         reaches stays OPEN in the local table (harmless: the next request probes it)`);
   const stopWatching = watchProject(
     [opts.catalog ?? defaultCatalogPath, join(opts.environments ?? defaultEnvironmentsDir, `${envName}.json`)],
     () => {
-      const next = load();
+      const loaded = load();
+      const next = { ...loaded, table: loaded.table && withLimits(loaded.table, limits) };
       if (next.table === undefined) {
         console.error(
           `refused the edit: the catalog or ${envName}.json is invalid; the router keeps serving catalog ${published.catalogVersion}\n${next.errors}`,

@@ -43,11 +43,25 @@ export const METRICS = {
   CacheBypasses: 'Count',
   /** Cache reads or writes that failed or timed out (the request is still answered, by the model). */
   CacheErrors: 'Count',
+  /** Catalog prices × actual usage of one answered request of a consumer, USD; under CONSUMER_DIMENSION_SETS. */
+  ConsumerCostUsd: 'None',
+  /** A consumer's month-to-date spend as the ledger counts it (leases included), USD; under [Environment, Consumer], at each budget lease. The budget alarms watch its Maximum. */
+  ConsumerSpendUsd: 'None',
+  /** Requests refused by a consumer's limit (429); under [Environment, Consumer]. */
+  LimitRefusals: 'Count',
+  /** A consumer's limit crossing its soft threshold (once per crossing, per instance that saw it); under [Environment, Consumer]. */
+  LimitSoftReached: 'Count',
 } as const;
 export type MetricName = keyof typeof METRICS;
 
 /** Dimension names: every metric has Environment and Route; per-model sets add Model, failure reasons Reason. */
-export const DIMENSIONS = { environment: 'Environment', route: 'Route', model: 'Model', reason: 'Reason' } as const;
+export const DIMENSIONS = {
+  environment: 'Environment',
+  route: 'Route',
+  model: 'Model',
+  reason: 'Reason',
+  consumer: 'Consumer',
+} as const;
 
 /**
  * The dimension sets every metric is recorded under: `[Environment]` is what the environment-wide
@@ -63,3 +77,9 @@ export const MODEL_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, D
 
 /** The set of a server-side failure by its reason (the error code answered). */
 export const REASON_DIMENSION_SET: readonly string[] = [DIMENSIONS.environment, DIMENSIONS.route, DIMENSIONS.reason];
+
+/** The sets of a consumer's metrics: per consumer (the budget alarm, the dashboard), and per consumer, route and model. */
+export const CONSUMER_DIMENSION_SETS: readonly (readonly string[])[] = [
+  [DIMENSIONS.environment, DIMENSIONS.consumer],
+  [DIMENSIONS.environment, DIMENSIONS.consumer, DIMENSIONS.route, DIMENSIONS.model],
+];

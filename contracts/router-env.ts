@@ -15,6 +15,8 @@ export const ROUTER_ENV = {
   circuitTable: 'FM_CIRCUIT_TABLE',
   /** The DynamoDB response-cache table; set only where some route caches (empty: no route's answers are cached). */
   cacheTable: 'FM_CACHE_TABLE',
+  /** The DynamoDB spend ledger; set only where some consumer has limits (empty: no limit is enforced). */
+  spendTable: 'FM_SPEND_TABLE',
   /** The AppConfig extension's own poll interval, which the router's table getter follows too. */
   pollIntervalSeconds: 'AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS',
 } as const;

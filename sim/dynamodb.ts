@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { CIRCUIT_TABLE_KEYS } from '../contracts/circuit';
 import { DEPLOYMENT_TABLE_KEYS } from '../contracts/model-deployment';
 import { CACHE_TABLE_KEYS } from '../contracts/response-cache';
+import { LEDGER_TABLE_KEYS } from '../contracts/spend';
 
-/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit and response-cache tables. */
+/** A real DynamoDB API on loopback (dynalite, in memory) for the circuit, response-cache and spend-ledger tables. */
 export class LocalDynamo {
   private constructor(
     private readonly server: Server,
@@ -40,6 +41,11 @@ export class LocalDynamo {
   /** Creates a model deployments table as the stack does: model (S) and at (S). */
   async createDeploymentTable(name: string): Promise<void> {
     await this.createTable(name, DEPLOYMENT_TABLE_KEYS.partitionKey, DEPLOYMENT_TABLE_KEYS.sortKey);
+  }
+
+  /** Creates a spend ledger as the stack does (its partition key, on demand). */
+  async createSpendTable(name: string): Promise<void> {
+    await this.createTable(name, LEDGER_TABLE_KEYS.partitionKey);
   }
 
   private async createTable(name: string, key: string, sortKey?: string): Promise<void> {

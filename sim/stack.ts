@@ -13,6 +13,8 @@ export interface SimStackOptions {
   readonly circuitTable?: string;
   /** The response-cache table created at start when some route of the table caches. @default 'fm-cache' */
   readonly cacheTable?: string;
+  /** The spend ledger created at start when some consumer of the table has limits. @default 'fm-spend' */
+  readonly spendTable?: string;
   /** The extension's poll interval the router is given (AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS). @default 45 */
   readonly pollSeconds?: number;
 }
@@ -52,6 +54,10 @@ export class SimStack {
       ? (options.cacheTable ?? 'fm-cache')
       : '';
     if (cacheTable) await dynamo.createCacheTable(cacheTable);
+    const spendTable = Object.values(table.consumers ?? {}).some((c) => c.limits.length > 0)
+      ? (options.spendTable ?? 'fm-spend')
+      : '';
+    if (spendTable) await dynamo.createSpendTable(spendTable);
     const env: Record<string, string> = {
       [ROUTER_ENV.environment]: table.environment,
       [ROUTER_LOCAL_ENV.appConfigUrl]: await appconfig.listen(),
@@ -61,6 +67,7 @@ export class SimStack {
       [ROUTER_ENV.pollIntervalSeconds]: String(options.pollSeconds ?? 45),
       [ROUTER_ENV.circuitTable]: circuitTable,
       [ROUTER_ENV.cacheTable]: cacheTable,
+      [ROUTER_ENV.spendTable]: spendTable,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
       AWS_REGION: table.region,
     };

@@ -16,8 +16,10 @@ import { ApplicationInferenceProfile } from '../modules/bedrock/application-prof
 import { CacheTable } from '../modules/cache-table/cache-table';
 import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
+import { SpendLedgerTable } from '../modules/spend-ledger/spend-ledger-table';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
+import { BudgetAlarms } from '../modules/monitoring/budget-alarms';
 import { RouterFunction } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
@@ -125,6 +127,15 @@ export class PlatformStack extends TerraformStack {
     for (const { profile, arn } of profiles.values())
       profileArnsByModel.set(profile.model, [...(profileArnsByModel.get(profile.model) ?? []), arn]);
 
+    // The consumers' spend ledger, only where some consumer has limits (api.consumers[].limits).
+    const ledger = plan.api.consumers.some((c) => (c.limits ?? []).length > 0)
+      ? new SpendLedgerTable(this, 'SpendLedger', {
+          tableName: `${prefix}-spend`,
+          kmsKeyArn: key.keyArn,
+          region: plan.region,
+        })
+      : undefined;
+
     // The router. AppConfig names are fixed strings, so the function does not wait for AppConfig.
     const appConfigNames = { application: prefix, environment: plan.name, profile: 'routing-table' };
     const router = new RouterFunction(this, 'Router', {
@@ -136,6 +147,7 @@ export class PlatformStack extends TerraformStack {
       appConfig: { ...appConfigNames, pollIntervalSeconds: plan.appConfig.pollIntervalSeconds },
       circuitTableName: circuits.tableName,
       ...(cache ? { cacheTableName: cache.tableName } : {}),
+      ...(ledger ? { spendTableName: ledger.tableName } : {}),
       memoryMb: plan.router.memoryMb,
       reservedConcurrency: plan.router.reservedConcurrency,
       timeoutSeconds: routerTimeoutSeconds(plan),
@@ -169,6 +181,17 @@ export class PlatformStack extends TerraformStack {
       stageName: api.stageName,
       functionName: `${prefix}-router`,
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
+    });
+
+    // A budget alarm per consumer, at its budget's soft threshold (else at the budget itself).
+    const budgets = new BudgetAlarms(this, 'BudgetAlarms', {
+      namePrefix: prefix,
+      environment: plan.name,
+      budgets: plan.api.consumers.flatMap((c) =>
+        (c.limits ?? [])
+          .filter((l) => l.limit === 'monthlyBudgetUsd' && l.route === undefined && l.model === undefined)
+          .map((l) => ({ consumer: c.name, alarmAtUsd: l.soft ?? l.hard, budgetUsd: l.hard })),
+      ),
     });
 
     // The routing table in AppConfig, with each route's application inference profiles: their ARNs exist
@@ -237,6 +260,7 @@ export class PlatformStack extends TerraformStack {
     routing.grantRead(role);
     circuits.grantReadWrite(role);
     cache?.grantReadWrite(role);
+    ledger?.grantLeases(role);
     key.grantDecrypt(role);
     if (api.authorizerRole) key.grantDecrypt(api.authorizerRole);
 
@@ -304,6 +328,7 @@ export class PlatformStack extends TerraformStack {
       stageName: api.stageName,
       functionName: `${prefix}-router`,
       endpointNames: hosted.dashboardEndpointNames,
+      consumers: plan.api.consumers.map((c) => c.name),
       alarmArns: [
         alarms.api5xxRate.arn,
         alarms.apiLatencyP99.arn,
@@ -312,6 +337,7 @@ export class PlatformStack extends TerraformStack {
         alarms.fallbackRate.arn,
         alarms.routerServerErrorRate.arn,
         alarms.routingTableRejected.arn,
+        ...[...budgets.alarms.values()].map((a) => a.arn),
       ],
     });
 

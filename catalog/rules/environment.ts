@@ -3,7 +3,7 @@ import { HOSTING_KINDS, hostingKind } from '../../hosting';
 import { effectiveRoutes, type EffectiveRoute, type EnvironmentContext } from '../context';
 import type { CatalogIssue } from '../issues';
 import { didYouMean, listOf } from '../../suggest/did-you-mean';
-import { firstRepeat, type Rule } from './rule';
+import { firstRepeat, type Report, type Rule } from './rule';
 
 /** Each model the environment's routes may call, once, with the first route that calls it. */
 function modelsInUse(ctx: EnvironmentContext): { model: Model; served: EffectiveRoute }[] {
@@ -24,6 +24,60 @@ function modelsInUse(ctx: EnvironmentContext): { model: Model; served: Effective
 function pastEndOfLife(model: Model, today: string): boolean {
   const l = model.lifecycle;
   return l.endOfLifeOn !== undefined && l.endOfLifeOn <= today && l.status !== 'retired';
+}
+
+/**
+ * A consumer's limits judge only what the environment serves: a route limit names a served route, a
+ * model limit a model some served route can call; a soft threshold lies below its hard limit; and a
+ * limit (kind and scope) is set once per consumer.
+ */
+function consumerLimitIssues(ctx: EnvironmentContext, issue: Report): CatalogIssue[] {
+  const served = effectiveRoutes(ctx);
+  const routes = served.map((r) => r.route.id);
+  const models = [...new Set(served.flatMap((r) => r.candidates))];
+  const out: CatalogIssue[] = [];
+  (ctx.env.api.consumers ?? []).forEach((consumer, ci) => {
+    const keys = (consumer.limits ?? []).map((l) => `${l.limit}/${l.route ?? ''}/${l.model ?? ''}`);
+    (consumer.limits ?? []).forEach((limit, li) => {
+      const at = ['api', 'consumers', ci, 'limits', li];
+      if (limit.route !== undefined && !routes.includes(limit.route))
+        out.push(
+          issue(
+            [...at, 'route'],
+            `consumer "${consumer.name}" limits route "${limit.route}", which ${ctx.env.name} does not serve`,
+            {
+              expected: `a route of ${ctx.env.name} /routes: ${listOf(routes)}`,
+              fix: didYouMean(limit.route, routes) ?? `name one of ${listOf(routes)}, or serve the route in /routes`,
+            },
+          ),
+        );
+      if (limit.model !== undefined && !models.includes(limit.model))
+        out.push(
+          issue(
+            [...at, 'model'],
+            `consumer "${consumer.name}" limits model "${limit.model}", which no route of ${ctx.env.name} can call`,
+            {
+              expected: `a model some route of ${ctx.env.name} calls: ${listOf(models)}`,
+              fix: didYouMean(limit.model, models) ?? `name one of ${listOf(models)}, or remove the limit`,
+            },
+          ),
+        );
+      if (limit.soft !== undefined && limit.soft >= limit.hard)
+        out.push(
+          issue([...at, 'soft'], `soft threshold ${limit.soft} is not below the hard limit ${limit.hard}`, {
+            fix: `set "soft" below ${limit.hard} (for example ${Math.round(limit.hard * 0.8 * 100) / 100}), or remove it`,
+          }),
+        );
+    });
+    const dup = firstRepeat(keys);
+    if (dup)
+      out.push(
+        issue(['api', 'consumers', ci, 'limits', dup.index], `consumer "${consumer.name}" sets the same limit twice`, {
+          fix: 'keep one of the two entries',
+        }),
+      );
+  });
+  return out;
 }
 
 /** The rules on one environment file, judged against the catalog. */
@@ -269,5 +323,10 @@ export const ENVIRONMENT_RULES: readonly Rule[] = [
         );
       return out;
     },
+  },
+  {
+    id: 'consumer-limits',
+    summary: "a consumer's limits name routes the environment serves and models its routes can call, soft below hard",
+    environment: consumerLimitIssues,
   },
 ];

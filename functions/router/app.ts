@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { API_OPERATIONS, operationList, pathPattern } from '../../contracts/http-api';
 import { BACKENDS } from './backends';
 import { ResponseCache, ResponseCacheStore, serveCached } from './cache';
-import { consumerOf } from './cache/policy';
+import { consumerOf } from './consumer';
 import { CircuitBreaker } from './circuit';
 import { CircuitStore } from './circuit-store';
 import { dynamoClient } from './clients';
@@ -19,6 +19,7 @@ import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
+import { costHeader, LedgerStore, serveWithinLimits, spendControl } from './spend';
 
 export type Handler = (event: APIGatewayProxyEventLike) => Promise<APIGatewayProxyResultLike>;
 
@@ -46,6 +47,9 @@ export function routerDeps(env: RouterEnv): RouterDeps {
     ...(env.cacheTable
       ? { cache: new ResponseCache(new ResponseCacheStore(dynamoClient(env.region), env.cacheTable), env.environment) }
       : {}),
+    ...(env.spendTable
+      ? { spend: spendControl(new LedgerStore(dynamoClient(env.region), env.spendTable), env.environment) }
+      : {}),
   };
 }
 
@@ -61,6 +65,8 @@ function servedHeaders(served: Served): Record<string, string> {
     'x-fm-route': served.routing.route,
     'x-fm-model': served.modelId,
     'x-fm-catalog-version': served.routing.catalogVersion,
+    ...costHeader(served.routing),
+    ...served.headers,
   };
 }
 
@@ -98,7 +104,9 @@ function routeHandler(
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         const { served, cacheHeaders } = await serveCached(deps, event, routeId, request, requestId, (d) =>
-          serveRoute(d, routeId, request, requestId, consumerOf(event)),
+          serveWithinLimits(d, event, routeId, request, () =>
+            serveRoute(d, routeId, request, requestId, consumerOf(event)),
+          ),
         );
         return jsonResponse(
           200,
@@ -126,12 +134,14 @@ function routeHandler(
             { param: 'stream' },
           );
         const serve = (d: RouterDeps): Promise<Served> =>
-          serveRoute(
-            structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
-            routeId,
-            request,
-            requestId,
-            consumerOf(event),
+          serveWithinLimits(d, event, routeId, request, () =>
+            serveRoute(
+              structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
+              routeId,
+              request,
+              requestId,
+              consumerOf(event),
+            ),
           );
         const { served, cacheHeaders } = await serveCached(
           deps,

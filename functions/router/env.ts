@@ -18,6 +18,8 @@ export interface RouterEnv {
   readonly circuitTable: string;
   /** FM_CACHE_TABLE: the DynamoDB response-cache table; empty where no route caches. */
   readonly cacheTable: string;
+  /** FM_SPEND_TABLE: the DynamoDB spend ledger; empty where no consumer has limits. */
+  readonly spendTable: string;
   /** AWS_REGION: the Lambda's Region. */
   readonly region: string;
   /** The baked last-known-good table: routing-table.json beside the bundle (FM_BAKED_ROUTING_TABLE overrides). */
@@ -40,6 +42,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RouterEnv {
     pollIntervalMs: (Number.isFinite(poll) && poll >= 0 ? poll : DEFAULT_POLL_SECONDS) * 1000,
     circuitTable: env[ROUTER_ENV.circuitTable] ?? '',
     cacheTable: env[ROUTER_ENV.cacheTable] ?? '',
+    spendTable: env[ROUTER_ENV.spendTable] ?? '',
     region: env.AWS_REGION ?? 'us-east-1',
     bakedTablePath: env[ROUTER_LOCAL_ENV.bakedRoutingTable] ?? join(__dirname, ROUTER_PACKAGE.bakedRoutingTable),
     ...(env[ROUTER_OPTIONAL_ENV.deployedTargets]

@@ -115,6 +115,26 @@ export class AllCandidatesFailedError extends InvocationError {
   retryAfterSeconds?: number;
 }
 
+/**
+ * A consumer's limit refuses the request (contracts/spend.ts): 429 with the limit's stable code,
+ * Retry-After (the time until the window resets) and OpenAI's rate-limit headers. Nothing was
+ * charged: every reservation the request had made is given back before this is thrown.
+ */
+export class LimitExceededError extends RouterError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly code: string,
+    /** OpenAI's error type: `insufficient_quota` for a budget, `tokens` or `requests` for a rate. */
+    readonly type: string,
+    readonly retryAfterSeconds: number,
+    readonly headers: Readonly<Record<string, string>>,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** No routing table at all: AppConfig gave none and there is no baked copy. */
 export class RoutingTableUnavailableError extends RouterError {
   readonly status = 503;
@@ -208,6 +228,8 @@ export function errorType(status: number): string {
 /** Retry-After (seconds) when 429 and 503 know their cool-down; 1 s otherwise, so a client waits instead of hammering. */
 function retryAfter(err: RouterError): Record<string, string> {
   if (err.status !== 429 && err.status !== 503) return {};
+  if (err instanceof LimitExceededError)
+    return { ...err.headers, 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterSeconds))) };
   const seconds = err instanceof AllCandidatesFailedError ? (err.retryAfterSeconds ?? 1) : 1;
   return { 'retry-after': String(Math.max(1, Math.ceil(seconds))) };
 }
@@ -226,7 +248,7 @@ export function errorResponse(
         error: {
           code: err.code,
           message: err.message,
-          type: errorType(err.status),
+          type: err instanceof LimitExceededError ? err.type : errorType(err.status),
           param,
           requestId,
           ...(attempts ? { attempts } : {}),

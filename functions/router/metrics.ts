@@ -3,6 +3,7 @@ import {
   DIMENSIONS,
   METRIC_NAMESPACE,
   METRICS,
+  CONSUMER_DIMENSION_SETS,
   MODEL_DIMENSION_SET,
   REASON_DIMENSION_SET,
   type MetricName,
@@ -64,6 +65,41 @@ export function emitReasonCount(
       [DIMENSIONS.reason]: dimensions.reason,
       ...properties,
       [name]: 1,
+    }),
+  );
+}
+
+/**
+ * A consumer's metric: under [Environment, Consumer], and with the route and model too when both
+ * are given (CONSUMER_DIMENSION_SETS).
+ */
+export function emitConsumerMetrics(
+  dimensions: { environment: string; consumer: string; route?: string; model?: string },
+  values: Partial<Record<MetricName, number>>,
+  properties: Record<string, unknown> = {},
+): void {
+  const names = Object.keys(values) as MetricName[];
+  if (names.length === 0) return;
+  const { route, model } = dimensions;
+  const full = route !== undefined && model !== undefined;
+  const sets = full ? CONSUMER_DIMENSION_SETS : CONSUMER_DIMENSION_SETS.slice(0, 1);
+  writeLine(
+    JSON.stringify({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRIC_NAMESPACE,
+            Dimensions: sets.map((set) => [...set]),
+            Metrics: names.map((n) => ({ Name: n, Unit: METRICS[n] })),
+          },
+        ],
+      },
+      [DIMENSIONS.environment]: dimensions.environment,
+      [DIMENSIONS.consumer]: dimensions.consumer,
+      ...(full ? { [DIMENSIONS.route]: route, [DIMENSIONS.model]: model } : {}),
+      ...properties,
+      ...values,
     }),
   );
 }

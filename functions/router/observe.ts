@@ -1,6 +1,7 @@
 import { tableModel, type RoutingTable } from '../../contracts/routing-table';
 import type { ModelAnswer } from './backends/backend';
 import { log } from './log';
+import { answerCostUsd } from './spend/cost';
 import { emitMetrics, emitReasonCount } from './metrics';
 import type { RouterRequest } from './request';
 import type { AttemptRecord } from './routing-record';
@@ -23,13 +24,9 @@ export interface RequestOutcome {
   readonly answer?: ModelAnswer;
 }
 
-/** USD estimate from the table's per-million-token prices. */
+/** USD from the table's per-million-token prices (cache tokens at its cache prices: spend/cost.ts). */
 export function estimatedCostUsd(table: RoutingTable, modelId: string, usage: ModelAnswer['usage']): number {
-  const p = tableModel(table, modelId)?.pricing;
-  if (p === undefined) return 0;
-  return (
-    (usage.inputTokens * p.inputPerMillionTokensUsd + usage.outputTokens * p.outputPerMillionTokensUsd) / 1_000_000
-  );
+  return answerCostUsd(tableModel(table, modelId)?.pricing, usage);
 }
 
 /** One log line and one EMF document per request; prompt and completion text only when the table allows. */

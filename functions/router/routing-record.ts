@@ -23,4 +23,6 @@ export interface RoutingRecord {
   readonly skipped: readonly { readonly model: string; readonly reason: string }[];
   /** What the response cache did, on a route that caches: hit (no model call), miss or bypass. */
   readonly cache?: CacheStatus;
+  /** Catalog prices × the answer's usage, USD (cache tokens at the catalog's cache prices); 0 for a cache hit. */
+  readonly costUsd?: number;
 }

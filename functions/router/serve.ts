@@ -3,6 +3,7 @@ import { tableRoute, type RoutingTable } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { ModelAnswer } from './backends/backend';
 import type { ResponseCache } from './cache';
+import { costOf, type SpendControl } from './spend';
 import { AllCandidatesFailedError, InvocationError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
 import { echo } from './http';
@@ -19,12 +20,16 @@ export interface RouterDeps extends InvokeDeps {
   readonly tables: RoutingTableSource;
   /** The response cache; absent where no route of the environment caches (no table). */
   readonly cache?: ResponseCache;
+  /** Consumers' spend limits on the shared ledger; absent where no consumer has limits (no table). */
+  readonly spend?: SpendControl;
 }
 
 export interface Served {
   readonly answer: ModelAnswer;
   readonly modelId: string;
   readonly routing: RoutingRecord;
+  /** Response headers of the stages around the model call (the consumer's rate limits). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Resolves a route, chooses candidates, invokes them, and records the outcome (logs, metrics). */
@@ -79,6 +84,7 @@ export async function serveRoute(
       attempts: done.attempts,
       catalogVersion: table.catalogVersion,
       skipped: [...selection.skipped, ...done.circuitSkips],
+      costUsd: costOf(table, done.modelId, done.answer),
     };
     recordRequest({
       environment: env,

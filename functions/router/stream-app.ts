@@ -12,7 +12,8 @@ import { openAiStreamWriter } from './openai/stream';
 import { validatingBackends } from './openai/structured';
 import { wholeAnswerStream } from './backends/stream';
 import { streamCached } from './cache';
-import { consumerOf } from './cache/policy';
+import { consumerOf } from './consumer';
+import { streamWithinLimits } from './spend';
 import { converseRequest } from './request';
 import type { ResponseSink } from './response-sink';
 import { serveStream, type StreamingDeps } from './streaming';
@@ -67,7 +68,9 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
         // Only a request that names a guardrail reads the table here (a read may poll AppConfig).
         if (request.guardrailConfig !== undefined) checkGuardrail(await deps.tables.get(), routeId, request);
         await streamCached(deps, event, routeId, request, requestId, converseStreamWriter(sink, requestId), (d, w) =>
-          serveStream(d, routeId, request, requestId, w, consumerOf(event)),
+          streamWithinLimits(d, event, routeId, request, w, (lw) =>
+            serveStream(d, routeId, request, requestId, lw, consumerOf(event)),
+          ),
         );
         return;
       }
@@ -85,21 +88,23 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
             requestId,
             openAiStreamWriter(sink, requestId, stream ?? { includeUsage: false }),
             (d, w) =>
-              serveStream(
-                validated
-                  ? {
-                      ...d,
-                      streamBackends: {
-                        bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
-                        sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
-                      },
-                    }
-                  : d,
-                routeId,
-                request,
-                requestId,
-                w,
-                consumerOf(event),
+              streamWithinLimits(d, event, routeId, request, w, (lw) =>
+                serveStream(
+                  validated
+                    ? {
+                        ...d,
+                        streamBackends: {
+                          bedrock: wholeAnswerStream((c) => validated.bedrock.invoke(c)),
+                          sagemaker: wholeAnswerStream((c) => validated.sagemaker.invoke(c)),
+                        },
+                      }
+                    : d,
+                  routeId,
+                  request,
+                  requestId,
+                  lw,
+                  consumerOf(event),
+                ),
               ),
             structured?.toolName,
           );

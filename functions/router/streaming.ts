@@ -9,6 +9,7 @@ import { requestFeatures } from './features';
 import { invokeCandidates } from './invoke';
 import { log } from './log';
 import { recordRequest, recordTransition } from './observe';
+import { costOf } from './spend';
 import type { RouterRequest } from './request';
 import { coolDownSeconds } from './retry-after';
 import type { RoutingRecord } from './routing-record';
@@ -289,7 +290,7 @@ export async function serveStream(
   const latencyMs = Math.round(performance.now() - started);
   const fellBack = done.modelId !== selection.candidates[0]?.modelId;
   if (failure === undefined) {
-    writer.end(answer, routing);
+    writer.end(answer, { ...routing, costUsd: costOf(table, done.modelId, answer) });
     recordRequest({
       ...outcome,
       status: 200,

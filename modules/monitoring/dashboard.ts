@@ -15,6 +15,8 @@ export interface PlatformDashboardProps {
   readonly functionName: string;
   /** SageMaker endpoint names. @default [] */
   readonly endpointNames?: readonly string[];
+  /** Consumers whose spend is shown (the API's key holders). @default [] */
+  readonly consumers?: readonly string[];
   /** Alarm ARNs shown as a status widget. @default [] */
   readonly alarmArns?: readonly string[];
 }
@@ -22,6 +24,7 @@ export interface PlatformDashboardProps {
 /** The optional props' defaults. */
 const DEFAULTS = {
   endpointNames: [],
+  consumers: [],
   alarmArns: [],
 } as const;
 
@@ -111,6 +114,62 @@ export class PlatformDashboard extends Construct {
         0,
       ),
     ];
+    const consumers = props.consumers ?? DEFAULTS.consumers;
+    if (consumers.length > 0) {
+      const perConsumer = (name: string): Metric[] =>
+        consumers.map((c) => [
+          m.namespace,
+          name,
+          m.dimensions.environment,
+          props.environment,
+          m.dimensions.consumer,
+          c,
+          { label: c },
+        ]);
+      widgets.push(
+        {
+          type: 'metric',
+          x: 12,
+          y: 18,
+          width: 12,
+          height: 6,
+          properties: {
+            title: 'Spend per consumer (USD per hour, catalog prices × usage)',
+            region: props.region,
+            stat: 'Sum',
+            period: 3600,
+            view: 'timeSeries',
+            metrics: perConsumer(m.names.consumerCost),
+          },
+        },
+        {
+          type: 'metric',
+          x: 0,
+          y: 24,
+          width: 12,
+          height: 6,
+          properties: {
+            title: 'Month-to-date spend per consumer (USD, the ledger) and refusals by a limit',
+            region: props.region,
+            stat: 'Maximum',
+            period: 300,
+            view: 'timeSeries',
+            metrics: [
+              ...perConsumer(m.names.consumerSpend),
+              ...consumers.map((c) => [
+                m.namespace,
+                m.names.limitRefusals,
+                m.dimensions.environment,
+                props.environment,
+                m.dimensions.consumer,
+                c,
+                { label: `${c} refusals`, stat: 'Sum', yAxis: 'right' },
+              ]),
+            ],
+          },
+        },
+      );
+    }
     (props.endpointNames ?? DEFAULTS.endpointNames).forEach((e, n) =>
       widgets.push(
         widget(
@@ -120,7 +179,7 @@ export class PlatformDashboard extends Construct {
             ['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', e, 'VariantName', 'AllTraffic'],
             ['AWS/SageMaker', 'ModelLatency', 'EndpointName', e, 'VariantName', 'AllTraffic', { stat: 'p99' }],
           ],
-          24 + 6 * Math.floor(n / 2),
+          30 + 6 * Math.floor(n / 2),
           12 * (n % 2),
         ),
       ),

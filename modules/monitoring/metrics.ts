@@ -26,6 +26,12 @@ export const ROUTER_METRICS = {
     estimatedCost: 'EstimatedCostUsd',
     /** Routing-table documents the router refused, keeping the table it had (count, under [Environment] only). */
     routingTableRejected: 'RoutingTableRejected',
+    /** A consumer's month-to-date spend as the ledger counts it (USD, under [Environment, Consumer]). */
+    consumerSpend: 'ConsumerSpendUsd',
+    /** The cost of a consumer's answered requests (USD, under [Environment, Consumer] and with route and model). */
+    consumerCost: 'ConsumerCostUsd',
+    /** Requests refused by a consumer's limit (count, under [Environment, Consumer]). */
+    limitRefusals: 'LimitRefusals',
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { rule, type PropsRule } from '../validation';
 import type { PlatformDashboardProps } from './dashboard';
+import type { BudgetAlarmsProps } from './budget-alarms';
 import type { PlatformAlarmsProps } from './platform-alarms';
 
 /** Dashboard names (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html). */
@@ -21,6 +22,15 @@ export const PLATFORM_ALARMS_RULES: readonly PropsRule<PlatformAlarmsProps>[] = 
     value: (p) => p.p99LatencyMs,
     fails: (ms) => !(Number.isFinite(ms) && ms > 0),
     message: (ms) => `p99 latency threshold must be more than 0 ms, but ${ms} was provided`,
+  }),
+];
+
+export const BUDGET_ALARMS_RULES: readonly PropsRule<BudgetAlarmsProps>[] = [
+  rule({
+    value: (p) => p.budgets.find((b) => !(b.alarmAtUsd > 0 && b.alarmAtUsd <= b.budgetUsd)),
+    fails: (b) => b !== undefined,
+    message: (b) =>
+      `a budget alarm threshold must be more than 0 and at most the budget, but ${b?.alarmAtUsd} of ${b?.budgetUsd} was provided for ${b?.consumer}`,
   }),
 ];
 

@@ -36,6 +36,8 @@ export interface RouterFunctionProps {
   readonly circuitTableName: string;
   /** The response-cache table. @default - none: no route of the environment caches */
   readonly cacheTableName?: string;
+  /** The consumers' spend ledger. @default - none: no consumer has limits */
+  readonly spendTableName?: string;
   readonly memoryMb: number;
   readonly reservedConcurrency: number;
   readonly timeoutSeconds: number;
@@ -119,6 +121,7 @@ export class RouterFunction extends Construct {
       [ROUTER_ENV.appConfigProfile]: props.appConfig.profile,
       [ROUTER_ENV.circuitTable]: props.circuitTableName,
       [ROUTER_ENV.cacheTable]: props.cacheTableName ?? '',
+      [ROUTER_ENV.spendTable]: props.spendTableName ?? '',
       [ROUTER_ENV.pollIntervalSeconds]: String(props.appConfig.pollIntervalSeconds),
     };
 

@@ -296,7 +296,7 @@ export interface Environment {
      */
     lifecycleWindowDays?: number;
     /**
-     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase, data-residency, quota-headroom, production-retarget-evidence, fallback-degradation.
+     * Gates turned off here (they then report warnings): retired-model, preview-in-production, production-fallback, end-of-life, wildcard-invoke, cost-increase, data-residency, quota-headroom, production-retarget-evidence, fallback-degradation, consumer-budget.
      */
     disabledGates?: (
       | 'retired-model'
@@ -309,6 +309,7 @@ export interface Environment {
       | 'quota-headroom'
       | 'production-retarget-evidence'
       | 'fallback-degradation'
+      | 'consumer-budget'
     )[];
   };
   /**
@@ -475,6 +476,14 @@ export interface Consumer {
      */
     revoked?: boolean;
   }[];
+  /**
+   * The team's spend and rate limits, enforced by the router across every instance through a shared DynamoDB ledger (leases). Each limit counts one thing over its window (a calendar month in UTC for the budget, a minute for the rates), for the whole team or only for one route or one model; above `hard` the router refuses with 429 and Retry-After, above `soft` it alerts.
+   */
+  limits?: ConsumerLimit[];
+  /**
+   * The share of the environment's traffic assumptions (costAssumptions) this team sends, for the audit's projection of its monthly cost against its budget. Default: an equal share among the consumers.
+   */
+  trafficShare?: number;
 }
 /**
  * The team's throttling.
@@ -488,6 +497,31 @@ export interface Throttle1 {
    * Burst size in requests.
    */
   burstLimit: number;
+}
+/**
+ * One limit of a consumer: what it counts, its hard limit (refuse) and optional soft threshold (alert), optionally for one route or one model only.
+ */
+export interface ConsumerLimit {
+  /**
+   * What is counted: `monthlyBudgetUsd` (the cost of answered requests at catalog prices, per calendar month in UTC), `tokensPerMinute` (input and output tokens), `requestsPerMinute`.
+   */
+  limit: 'monthlyBudgetUsd' | 'tokensPerMinute' | 'requestsPerMinute';
+  /**
+   * The most the window may count: a request that would go above it is refused (429).
+   */
+  hard: number;
+  /**
+   * The threshold that alerts (a CloudWatch alarm for a budget, a log alert and a metric for every limit); below `hard`.
+   */
+  soft?: number;
+  /**
+   * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+   */
+  route?: string;
+  /**
+   * A stable kebab-case id: lowercase letters, digits and single hyphens, starting with a letter.
+   */
+  model?: string;
 }
 /**
  * Expected traffic of one route.

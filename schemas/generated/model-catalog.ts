@@ -312,6 +312,14 @@ export interface Pricing {
    */
   outputPerMillionTokensUsd?: number;
   /**
+   * USD per 1M input tokens read from Bedrock's prompt cache; absent: priced as input tokens.
+   */
+  cacheReadPerMillionTokensUsd?: number;
+  /**
+   * USD per 1M input tokens written to Bedrock's prompt cache; absent: priced as input tokens.
+   */
+  cacheWritePerMillionTokensUsd?: number;
+  /**
    * USD per instance-hour of the default instance type (SageMaker real-time).
    */
   instanceHourUsd?: number;
@@ -598,7 +606,8 @@ export interface Waiver {
     | 'data-residency'
     | 'quota-headroom'
     | 'production-retarget-evidence'
-    | 'fallback-degradation';
+    | 'fallback-degradation'
+    | 'consumer-budget';
   /**
    * The route or model id the exception is for (the role address for wildcard-invoke, the environment name for cost-increase, <model>@<region> for quota-headroom).
    */

@@ -37,6 +37,12 @@ export interface RoutingTable {
   routes: {
     [k: string]: TableRoute;
   };
+  /**
+   * Spend and rate limits per consumer (the team the API-key authorizer names), by consumer name. Absent or empty: no consumer is limited.
+   */
+  consumers?: {
+    [k: string]: TableConsumer;
+  };
 }
 /**
  * A model as the router calls it.
@@ -118,6 +124,14 @@ export interface TableModel {
      * USD per 1M output tokens.
      */
     outputPerMillionTokensUsd: number;
+    /**
+     * USD per 1M tokens read from the prompt cache (the catalog's price, else the input price).
+     */
+    cacheReadPerMillionTokensUsd?: number;
+    /**
+     * USD per 1M tokens written to the prompt cache (the catalog's price, else the input price).
+     */
+    cacheWritePerMillionTokensUsd?: number;
   };
   /**
    * Lifecycle status.
@@ -326,5 +340,39 @@ export interface TableRoute {
      * Its ARN, as Bedrock generated it: the modelId the router sends.
      */
     arn: string;
+  }[];
+}
+/**
+ * One consumer's limits.
+ */
+export interface TableConsumer {
+  /**
+   * The consumer's limits, each counted in the shared ledger.
+   */
+  limits: {
+    /**
+     * Stable id of the limit within the consumer (its ledger key): the kind, then the route or model it is scoped to.
+     */
+    id: string;
+    /**
+     * What is counted: USD per calendar month (UTC), tokens per minute, requests per minute.
+     */
+    limit: 'monthlyBudgetUsd' | 'tokensPerMinute' | 'requestsPerMinute';
+    /**
+     * Above it the router refuses (429).
+     */
+    hard: number;
+    /**
+     * Above it the router alerts (log and metric).
+     */
+    soft?: number;
+    /**
+     * Only requests to this route count.
+     */
+    route?: string;
+    /**
+     * Only requests the route sends first to this model count.
+     */
+    model?: string;
   }[];
 }

@@ -217,6 +217,7 @@ describe('gateResults', () => {
       ['quota-headroom', 'pass', undefined],
       ['production-retarget-evidence', 'pass', undefined],
       ['fallback-degradation', 'pass', undefined],
+      ['consumer-budget', 'pass', undefined],
     ]);
     expect(results[2]).toEqual({
       gate: 'production-fallback',
@@ -521,6 +522,56 @@ describe('the gates no gateway has', () => {
       message:
         'route "classify" degrades out of order: claude-sonnet-4 after claude-3-haiku is dearer ($0.7500 against $0.0625 per 1,000 requests); claude-sonnet-4 after claude-3-haiku is slower (p50 1500 ms prior against 600 ms prior)',
       fix: 'order the fallback chain so each step is cheaper and no slower than the one before it (graceful degradation), or waive the gate with a reason',
+    });
+  });
+});
+
+describe('the consumer-budget gate', () => {
+  const audit = (change: (c: ModelCatalog, e: Record<string, Environment>) => void) =>
+    auditFiles(tempProject(change), undefined, { today: TODAY, only: ['prod'] });
+
+  it("warns when a consumer's share of the traffic assumptions projects past its monthly budget, and passes the audit", () => {
+    const report = audit((_c, e) => {
+      const team = e.prod.api.consumers!.find((c) => c.name === 'batch-analytics')!;
+      team.limits![0].hard = 1000;
+      delete team.limits![0].soft;
+    });
+    expect(report.passed).toBe(true);
+    const prod = env(report, 'prod');
+    expect(prod.budgets.find((b) => b.consumer === 'batch-analytics')).toEqual({
+      consumer: 'batch-analytics',
+      scope: 'all routes',
+      share: 0.1,
+      budgetUsd: 1000,
+      softUsd: null,
+      projectedUsd: 1984.36,
+      status: 'over-budget',
+    });
+    expect(prod.gates.filter((g) => g.gate === 'consumer-budget')).toEqual([
+      {
+        gate: 'consumer-budget',
+        status: 'warn',
+        subject: 'batch-analytics',
+        message:
+          'consumer "batch-analytics" is projected to spend $1,984.36 a month (10% of the traffic assumptions, all routes), above its budget of $1,000.00: the router will refuse it once the budget is spent',
+        fix: "raise the consumer's monthlyBudgetUsd, lower its trafficShare or the traffic assumptions, or move its routes to cheaper models",
+      },
+    ]);
+  });
+
+  it('projects a route budget from that route alone, and splits what declared shares leave equally', () => {
+    const report = audit((_c, e) => {
+      const web = e.prod.api.consumers!.find((c) => c.name === 'web-app')!;
+      web.limits = [{ limit: 'monthlyBudgetUsd', hard: 100000, route: 'chat' }];
+    });
+    const prod = env(report, 'prod');
+    const chat = prod.cost.routes.find((r) => r.route === 'chat')!.monthlyUsd;
+    // support-desk 0.2 and batch-analytics 0.1 declared: web-app, the one without a share, takes the 0.7 left.
+    expect(prod.budgets.find((b) => b.consumer === 'web-app')).toMatchObject({
+      scope: 'route chat',
+      share: 0.7,
+      projectedUsd: Math.round(0.7 * chat * 100) / 100,
+      status: 'within',
     });
   });
 });

@@ -209,6 +209,7 @@ describe('buildAudit', () => {
       'applicationProfiles',
       'endpoints',
       'cost',
+      'budgets',
       'lifecycle',
       'gates',
     ]);

@@ -30,6 +30,21 @@ function plan(name: string): EnvironmentPlan {
 }
 
 describe('resolveEnvironment', () => {
+  it("writes each consumer's limits into the routing table, with stable ledger ids, and no entry for an unlimited consumer", () => {
+    const table = plan('prod').routingTable;
+    expect(Object.keys(table.consumers ?? {})).toEqual(['support-desk', 'batch-analytics']);
+    expect(table.consumers?.['batch-analytics'].limits).toEqual([
+      { id: 'monthlyBudgetUsd', limit: 'monthlyBudgetUsd', hard: 2500, soft: 1800 },
+      {
+        id: 'requestsPerMinute:model:claude-sonnet-4',
+        limit: 'requestsPerMinute',
+        hard: 600,
+        model: 'claude-sonnet-4',
+      },
+    ]);
+    expect(table.consumers?.['support-desk'].limits[1].id).toBe('tokensPerMinute:route:support');
+  });
+
   it('returns deeply frozen plans', () => {
     const prod = plan('prod');
     expect(Object.isFrozen(prod)).toBe(true);

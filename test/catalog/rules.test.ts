@@ -844,6 +844,39 @@ const FIXTURES: readonly Fixture[] = [
       fix: `give this environment its own copy in bedrockCustom.models["${CUSTOM_MODEL_ID}"].customModelArn (copy the model into the account, or run the pipeline there)`,
     },
   },
+  {
+    name: 'fails if a consumer limits a route the environment does not serve',
+    change: (_c, e) => e.dev.api.consumers![0].limits!.push({ limit: 'tokensPerMinute', hard: 1000, route: 'chatt' }),
+    expect: {
+      rule: 'consumer-limits',
+      file: 'dev',
+      at: ['api', 'consumers', 0, 'limits', 3, 'route'],
+      message: 'consumer "sandbox" limits route "chatt", which dev does not serve',
+      fix: 'did you mean "chat"?',
+    },
+  },
+  {
+    name: 'fails if a consumer limits a model no route of the environment can call',
+    change: (_c, e) =>
+      e.dev.api.consumers![0].limits!.push({ limit: 'requestsPerMinute', hard: 10, model: 'claude-sonnet-4' }),
+    expect: {
+      rule: 'consumer-limits',
+      file: 'dev',
+      at: ['api', 'consumers', 0, 'limits', 3, 'model'],
+      message: 'consumer "sandbox" limits model "claude-sonnet-4", which no route of dev can call',
+    },
+  },
+  {
+    name: 'fails if a soft threshold is not below its hard limit',
+    change: (_c, e) => (e.dev.api.consumers![0].limits![0].soft = 60),
+    expect: {
+      rule: 'consumer-limits',
+      file: 'dev',
+      at: ['api', 'consumers', 0, 'limits', 0, 'soft'],
+      message: 'soft threshold 60 is not below the hard limit 50',
+      fix: 'set "soft" below 50 (for example 40), or remove it',
+    },
+  },
 ];
 const TODAY = '2026-11-29';
 

@@ -24,6 +24,7 @@ describe('npm run dev', () => {
     [['--down', 'nova-lite@eu-west-9'], '--down nova-lite@eu-west-9: "nova-lite" is called in us-east-1'],
     [['--aws', '--down', 'nova-lite'], 'act on the simulators, which --aws replaces by real AWS'],
     [['--port', 'http'], '--port must be a port number (0 picks a free one), not "http"'],
+    [['--budget', 'demo=lots'], '--budget demo=lots: takes CONSUMER=USD, a consumer name and a positive number'],
   ])('fails with exit 2, before starting anything, for %j', (args, message) => {
     const r = dev(args);
     expect(r.status).toBe(2);
@@ -112,6 +113,41 @@ describe('npm run dev', () => {
       expect(err).toContain('unknown model "nova-mikro"');
       await new Promise((r) => setTimeout(r, 1500));
       expect(await model(url)).toBe('nova-lite');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('enforces a --budget on the local ledger: the consumer is answered, then refused with 429 and Retry-After', async () => {
+    const child = spawn(process.execPath, [cliPath('dev'), '--port', '0', '--quiet', '--budget', 'demo=0.00002'], {
+      cwd: projectRoot,
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      const end = Date.now() + 20_000;
+      while (!/on (http:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 50));
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
+      expect(out).toContain('demo (monthlyBudgetUsd 0.00002)');
+      const ask = () =>
+        fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-fm-consumer': 'demo' },
+          body: JSON.stringify({ model: 'chat', max_tokens: 10, messages: [{ role: 'user', content: 'Hello' }] }),
+        });
+      const first = await ask();
+      expect(first.status).toBe(200);
+      expect(Number(first.headers.get('x-fm-cost-usd'))).toBeGreaterThan(0);
+      let refused: Response | undefined;
+      for (let i = 0; i < 30 && refused === undefined; i++) {
+        const res = await ask();
+        if (res.status === 429) refused = res;
+      }
+      expect(refused?.status).toBe(429);
+      expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('budget_exceeded');
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -17,13 +17,22 @@ describe('PlatformStack', () => {
         expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
       ]);
       expect(resourcesOf(stack, 'aws_api_gateway_rest_api')).toHaveLength(1);
-      // The circuit table, and the response cache (classify caches in every environment).
-      // The deployments table where a registry-driven model has an endpoint (its deployment pipeline's records).
-      expect(resourcesOf(stack, 'aws_dynamodb_table').map((t) => t.name)).toEqual([
-        `fm-${name}-cache`,
-        `fm-${name}-circuits`,
-        ...(name === 'dev' ? [] : [`fm-${name}-deployments`]),
-      ]);
+      // The circuit table, the response cache (classify caches in every environment), the deployments
+      // table where a registry-driven model has an endpoint (its deployment pipeline's records), and the
+      // spend ledger where some consumer has limits.
+      const limited = loadProject({ only: [name] }).plans[0].api.consumers.some((c) => (c.limits ?? []).length > 0);
+      expect(
+        resourcesOf(stack, 'aws_dynamodb_table')
+          .map((t) => String(t.name))
+          .sort(),
+      ).toEqual(
+        [
+          `fm-${name}-cache`,
+          `fm-${name}-circuits`,
+          ...(name === 'dev' ? [] : [`fm-${name}-deployments`]),
+          ...(limited ? [`fm-${name}-spend`] : []),
+        ].sort(),
+      );
       expect(resourcesOf(stack, 'aws_appconfig_deployment')).toHaveLength(1);
       expect(Object.keys(stack.output)).toEqual(
         expect.arrayContaining([
@@ -322,5 +331,69 @@ describe('PlatformStack', () => {
     }));
     expect(resourcesOf(none, 'aws_dynamodb_table').map((t) => t.name)).not.toContain('fm-prod-cache');
     expect(policyStatements(none).map((s) => s.sid)).not.toContain('CachedAnswers');
+  });
+
+  it('makes a spend ledger only where a consumer has limits, lets the router only get and update its items, and passes its name', () => {
+    const stack = synthEnvironment('prod');
+    const [id, ledger] =
+      Object.entries(stack.resource.aws_dynamodb_table).find(([, t]) => t.name === 'fm-prod-spend') ?? [];
+    expect(ledger).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'pk',
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true, kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\./) as unknown },
+    });
+    const statements = policyStatements(stack);
+    const grant = statements.find((s) => s.sid === 'LedgerItems');
+    expect(grant?.actions).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(grant?.resources).toEqual([`\${aws_dynamodb_table.${id}.arn}`]);
+    expect(statements.find((s) => s.sid === 'LedgerTableKey')?.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['dynamodb.us-east-1.amazonaws.com'] },
+    ]);
+    // No statement anywhere grants DynamoDB on the ledger beyond that one.
+    const onLedger = statements.filter((s) => s.resources.some((r) => r.includes(`aws_dynamodb_table.${id}.`)));
+    expect(onLedger.map((s) => s.sid)).toEqual(['LedgerItems']);
+    const fn = resourcesOf(stack, 'aws_lambda_function').find((f) => f.function_name === 'fm-prod-router') as {
+      environment: { variables: Record<string, string> };
+    };
+    expect(fn.environment.variables.FM_SPEND_TABLE).toBe(`\${aws_dynamodb_table.${id}.name}`);
+    const staging = synthEnvironment('staging');
+    expect(resourcesOf(staging, 'aws_dynamodb_table').map((t) => t.name)).not.toContain('fm-staging-spend');
+    expect(policyStatements(staging).map((s) => s.sid)).not.toContain('LedgerItems');
+  });
+
+  it("alarms on each consumer's month-to-date spend at its budget's soft threshold, and shows spend per consumer", () => {
+    const stack = synthEnvironment('prod');
+    const alarms = resourcesOf(stack, 'aws_cloudwatch_metric_alarm').filter((a) =>
+      String(a.alarm_name).startsWith('fm-prod-budget-'),
+    );
+    expect(alarms.sort((x, y) => String(x.alarm_name).localeCompare(String(y.alarm_name)))).toEqual([
+      expect.objectContaining({ alarm_name: 'fm-prod-budget-batch-analytics', threshold: 1800 }),
+      expect.objectContaining({
+        alarm_name: 'fm-prod-budget-support-desk',
+        namespace: 'FmPlatform',
+        metric_name: 'ConsumerSpendUsd',
+        dimensions: { Environment: 'prod', Consumer: 'support-desk' },
+        statistic: 'Maximum',
+        threshold: 4000,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        treat_missing_data: 'ignore',
+      }),
+    ]);
+    const body = JSON.parse(String(resourcesOf(stack, 'aws_cloudwatch_dashboard')[0].dashboard_body)) as {
+      widgets: { properties: { title?: string; metrics?: unknown[][] } }[];
+    };
+    const spend = body.widgets.find((w) => w.properties.title?.startsWith('Spend per consumer'));
+    expect(spend?.properties.metrics?.map((m) => m.slice(0, 6))).toEqual(
+      ['web-app', 'support-desk', 'batch-analytics'].map((c) => [
+        'FmPlatform',
+        'ConsumerCostUsd',
+        'Environment',
+        'prod',
+        'Consumer',
+        c,
+      ]),
+    );
   });
 });

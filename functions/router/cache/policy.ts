@@ -1,4 +1,4 @@
-import { CONSUMER_CONTEXT_KEY } from '../../../contracts/consumer';
+import { consumerOf } from '../consumer';
 import type { TableRoute } from '../../../contracts/routing-table';
 import type { APIGatewayProxyEventLike } from '../http-types';
 import type { RouterRequest } from '../request';
@@ -29,12 +29,6 @@ function cacheControl(event: APIGatewayProxyEventLike): Set<string> {
       .map((d) => d.split('=')[0].trim().toLowerCase())
       .filter(Boolean),
   );
-}
-
-/** The consumer the API-key authorizer named (contracts/consumer.ts); undefined for SigV4 callers. */
-export function consumerOf(event: APIGatewayProxyEventLike): string | undefined {
-  const value = event.requestContext?.authorizer?.[CONSUMER_CONTEXT_KEY];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BudgetAlarms } from '../../../modules/monitoring/budget-alarms';
 import { PlatformDashboard, type PlatformDashboardProps } from '../../../modules/monitoring/dashboard';
 import { PlatformAlarms, type PlatformAlarmsProps } from '../../../modules/monitoring/platform-alarms';
 import { propsFailure, testStack } from '../../support/props';
@@ -52,6 +53,23 @@ describe('PlatformDashboard rules', () => {
         .message,
     ).toBe(
       'PlatformDashboard at stack/Dashboard: dashboard name must be 1 to 255 letters, digits, hyphens and underscores, but fm/test was provided',
+    );
+  });
+});
+
+describe('BudgetAlarms rules', () => {
+  it('fails if an alarm threshold is above its budget', () => {
+    expect(
+      propsFailure(
+        () =>
+          new BudgetAlarms(testStack(), 'Budgets', {
+            namePrefix: 'fm-test',
+            environment: 'test',
+            budgets: [{ consumer: 'team-a', alarmAtUsd: 120, budgetUsd: 100 }],
+          }),
+      ).message,
+    ).toBe(
+      'BudgetAlarms at stack/Budgets: a budget alarm threshold must be more than 0 and at most the budget, but 120 of 100 was provided for team-a',
     );
   });
 });

@@ -54,6 +54,8 @@ describe('RouterFunction', () => {
       FM_CIRCUIT_TABLE: 'fm-test-circuits',
       // No cacheTableName: no route of the environment caches.
       FM_CACHE_TABLE: '',
+      // No spendTableName: no consumer has limits.
+      FM_SPEND_TABLE: '',
       AWS_APPCONFIG_EXTENSION_POLL_INTERVAL_SECONDS: '45',
       NODE_OPTIONS: '--enable-source-maps',
     });
