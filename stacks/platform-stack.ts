@@ -15,7 +15,7 @@ import { CircuitTable } from '../modules/circuit-table/circuit-table';
 import { EnvironmentKey } from '../modules/kms/environment-key';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
-import { RouterFunction } from '../modules/router/router-function';
+import { RouterFunction, streamingTwinName } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
 import { workflowCandidate, type WorkflowCandidate } from '../workflows/candidates';
@@ -114,7 +114,13 @@ export class PlatformStack extends TerraformStack {
 
     const api = new PlatformApi(this, 'Api', {
       apiName: `${prefix}-api`,
-      handler: { functionName: router.functionName, invokeArn: router.invokeArn },
+      region: plan.region,
+      account: plan.account,
+      handler: { functionName: `${prefix}-router`, functionArn: router.functionArn },
+      streamingHandler: {
+        functionName: streamingTwinName(`${prefix}-router`),
+        functionArn: router.streamingFunctionArn!,
+      },
       throttle: plan.api.throttle,
       consumers: plan.api.consumers,
       authorizer: {
