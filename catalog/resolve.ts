@@ -143,6 +143,7 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
       inputModalities: [...m.capabilities.inputModalities],
       languages: [...m.capabilities.languages],
       toolUse: m.capabilities.toolUse,
+      streaming: m.capabilities.streaming,
       pricing: tokenPricing(m),
       status: m.lifecycle.status,
       ...(m.lifecycle.replacement ? { replacement: m.lifecycle.replacement } : {}),

@@ -2,7 +2,8 @@ import type { ContentBlock, ToolUseBlock } from '@aws-sdk/client-bedrock-runtime
 import type { TableModel } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { Backend, ModelAnswer, ModelCall } from './backends/backend';
-import { STREAM_BACKENDS, type StreamEvent, type StreamingBackend } from './backends/stream';
+import { STREAM_BACKENDS } from './backends';
+import type { StreamEvent, StreamingBackend } from './backends/stream';
 import { classifyError } from './error-kinds';
 import { AllCandidatesFailedError, BackendError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';

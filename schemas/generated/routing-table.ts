@@ -107,6 +107,10 @@ export interface TableModel {
    */
   toolUse: boolean;
   /**
+   * Whether it streams its answer (the catalog's capabilities.streaming): a SageMaker endpoint is then called with InvokeEndpointWithResponseStream, else its whole answer is streamed as one chunk. Absent: it does not.
+   */
+  streaming?: boolean;
+  /**
    * USD per 1M tokens, for the estimated-cost metric.
    */
   pricing: {
