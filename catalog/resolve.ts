@@ -144,6 +144,8 @@ export function routingTableOf(plan: Omit<EnvironmentPlan, 'routingTable'>): Rou
       languages: [...m.capabilities.languages],
       toolUse: m.capabilities.toolUse,
       streaming: m.capabilities.streaming,
+      ...(m.capabilities.promptCaching === true ? { promptCaching: true } : {}),
+      ...(m.capabilities.latencyOptimized === true ? { latencyOptimized: true } : {}),
       pricing: tokenPricing(m),
       status: m.lifecycle.status,
       ...(m.lifecycle.replacement ? { replacement: m.lifecycle.replacement } : {}),

@@ -16,6 +16,7 @@ import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { checkGuardrail } from './guardrail';
 import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
+import { strippedHeader } from './routing-record';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
 
@@ -59,6 +60,7 @@ function servedHeaders(served: Served): Record<string, string> {
     'x-fm-route': served.routing.route,
     'x-fm-model': served.modelId,
     'x-fm-catalog-version': served.routing.catalogVersion,
+    ...strippedHeader(served.routing),
   };
 }
 

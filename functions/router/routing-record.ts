@@ -23,4 +23,13 @@ export interface RoutingRecord {
   readonly skipped: readonly { readonly model: string; readonly reason: string }[];
   /** What the response cache did, on a route that caches: hit (no model call), miss or bypass. */
   readonly cache?: CacheStatus;
+  /** Request fields the answering model's capabilities do not take, left out for it (model-fields.ts). */
+  readonly stripped?: readonly string[];
+}
+
+/** The header naming what the answering model was not sent (routing.stripped), when anything was. */
+export function strippedHeader(routing: RoutingRecord): Record<string, string> {
+  return routing.stripped !== undefined && routing.stripped.length > 0
+    ? { 'x-fm-stripped': routing.stripped.join(', ') }
+    : {};
 }

@@ -10,6 +10,7 @@ import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
 import type { AttemptRecord, RoutingRecord } from './routing-record';
+import { strippedOf } from './model-fields';
 import { coolDownSeconds } from './retry-after';
 import type { RoutingTableSource } from './routing-table-source';
 import { selectCandidates, type Candidate } from './select';
@@ -76,6 +77,7 @@ export async function serveRoute(
       attempts: done.attempts,
       catalogVersion: table.catalogVersion,
       skipped: [...selection.skipped, ...done.circuitSkips],
+      ...strippedOf(table.models[done.modelId], request),
     };
     recordRequest({
       environment: env,

@@ -12,7 +12,8 @@ import { log } from './log';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
 import { coolDownSeconds } from './retry-after';
-import type { RoutingRecord } from './routing-record';
+import { strippedHeader, type RoutingRecord } from './routing-record';
+import { strippedOf } from './model-fields';
 import { selectCandidates } from './select';
 import type { RouterDeps } from './serve';
 
@@ -247,6 +248,7 @@ export async function serveStream(
     attempts: done.attempts,
     catalogVersion: table.catalogVersion,
     skipped: [...selection.skipped, ...done.circuitSkips],
+    ...strippedOf(table.models[done.modelId], request),
   };
   const builder = new AnswerBuilder();
   const onClose = (): void => opened.abort(new Error('the caller closed the stream'));
@@ -264,6 +266,7 @@ export async function serveStream(
       'x-fm-route': routeId,
       'x-fm-model': done.modelId,
       'x-fm-catalog-version': table.catalogVersion,
+      ...strippedHeader(routing),
     });
     for (const e of opened.head) {
       builder.add(e);

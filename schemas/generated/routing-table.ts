@@ -111,6 +111,14 @@ export interface TableModel {
    */
   streaming?: boolean;
   /**
+   * Whether Bedrock prompt caching is available (the catalog's capabilities.promptCaching): cachePoint blocks are stripped for a model without it. Absent: it is not.
+   */
+  promptCaching?: boolean;
+  /**
+   * Whether Bedrock latency-optimized inference is available (the catalog's capabilities.latencyOptimized): performanceConfig is sent only to such a model. Absent: it is not.
+   */
+  latencyOptimized?: boolean;
+  /**
    * USD per 1M tokens, for the estimated-cost metric.
    */
   pricing: {
