@@ -140,6 +140,7 @@ export class PlatformStack extends TerraformStack {
       apiName: api.apiName,
       stageName: api.stageName,
       functionName: `${prefix}-router`,
+      streamingFunctionName: streamingTwinName(`${prefix}-router`),
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 
