@@ -11,7 +11,7 @@
  * | throttled        | ThrottlingException, ModelNotReadyException, 429            | retry with backoff, fall back |
  * | unavailable      | ServiceUnavailableException, InternalServerException, 5xx   | retry with backoff, fall back |
  * | timeout          | ModelTimeoutException, our per-attempt abort                | fall back                  |
- * | model-error      | ModelErrorException, SageMaker ModelError                   | fall back                  |
+ * | model-error      | ModelErrorException, SageMaker ModelError, ModelStreamError | fall back                  |
  * | quota            | ServiceQuotaExceededException                               | fall back                  |
  * | context-length   | ValidationException about input length                      | fall back (larger context) |
  * | invalid-request  | ValidationException (other)                                 | next candidate once; 4xx when every candidate rejects |

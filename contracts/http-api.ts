@@ -7,12 +7,16 @@
 export const API_OPERATIONS = {
   /** A Converse-shaped body to one route. */
   converse: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse'] },
-  /** The OpenAI-compatible chat completions API; the body's `model` names the route. */
-  chatCompletions: { method: 'POST', path: ['v1', 'chat', 'completions'] },
+  /**
+   * The OpenAI-compatible chat completions API; the body's `model` names the route. It streams when
+   * the body says `stream: true` and answers whole otherwise, from the same path: so it is served
+   * by the router's streaming entry, which answers a whole request in one piece.
+   */
+  chatCompletions: { method: 'POST', path: ['v1', 'chat', 'completions'], streaming: 'on-request' },
   /** The routes and their models. */
   listRoutes: { method: 'GET', path: ['v1', 'routes'] },
   /** A Converse-shaped body to one route, answered as a stream of Converse events (JSON lines). */
-  converseStream: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse-stream'], streaming: true },
+  converseStream: { method: 'POST', path: ['v1', 'routes', '{route}', 'converse-stream'], streaming: 'always' },
   /** The routes in OpenAI's model-list shape (what `models.list()` and chat UIs call). */
   listModels: { method: 'GET', path: ['v1', 'models'] },
   /** One route in OpenAI's model shape. */
@@ -20,7 +24,10 @@ export const API_OPERATIONS = {
 } as const;
 export type ApiOperation = keyof typeof API_OPERATIONS;
 
-/** Whether an operation only streams (served by the router's streaming entry, not the buffered REST integration). */
+/**
+ * Whether an operation may stream: served by the router's streaming entry (`streamingHandler`,
+ * invoked with response streaming: API Gateway's STREAM transfer mode), not the buffered one.
+ */
 export const isStreamingOperation = (operation: ApiOperation): boolean => 'streaming' in API_OPERATIONS[operation];
 
 /** The path template, as API Gateway names the resource: `/v1/routes/{route}/converse`. */

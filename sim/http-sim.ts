@@ -29,13 +29,13 @@ export interface Behaviour {
   readonly stopReason?: string;
   /** The input of the tool call the model makes when the request forces a tool (default: a sample of the tool's input schema). Bedrock only. */
   readonly toolInput?: unknown;
-  /** ConverseStream: milliseconds between content chunks. */
+  /** ConverseStream, InvokeEndpointWithResponseStream: milliseconds between content chunks. */
   readonly chunkDelayMs?: number;
-  /** ConverseStream: milliseconds of silence after messageStart, before the first content chunk (a first-token stall). */
+  /** Streams: milliseconds of silence before the first content chunk (a first-token stall). */
   readonly firstTokenDelayMs?: number;
-  /** ConverseStream: after this many content chunks the stream ends with an exception event (a mid-stream failure). */
+  /** Streams: after this many content chunks the stream ends with an exception event (a mid-stream failure). */
   readonly failAfterChunks?: number;
-  /** ConverseStream: the exception event of a mid-stream failure (default modelStreamErrorException). */
+  /** Streams: the exception event of a mid-stream failure (default modelStreamErrorException; SageMaker ModelStreamError). */
   readonly streamErrorType?: string;
 }
 

@@ -20,7 +20,7 @@ import { SpendLedgerTable } from '../modules/spend-ledger/spend-ledger-table';
 import { PlatformAlarms } from '../modules/monitoring/platform-alarms';
 import { PlatformDashboard } from '../modules/monitoring/dashboard';
 import { BudgetAlarms } from '../modules/monitoring/budget-alarms';
-import { RouterFunction } from '../modules/router/router-function';
+import { RouterFunction, streamingTwinName } from '../modules/router/router-function';
 import { MAX_ROUTER_TIMEOUT_SECONDS } from '../modules/router/validate';
 import { ResilienceWorkflows } from '../modules/workflows/resilience-workflows';
 import { workflowCandidate, type WorkflowCandidate } from '../workflows/candidates';
@@ -160,7 +160,13 @@ export class PlatformStack extends TerraformStack {
 
     const api = new PlatformApi(this, 'Api', {
       apiName: `${prefix}-api`,
-      handler: { functionName: router.functionName, invokeArn: router.invokeArn },
+      region: plan.region,
+      account: plan.account,
+      handler: { functionName: `${prefix}-router`, functionArn: router.functionArn },
+      streamingHandler: {
+        functionName: streamingTwinName(`${prefix}-router`),
+        functionArn: router.streamingFunctionArn!,
+      },
       throttle: plan.api.throttle,
       consumers: plan.api.consumers,
       authorizer: {
@@ -180,6 +186,7 @@ export class PlatformStack extends TerraformStack {
       apiName: api.apiName,
       stageName: api.stageName,
       functionName: `${prefix}-router`,
+      streamingFunctionName: streamingTwinName(`${prefix}-router`),
       p99LatencyMs: Math.max(...plan.routes.map((r) => r.resilience.latencyBudgetMs)),
     });
 

@@ -17,6 +17,7 @@ import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { checkGuardrail } from './guardrail';
 import { validatingBackends } from './openai/structured';
 import { converseRequest } from './request';
+import { strippedHeader } from './routing-record';
 import { RoutingTableSource } from './routing-table-source';
 import { serveRoute, type RouterDeps, type Served } from './serve';
 import { costHeader, LedgerStore, serveWithinLimits, spendControl } from './spend';
@@ -66,6 +67,7 @@ function servedHeaders(served: Served): Record<string, string> {
     'x-fm-model': served.modelId,
     'x-fm-catalog-version': served.routing.catalogVersion,
     ...costHeader(served.routing),
+    ...strippedHeader(served.routing),
     ...served.headers,
   };
 }

@@ -20,6 +20,7 @@ const BY_NAME: Readonly<Record<string, ErrorKind>> = {
   AbortError: 'timeout',
   ModelErrorException: 'model-error',
   ModelError: 'model-error',
+  ModelStreamError: 'model-error',
   ServiceQuotaExceededException: 'quota',
   AccessDeniedException: 'access-denied',
   ResourceNotFoundException: 'not-found',

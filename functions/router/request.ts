@@ -39,6 +39,8 @@ export interface RouterRequest {
   readonly additionalModelResponseFieldPaths?: string[];
   /** The caller's guardrailConfig: the route's guardrail, its trace (guardrail.ts checks it against the route). */
   readonly guardrailConfig?: RequestedGuardrail;
+  /** Converse performanceConfig: sent only to models with latency-optimized inference (model-fields.ts). */
+  readonly performanceConfig?: { readonly latency: 'standard' | 'optimized' };
 }
 
 /** The limits of the inference settings, the same on both APIs (Converse's inferenceConfig and OpenAI's fields). */
@@ -94,14 +96,39 @@ function messages(value: unknown): Message[] {
   });
 }
 
+const SYSTEM_BLOCKS =
+  'must be one of { "text": "..." }, { "guardContent": { "text": { "text": "..." } } }, { "cachePoint": { "type": "default" } }';
+
+/** System blocks: text, a guardContent block (text a guardrail evaluates) or a cachePoint. */
 function system(value: unknown): SystemContentBlock[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) invalid('system', 'must be an array of { "text": "..." }');
   return value.map((b, i): SystemContentBlock => {
-    if (!isObject(b) || typeof b.text !== 'string' || Object.keys(b).length !== 1)
-      invalid(`system[${i}]`, 'must be { "text": "..." }');
-    return { text: b.text };
+    const path = `system[${i}]`;
+    if (!isObject(b) || Object.keys(b).length !== 1) invalid(path, SYSTEM_BLOCKS);
+    if (typeof b.text === 'string') return { text: b.text };
+    if (b.guardContent !== undefined) {
+      const guard = objectAt(b.guardContent, `${path}.guardContent`);
+      const text = objectAt(guard.text, `${path}.guardContent.text`);
+      return {
+        guardContent: { text: { ...text, text: stringAt(text.text, `${path}.guardContent.text.text`) } },
+      };
+    }
+    if (b.cachePoint !== undefined) {
+      const point = objectAt(b.cachePoint, `${path}.cachePoint`);
+      oneOfAt(point.type, `${path}.cachePoint.type`, ['default'] as const);
+      return { cachePoint: point } as unknown as SystemContentBlock;
+    }
+    return invalid(path, SYSTEM_BLOCKS);
   });
+}
+
+/** performanceConfig: `{ "latency": "standard" | "optimized" }`. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_PerformanceConfiguration.html */
+function performanceConfig(value: unknown): RouterRequest['performanceConfig'] {
+  if (value === undefined) return undefined;
+  const config = objectAt(value, 'performanceConfig');
+  knownKeysAt(config, 'performanceConfig', new Set(['latency']));
+  return { latency: oneOfAt(config.latency, 'performanceConfig.latency', ['standard', 'optimized'] as const) };
 }
 
 const INFERENCE_KEYS: ReadonlySet<string> = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences']);
@@ -145,6 +172,8 @@ const CONVERSE_KEYS: ReadonlySet<string> = new Set([
   'additionalModelRequestFields',
   'additionalModelResponseFieldPaths',
   'guardrailConfig',
+  'performanceConfig',
+  'promptVariables',
 ]);
 
 /** Bedrock requestMetadata: at most 16 pairs, keys 1-256 and values 0-256 of these characters. https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-requestMetadata */
@@ -181,8 +210,16 @@ export function converseRequest(value: unknown): RouterRequest {
     body,
     'body',
     CONVERSE_KEYS,
-    ' (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig)',
+    ' (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig, performanceConfig)',
   );
+  // Bedrock reads promptVariables only when the model id is a Prompt management prompt, and ignores
+  // them otherwise; a route calls models, never prompts, so passing them would drop them silently.
+  // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-promptVariables
+  if (body.promptVariables !== undefined)
+    invalid(
+      'promptVariables',
+      'is not supported: Bedrock fills promptVariables only into a Prompt management prompt, and routes call models; put the values into the messages',
+    );
   const extra = requestMetadata(body.requestMetadata);
   const fields =
     body.additionalModelRequestFields === undefined
@@ -190,6 +227,7 @@ export function converseRequest(value: unknown): RouterRequest {
       : objectAt(body.additionalModelRequestFields, 'additionalModelRequestFields');
   const paths = responseFieldPaths(body.additionalModelResponseFieldPaths);
   const guardrail = requestedGuardrail(body.guardrailConfig);
+  const performance = performanceConfig(body.performanceConfig);
   return {
     messages: messages(body.messages),
     system: system(body.system),
@@ -200,5 +238,6 @@ export function converseRequest(value: unknown): RouterRequest {
     ...(fields !== undefined ? { additionalModelRequestFields: fields } : {}),
     ...(paths !== undefined ? { additionalModelResponseFieldPaths: paths } : {}),
     ...(guardrail !== undefined ? { guardrailConfig: guardrail } : {}),
+    ...(performance !== undefined ? { performanceConfig: performance } : {}),
   };
 }

@@ -25,4 +25,13 @@ export interface RoutingRecord {
   readonly cache?: CacheStatus;
   /** Catalog prices × the answer's usage, USD (cache tokens at the catalog's cache prices); 0 for a cache hit. */
   readonly costUsd?: number;
+  /** Request fields the answering model's capabilities do not take, left out for it (model-fields.ts). */
+  readonly stripped?: readonly string[];
+}
+
+/** The header naming what the answering model was not sent (routing.stripped), when anything was. */
+export function strippedHeader(routing: RoutingRecord): Record<string, string> {
+  return routing.stripped !== undefined && routing.stripped.length > 0
+    ? { 'x-fm-stripped': routing.stripped.join(', ') }
+    : {};
 }

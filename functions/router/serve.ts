@@ -11,6 +11,7 @@ import { invokeCandidates, type InvokeDeps } from './invoke';
 import { recordRequest, recordTransition } from './observe';
 import type { RouterRequest } from './request';
 import type { AttemptRecord, RoutingRecord } from './routing-record';
+import { strippedOf } from './model-fields';
 import { coolDownSeconds } from './retry-after';
 import type { RoutingTableSource } from './routing-table-source';
 import { selectCandidates, type Candidate } from './select';
@@ -85,6 +86,7 @@ export async function serveRoute(
       catalogVersion: table.catalogVersion,
       skipped: [...selection.skipped, ...done.circuitSkips],
       costUsd: costOf(table, done.modelId, done.answer),
+      ...strippedOf(table.models[done.modelId], request),
     };
     recordRequest({
       environment: env,

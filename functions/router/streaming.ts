@@ -2,7 +2,8 @@ import type { ContentBlock, ToolUseBlock } from '@aws-sdk/client-bedrock-runtime
 import type { TableModel } from '../../contracts/routing-table';
 import { didYouMean } from '../../suggest/did-you-mean';
 import type { Backend, ModelAnswer, ModelCall } from './backends/backend';
-import { STREAM_BACKENDS, type StreamEvent, type StreamingBackend } from './backends/stream';
+import { STREAM_BACKENDS } from './backends';
+import type { StreamEvent, StreamingBackend } from './backends/stream';
 import { classifyError } from './error-kinds';
 import { AllCandidatesFailedError, BackendError, NoCandidateError, NotFoundError, RouterError } from './errors';
 import { requestFeatures } from './features';
@@ -12,7 +13,8 @@ import { recordRequest, recordTransition } from './observe';
 import { costOf } from './spend';
 import type { RouterRequest } from './request';
 import { coolDownSeconds } from './retry-after';
-import type { RoutingRecord } from './routing-record';
+import { strippedHeader, type RoutingRecord } from './routing-record';
+import { strippedOf } from './model-fields';
 import { selectCandidates } from './select';
 import type { RouterDeps } from './serve';
 
@@ -250,6 +252,7 @@ export async function serveStream(
     attempts: done.attempts,
     catalogVersion: table.catalogVersion,
     skipped: [...selection.skipped, ...done.circuitSkips],
+    ...strippedOf(table.models[done.modelId], request),
   };
   const builder = new AnswerBuilder();
   const onClose = (): void => opened.abort(new Error('the caller closed the stream'));
@@ -267,6 +270,7 @@ export async function serveStream(
       'x-fm-route': routeId,
       'x-fm-model': done.modelId,
       'x-fm-catalog-version': table.catalogVersion,
+      ...strippedHeader(routing),
     });
     for (const e of opened.head) {
       builder.add(e);

@@ -3,7 +3,6 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiGatewayAuthorizer } from '@cdktf/provider-aws/lib/api-gateway-authorizer';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -17,7 +16,6 @@ export interface KeyAuthorizerProps {
   readonly functionName: string;
   /** functions/authorizer/index.ts (exports `handler`), bundled with esbuild as the router is. */
   readonly entry: string;
-  readonly restApiId: string;
   readonly executionArn: string;
   /** Each consumer's key hashes and API key value (a Terraform reference: never in git). */
   readonly consumers: readonly AuthorizerConsumer[];
@@ -29,8 +27,10 @@ export interface KeyAuthorizerProps {
 }
 
 /**
- * The REQUEST authorizer of the platform API: functions/authorizer on Node.js 22, its own encrypted
- * log group, a role that may only write there, and API Gateway's permission to invoke it.
+ * The function behind the platform API's REQUEST authorizer: functions/authorizer on Node.js 22, its
+ * own encrypted log group, a role that may only write there, and API Gateway's permission to invoke
+ * it as one of this API's authorizers. The authorizer itself is declared in the API's OpenAPI
+ * document (modules/api/openapi.ts), which names the function by its ARN.
  *
  * Where the secrets live: the keys' hashes come from the environment file; each consumer's API
  * Gateway API key value (the usage identifier it must return) is a reference to
@@ -39,7 +39,8 @@ export interface KeyAuthorizerProps {
  * authorizer makes no call at all per request (no SSM read to fail or to pay for).
  */
 export class KeyAuthorizer extends Construct {
-  readonly authorizer: ApiGatewayAuthorizer;
+  /** API Gateway's permission to invoke the function (which waits for the function). */
+  readonly permission: LambdaPermission;
   readonly logGroupName: string;
   /** Its execution role: the stack lets it decrypt the environment with the key (EnvironmentKey.grantDecrypt). */
   readonly role: IamRole;
@@ -91,31 +92,13 @@ export class KeyAuthorizer extends Construct {
       dependsOn: [logGroup, logs.resource],
     });
 
-    // REQUEST, not TOKEN: a TOKEN authorizer reads one header, and the key may come in either of two.
-    // No result cache: API Gateway answers 401 without calling the authorizer when any identity source
-    // is missing, so listing both headers would refuse every request that carries only one, and a
-    // cache needs its key from identity sources. The identity source cannot be left empty with this
-    // provider (it defaults to the Authorization header and refuses ""), so it is the request id:
-    // always present, and one per request, so even a cache turned on later could not hand one
-    // caller's verdict to another. The authorizer does no I/O (a hash and a few constant-time
-    // compares): calling it per request costs a few milliseconds.
-    // https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html (identitySource)
-    // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_authorizer
-    // https://github.com/hashicorp/terraform-provider-aws/issues/12069
-    this.authorizer = new ApiGatewayAuthorizer(this, 'Authorizer', {
-      name: 'api-key',
-      restApiId: props.restApiId,
-      type: 'REQUEST',
-      authorizerUri: fn.invokeArn,
-      identitySource: 'context.requestId',
-      authorizerResultTtlInSeconds: 0,
-    });
-    new LambdaPermission(this, 'InvokeAuthorizer', {
+    this.permission = new LambdaPermission(this, 'InvokeAuthorizer', {
       statementId: 'AllowApiGatewayAuthorizer',
       action: 'lambda:InvokeFunction',
       functionName: fn.functionName,
       principal: 'apigateway.amazonaws.com',
-      sourceArn: `${props.executionArn}/authorizers/${this.authorizer.id}`,
+      // Any authorizer of this API: the one the OpenAPI document declares has an id Terraform never sees.
+      sourceArn: `${props.executionArn}/authorizers/*`,
     });
   }
 }

@@ -1,12 +1,8 @@
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApiGatewayApiKey } from '@cdktf/provider-aws/lib/api-gateway-api-key';
-import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
-import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
-import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
-import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { ApiGatewayUsagePlan } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
@@ -14,11 +10,12 @@ import { ApiGatewayUsagePlanKey } from '@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { API_OPERATIONS, isStreamingOperation, type ApiOperation } from '../../contracts/http-api';
+import { API_OPERATIONS, type ApiOperation } from '../../contracts/http-api';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
-import { MAX_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
+import { MAX_INTEGRATION_TIMEOUT_MS, MAX_STREAMING_INTEGRATION_TIMEOUT_MS, PLATFORM_API_RULES } from './validate';
 import { KeyAuthorizer } from './key-authorizer';
+import { platformOpenApi, type GatewayResponse } from './openapi';
 import { RegionalWebAcl } from './web-acl';
 
 export interface ApiThrottle {
@@ -38,6 +35,18 @@ export interface ApiConsumer {
   readonly keys?: readonly { readonly sha256: string; readonly revoked?: boolean }[];
 }
 
+/** A function the API invokes: its name as written, and its ARN attribute (see PlatformApiProps.handler). */
+export interface LambdaTarget {
+  readonly functionName: string;
+  readonly functionArn: string;
+}
+
+/** A Lambda function's ARN from its name, and the URI API Gateway invokes it by (buffered). */
+export const lambdaArn = (region: string, account: string, name: string) =>
+  `arn:aws:lambda:${region}:${account}:function:${name}`;
+const invocationUri = (region: string, functionArn: string) =>
+  `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+
 /** The API-key authorizer's code and where its package is built (modules/api/key-authorizer.ts). */
 export interface ApiAuthorizerProps {
   readonly functionName: string;
@@ -55,8 +64,22 @@ export interface PlatformApiProps {
    * the version, `/v1/...`), so it must not be `v1` too. @default 'live'
    */
   readonly stageName?: string;
-  /** The router: invoke ARN for the proxy integrations, name for the permission. */
-  readonly handler: { readonly functionName: string; readonly invokeArn: string };
+  /** The API's Region and account: the OpenAPI document names the functions by ARN, built from them. */
+  readonly region: string;
+  readonly account: string;
+  /**
+   * The router, invoked buffered by the operations that answer whole. `functionName` as written (a
+   * literal: the document names the function by the ARN built from it, so that the API does not
+   * depend on the function, whose key's policy names the API's execution log group); `functionArn`
+   * the function's attribute, so that API Gateway's permission waits for the function.
+   */
+  readonly handler: LambdaTarget;
+  /**
+   * The router's streaming twin (handler `index.streamingHandler`), invoked with response streaming
+   * by the operations that may stream (contracts/http-api.ts `streaming`): chat completions and
+   * converse-stream. As `handler`.
+   */
+  readonly streamingHandler: LambdaTarget;
   /** Stage-wide throttling. */
   readonly throttle: ApiThrottle;
   /**
@@ -72,8 +95,10 @@ export interface PlatformApiProps {
   readonly kmsKeyArn: string;
   /** @default 30 */
   readonly logRetentionDays?: number;
-  /** @default 29000 */
+  /** The buffered integrations' timeout. @default 29000 */
   readonly integrationTimeoutMs?: number;
+  /** The streaming integrations' timeout. @default 900000 (15 minutes) */
+  readonly streamingTimeoutMs?: number;
   /**
    * A regional WAF web ACL on the stage, its rate limits sized from the throttles (webAclLimits).
    * @default false
@@ -87,10 +112,12 @@ const DEFAULTS = {
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
   /** The longest API Gateway allows: the router's timeout, shorter, ends a slow request first. */
   integrationTimeoutMs: MAX_INTEGRATION_TIMEOUT_MS,
+  /** The longest a streamed response may last: again the router's own timeout, shorter, ends it first. */
+  streamingTimeoutMs: MAX_STREAMING_INTEGRATION_TIMEOUT_MS,
 } as const;
 
 /** The operations whose bodies are prompts: the WAF's body rules only count on them. */
-export const INFERENCE_OPERATIONS: readonly ApiOperation[] = ['converse', 'chatCompletions'];
+export const INFERENCE_OPERATIONS: readonly ApiOperation[] = ['converse', 'converseStream', 'chatCompletions'];
 
 /**
  * A URI path regex (WAF's syntax) for one operation, path parameters as one segment each. Anchored
@@ -124,13 +151,29 @@ export function webAclLimits(
   };
 }
 
+const API_DESCRIPTION = 'fm-platform model router';
+
 /**
- * The routes the API serves, each a Lambda proxy to the router: every operation of the HTTP API
- * that answers whole (the streaming ones are the router's streaming function URL: router-function.ts).
+ * OpenAI-shaped bodies for the authorizer's refusals, so an OpenAI client raises its own
+ * AuthenticationError / PermissionDeniedError with a message.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
  */
-export const API_ROUTES = (Object.keys(API_OPERATIONS) as ApiOperation[])
-  .filter((o) => !isStreamingOperation(o))
-  .map((o) => API_OPERATIONS[o]);
+const AUTHORIZER_REFUSALS: Readonly<Record<string, GatewayResponse>> = Object.fromEntries(
+  (
+    [
+      [
+        'UNAUTHORIZED',
+        '401',
+        'Missing or unknown API key: send it as Authorization: Bearer <key> or x-api-key.',
+        'invalid_api_key',
+      ],
+      ['ACCESS_DENIED', '403', 'This API key is revoked: ask the platform team for a new one.', 'revoked_api_key'],
+    ] as const
+  ).map(([type, statusCode, message, code]) => [
+    type,
+    { statusCode, body: JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code } }) },
+  ]),
+);
 
 /** Access log fields: who, what, outcome and timings; never a request or response body. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -156,10 +199,12 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The regional REST API in front of the router: on every method either the consumers' bearer keys
- * (the key authorizer, with the usage identifier it returns) or IAM (SigV4) auth, API keys and a
- * usage plan per consumer, stage throttling, JSON access logs to an encrypted log group, X-Ray,
- * metrics on and data trace off, optionally a WAF web ACL.
+ * The regional REST API in front of the router, defined by one OpenAPI document (openapi.ts): every
+ * operation a Lambda proxy, the buffered router for whole answers and its streaming twin, through a
+ * STREAM integration, for the operations that may stream; on every method either the consumers'
+ * bearer keys (the key authorizer, with the usage identifier it returns) or IAM (SigV4) auth. Around
+ * it, as resources: API keys and a usage plan per consumer, stage throttling, JSON access logs to an
+ * encrypted log group, X-Ray, metrics on and data trace off, optionally a WAF web ACL.
  *
  * API Gateway's CloudWatch role (`aws_api_gateway_account`) is one per account and Region, shared by
  * every API there: it is not created here (a second owner would fight over it). The account must
@@ -181,17 +226,25 @@ export class PlatformApi extends Construct {
     super(scope, id);
     validateProps(this, 'PlatformApi', props, PLATFORM_API_RULES);
     const stageName = props.stageName ?? DEFAULTS.stageName;
-    const integrationTimeoutMs = props.integrationTimeoutMs ?? DEFAULTS.integrationTimeoutMs;
     const apiKeyRequired = props.consumers.length > 0;
     const keyAuth = apiKeyRequired && props.authorizer !== undefined;
 
     const api = new ApiGatewayRestApi(this, 'Resource', {
       name: props.apiName,
-      description: 'fm-platform model router',
+      description: API_DESCRIPTION,
       endpointConfiguration: { types: ['REGIONAL'] },
       // AUTHORIZER: the usage plan's key is the authorizer's usageIdentifierKey, not a request header.
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
       apiKeySource: keyAuth ? 'AUTHORIZER' : 'HEADER',
+      // The whole API is the OpenAPI document below (openapi.ts says why). overwrite: the document is
+      // the API, so an operation taken out of it is taken out of the API (merge would leave it
+      // serving); fail_on_warnings: an import that API Gateway only partly understands (an extension
+      // it ignores, such as a transfer mode it does not take) fails the apply instead of deploying a
+      // different API than the one planned.
+      // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_rest_api#put_rest_api_mode
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-update.html
+      putRestApiMode: 'overwrite',
+      failOnWarnings: true,
     });
 
     const apiKeys = new Map<string, ApiGatewayApiKey>();
@@ -208,7 +261,6 @@ export class PlatformApi extends Construct {
       keyAuth && props.authorizer
         ? new KeyAuthorizer(this, 'KeyAuthorizer', {
             ...props.authorizer,
-            restApiId: api.id,
             executionArn: api.executionArn,
             consumers: props.consumers.map((c) => ({
               name: c.name,
@@ -220,96 +272,57 @@ export class PlatformApi extends Construct {
             logRetentionDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
           })
         : undefined;
-    // OpenAI-shaped bodies for the authorizer's refusals, so an OpenAI client raises its own
-    // AuthenticationError / PermissionDeniedError with a message. Part of what a deployment snapshots.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
-    const gatewayResponses = authorizer
-      ? [
-          [
-            'UNAUTHORIZED',
-            '401',
-            'Missing or unknown API key: send it as Authorization: Bearer <key> or x-api-key.',
-            'invalid_api_key',
-          ],
-          ['ACCESS_DENIED', '403', 'This API key is revoked: ask the platform team for a new one.', 'revoked_api_key'],
-        ].map(
-          ([type, status, message, code]) =>
-            new ApiGatewayGatewayResponse(this, `Response-${type}`, {
-              restApiId: api.id,
-              responseType: type,
-              statusCode: status,
-              responseTemplates: {
-                'application/json': JSON.stringify({
-                  error: { message, type: 'invalid_request_error', param: null, code },
-                }),
-              },
-            }),
-        )
-      : [];
 
-    // The resource tree, one node per path prefix.
-    const resources = new Map<string, ApiGatewayResource>();
-    const resourceFor = (path: readonly string[]): ApiGatewayResource => {
-      const key = path.join('/');
-      const existing = resources.get(key);
-      if (existing) return existing;
-      const parentId = path.length === 1 ? api.rootResourceId : resourceFor(path.slice(0, -1)).id;
-      const id = `Path-${key.replace(/[{}]/g, '').replace(/\//g, '-')}`;
-      const created = new ApiGatewayResource(this, id, {
-        restApiId: api.id,
-        parentId,
-        pathPart: path[path.length - 1],
-      });
-      resources.set(key, created);
-      return created;
-    };
-
-    const integrations: ApiGatewayIntegration[] = [];
-    const methods: ApiGatewayMethod[] = [];
-    for (const route of API_ROUTES) {
-      const resource = resourceFor(route.path);
-      const id = `${route.method}-${route.path.join('-').replace(/[{}]/g, '')}`;
-      const method = new ApiGatewayMethod(this, `Method-${id}`, {
-        restApiId: api.id,
-        resourceId: resource.id,
-        httpMethod: route.method,
-        authorization: authorizer ? 'CUSTOM' : 'AWS_IAM',
-        authorizerId: authorizer?.authorizer.id,
+    // Functions by the ARNs their names give, not by their attributes: the document is then known at
+    // plan time (the offline plan shows it whole), and the API does not wait for the functions, which
+    // wait for the environment key, whose policy names this API's execution log group (a cycle).
+    const arnOf = (name: string) => lambdaArn(props.region, props.account, name);
+    api.body = JSON.stringify(
+      platformOpenApi({
+        title: props.apiName,
+        description: API_DESCRIPTION,
+        region: props.region,
+        wholeInvokeArn: invocationUri(props.region, arnOf(props.handler.functionName)),
+        streamingFunctionArn: arnOf(props.streamingHandler.functionName),
+        auth:
+          authorizer && props.authorizer
+            ? { kind: 'authorizer', authorizerUri: invocationUri(props.region, arnOf(props.authorizer.functionName)) }
+            : { kind: 'iam' },
         apiKeyRequired,
-        requestParameters: (route.path as readonly string[]).includes('{route}')
-          ? { 'method.request.path.route': true }
-          : undefined,
-      });
-      methods.push(method);
-      integrations.push(
-        new ApiGatewayIntegration(this, `Integration-${id}`, {
-          restApiId: api.id,
-          resourceId: resource.id,
-          httpMethod: method.httpMethod,
-          type: 'AWS_PROXY',
-          integrationHttpMethod: 'POST',
-          uri: props.handler.invokeArn,
-          timeoutMilliseconds: integrationTimeoutMs,
-        }),
-      );
-    }
+        apiKeySource: keyAuth ? 'AUTHORIZER' : 'HEADER',
+        integrationTimeoutMs: props.integrationTimeoutMs ?? DEFAULTS.integrationTimeoutMs,
+        streamingTimeoutMs: props.streamingTimeoutMs ?? DEFAULTS.streamingTimeoutMs,
+        gatewayResponses: authorizer ? AUTHORIZER_REFUSALS : {},
+      }),
+    );
 
-    // A new deployment whenever anything the deployment snapshots changes: Terraform hashes the whole
-    // resource, method and integration objects (authorization, key requirement, parameters, URI,
-    // timeout, ...) as planned, so no setting can be left out of the trigger by hand.
+    const invokeRouter = new LambdaPermission(this, 'InvokeRouter', {
+      statementId: 'AllowApiGatewayInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: props.handler.functionArn,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.executionArn}/${stageName}/*`,
+    });
+    // InvokeWithResponseStream takes the same lambda:InvokeFunction permission.
+    // https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html
+    const invokeStreaming = new LambdaPermission(this, 'InvokeStreamingRouter', {
+      statementId: 'AllowApiGatewayInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: props.streamingHandler.functionArn,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.executionArn}/${stageName}/*`,
+    });
+
+    // A new deployment whenever the document changes (it holds every operation, integration,
+    // authorizer and gateway response the deployment snapshots), hashed as Terraform resolves it, so a
+    // changed function ARN redeploys too.
     // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/api_gateway_deployment#terraform-resources
-    const snapshot = [
-      ...resources.values(),
-      ...methods,
-      ...integrations,
-      ...(authorizer ? [authorizer.authorizer] : []),
-      ...gatewayResponses,
-    ].map((r) => r.fqn);
     const deployment = new ApiGatewayDeployment(this, 'Deployment', {
       restApiId: api.id,
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(snapshot)) },
+      triggers: { redeployment: Fn.sha1(api.body) },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [...methods, ...integrations, ...gatewayResponses],
+      // Not before API Gateway may call the functions (which the permissions wait for).
+      dependsOn: [invokeRouter, invokeStreaming, ...(authorizer ? [authorizer.permission] : [])],
     });
 
     const logGroupNames = {
@@ -349,14 +362,6 @@ export class PlatformApi extends Construct {
         throttlingRateLimit: props.throttle.rateLimit,
         throttlingBurstLimit: props.throttle.burstLimit,
       },
-    });
-
-    new LambdaPermission(this, 'InvokeRouter', {
-      statementId: 'AllowApiGatewayInvoke',
-      action: 'lambda:InvokeFunction',
-      functionName: props.handler.functionName,
-      principal: 'apigateway.amazonaws.com',
-      sourceArn: `${api.executionArn}/${stageName}/*`,
     });
 
     for (const consumer of props.consumers) {

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { logRetentionRule } from '../logs/retention';
 import { eachRule, isIntegerIn, rule, type PropsRule } from '../validation';
 import { API_OPERATIONS } from '../../contracts/http-api';
@@ -6,6 +7,11 @@ import type { RegionalWebAclProps } from './web-acl';
 
 /** The longest a REST API waits for its integration, by default (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
 export const MAX_INTEGRATION_TIMEOUT_MS = 29_000;
+/**
+ * The longest a streamed response may last (STREAM transfer mode: 15 minutes; its idle timeout is
+ * 5 minutes on a regional endpoint). https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html
+ */
+export const MAX_STREAMING_INTEGRATION_TIMEOUT_MS = 900_000;
 
 /** Stage names: alphanumerics, hyphens and underscores, at most 128 (https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html). */
 const STAGE_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
@@ -21,6 +27,19 @@ const badThrottle = (t: ApiThrottle) =>
   !(Number.isFinite(t.rateLimit) && t.rateLimit > 0) || !isIntegerIn(t.burstLimit, 1);
 
 export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
+  {
+    // The OpenAPI document names the functions by the ARNs their names give (platform-api.ts says why).
+    check: (p) => {
+      const tokens = [
+        ['handler', p.handler.functionName],
+        ['streaming handler', p.streamingHandler.functionName],
+        ['authorizer', p.authorizer?.functionName],
+      ].filter(([, name]) => name !== undefined && Token.isUnresolved(name));
+      return tokens.length === 0
+        ? undefined
+        : `function names must be written out, not resource attributes (the OpenAPI body names each function by the ARN its name gives), but the ${tokens.map(([what]) => what).join(', ')} name was a token`;
+    },
+  },
   rule({
     value: (p) => p.stageName,
     fails: (name) => !STAGE_NAME.test(name),
@@ -88,6 +107,12 @@ export const PLATFORM_API_RULES: readonly PropsRule<PlatformApiProps>[] = [
     value: (p) => p.integrationTimeoutMs,
     fails: (ms) => !isIntegerIn(ms, 50, MAX_INTEGRATION_TIMEOUT_MS),
     message: (ms) => `integration timeout must be 50 to ${MAX_INTEGRATION_TIMEOUT_MS} ms, but ${ms} was provided`,
+  }),
+  rule({
+    value: (p) => p.streamingTimeoutMs,
+    fails: (ms) => !isIntegerIn(ms, 50, MAX_STREAMING_INTEGRATION_TIMEOUT_MS),
+    message: (ms) =>
+      `streaming integration timeout must be 50 to ${MAX_STREAMING_INTEGRATION_TIMEOUT_MS} ms, but ${ms} was provided`,
   }),
 ];
 

@@ -170,14 +170,9 @@ const sagemaker = (sid: string, actions: readonly string[], resource: (s: Deploy
 export const DEPLOY_PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   aws_iam_policy_document: { grants: [] }, // rendered by Terraform itself, no AWS call
   aws_api_gateway_rest_api: { grants: [REST_APIS] },
-  aws_api_gateway_resource: { grants: [REST_APIS] },
-  aws_api_gateway_method: { grants: [REST_APIS] },
-  aws_api_gateway_integration: { grants: [REST_APIS] },
   aws_api_gateway_deployment: { grants: [REST_APIS] },
   aws_api_gateway_stage: { grants: [REST_APIS] },
   aws_api_gateway_method_settings: { grants: [REST_APIS] },
-  aws_api_gateway_authorizer: { grants: [REST_APIS] },
-  aws_api_gateway_gateway_response: { grants: [REST_APIS] },
   aws_api_gateway_api_key: { grants: [API_KEYS] },
   aws_api_gateway_usage_plan: { grants: [USAGE_PLANS, REST_APIS] },
   aws_api_gateway_usage_plan_key: { grants: [USAGE_PLANS, API_KEYS] },

@@ -12,6 +12,12 @@ export interface PlatformAlarmsProps {
   readonly apiName: string;
   readonly stageName: string;
   readonly functionName: string;
+  /**
+   * The router's streaming twin, which the API's streaming operations invoke: its Lambda errors and
+   * throttles count in the router's alarms too (one alarm each, so AppConfig's five monitors hold).
+   * @default - none
+   */
+  readonly streamingFunctionName?: string;
   /** Share of 5xx answers that alarms, percent. @default 5 */
   readonly api5xxRatePercent?: number;
   /** Share of requests answered by a fallback that alarms, percent. @default 20 */
@@ -89,14 +95,30 @@ export class PlatformAlarms extends Construct {
       treatMissingData: 'notBreaching',
       ...actions,
     });
+    // A Lambda metric of the router, summed with its streaming twin's when there is one.
+    const functions = [props.functionName, ...(props.streamingFunctionName ? [props.streamingFunctionName] : [])];
+    const lambdaSum = (metricName: string, label: string) =>
+      functions.length === 1
+        ? { namespace: 'AWS/Lambda', metricName, dimensions: fn, statistic: 'Sum', period: 60 }
+        : {
+            metricQuery: [
+              ...functions.map((name, i) => ({
+                id: `f${i}`,
+                metric: {
+                  namespace: 'AWS/Lambda',
+                  metricName,
+                  dimensions: { FunctionName: name },
+                  period: 60,
+                  stat: 'Sum',
+                },
+              })),
+              { id: 'total', expression: functions.map((_, i) => `f${i}`).join(' + '), label, returnData: true },
+            ],
+          };
     this.routerErrors = new CloudwatchMetricAlarm(this, 'RouterErrors', {
       alarmName: `${p}-router-errors`,
-      alarmDescription: 'router invocations that failed (unhandled errors, timeouts)',
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: fn,
-      statistic: 'Sum',
-      period: 60,
+      alarmDescription: 'router invocations that failed (unhandled errors, timeouts), streaming twin included',
+      ...lambdaSum('Errors', 'router errors'),
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       threshold: 5,
@@ -106,12 +128,8 @@ export class PlatformAlarms extends Construct {
     });
     this.routerThrottles = new CloudwatchMetricAlarm(this, 'RouterThrottles', {
       alarmName: `${p}-router-throttles`,
-      alarmDescription: 'router invocations refused by its reserved concurrency',
-      namespace: 'AWS/Lambda',
-      metricName: 'Throttles',
-      dimensions: fn,
-      statistic: 'Sum',
-      period: 60,
+      alarmDescription: 'router invocations refused by its reserved concurrency (or the account limit, for the twin)',
+      ...lambdaSum('Throttles', 'router throttles'),
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       threshold: 1,

@@ -17,6 +17,9 @@ import { ROUTER_FUNCTION_RULES } from './validate';
 
 export const ROUTER_RUNTIME = 'nodejs22.x';
 
+/** The streaming twin's name, from the router's (`<functionName>-stream`). */
+export const streamingTwinName = (functionName: string): string => `${functionName}-stream`;
+
 export interface RouterFunctionProps {
   readonly functionName: string;
   /** The router's TypeScript entry point (exports `handler`), bundled with esbuild. */
@@ -51,8 +54,8 @@ export interface RouterFunctionProps {
   readonly packageDir?: string;
   /**
    * A second function of the same package and role, `<functionName>-stream`, whose handler is the
-   * streaming entry, behind a Lambda function URL in RESPONSE_STREAM mode with AWS_IAM auth: the
-   * streamed chat completions and converse-stream for SigV4 callers. Not reserved-concurrency.
+   * streaming entry: what the API's streaming operations invoke, and behind a Lambda function URL in
+   * RESPONSE_STREAM mode with AWS_IAM auth, every path for SigV4 callers. Not reserved-concurrency.
    * @default false
    */
   readonly streamingUrl?: boolean;
@@ -78,6 +81,7 @@ export class RouterFunction extends Construct {
   /** The streaming function URL (https://<id>.lambda-url.<region>.on.aws/), when streamingUrl is on. */
   readonly streamingUrl?: string;
   readonly streamingFunctionName?: string;
+  readonly streamingFunctionArn?: string;
   /** The streaming function's log group (encrypted with the same key: the key must allow it). */
   readonly streamingLogGroupName?: string;
   /** The functions of the package: the router and its streaming twin. */
@@ -156,6 +160,7 @@ export class RouterFunction extends Construct {
     if (props.streamingUrl === true) {
       const streaming = this.streamingFunction(props, config);
       this.streamingFunctionName = streaming.functionName;
+      this.streamingFunctionArn = streaming.functionArn;
       this.streamingLogGroupName = streaming.logGroupName;
       this.streamingUrl = streaming.url;
     }
@@ -177,18 +182,16 @@ export class RouterFunction extends Construct {
   }
 
   /**
-   * The streaming twin. Why a function URL and not the REST API: provider 5.100.0's
-   * aws_api_gateway_integration has no response_transfer_mode (added in 6.x,
-   * https://github.com/hashicorp/terraform-provider-aws/pull/45329), and the OpenAPI `body`
-   * route is opaque to Terraform (the plan cannot show that API Gateway accepts it) and would move
-   * every method out of the resources this module manages. A function URL's RESPONSE_STREAM is a
-   * checked provider argument. https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+   * The streaming twin: the function the platform API's STREAM integrations invoke with
+   * InvokeWithResponseStream (modules/api/openapi.ts), and, behind a function URL in RESPONSE_STREAM
+   * mode with AWS_IAM auth, the way in for SigV4 callers when the API takes bearer keys (a method
+   * has one authorizer). https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
    */
   private streamingFunction(
     props: RouterFunctionProps,
     config: Omit<LambdaFunctionConfig, 'functionName' | 'handler'>,
-  ): { functionName: string; url: string; logGroupName: string } {
-    const name = `${props.functionName}-stream`;
+  ): { functionName: string; functionArn: string; url: string; logGroupName: string } {
+    const name = streamingTwinName(props.functionName);
     const logGroup = new CloudwatchLogGroup(this, 'StreamingLogGroup', {
       name: `/aws/lambda/${name}`,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
@@ -219,6 +222,11 @@ export class RouterFunction extends Construct {
       invokeMode: 'RESPONSE_STREAM',
     });
     // The name as written, not the resource's token: the environment key's policy names it (kms/environment-key.ts).
-    return { functionName: fn.functionName, url: url.functionUrl, logGroupName: `/aws/lambda/${name}` };
+    return {
+      functionName: fn.functionName,
+      functionArn: fn.arn,
+      url: url.functionUrl,
+      logGroupName: `/aws/lambda/${name}`,
+    };
   }
 }

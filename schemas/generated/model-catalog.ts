@@ -283,6 +283,14 @@ export interface Capabilities {
    */
   streaming: boolean;
   /**
+   * Whether Bedrock prompt caching is available for the model (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html): requests' cachePoint blocks reach only such models and are stripped for the others. Default false.
+   */
+  promptCaching?: boolean;
+  /**
+   * Whether Bedrock latency-optimized inference is available for the model where the router calls it (https://docs.aws.amazon.com/bedrock/latest/userguide/latency-optimized-inference.html): a request's performanceConfig latency optimized reaches only such models; the others answer at standard latency. Default false.
+   */
+  latencyOptimized?: boolean;
+  /**
    * What the model is chosen for; informs model selection.
    */
   strengths?: (

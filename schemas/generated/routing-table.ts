@@ -113,6 +113,18 @@ export interface TableModel {
    */
   toolUse: boolean;
   /**
+   * Whether it streams its answer (the catalog's capabilities.streaming): a SageMaker endpoint is then called with InvokeEndpointWithResponseStream, else its whole answer is streamed as one chunk. Absent: it does not.
+   */
+  streaming?: boolean;
+  /**
+   * Whether Bedrock prompt caching is available (the catalog's capabilities.promptCaching): cachePoint blocks are stripped for a model without it. Absent: it is not.
+   */
+  promptCaching?: boolean;
+  /**
+   * Whether Bedrock latency-optimized inference is available (the catalog's capabilities.latencyOptimized): performanceConfig is sent only to such a model. Absent: it is not.
+   */
+  latencyOptimized?: boolean;
+  /**
    * USD per 1M tokens, for the estimated-cost metric.
    */
   pricing: {

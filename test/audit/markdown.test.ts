@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { renderMarkdown } from '../../audit/markdown';
+import { loadProject } from '../../catalog';
 import { auditFiles } from '../../audit/run';
 import { defaultCatalogPath, defaultEnvironmentsDir, projectRoot } from '../../catalog/paths';
 import { tempProject } from '../support/project';
@@ -13,8 +14,9 @@ describe('the Markdown report', () => {
   const markdown = renderMarkdown(report);
 
   it('leads with the verdict and shows what changes', () => {
+    const version = loadProject().catalog.version;
     expect(markdown.split('\n')[0]).toBe(
-      '## Model platform audit: catalog 2026.11.29-1 against `base` (catalog 2026.11.29-1)',
+      `## Model platform audit: catalog ${version} against \`base\` (catalog ${version})`,
     );
     expect(markdown).toContain('**Gates pass** in dev, staging, prod.');
     expect(markdown).toContain('- retargeted: classify claude-3-haiku → nova-micro');

@@ -69,10 +69,11 @@ describe('offline terraform plan', () => {
         'aws_wafv2_web_acl',
         'aws_wafv2_web_acl_association',
         'aws_cloudwatch_dashboard',
-        'aws_api_gateway_authorizer',
-        'aws_api_gateway_gateway_response',
+        'aws_api_gateway_rest_api',
+        'aws_api_gateway_deployment',
       ],
-      [],
+      // The OpenAPI body defines the methods, the authorizer and the gateway responses.
+      ['aws_api_gateway_method', 'aws_api_gateway_integration', 'aws_api_gateway_authorizer'],
     ],
   ])('plans the key resources of %s', (env, present, absent) => {
     const result = results.get(env);
@@ -194,27 +195,52 @@ describe('offline terraform plan', () => {
     expect(of('aws_appconfig_hosted_configuration_version')[0].change.after_unknown?.content).toBe(true);
   });
 
-  it('plans the key authorizer of prod: a REQUEST authorizer without a result cache, and api_key_source AUTHORIZER', () => {
+  it("plans prod's API as one OpenAPI body (overwrite, fail on warnings), whole at plan time: STREAM integrations on the streaming twin, the key authorizer on every method", () => {
     const json = JSON.parse(readFileSync(results.get('prod')?.planJsonPath ?? '', 'utf8')) as {
       resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
     };
     const after = (type: string) => json.resource_changes.filter((c) => c.type === type).map((c) => c.change.after);
-    expect(after('aws_api_gateway_rest_api')).toEqual([expect.objectContaining({ api_key_source: 'AUTHORIZER' })]);
-    expect(after('aws_api_gateway_authorizer')).toEqual([
-      expect.objectContaining({
-        type: 'REQUEST',
-        identity_source: 'context.requestId',
-        authorizer_result_ttl_in_seconds: 0,
-      }),
+    const [api] = after('aws_api_gateway_rest_api');
+    expect(api).toMatchObject({ api_key_source: 'AUTHORIZER', fail_on_warnings: true });
+    // Written as overwrite; the provider plans its default as null on create and puts with overwrite.
+    expect(api.put_rest_api_mode ?? 'overwrite').toBe('overwrite');
+    // The document names the functions by the ARNs their names give, so Terraform knows it before apply.
+    type Operation = {
+      security: Record<string, string[]>[];
+      'x-amazon-apigateway-integration': { uri: string; responseTransferMode?: string; timeoutInMillis: number };
+    };
+    const doc = JSON.parse(String(api.body)) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, { 'x-amazon-apigateway-authorizer'?: Record<string, unknown> }> };
+      'x-amazon-apigateway-gateway-responses': Record<string, unknown>;
+    };
+    const streamed = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.values(methods).map((op) => [path, op] as const))
+      .filter(([, op]) => op['x-amazon-apigateway-integration'].responseTransferMode === 'STREAM');
+    expect(streamed.map(([path]) => path).sort()).toEqual([
+      '/v1/chat/completions',
+      '/v1/routes/{route}/converse-stream',
     ]);
-    const methods = after('aws_api_gateway_method');
-    expect(methods.length).toBeGreaterThan(0);
-    for (const m of methods) expect(m).toMatchObject({ authorization: 'CUSTOM', api_key_required: true });
+    for (const [, op] of streamed) {
+      expect(op['x-amazon-apigateway-integration'].uri).toMatch(
+        /^arn:aws:apigateway:us-east-1:lambda:path\/2021-11-15\/functions\/arn:aws:lambda:us-east-1:\d{12}:function:fm-prod-router-stream\/response-streaming-invocations$/,
+      );
+      expect(op['x-amazon-apigateway-integration'].timeoutInMillis).toBe(900000);
+    }
+    for (const op of Object.values(doc.paths).flatMap((m) => Object.values(m)))
+      expect(op.security).toEqual([{ 'api-key-authorizer': [], api_key: [] }]);
+    expect(doc.components.securitySchemes['api-key-authorizer']['x-amazon-apigateway-authorizer']).toMatchObject({
+      type: 'request',
+      identitySource: 'context.requestId',
+      authorizerResultTtlInSeconds: 0,
+    });
+    expect(Object.keys(doc['x-amazon-apigateway-gateway-responses']).sort()).toEqual(['ACCESS_DENIED', 'UNAUTHORIZED']);
+    // Both routers may be invoked by the API's stage: the permissions the deployment waits for.
     expect(
-      after('aws_api_gateway_gateway_response')
-        .map((r) => r.response_type)
-        .sort(),
-    ).toEqual(['ACCESS_DENIED', 'UNAUTHORIZED']);
+      after('aws_lambda_permission')
+        .filter((p) => p.statement_id === 'AllowApiGatewayInvoke')
+        .map((p) => p.principal),
+    ).toEqual(['apigateway.amazonaws.com', 'apigateway.amazonaws.com']);
   });
 
   it('plans the bootstrap of an account: state bucket, OIDC, deploy role, API Gateway account, artifacts bucket', () => {

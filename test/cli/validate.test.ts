@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadProject } from '../../catalog';
 import { runCli } from '../support/cli';
 import { tempProject } from '../support/project';
 import type { Environment } from '../../schemas/generated/environment';
@@ -9,8 +10,11 @@ describe('npm run validate', () => {
     const r = runCli('validate', []);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    const version = loadProject().catalog.version.replace(/\./g, '\\.');
     expect(r.stdout.trim()).toMatch(
-      /^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/,
+      new RegExp(
+        `^valid: catalog ${version} \\(10 models, 5 routes\\), environments dev, staging, prod; 0 warnings \\(\\d+ ms\\)$`,
+      ),
     );
   });
 

@@ -1,6 +1,10 @@
 import { loadProject } from '../../catalog';
 import { policyStatements, resourcesOf, synthEnvironment } from './synth-environment';
 
+/** A prod function's ARN. */
+const lambda = (name: string) =>
+  `arn:aws:lambda:us-east-1:${loadProject({ only: ['prod'] }).plans[0].account}:function:${name}`;
+
 describe('PlatformStack', () => {
   const environments = loadProject().plans.map((p) => p.name);
 
@@ -223,32 +227,50 @@ describe('PlatformStack', () => {
   it('takes bearer keys through the key authorizer on every method, its usage identifier feeding the usage plans', () => {
     const stack = synthEnvironment('prod');
     const plan = loadProject({ only: ['prod'] }).plans[0];
-    expect(resourcesOf(stack, 'aws_api_gateway_rest_api')[0]).toMatchObject({ api_key_source: 'AUTHORIZER' });
-    const [authorizer] = resourcesOf(stack, 'aws_api_gateway_authorizer');
-    expect(authorizer).toMatchObject({
-      type: 'REQUEST',
-      identity_source: 'context.requestId',
-      authorizer_result_ttl_in_seconds: 0,
-      authorizer_uri: expect.stringMatching(/^\$\{aws_lambda_function\.Api_KeyAuthorizer_[0-9A-F]+\.invoke_arn\}$/),
+    const [api] = resourcesOf(stack, 'aws_api_gateway_rest_api') as { api_key_source: string; body: string }[];
+    expect(api.api_key_source).toBe('AUTHORIZER');
+    // The authorizer, the methods and the refusals are the API's OpenAPI body (modules/api/openapi.ts).
+    const doc = JSON.parse(api.body) as {
+      paths: Record<string, Record<string, { security?: unknown; 'x-amazon-apigateway-auth'?: unknown }>>;
+      components: { securitySchemes: Record<string, Record<string, unknown>> };
+      'x-amazon-apigateway-api-key-source': string;
+      'x-amazon-apigateway-gateway-responses': Record<
+        string,
+        { statusCode: string; responseTemplates: Record<string, string> }
+      >;
+    };
+    expect(resourcesOf(stack, 'aws_api_gateway_authorizer')).toHaveLength(0);
+    expect(doc['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
+    expect(doc.components.securitySchemes['api-key-authorizer']).toEqual({
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'request',
+        authorizerUri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${lambda('fm-prod-authorizer')}/invocations`,
+        identitySource: 'context.requestId',
+        authorizerResultTtlInSeconds: 0,
+      },
     });
-    const methods = resourcesOf(stack, 'aws_api_gateway_method');
+    const methods = Object.values(doc.paths).flatMap((m) => Object.values(m));
     expect(methods.length).toBeGreaterThan(0);
-    for (const m of methods)
-      expect(m).toMatchObject({
-        authorization: 'CUSTOM',
-        authorizer_id: expect.stringMatching(/^\$\{aws_api_gateway_authorizer\./),
-        api_key_required: true,
-      });
+    for (const m of methods) {
+      expect(m.security).toEqual([{ 'api-key-authorizer': [], api_key: [] }]);
+      expect(m['x-amazon-apigateway-auth']).toBeUndefined();
+    }
     // OpenAI-shaped refusals.
-    const responses = resourcesOf(stack, 'aws_api_gateway_gateway_response');
-    expect(responses.map((r) => [r.response_type, r.status_code]).sort()).toEqual([
+    const responses = doc['x-amazon-apigateway-gateway-responses'];
+    expect(
+      Object.entries(responses)
+        .map(([type, r]) => [type, r.statusCode])
+        .sort(),
+    ).toEqual([
       ['ACCESS_DENIED', '403'],
       ['UNAUTHORIZED', '401'],
     ]);
-    for (const r of responses) {
-      const body = JSON.parse((r.response_templates as Record<string, string>)['application/json']) as {
-        error: Record<string, unknown>;
-      };
+    for (const r of Object.values(responses)) {
+      const body = JSON.parse(r.responseTemplates['application/json']) as { error: Record<string, unknown> };
       expect(Object.keys(body.error)).toEqual(['message', 'type', 'param', 'code']);
     }
     // The authorizer knows each consumer's hashes and its API key value by reference, never a key.
@@ -275,7 +297,29 @@ describe('PlatformStack', () => {
     const permission = resourcesOf(stack, 'aws_lambda_permission').find(
       (p) => p.statement_id === 'AllowApiGatewayAuthorizer',
     );
-    expect(permission?.source_arn).toMatch(/\/authorizers\/\$\{aws_api_gateway_authorizer\.[^}]+\.id\}$/);
+    expect(permission?.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.[^}]+\.execution_arn\}\/authorizers\/\*$/);
+  });
+
+  it('streams bearer-key chat completions and converse-stream through the REST API: STREAM integrations on the streaming twin', () => {
+    const stack = synthEnvironment('prod');
+    const [api] = resourcesOf(stack, 'aws_api_gateway_rest_api') as { body: string }[];
+    const doc = JSON.parse(api.body) as {
+      paths: Record<string, Record<string, { 'x-amazon-apigateway-integration': Record<string, unknown> }>>;
+    };
+    const integration = (path: string) => doc.paths[path].post['x-amazon-apigateway-integration'];
+    const twin = resourcesOf(stack, 'aws_lambda_function').find((f) => f.function_name === 'fm-prod-router-stream');
+    expect(twin?.handler).toBe('index.streamingHandler');
+    // By the ARN the names give (known at plan time; the API need not wait for the functions).
+    for (const path of ['/v1/chat/completions', '/v1/routes/{route}/converse-stream'])
+      expect(integration(path)).toMatchObject({
+        type: 'aws_proxy',
+        responseTransferMode: 'STREAM',
+        uri: `arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/${lambda('fm-prod-router-stream')}/response-streaming-invocations`,
+      });
+    expect(integration('/v1/routes/{route}/converse')).toMatchObject({
+      uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${lambda('fm-prod-router')}/invocations`,
+    });
+    expect(integration('/v1/routes/{route}/converse').responseTransferMode).toBeUndefined();
   });
 
   it('names the circuit table by its ARN in every DynamoDB task of every workflow', () => {

@@ -1,10 +1,12 @@
 import { ConverseCommand, type ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { bedrockClient } from '../clients';
+import { requestFor } from '../model-fields';
 import type { Backend, ModelAnswer, ModelCall } from './backend';
 
 /** The request both Converse and ConverseStream take: the target id, the parsed request and the route's guardrail. */
 export function converseInput(call: ModelCall): ConverseCommandInput {
-  const { request } = call;
+  // Without what this model's capabilities do not take (cachePoint, performanceConfig: model-fields.ts).
+  const request = requestFor(call.model, call.request);
   return {
     modelId: call.targetId,
     messages: request.messages,
@@ -14,6 +16,7 @@ export function converseInput(call: ModelCall): ConverseCommandInput {
     requestMetadata: request.requestMetadata,
     additionalModelRequestFields: request.additionalModelRequestFields as never,
     additionalModelResponseFieldPaths: request.additionalModelResponseFieldPaths,
+    ...(request.performanceConfig !== undefined ? { performanceConfig: request.performanceConfig } : {}),
     guardrailConfig: call.guardrail
       ? {
           guardrailIdentifier: call.guardrail.id,

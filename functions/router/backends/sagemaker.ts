@@ -21,15 +21,16 @@ export interface LmiRequest {
   readonly adapters?: string;
 }
 
+/** A block's text: its own, or a guardContent block's (text a guardrail evaluates is still the prompt's). */
+const textOf = (b: { text?: string; guardContent?: { text?: { text?: string } } }): string =>
+  b.text ?? b.guardContent?.text?.text ?? '';
+
 export function lmiPrompt(request: RouterRequest): string {
   const lines: string[] = [];
-  const system = (request.system ?? []).map((s) => s.text ?? '').join('\n');
+  const system = (request.system ?? []).map(textOf).filter(Boolean).join('\n');
   if (system) lines.push(`System: ${system}`);
   for (const m of request.messages) {
-    const text = (m.content ?? [])
-      .map((b) => b.text ?? '')
-      .filter(Boolean)
-      .join('\n');
+    const text = (m.content ?? []).map(textOf).filter(Boolean).join('\n');
     lines.push(`${m.role === 'assistant' ? 'Assistant' : 'User'}: ${text}`);
   }
   lines.push('Assistant:');

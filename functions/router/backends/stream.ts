@@ -1,9 +1,7 @@
 import { ConverseStreamCommand, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import type { TableModel } from '../../../contracts/routing-table';
 import { bedrockClient } from '../clients';
 import type { ModelAnswer, ModelCall } from './backend';
 import { converseInput } from './bedrock';
-import { sagemakerBackend } from './sagemaker';
 
 /** One event of a model's stream, in Converse's vocabulary (exception members are thrown by the SDK, never yielded). */
 export type StreamEvent = ConverseStreamOutput;
@@ -43,9 +41,9 @@ export async function* answerEvents(answer: ModelAnswer): AsyncGenerator<StreamE
 }
 
 /**
- * A backend that answers whole, streamed as one chunk once the answer is there: SageMaker's LMI
- * text generation (InvokeEndpointWithResponseStream is not wired yet), so a SageMaker candidate
- * still serves a streaming request, its first token arriving with its last.
+ * A backend that answers whole, streamed as one chunk once the answer is there: a SageMaker model
+ * whose catalog capabilities say it does not stream (sagemaker-stream.ts), so it still serves a
+ * streaming request, its first token arriving with its last.
  */
 export function wholeAnswerStream(invoke: (call: ModelCall) => Promise<ModelAnswer>): StreamingBackend {
   return {
@@ -54,9 +52,3 @@ export function wholeAnswerStream(invoke: (call: ModelCall) => Promise<ModelAnsw
     },
   };
 }
-
-/** Streaming backends by the table's hosting type. */
-export const STREAM_BACKENDS: Readonly<Record<TableModel['hosting'], StreamingBackend>> = {
-  bedrock: bedrockStreamBackend,
-  sagemaker: wholeAnswerStream((call) => sagemakerBackend.invoke(call)),
-};

@@ -93,7 +93,7 @@ describe('converseRequest', () => {
   it('fails if the body has a key Converse does not know, naming the keys it does', () => {
     expect(refused(withText({ stream: true }))).toEqual(
       invalidRequest(
-        'body has an unknown key "stream" (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig)',
+        'body has an unknown key "stream" (expected messages, system, inferenceConfig, toolConfig, metadata, requestMetadata, additionalModelRequestFields, additionalModelResponseFieldPaths, guardrailConfig, performanceConfig)',
       ),
     );
   });
@@ -196,7 +196,9 @@ describe('converseRequest', () => {
 
   it.each([[{ text: 1 }], [{ text: 'a', cachePoint: {} }], ['Be brief.']])('fails if a system block is %p', (block) => {
     expect(refused(withText({ system: [{ text: 'ok' }, block] }))).toEqual(
-      invalidRequest('system[1] must be { "text": "..." }'),
+      invalidRequest(
+        'system[1] must be one of { "text": "..." }, { "guardContent": { "text": { "text": "..." } } }, { "cachePoint": { "type": "default" } }',
+      ),
     );
   });
 

@@ -5,9 +5,15 @@ import { PlatformApi, type PlatformApiProps } from '../../../modules/api/platfor
 
 const props: PlatformApiProps = {
   apiName: 'fm-test-api',
+  region: 'us-east-1',
+  account: '111111111111',
   handler: {
     functionName: 'fm-test-router',
-    invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations',
+    functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:fm-test-router',
+  },
+  streamingHandler: {
+    functionName: 'fm-test-router-stream',
+    functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:fm-test-router-stream',
   },
   throttle: { rateLimit: 50, burstLimit: 100 },
   consumers: [
@@ -21,20 +27,91 @@ function synth(p: PlatformApiProps) {
   return parseSynth(Testing.synthScope((scope) => void new PlatformApi(scope, 'Api', p)));
 }
 
+interface OpenApiOperation {
+  operationId: string;
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required: boolean }[];
+  'x-amazon-apigateway-auth'?: { type: string };
+  'x-amazon-apigateway-integration': {
+    type: string;
+    httpMethod: string;
+    uri: string;
+    timeoutInMillis: number;
+    responseTransferMode?: string;
+  };
+}
+interface OpenApiDocument {
+  openapi: string;
+  info: { title: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { securitySchemes: Record<string, Record<string, unknown>> };
+  'x-amazon-apigateway-api-key-source': string;
+  'x-amazon-apigateway-gateway-responses'?: Record<string, unknown>;
+}
+
+/** The REST API's OpenAPI body as synthesized, and its operations by id. */
+function openApi(json: ReturnType<typeof synth>) {
+  const api = Object.values(json.resource.aws_api_gateway_rest_api)[0] as {
+    body: string;
+    put_rest_api_mode: string;
+    fail_on_warnings: boolean;
+  };
+  const doc = JSON.parse(api.body) as OpenApiDocument;
+  const operations = new Map<string, OpenApiOperation & { method: string; path: string }>();
+  for (const [path, methods] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(methods)) operations.set(op.operationId, { ...op, method, path });
+  return { api, doc, operations };
+}
+
+const STREAMING_URI =
+  'arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/arn:aws:lambda:us-east-1:111111111111:function:fm-test-router-stream/response-streaming-invocations';
+
 describe('PlatformApi', () => {
-  it('serves the five whole-response routes (not the streaming one), each with AWS_IAM auth, an API key and a Lambda proxy integration', () => {
+  it('defines the whole API as one OpenAPI body: every operation of the contract, SigV4 and an API key on each, a Lambda proxy integration', () => {
     const json = synth(props);
-    const methods = Object.values(json.resource.aws_api_gateway_method);
-    expect(methods.map((m) => m.http_method).sort()).toEqual(['GET', 'GET', 'GET', 'POST', 'POST']);
-    for (const m of methods) expect(m).toMatchObject({ authorization: 'AWS_IAM', api_key_required: true });
-    const paths = (Object.values(json.resource.aws_api_gateway_resource) as { path_part: string }[])
-      .map((r) => r.path_part)
-      .sort();
-    expect(paths).toEqual(['chat', 'completions', 'converse', 'models', 'routes', 'v1', '{model}', '{route}'].sort());
-    expect(paths).not.toContain('converse-stream');
-    for (const i of Object.values(json.resource.aws_api_gateway_integration)) {
-      expect(i).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST', timeout_milliseconds: 29000 });
+    const { api, doc, operations } = openApi(json);
+    // The document is the API: no method, resource or integration is managed beside it.
+    for (const type of ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'])
+      expect(json.resource[type]).toBeUndefined();
+    expect(api).toMatchObject({ put_rest_api_mode: 'overwrite', fail_on_warnings: true });
+    expect(doc).toMatchObject({ openapi: '3.0.1', info: { title: 'fm-test-api' } });
+    expect([...operations.keys()].sort()).toEqual(Object.keys(API_OPERATIONS).sort());
+    for (const op of Object.keys(API_OPERATIONS) as ApiOperation[]) {
+      const got = operations.get(op)!;
+      expect([got.method.toUpperCase(), got.path]).toEqual([API_OPERATIONS[op].method, resourcePath(op)]);
+      expect(got['x-amazon-apigateway-auth']).toEqual({ type: 'AWS_IAM' });
+      expect(got.security).toEqual([{ api_key: [] }]);
+      expect(got['x-amazon-apigateway-integration']).toMatchObject({ type: 'aws_proxy', httpMethod: 'POST' });
     }
+    expect(doc.components?.securitySchemes.api_key).toEqual({ type: 'apiKey', name: 'x-api-key', in: 'header' });
+    expect(doc['x-amazon-apigateway-api-key-source']).toBe('HEADER');
+    expect(operations.get('converse')?.parameters).toEqual([
+      { name: 'route', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
+  });
+
+  it('streams chat completions and converse-stream through the streaming twin (STREAM, response-streaming-invocations); the rest stays buffered on the router', () => {
+    const { operations } = openApi(synth(props));
+    const integrations = Object.fromEntries(
+      [...operations].map(([id, op]) => [id, op['x-amazon-apigateway-integration']]),
+    );
+    for (const id of ['chatCompletions', 'converseStream'])
+      expect(integrations[id]).toEqual({
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        passthroughBehavior: 'when_no_match',
+        uri: STREAMING_URI,
+        timeoutInMillis: 900000,
+        responseTransferMode: 'STREAM',
+      });
+    for (const id of ['converse', 'listRoutes', 'listModels', 'getModel'])
+      expect(integrations[id]).toEqual({
+        type: 'aws_proxy',
+        httpMethod: 'POST',
+        passthroughBehavior: 'when_no_match',
+        uri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:111111111111:function:fm-test-router/invocations',
+        timeoutInMillis: 29000,
+      });
   });
 
   it('gives each consumer a key and a usage plan with its throttle and quota', () => {
@@ -74,35 +151,54 @@ describe('PlatformApi', () => {
     });
   });
 
-  it('lets only this API stage invoke the router', () => {
-    const permission = Object.values(synth(props).resource.aws_lambda_permission)[0] as {
+  it('lets only this API stage invoke the router and its streaming twin', () => {
+    const permissions = Object.values(synth(props).resource.aws_lambda_permission) as {
+      function_name: string;
+      action: string;
       source_arn: string;
       principal: string;
-    };
-    expect(permission.principal).toBe('apigateway.amazonaws.com');
-    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/live\/\*$/);
+    }[];
+    expect(permissions.map((p) => p.function_name).sort()).toEqual([
+      props.handler.functionArn,
+      props.streamingHandler.functionArn,
+    ]);
+    for (const permission of permissions) {
+      // InvokeWithResponseStream takes lambda:InvokeFunction too.
+      expect(permission).toMatchObject({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
+      expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.Api_[0-9A-F]+\.execution_arn\}\/live\/\*$/);
+    }
   });
 
   it('requires no API key when there are no consumers, and adds no web ACL unless asked', () => {
     const json = synth({ ...props, consumers: [] });
-    for (const m of Object.values(json.resource.aws_api_gateway_method)) expect(m.api_key_required).toBe(false);
+    const { doc, operations } = openApi(json);
+    for (const op of operations.values()) {
+      expect(op.security).toBeUndefined();
+      expect(op['x-amazon-apigateway-auth']).toEqual({ type: 'AWS_IAM' });
+    }
+    expect(doc.components).toBeUndefined();
     expect(json.resource.aws_wafv2_web_acl).toBeUndefined();
   });
 
-  it('defaults to the live stage, a 29000 ms integration timeout and 30 days of access logs', () => {
+  it('defaults to the live stage, integration timeouts of 29000 ms (900000 ms streaming) and 30 days of access logs', () => {
     const json = synth(props);
     expect(Object.values(json.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'live' });
-    const integrations = Object.values(json.resource.aws_api_gateway_integration);
-    expect(integrations.map((i) => i.timeout_milliseconds)).toEqual([29000, 29000, 29000, 29000, 29000]);
+    const timeouts = (j: typeof json) =>
+      [...openApi(j).operations.values()].map((op) => op['x-amazon-apigateway-integration'].timeoutInMillis).sort();
+    expect(timeouts(json)).toEqual([29000, 29000, 29000, 29000, 900000, 900000]);
     expect(Object.values(json.resource.aws_cloudwatch_log_group)[0]).toMatchObject({
       name: '/aws/apigateway/fm-test-api/live/access',
       retention_in_days: 30,
     });
-    const custom = synth({ ...props, stageName: 'beta', integrationTimeoutMs: 10000, logRetentionDays: 90 });
+    const custom = synth({
+      ...props,
+      stageName: 'beta',
+      integrationTimeoutMs: 10000,
+      streamingTimeoutMs: 60000,
+      logRetentionDays: 90,
+    });
     expect(Object.values(custom.resource.aws_api_gateway_stage)[0]).toMatchObject({ stage_name: 'beta' });
-    expect(Object.values(custom.resource.aws_api_gateway_integration).map((i) => i.timeout_milliseconds)).toEqual([
-      10000, 10000, 10000, 10000, 10000,
-    ]);
+    expect(timeouts(custom)).toEqual([10000, 10000, 10000, 10000, 60000, 60000]);
     expect(Object.values(custom.resource.aws_cloudwatch_log_group)[0]).toMatchObject({ retention_in_days: 90 });
   });
 
@@ -134,20 +230,20 @@ describe('PlatformApi', () => {
     }
   });
 
-  it('redeploys on any change to a resource, method or integration: the trigger hashes every one of them whole', () => {
+  it('redeploys on any change to the OpenAPI body, hashed as Terraform resolves it (a changed function ARN too)', () => {
     const json = synth(props);
     const deployment = Object.values(json.resource.aws_api_gateway_deployment)[0] as {
       triggers: { redeployment: string };
+      lifecycle: { create_before_destroy: boolean };
+      depends_on: string[];
     };
-    const m = /^\$\{sha1\(jsonencode\(\[(.*)\]\)\)\}$/.exec(deployment.triggers.redeployment);
-    if (!m) throw new Error(`the trigger is not a hash of resources: ${deployment.triggers.redeployment}`);
-    const hashed = m[1].split(',').map((a) => a.trim());
-    const expected = ['aws_api_gateway_resource', 'aws_api_gateway_method', 'aws_api_gateway_integration'].flatMap(
-      (type) => Object.keys(json.resource[type]).map((name) => `${type}.${name}`),
+    const api = Object.keys(json.resource.aws_api_gateway_rest_api)[0];
+    expect(deployment.triggers.redeployment).toBe(`\${sha1(aws_api_gateway_rest_api.${api}.body)}`);
+    expect(deployment.lifecycle.create_before_destroy).toBe(true);
+    // Not before API Gateway may invoke the functions.
+    expect(deployment.depends_on).toEqual(
+      Object.keys(json.resource.aws_lambda_permission).map((id) => `aws_lambda_permission.${id}`),
     );
-    // Whole objects (no .id): a changed authorization, key requirement or integration timeout changes the hash.
-    expect(hashed.sort()).toEqual(expected.sort());
-    expect(hashed).toHaveLength(8 + 5 + 5);
   });
 
   it('fails if a consumer may go faster than the stage', () => {

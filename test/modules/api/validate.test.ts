@@ -6,9 +6,15 @@ import { propsFailure, testStack } from '../../support/props';
 
 const props: PlatformApiProps = {
   apiName: 'fm-test-api',
+  region: 'us-east-1',
+  account: '111111111111',
   handler: {
     functionName: 'fm-test-router',
-    invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations',
+    functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:fm-test-router',
+  },
+  streamingHandler: {
+    functionName: 'fm-test-router-stream',
+    functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:fm-test-router-stream',
   },
   throttle: { rateLimit: 50, burstLimit: 100 },
   consumers: [{ name: 'web-app', throttle: { rateLimit: 20, burstLimit: 40 }, monthlyQuota: 1000 }],
@@ -73,6 +79,11 @@ describe('PlatformApi rules', () => {
       { integrationTimeoutMs: 30000 },
       'integration timeout must be 50 to 29000 ms, but 30000 was provided',
     ],
+    [
+      'the streaming integration timeout exceeds 15 minutes',
+      { streamingTimeoutMs: 900001 },
+      'streaming integration timeout must be 50 to 900000 ms, but 900001 was provided',
+    ],
   ])('fails if %s', (_, change, message) => {
     expect(propsFailure(make(change)).message).toBe(`PlatformApi at stack/Api: ${message}`);
   });
@@ -81,6 +92,19 @@ describe('PlatformApi rules', () => {
     // 0.01 requests per second and a burst of 1: 4 requests in 5 minutes.
     expect(propsFailure(make({ waf: true, throttle: { rateLimit: 0.01, burstLimit: 1 }, consumers: [] })).message).toBe(
       'RegionalWebAcl at stack/Api/WebAcl: waf per-ip rate limit must be 10 to 2000000000 requests per 5 minutes, but 4 was provided',
+    );
+  });
+
+  it('fails if a function name is a resource attribute: the OpenAPI body must name each function by a known ARN', () => {
+    const stack = testStack();
+    const name = new TerraformVariable(stack, 'name', { type: 'string' });
+    expect(
+      propsFailure(
+        () =>
+          new PlatformApi(stack, 'Api', { ...props, handler: { ...props.handler, functionName: name.stringValue } }),
+      ).message,
+    ).toBe(
+      'PlatformApi at stack/Api: function names must be written out, not resource attributes (the OpenAPI body names each function by the ARN its name gives), but the handler name was a token',
     );
   });
 
