@@ -8,16 +8,18 @@ import { tempProject } from '../support/project';
 const shipped = { catalogPath: defaultCatalogPath, environmentsDir: defaultEnvironmentsDir };
 
 describe('the Markdown report', () => {
-  const head = tempProject((c) => ((c.routes[2].target = 'nova-micro'), (c.routes[2].fallbacks = ['claude-3-haiku'])));
+  const head = tempProject(
+    (c) => ((c.routes[2].target = 'nova-micro'), (c.routes[2].fallbacks = ['claude-haiku-4-5'])),
+  );
   const report = auditFiles(head, { ref: 'base', files: shipped }, { today: '2026-11-29' });
   const markdown = renderMarkdown(report);
 
   it('leads with the verdict and shows what changes', () => {
     expect(markdown.split('\n')[0]).toBe(
-      '## Model platform audit: catalog 2026.11.29-1 against `base` (catalog 2026.11.29-1)',
+      '## Model platform audit: catalog 2026.12.03-1 against `base` (catalog 2026.12.03-1)',
     );
     expect(markdown).toContain('**Gates pass** in dev, staging, prod.');
-    expect(markdown).toContain('- retargeted: classify claude-3-haiku → nova-micro');
+    expect(markdown).toContain('- retargeted: classify claude-haiku-4-5 → nova-micro');
     expect(markdown).toContain('- **high** risk: production routing change: classify');
   });
 

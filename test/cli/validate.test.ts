@@ -10,7 +10,7 @@ describe('npm run validate', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(
-      /^valid: catalog 2026\.11\.29-1 \(10 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/,
+      /^valid: catalog 2026\.12\.03-1 \(11 models, 5 routes\), environments dev, staging, prod; 0 warnings \(\d+ ms\)$/,
     );
   });
 
