@@ -231,7 +231,7 @@ function scorerProblem(scorer: Scorer, expected: RawLine['expected']): string | 
       if (typeof scorer.rubric !== 'string' || scorer.rubric.trim() === '')
         return 'scorer "judge" needs a "rubric": what a good answer does';
       if (typeof scorer.judge !== 'string' || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(scorer.judge))
-        return 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-3-haiku"';
+        return 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-haiku-4-5"';
       if (scorer.scale !== undefined && (!Number.isInteger(scorer.scale) || scorer.scale < 2 || scorer.scale > 10))
         return `judge scale must be a whole number from 2 to 10, but ${scorer.scale} was given`;
       if (expected !== undefined && typeof expected !== 'string')

@@ -21,8 +21,8 @@ const invoke = (resources: string[], conditions: IamStatement['conditions'] = []
   resources,
   conditions,
 });
-const profile = 'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0';
-const foundationModel = 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
+const profile = 'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const foundationModel = 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0';
 
 const side = (plan: EnvironmentPlan, permissions: readonly IamStatement[] = []): ChangeSide => ({
   plan,
@@ -81,12 +81,12 @@ describe('changeSet', () => {
   it('lists routes and models removed from the base', () => {
     const head: EnvironmentPlan = {
       ...prod,
-      routes: prod.routes.filter((r) => r.id !== 'translate'),
-      models: prod.models.filter((m) => m.id !== 'command-r'),
+      routes: prod.routes.filter((r) => r.id !== 'code'),
+      models: prod.models.filter((m) => m.id !== 'llama-3-1-70b'),
     };
     expect(changeSet(side(prod), side(head), null)).toMatchObject({
-      routesRemoved: ['translate'],
-      modelsRemoved: ['command-r'],
+      routesRemoved: ['code'],
+      modelsRemoved: ['llama-3-1-70b'],
       routesAdded: [],
       modelsAdded: [],
     });
@@ -100,7 +100,7 @@ describe('changeSet', () => {
       { rules: chat ? chat.rules.slice(1) : [] },
     );
     const c = changeSet(side(prod), side(head), null);
-    expect(c.retargeted).toEqual([{ route: 'classify', from: 'claude-3-haiku', to: 'nova-micro' }]);
+    expect(c.retargeted).toEqual([{ route: 'classify', from: 'claude-haiku-4-5', to: 'nova-micro' }]);
     expect(c.fallbacksChanged).toEqual([{ route: 'code', from: ['llama-3-1-70b', 'nova-lite'], to: ['nova-lite'] }]);
     expect(c.rulesChanged).toEqual(['chat']);
     expect(c.risks).toEqual([{ risk: 'high', reason: 'production routing change: classify, code, chat' }]);
@@ -114,8 +114,8 @@ describe('changeSet', () => {
   });
 
   it('rates a routing change outside production low', () => {
-    const c = changeSet(side(dev), side(withRoute(dev, 'classify', { target: 'claude-3-haiku' })), null);
-    expect(c.retargeted).toEqual([{ route: 'classify', from: 'nova-micro', to: 'claude-3-haiku' }]);
+    const c = changeSet(side(dev), side(withRoute(dev, 'classify', { target: 'claude-haiku-4-5' })), null);
+    expect(c.retargeted).toEqual([{ route: 'classify', from: 'nova-micro', to: 'claude-haiku-4-5' }]);
     expect(c.risks).toEqual([{ risk: 'low', reason: 'routing change outside production' }]);
   });
 
@@ -124,19 +124,19 @@ describe('changeSet', () => {
       (status: PlannedModel['lifecycle']['status']) =>
       (m: PlannedModel): PlannedModel => ({ ...m, lifecycle: { ...m.lifecycle, status } });
     const head = withModel(
-      withModel(withModel(prod, 'command-r', lifecycle('deprecated')), 'mistral-large', lifecycle('retired')),
-      'claude-3-haiku',
+      withModel(withModel(prod, 'nova-micro', lifecycle('deprecated')), 'mistral-large', lifecycle('retired')),
+      'claude-haiku-4-5',
       lifecycle('preview'),
     );
     const c = changeSet(side(prod), side(head), null);
     expect(c.lifecycleChanged).toEqual([
-      { model: 'claude-3-haiku', from: 'active', to: 'preview' },
+      { model: 'claude-haiku-4-5', from: 'active', to: 'preview' },
+      { model: 'nova-micro', from: 'active', to: 'deprecated' },
       { model: 'mistral-large', from: 'active', to: 'retired' },
-      { model: 'command-r', from: 'active', to: 'deprecated' },
     ]);
     expect(c.risks).toEqual([
       { risk: 'high', reason: 'model mistral-large moves from active to retired' },
-      { risk: 'medium', reason: 'model command-r moves from active to deprecated' },
+      { risk: 'medium', reason: 'model nova-micro moves from active to deprecated' },
     ]);
   });
 
@@ -222,9 +222,10 @@ describe('changeSet', () => {
       },
     };
     const c = changeSet(side(prod), side(head), null);
-    // classify doubles from 500,000 requests a day at $950 a month: $950 more.
-    expect(c.cost.deltaUsd).toBe(950);
-    expect(c.cost.deltaPercent).toBe(Math.round((950 / estimateCost(prod).totalMonthlyUsd) * 1000) / 10);
-    expect(c.cost.headMonthlyUsd - c.cost.baseMonthlyUsd).toBeCloseTo(950, 2);
+    // classify doubles from 500,000 requests a day of 200 in + 10 out tokens on Claude Haiku 4.5 ($1/$5 per
+    // million) over 30.4 days, $3,800 a month: $3,800 more.
+    expect(c.cost.deltaUsd).toBe(3800);
+    expect(c.cost.deltaPercent).toBe(Math.round((3800 / estimateCost(prod).totalMonthlyUsd) * 1000) / 10);
+    expect(c.cost.headMonthlyUsd - c.cost.baseMonthlyUsd).toBeCloseTo(3800, 2);
   });
 });

@@ -15,8 +15,11 @@ const withEndpoint = (
 describe('estimateCost', () => {
   it('estimates cost from the traffic assumptions and prices, instance-hours included', () => {
     const cost = estimateCost(prod);
-    // classify: 500,000 requests/day × (200 × $0.25 + 10 × $1.25) / 1M tokens × 30.4 days
-    expect(cost.routes.find((r) => r.route === 'classify')).toMatchObject({ model: 'claude-3-haiku', monthlyUsd: 950 });
+    // classify: 500,000 requests/day × (200 × $1 + 10 × $5) / 1M tokens × 30.4 days
+    expect(cost.routes.find((r) => r.route === 'classify')).toMatchObject({
+      model: 'claude-haiku-4-5',
+      monthlyUsd: 3800,
+    });
     // 2 × ml.g5.2xlarge at $1.515/hour for 730 hours, in us-east-1 and again in the DR Region us-west-2
     expect(cost.endpoints).toEqual([
       expect.objectContaining({

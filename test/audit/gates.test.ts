@@ -291,7 +291,7 @@ describe('the gates in a whole audit', () => {
   it('shows a waived catalog-wide gate in every environment', () => {
     const report = auditFiles(
       tempProject((c) => {
-        c.models.find((m) => m.id === 'mistral-large')!.lifecycle = { status: 'retired', replacement: 'command-r' };
+        c.models.find((m) => m.id === 'mistral-large')!.lifecycle = { status: 'retired', replacement: 'nova-lite' };
         c.waivers = [
           {
             gate: 'retired-model',
@@ -514,13 +514,13 @@ describe('the gates no gateway has', () => {
       c.routes.find((r) => r.id === 'classify')!.fallbacks = ['claude-sonnet-4'];
     });
     expect(report.passed).toBe(true);
-    // classify: 200 in + 10 out tokens a request; haiku $0.25/$1.25, sonnet $3/$15 per million.
+    // classify: 200 in + 10 out tokens a request; Claude Haiku 4.5 $1/$5, Claude Sonnet 4 $3/$15 per million.
     expect(gatesOf(report, 'fallback-degradation')).toContainEqual({
       gate: 'fallback-degradation',
       status: 'warn',
       subject: 'classify',
       message:
-        'route "classify" degrades out of order: claude-sonnet-4 after claude-3-haiku is dearer ($0.7500 against $0.0625 per 1,000 requests); claude-sonnet-4 after claude-3-haiku is slower (p50 1500 ms prior against 600 ms prior)',
+        'route "classify" degrades out of order: claude-sonnet-4 after claude-haiku-4-5 is dearer ($0.7500 against $0.2500 per 1,000 requests); claude-sonnet-4 after claude-haiku-4-5 is slower (p50 1500 ms prior against 600 ms prior)',
       fix: 'order the fallback chain so each step is cheaper and no slower than the one before it (graceful degradation), or waive the gate with a reason',
     });
   });

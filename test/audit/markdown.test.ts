@@ -9,7 +9,9 @@ import { tempProject } from '../support/project';
 const shipped = { catalogPath: defaultCatalogPath, environmentsDir: defaultEnvironmentsDir };
 
 describe('the Markdown report', () => {
-  const head = tempProject((c) => ((c.routes[2].target = 'nova-micro'), (c.routes[2].fallbacks = ['claude-3-haiku'])));
+  const head = tempProject(
+    (c) => ((c.routes[2].target = 'nova-micro'), (c.routes[2].fallbacks = ['claude-haiku-4-5'])),
+  );
   const report = auditFiles(head, { ref: 'base', files: shipped }, { today: '2026-11-29' });
   const markdown = renderMarkdown(report);
 
@@ -19,7 +21,7 @@ describe('the Markdown report', () => {
       `## Model platform audit: catalog ${version} against \`base\` (catalog ${version})`,
     );
     expect(markdown).toContain('**Gates pass** in dev, staging, prod.');
-    expect(markdown).toContain('- retargeted: classify claude-3-haiku → nova-micro');
+    expect(markdown).toContain('- retargeted: classify claude-haiku-4-5 → nova-micro');
     expect(markdown).toContain('- **high** risk: production routing change: classify');
   });
 

@@ -38,37 +38,37 @@ describe('reading a real terraform show -json plan', () => {
 describe('model lifecycle in the audit', () => {
   it('lists models reaching end of life within the window, with replacement and routes', () => {
     const { catalogPath, environmentsDir } = tempProject((c) => {
-      c.models.find((m) => m.id === 'command-r')!.lifecycle = {
+      c.models.find((m) => m.id === 'mistral-large')!.lifecycle = {
         status: 'deprecated',
         endOfLifeOn: '2027-01-15',
-        replacement: 'mistral-large',
+        replacement: 'nova-lite',
       };
     });
     const report = runAudit({ catalogPath, environmentsDir, only: ['staging'], today: '2026-11-29' });
     expect(report.environments[0].lifecycle).toEqual([
       {
-        model: 'command-r',
+        model: 'mistral-large',
         status: 'deprecated',
         endOfLifeOn: '2027-01-15',
         daysLeft: 47,
-        replacement: 'mistral-large',
+        replacement: 'nova-lite',
         suggested: null,
-        routes: ['translate'],
+        routes: ['chat', 'translate'],
       },
     ]);
     expect(report.validation.find((i) => i.rule === 'lifecycle-use')?.message).toBe(
-      'model "command-r" (route "translate") is deprecated, end of life 2027-01-15',
+      'model "mistral-large" (route "chat") is deprecated, end of life 2027-01-15',
     );
   });
 
   it('suggests a replacement, with the ranking npm run select uses, for a model reaching end of life with none named', () => {
     const { catalogPath, environmentsDir } = tempProject((c) => {
-      c.models.find((m) => m.id === 'claude-3-haiku')!.lifecycle = { status: 'active', endOfLifeOn: '2027-02-01' };
+      c.models.find((m) => m.id === 'claude-haiku-4-5')!.lifecycle = { status: 'active', endOfLifeOn: '2027-02-01' };
     });
     const report = runAudit({ catalogPath, environmentsDir, only: ['prod'], today: '2026-11-29' });
     expect(report.environments[0].lifecycle).toEqual([
       expect.objectContaining({
-        model: 'claude-3-haiku',
+        model: 'claude-haiku-4-5',
         replacement: null,
         suggested: 'claude-sonnet-4',
         daysLeft: 64,

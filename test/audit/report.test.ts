@@ -36,17 +36,17 @@ describe('the audit of the shipped catalog against itself', () => {
         cost: { deltaUsd: 0 },
       });
       const slowerChat =
-        'route "chat" degrades out of order: nova-lite after claude-3-haiku is slower (p50 1500 ms prior against 600 ms prior)';
+        'route "chat" degrades out of order: nova-lite after claude-haiku-4-5 is slower (p50 1500 ms prior against 600 ms prior)';
       // dev targets cheap models and falls back to dearer or slower ones on purpose: the gate says so, as a warning.
       const expected: Record<string, [string, string][]> = {
         dev: [
           [
             'code',
-            'route "code" degrades out of order: nova-lite after claude-3-haiku is slower (p50 1500 ms prior against 600 ms prior)',
+            'route "code" degrades out of order: nova-lite after claude-haiku-4-5 is slower (p50 1500 ms prior against 600 ms prior)',
           ],
           [
             'classify',
-            'route "classify" degrades out of order: claude-3-haiku after nova-micro is dearer ($0.0625 against $0.0084 per 1,000 requests)',
+            'route "classify" degrades out of order: claude-haiku-4-5 after nova-micro is dearer ($0.2500 against $0.0084 per 1,000 requests)',
           ],
         ],
         staging: [['chat', slowerChat]],
@@ -110,10 +110,10 @@ describe('golden audits of catalog changes', () => {
   it('retargets a route: the move, the cheaper cost and the routing-table roll-out', () => {
     const report = auditChange((c) => {
       c.routes[2].target = 'nova-micro';
-      c.routes[2].fallbacks = ['claude-3-haiku'];
+      c.routes[2].fallbacks = ['claude-haiku-4-5'];
     });
     const prod = env(report, 'prod');
-    expect(prod.changes!.retargeted).toEqual([{ route: 'classify', from: 'claude-3-haiku', to: 'nova-micro' }]);
+    expect(prod.changes!.retargeted).toEqual([{ route: 'classify', from: 'claude-haiku-4-5', to: 'nova-micro' }]);
     expect(prod.changes!.cost.deltaUsd).toBeLessThan(0);
     expect(prod.changes!.risks[0]).toEqual({ risk: 'high', reason: 'production routing change: classify' });
     expect(prod.changes!.permissionsAdded).toEqual([]);
@@ -122,13 +122,13 @@ describe('golden audits of catalog changes', () => {
 
   it('retires a model in use: the retired-model gate fails before anything is planned', () => {
     const report = auditChange((c) => {
-      c.models.find((m) => m.id === 'mistral-large')!.lifecycle = { status: 'retired', replacement: 'command-r' };
+      c.models.find((m) => m.id === 'mistral-large')!.lifecycle = { status: 'retired', replacement: 'nova-lite' };
     });
     expect(report.passed).toBe(false);
     expect(report.environments).toEqual([]);
     const retired = report.validation.filter((i) => i.rule === 'retired-model' && i.severity === 'error');
     expect(retired.map((i) => i.pointer)).toEqual(['/routes/0/rules/4/target', '/routes/3/target']);
-    expect(retired[0].fix).toBe('use its replacement "command-r"');
+    expect(retired[0].fix).toBe('use its replacement "nova-lite"');
     expect(renderMarkdown(report)).toContain('**The catalog does not validate: nothing can be planned.**');
   });
 

@@ -40,7 +40,7 @@ describe('routeSummary', () => {
     expect(routeSummary(routeOf(prod, 'chat'))).toEqual({
       id: 'chat',
       strategy: 'content-based',
-      target: 'claude-3-haiku',
+      target: 'claude-haiku-4-5',
       rules: [
         { name: 'images', when: 'has images', target: 'claude-sonnet-4' },
         { name: 'documents', when: 'has documents', target: 'claude-sonnet-4' },
@@ -198,10 +198,10 @@ describe('lifecycleNotices', () => {
   });
 
   it('lists an active model whose end of life falls within 90 days, and suggests a replacement when none is named', () => {
-    const plan = withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-01' }));
+    const plan = withModel(prod, 'claude-haiku-4-5', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-01' }));
     expect(lifecycleNotices(plan, project, TODAY)).toEqual([
       expect.objectContaining({
-        model: 'claude-3-haiku',
+        model: 'claude-haiku-4-5',
         daysLeft: 64,
         replacement: null,
         suggested: 'claude-sonnet-4',
@@ -209,7 +209,7 @@ describe('lifecycleNotices', () => {
     ]);
     expect(
       lifecycleNotices(
-        withModel(prod, 'claude-3-haiku', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28' })),
+        withModel(prod, 'claude-haiku-4-5', withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28' })),
         project,
         TODAY,
       ),
@@ -219,13 +219,13 @@ describe('lifecycleNotices', () => {
   it("takes the window from the plan's resolved audit settings", () => {
     const haiku = withModel(
       prod,
-      'claude-3-haiku',
+      'claude-haiku-4-5',
       withLifecycle({ status: 'active', endOfLifeOn: '2027-02-28', replacement: 'nova-lite' }),
     );
     expect(lifecycleNotices(haiku, project, TODAY)).toEqual([]);
     const plan = { ...haiku, audit: { ...haiku.audit, lifecycleWindowDays: 120 } };
     expect(lifecycleNotices(plan, project, TODAY)).toEqual([
-      expect.objectContaining({ model: 'claude-3-haiku', daysLeft: 91, replacement: 'nova-lite', suggested: null }),
+      expect.objectContaining({ model: 'claude-haiku-4-5', daysLeft: 91, replacement: 'nova-lite', suggested: null }),
     ]);
   });
 });

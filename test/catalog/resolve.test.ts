@@ -139,7 +139,7 @@ describe('resolveEnvironment', () => {
 
   it("lists a route's candidates once each, in the order the router tries them: target, rule targets, fallbacks", () => {
     expect(plan('prod').routes.find((r) => r.id === 'chat')?.candidates).toEqual([
-      'claude-3-haiku',
+      'claude-haiku-4-5',
       'claude-sonnet-4',
       'nova-lite',
       'mistral-large',
@@ -209,7 +209,7 @@ describe('resolveEnvironment', () => {
     const prod = plan('prod').audit;
     expect(prod.quotas).toMatchObject({ peakFactor: 3, warnAtPercent: 80 });
     expect(prod.quotas?.bedrock.map((q) => [q.model, q.invocation, q.outputTokenBurndown])).toEqual([
-      ['claude-3-haiku', 'cross-region', 1],
+      ['claude-haiku-4-5', 'cross-region', 5],
       ['claude-sonnet-4', 'cross-region', 5],
       ['mistral-large', 'on-demand', 1],
     ]);

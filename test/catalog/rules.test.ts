@@ -155,13 +155,13 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'fails if a fallback chain has a cycle',
-    change: (c) => (routeById(c, 'classify').fallbacks = ['nova-micro', 'claude-3-haiku']),
+    change: (c) => (routeById(c, 'classify').fallbacks = ['nova-micro', 'claude-haiku-4-5']),
     expect: {
       rule: 'fallback-cycle',
       file: 'catalog',
       at: ['routes', 'classify', 'fallbacks', 1],
       message:
-        'the chain of route "classify" visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku',
+        'the chain of route "classify" visits "claude-haiku-4-5" twice: claude-haiku-4-5 -> nova-micro -> claude-haiku-4-5',
     },
   },
   {
@@ -179,7 +179,7 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if a route uses a retired model, pointing at its replacement',
     change: (c) => {
-      model(c, 'mistral-large').lifecycle = { status: 'retired', replacement: 'command-r' };
+      model(c, 'mistral-large').lifecycle = { status: 'retired', replacement: 'nova-lite' };
       const chat = routeById(c, 'chat');
       chat.rules = (chat.rules ?? []).filter((r) => r.target !== 'mistral-large');
     },
@@ -188,7 +188,7 @@ const FIXTURES: readonly Fixture[] = [
       file: 'catalog',
       at: ['routes', 'translate', 'target'],
       message: 'route "translate" uses retired model "mistral-large": its requests would fail',
-      fix: 'use its replacement "command-r"',
+      fix: 'use its replacement "nova-lite"',
     },
   },
   {
@@ -400,13 +400,13 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'fails if an override revisits a model in its chain',
-    change: (_c, e) => replaceSelection(e.staging, { id: 'classify', fallbacks: ['nova-micro', 'claude-3-haiku'] }),
+    change: (_c, e) => replaceSelection(e.staging, { id: 'classify', fallbacks: ['nova-micro', 'claude-haiku-4-5'] }),
     expect: {
       rule: 'fallback-cycle',
       file: 'staging',
       at: ['routes', 'classify', 'fallbacks'],
       message:
-        'the chain of route "classify" here visits "claude-3-haiku" twice: claude-3-haiku -> nova-micro -> claude-3-haiku',
+        'the chain of route "classify" here visits "claude-haiku-4-5" twice: claude-haiku-4-5 -> nova-micro -> claude-haiku-4-5',
     },
   },
   {
@@ -495,7 +495,7 @@ const FIXTURES: readonly Fixture[] = [
   {
     name: 'fails if an environment uses a model past its end of life',
     change: (c) =>
-      (model(c, 'command-r').lifecycle = {
+      (model(c, 'nova-lite').lifecycle = {
         status: 'deprecated',
         endOfLifeOn: '2026-06-30',
         replacement: 'mistral-large',
@@ -503,8 +503,8 @@ const FIXTURES: readonly Fixture[] = [
     expect: {
       rule: 'end-of-life',
       file: 'staging',
-      at: ['routes', 'translate'],
-      message: 'model "command-r" (route "translate") reached its end of life on 2026-06-30',
+      at: ['routes', 'chat'],
+      message: 'model "nova-lite" (route "chat") reached its end of life on 2026-06-30',
     },
   },
   {

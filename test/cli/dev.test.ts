@@ -14,10 +14,10 @@ const dev = (args: readonly string[], timeout = 30_000) =>
 describe('npm run dev', () => {
   it.each([
     [
-      ['--throttle', 'claude-3-haiku=abc'],
-      '--throttle claude-3-haiku=abc: RATE must be a share of calls from 0 to 1, not "abc"',
+      ['--throttle', 'claude-haiku-4-5=abc'],
+      '--throttle claude-haiku-4-5=abc: RATE must be a share of calls from 0 to 1, not "abc"',
     ],
-    [['--throttle', 'claude-3-haiku=1.5'], 'RATE must be a share of calls from 0 to 1, not "1.5"'],
+    [['--throttle', 'claude-haiku-4-5=1.5'], 'RATE must be a share of calls from 0 to 1, not "1.5"'],
     [['--slow', 'nova-lite=fast'], '--slow nova-lite=fast: MS must be a whole number of milliseconds, not "fast"'],
     [['--fail', 'nova-lite=Oops'], '--fail nova-lite=Oops: ERROR must be one of ThrottlingException'],
     [['--down', 'nova-mikro'], '--down nova-mikro: no model "nova-mikro" in the routing table'],

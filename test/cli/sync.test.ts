@@ -10,7 +10,7 @@ import { cliPath } from '../support/cli';
 import { shippedCatalog } from '../support/project';
 import { tempDir } from '../support/temp-dir';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const sim = new BedrockControlPlaneSim();
 let endpoint: string;
 
@@ -73,7 +73,7 @@ describe('npm run sync', () => {
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain('## Bedrock sync: staging (us-east-1, us-west-2)');
     expect(dry.stdout).toContain(
-      `| claude-3-haiku | us-east-1 | lifecycle | ${HAIKU} in us-east-1: AWS says LEGACY, the catalog says active |`,
+      `| claude-haiku-4-5 | us-east-1 | lifecycle | ${HAIKU} in us-east-1: AWS says LEGACY, the catalog says active |`,
     );
     expect(dry.stdout).toContain('### Catalog changes `--write` would make');
     expect(dry.stdout).toContain(`- us.${HAIKU}: destinations +us-west-1`);
@@ -82,11 +82,11 @@ describe('npm run sync', () => {
     const written = await runSync([...args, '--write', '--json']);
     // The lifecycle move leaves the catalog waiting on a replacement: exit 3, the decision listed.
     expect(written.status).toBe(3);
-    expect(written.stderr).toContain('legacy model "claude-3-haiku" names no replacement');
+    expect(written.stderr).toContain('legacy model "claude-haiku-4-5" names no replacement');
     const report = JSON.parse(written.stdout) as SyncReport;
     expect(report.written).toMatchObject({ valid: false });
     const after = JSON.parse(readFileSync(files.catalogPath, 'utf8')) as ModelCatalog;
-    expect(after.models.find((m) => m.id === 'claude-3-haiku')?.lifecycle.status).toBe('legacy');
+    expect(after.models.find((m) => m.id === 'claude-haiku-4-5')?.lifecycle.status).toBe('legacy');
     expect(after.version).toBe(report.written?.version);
   });
 

@@ -13,7 +13,7 @@ describe('npm run validate', () => {
     const version = loadProject().catalog.version.replace(/\./g, '\\.');
     expect(r.stdout.trim()).toMatch(
       new RegExp(
-        `^valid: catalog ${version} \\(10 models, 5 routes\\), environments dev, staging, prod; 0 warnings \\(\\d+ ms\\)$`,
+        `^valid: catalog ${version} \\(11 models, 5 routes\\), environments dev, staging, prod; 0 warnings \\(\\d+ ms\\)$`,
       ),
     );
   });

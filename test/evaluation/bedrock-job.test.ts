@@ -66,7 +66,7 @@ function options(extra: Partial<JobRunOptions> = {}): JobRunOptions {
   };
 }
 const settings = { bucketUri: 's3://fm-eval-333333333333/evaluations', roleArn: ROLE };
-const models = ['nova-micro', 'claude-3-haiku'];
+const models = ['nova-micro', 'claude-haiku-4-5'];
 
 describe('a Bedrock evaluation job', () => {
   it('uploads the dataset, creates the job the way the router calls each model, polls it, and reads its output into results', async () => {
@@ -89,7 +89,7 @@ describe('a Bedrock evaluation job', () => {
       inferenceConfig: {
         models: [
           { bedrockModel: { modelIdentifier: 'us.amazon.nova-micro-v1:0' } },
-          { bedrockModel: { modelIdentifier: 'us.anthropic.claude-3-haiku-20240307-v1:0' } },
+          { bedrockModel: { modelIdentifier: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' } },
         ],
       },
       outputDataConfig: { s3Uri: 's3://fm-eval-333333333333/evaluations/output/' },
@@ -102,7 +102,7 @@ describe('a Bedrock evaluation job', () => {
     expect(polls).toEqual(['InProgress', 'InProgress', 'Completed']);
     expect(results?.map((r) => [r.model, r.exampleId, r.score])).toEqual([
       ...examples.map((e) => ['nova-micro', e.id, 1]),
-      ...examples.map((e) => ['claude-3-haiku', e.id, 0]),
+      ...examples.map((e) => ['claude-haiku-4-5', e.id, 0]),
     ]);
     expect(results?.[0].detail).toBe('Builtin.Accuracy 1.00');
     expect(existsSync(o.stateFile)).toBe(false);

@@ -105,7 +105,7 @@ describe('parseDataset', () => {
     expect(ds.examples.map((e) => e.line)).toEqual([1]);
     expect(ds.problems).toEqual([
       { line: 2, message: 'scorer "judge" needs a "rubric": what a good answer does' },
-      { line: 3, message: 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-3-haiku"' },
+      { line: 3, message: 'scorer "judge" needs "judge": the catalog id of the judge model, e.g. "claude-haiku-4-5"' },
       { line: 4, message: 'judge scale must be a whole number from 2 to 10, but 1 was given' },
       { line: 5, message: 'judge scale must be a whole number from 2 to 10, but 4.5 was given' },
       { line: 6, message: 'scorer "judge" takes "expected" as a string: the reference answer the judge compares with' },

@@ -25,7 +25,7 @@ describe('npm run evaluate', () => {
       '--dataset',
       dataset,
       '--models',
-      'nova-micro,claude-3-haiku',
+      'nova-micro,claude-haiku-4-5',
       '--out',
       join(dir, 'out'),
       '--catalog',
@@ -39,7 +39,7 @@ describe('npm run evaluate', () => {
     for (const f of ['report.md', 'summary.json', 'chart.svg']) expect(existsSync(join(dir, 'out', f))).toBe(true);
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as EvaluationReport;
     expect(summary.problems).toEqual([{ line: 3, message: expect.stringMatching(/^not valid JSON/) }]);
-    expect(summary.models.map((m) => m.model).sort()).toEqual(['claude-3-haiku', 'nova-micro']);
+    expect(summary.models.map((m) => m.model).sort()).toEqual(['claude-haiku-4-5', 'nova-micro']);
 
     const after = JSON.parse(readFileSync(catalogPath, 'utf8')) as ModelCatalog;
     const micro = after.models.find((m) => m.id === 'nova-micro')!.performance!;
@@ -102,7 +102,7 @@ describe('npm run evaluate', () => {
       '--dataset',
       join(projectRoot, 'evaluation/datasets/open-answers.jsonl'),
       '--models',
-      'claude-3-haiku,nova-lite,nova-micro',
+      'claude-haiku-4-5,nova-lite,nova-micro',
       '--out',
       join(dir, 'out'),
     ]);

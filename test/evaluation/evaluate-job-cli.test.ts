@@ -51,7 +51,7 @@ function evaluate(
       '--dataset',
       join(projectRoot, 'evaluation/datasets/classification.jsonl'),
       '--models',
-      'nova-micro,claude-3-haiku',
+      'nova-micro,claude-haiku-4-5',
       '--target',
       'bedrock-job',
       ...job,
@@ -84,14 +84,14 @@ describe('npm run evaluate --target bedrock-job', () => {
     expect(summary.target).toMatch(/^bedrock evaluation job fm-eval-\d{14} \(us-east-1\)$/);
     expect(summary.models.map((m) => [m.model, m.quality, m.answered])).toEqual([
       ['nova-micro', 1, 20],
-      ['claude-3-haiku', 0, 20],
+      ['claude-haiku-4-5', 0, 20],
     ]);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
       /^\| nova-micro \| 1\.000 \| – \| – \| – \| – \| 20\/20 \|$/m,
     );
     // Jobs report scores, not token usage: the chart says why it places no model, rather than inventing a cost.
     expect(readFileSync(join(out, 'chart.svg'), 'utf8')).toContain(
-      'Not plotted: nova-micro (no token usage reported), claude-3-haiku (no token usage reported)',
+      'Not plotted: nova-micro (no token usage reported), claude-haiku-4-5 (no token usage reported)',
     );
     expect(existsSync(join(out, 'job.json'))).toBe(false);
   });

@@ -118,21 +118,21 @@ describe('runEvaluation with a judge scorer', () => {
     });
     const target = await localTarget(catalog, 'us-east-1', {
       'nova-micro': answerer(true, 'Amazon Nova Micro'),
-      'claude-3-haiku': answerer(false, 'Claude 3 Haiku'),
+      'claude-haiku-4-5': answerer(false, 'Claude Haiku 4.5'),
       'claude-sonnet-4': judge,
     });
     const identities = (id: string) => {
       const m = catalog.models.find((x) => x.id === id)!;
       return [m.id, m.name, m.hosting.type === 'bedrock' ? m.hosting.modelId : m.id];
     };
-    const run = await runEvaluation({ examples, models: ['nova-micro', 'claude-3-haiku'], target, identities });
+    const run = await runEvaluation({ examples, models: ['nova-micro', 'claude-haiku-4-5'], target, identities });
     await target.close();
 
     expect(run.results.map((r) => [r.model, r.exampleId, r.judge?.score, r.score])).toEqual([
       ['nova-micro', 'with-reference', 5, 1],
       ['nova-micro', 'rubric-only', 5, 1],
-      ['claude-3-haiku', 'with-reference', 1, 0],
-      ['claude-3-haiku', 'rubric-only', 5, 1],
+      ['claude-haiku-4-5', 'with-reference', 1, 0],
+      ['claude-haiku-4-5', 'rubric-only', 5, 1],
     ]);
     expect(run.results[2].detail).toBe('judge claude-sonnet-4: 1/5 token overlap with the reference answer is 0.00');
     // Blind: the judge saw the same instructions for every answer and no answering model's name.

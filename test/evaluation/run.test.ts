@@ -56,7 +56,7 @@ function expectLatencyNear(measured: number | undefined, configured: number): vo
 
 describe('runEvaluation against the local simulator', () => {
   it('measures quality, latency percentiles, throughput and cost as the simulator dictates', async () => {
-    // nova-micro: always right, 40 + 10·i ms. claude-3-haiku: right on even examples only, 150 ms flat.
+    // nova-micro: always right, 40 + 10·i ms. claude-haiku-4-5: right on even examples only, 150 ms flat.
     const delaysMicro = examples.map((_, i) => 40 + 10 * i);
     const target = await localTarget(
       catalog,
@@ -66,14 +66,14 @@ describe('runEvaluation against the local simulator', () => {
           () => true,
           (i) => 40 + 10 * i,
         ),
-        'claude-3-haiku': model(
+        'claude-haiku-4-5': model(
           (i) => i % 2 === 0,
           () => 150,
         ),
       },
       { concurrency: 2 },
     );
-    const run = await runEvaluation({ examples, models: ['claude-3-haiku', 'nova-micro'], target, concurrency: 2 });
+    const run = await runEvaluation({ examples, models: ['claude-haiku-4-5', 'nova-micro'], target, concurrency: 2 });
     await target.close();
 
     expect(run.interrupted).toBe(false);
@@ -81,9 +81,9 @@ describe('runEvaluation against the local simulator', () => {
     const [first, second] = summarize(run.results, catalog).sort((a, b) => b.quality - a.quality);
     expect(first.model).toBe('nova-micro');
     expect(first.quality).toBe(1);
-    expect(second.model).toBe('claude-3-haiku');
+    expect(second.model).toBe('claude-haiku-4-5');
     expect(second.quality).toBe(0.5);
-    expect(run.results.filter((r) => r.model === 'claude-3-haiku' && r.score === 0).map((r) => r.exampleId)).toEqual([
+    expect(run.results.filter((r) => r.model === 'claude-haiku-4-5' && r.score === 0).map((r) => r.exampleId)).toEqual([
       'ex-1',
       'ex-3',
       'ex-5',

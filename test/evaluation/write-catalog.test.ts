@@ -107,7 +107,7 @@ describe('writePerformance', () => {
     }
     expect(thrown).toBeInstanceOf(CatalogValidationError);
     expect((thrown as CatalogValidationError).issues.map((i) => [i.pointer, i.message])).toEqual([
-      ['/models/3/performance/quality', '1.5 must be <= 1'],
+      ['/models/4/performance/quality', '1.5 must be <= 1'],
     ]);
     expect(readFileSync(path, 'utf8')).toBe(before);
   });

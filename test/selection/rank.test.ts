@@ -18,9 +18,8 @@ describe('rankModels', () => {
   it('proposes for translate in prod exactly the models that handle en/fr/de/es/it with a 16k context, served in us-east-1', () => {
     const ranking = rankTranslate();
     expect(ranking.ranked.map((m) => m.id).sort()).toEqual([
-      'claude-3-haiku',
+      'claude-haiku-4-5',
       'claude-sonnet-4',
-      'command-r',
       'llama-3-1-70b',
       'mistral-large',
       'nova-lite',
@@ -35,6 +34,11 @@ describe('rankModels', () => {
     const excluded = Object.fromEntries(rankTranslate().excluded.map((e) => [e.id, e.failed]));
     expect(excluded).toEqual({
       'claude-3-5-sonnet-v2': ['legacy, replaced by "claude-sonnet-4" (allowDeprecated proposes it anyway)'],
+      'claude-3-haiku': [
+        'retired, replaced by "claude-haiku-4-5": its requests fail',
+        'not served in us-east-1 (neither on demand nor through an inference profile)',
+      ],
+      'command-r': ['retired, replaced by "nova-lite": its requests fail'],
       'titan-text-express': [
         'context window 8192 < 16000 tokens',
         'does not handle fr, de, es, it',
@@ -70,8 +74,8 @@ describe('rankModels', () => {
 
   it('uses a measured quality and latency over the priors, and says so', () => {
     const catalog = shippedCatalog();
-    const cr = catalog.models.find((m) => m.id === 'command-r')!;
-    cr.performance = {
+    const llama = catalog.models.find((m) => m.id === 'llama-3-1-70b')!;
+    llama.performance = {
       quality: 1,
       latencyP50Ms: 100,
       source: 'eval: multilingual.jsonl on local',
@@ -81,8 +85,8 @@ describe('rankModels', () => {
       region: 'us-east-1',
       traffic: prod.costAssumptions.translate,
     });
-    const m = ranking.ranked.find((r) => r.id === 'command-r')!;
-    expect(ranking.ranked[0].id).toBe('command-r');
+    const m = ranking.ranked.find((r) => r.id === 'llama-3-1-70b')!;
+    expect(ranking.ranked[0].id).toBe('llama-3-1-70b');
     expect(m.quality).toEqual({
       value: 1,
       measured: true,
@@ -102,7 +106,7 @@ describe('rankModels', () => {
       'not served in eu-west-3 (neither on demand nor through an inference profile)',
     ]);
     expect(excluded['llama-3-8b-support-lora']).toEqual(['does not stream', 'hosted on sagemaker, not bedrock']);
-    expect(ranking.ranked.map((m) => m.id).sort()).toEqual(['claude-3-haiku', 'claude-sonnet-4', 'mistral-large']);
+    expect(ranking.ranked.map((m) => m.id).sort()).toEqual(['claude-sonnet-4', 'mistral-large']);
     expect(ranking.trafficSource).toBe('default');
   });
 

@@ -13,7 +13,7 @@ describe('npm run select', () => {
     expect(r.stdout).toContain('Models for route "translate" in prod (us-east-1)');
     expect(r.stdout).toContain('weights: quality 1.00, latency 0.00, cost 0.00');
     expect(r.stdout).toMatch(/^1\. claude-sonnet-4 {2}score 0\.750 {2}quality 0\.75 \(unmeasured\)/m);
-    expect(r.stdout).toContain('(5 more; --top shows more)');
+    expect(r.stdout).toContain('(4 more; --top shows more)');
     expect(r.stdout).toContain(
       '  llama-3-8b-support-lora: context window 8192 < 16000 tokens; does not handle fr, de, es, it',
     );

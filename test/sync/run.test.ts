@@ -16,8 +16,13 @@ import { shippedCatalog } from '../support/project';
 import { tempDir } from '../support/temp-dir';
 import { parseSynth, policyStatements } from '../stacks/synth-environment';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
 const HAIKU_US = `us.${HAIKU}`;
+/** Claude Haiku 4.5's index in the shipped catalog (called through its us profile only). */
+const H = 3;
+/** Mistral Large, called on demand in us-east-1 and us-west-2. */
+const MISTRAL = 'mistral.mistral-large-2402-v1:0';
+const M = 9;
 const PROD_REGIONS = ['us-east-1', 'us-west-2', 'us-east-2'];
 
 const sim = new BedrockControlPlaneSim();
@@ -55,14 +60,29 @@ function offer(change: (region: string, offer: SimRegion) => SimRegion = (_r, o)
 }
 
 const sync = (files: { catalogPath: string; environmentsDir: string }, write = false) =>
-  syncEnvironment({ environment: 'prod', ...files, write, client, today: '2026-12-02' });
+  syncEnvironment({ environment: 'prod', ...files, write, client, today: '2026-12-03' });
 
-/** The lines of `after` that differ from `before` (both with the same number of lines). */
-function changedLines(before: string, after: string): string[] {
+/** The lines only `before` has and the lines only `after` has, by a longest-common-subsequence line diff. */
+function lineDiff(before: string, after: string): { removed: string[]; added: string[] } {
   const b = before.split('\n');
   const a = after.split('\n');
-  expect(a).toHaveLength(b.length);
-  return a.filter((line, i) => line !== b[i]);
+  // common[i][j]: the length of the longest common subsequence of b[i..] and a[j..].
+  const common = Array.from({ length: b.length + 1 }, () => new Array<number>(a.length + 1).fill(0));
+  for (let i = b.length - 1; i >= 0; i--)
+    for (let j = a.length - 1; j >= 0; j--)
+      common[i][j] = b[i] === a[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+  const removed: string[] = [];
+  const added: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < b.length || j < a.length) {
+    if (i < b.length && j < a.length && b[i] === a[j]) {
+      i++;
+      j++;
+    } else if (j < a.length && (i === b.length || common[i][j + 1] >= common[i + 1][j])) added.push(a[j++]);
+    else removed.push(b[i++]);
+  }
+  return { removed, added };
 }
 
 describe('syncEnvironment', () => {
@@ -92,7 +112,7 @@ describe('syncEnvironment', () => {
     );
     const report = await sync(projectCopy());
     const lifecycle = report.drift.filter((d) => d.kind === 'lifecycle');
-    expect(lifecycle.map((d) => [d.model, d.region])).toEqual(PROD_REGIONS.map((r) => ['claude-3-haiku', r]));
+    expect(lifecycle.map((d) => [d.model, d.region])).toEqual(PROD_REGIONS.map((r) => ['claude-haiku-4-5', r]));
     expect(lifecycle[0]).toMatchObject({
       catalog: { status: 'active' },
       aws: { status: 'LEGACY', legacyOn: '2026-11-15', endOfLifeOn: '2027-05-15' },
@@ -101,15 +121,15 @@ describe('syncEnvironment', () => {
       `${HAIKU} in us-east-1: AWS says LEGACY, the catalog says active; legacy on 2026-11-15 at AWS, no date in the catalog; end of life on 2027-05-15 at AWS, no date in the catalog`,
     );
     expect(report.changes.map((c) => [c.path.join('.'), c.value])).toEqual([
-      ['models.2.lifecycle.status', 'legacy'],
-      ['models.2.lifecycle.legacyOn', '2026-11-15'],
-      ['models.2.lifecycle.endOfLifeOn', '2027-05-15'],
+      [`models.${H}.lifecycle.status`, 'legacy'],
+      [`models.${H}.lifecycle.legacyOn`, '2026-11-15'],
+      [`models.${H}.lifecycle.endOfLifeOn`, '2027-05-15'],
     ]);
   });
 
   it('finds availability drift: a Region withdrawn, and a Region now served only through a profile', async () => {
     offer((region, o) => {
-      if (region === 'us-west-2') return withModel(o, HAIKU, () => undefined);
+      if (region === 'us-west-2') return withModel(o, MISTRAL, () => undefined);
       if (region === 'us-east-1')
         return withModel(o, 'amazon.nova-lite-v1:0', (m) => ({ ...m, inferenceTypesSupported: ['INFERENCE_PROFILE'] }));
       return o;
@@ -120,18 +140,19 @@ describe('syncEnvironment', () => {
         .filter((d) => d.kind === 'availability')
         .map((d) => [d.model, d.region, d.kind === 'availability' && d.change]),
     ).toEqual([
-      ['claude-3-haiku', 'us-west-2', 'withdrawn'],
       ['nova-lite', 'us-east-1', 'profile-only'],
+      ['mistral-large', 'us-west-2', 'withdrawn'],
     ]);
     const catalog = shippedCatalog();
-    const haiku = catalog.models[2].hosting;
-    expect(haiku.type === 'bedrock' && haiku.regions).toContain('us-west-2');
+    const mistral = catalog.models[M].hosting;
+    expect(mistral.type === 'bedrock' && mistral.modelId).toBe(MISTRAL);
+    expect(mistral.type === 'bedrock' && mistral.regions).toContain('us-west-2');
     expect(report.changes.map((c) => [c.path.join('.'), c.value])).toEqual([
+      [`models.${H + 1}.hosting.regions`, []],
       [
-        'models.2.hosting.regions',
-        (haiku.type === 'bedrock' ? (haiku.regions ?? []) : []).filter((r) => r !== 'us-west-2'),
+        `models.${M}.hosting.regions`,
+        (mistral.type === 'bedrock' ? (mistral.regions ?? []) : []).filter((r) => r !== 'us-west-2'),
       ],
-      ['models.3.hosting.regions', []],
     ]);
   });
 
@@ -155,10 +176,10 @@ describe('syncEnvironment', () => {
     });
     const report = await sync(projectCopy());
     const profile = report.drift.filter((d) => d.kind === 'profile');
-    expect(profile.filter((d) => d.model === 'claude-3-haiku').map((d) => [d.region, d.added, d.removed])).toEqual(
+    expect(profile.filter((d) => d.model === 'claude-haiku-4-5').map((d) => [d.region, d.added, d.removed])).toEqual(
       PROD_REGIONS.map((r) => [r, ['us-west-1'], []]),
     );
-    expect(profile.find((d) => d.model === 'claude-3-haiku')?.message).toBe(
+    expect(profile.find((d) => d.model === 'claude-haiku-4-5')?.message).toBe(
       `profile ${HAIKU_US} from us-east-1 routes to us-west-1, which the catalog and IAM do not grant (requests routed there fail with AccessDenied)`,
     );
     expect(profile.filter((d) => d.model === 'claude-sonnet-4').map((d) => [d.region, d.unknownProfile])).toEqual(
@@ -166,7 +187,7 @@ describe('syncEnvironment', () => {
     );
     // Only the known profile's destinations are a fact to write; adopting the global profile is a decision.
     expect(report.changes.map((c) => [c.path.join('.'), c.value])).toEqual([
-      ['models.2.hosting.inferenceProfiles.0.regions', ['us-east-1', 'us-east-2', 'us-west-2', 'us-west-1']],
+      [`models.${H}.hosting.inferenceProfiles.0.regions`, ['us-east-1', 'us-east-2', 'us-west-2', 'us-west-1']],
     ]);
   });
 
@@ -181,7 +202,7 @@ describe('syncEnvironment', () => {
     const report = await sync(projectCopy());
     expect(
       report.drift
-        .filter((d) => d.kind === 'profile' && d.model === 'claude-3-haiku')
+        .filter((d) => d.kind === 'profile' && d.model === 'claude-haiku-4-5')
         .map((d) => d.kind === 'profile' && [d.region, d.added, d.removed]),
     ).toEqual(PROD_REGIONS.map((r) => [r, [], ['us-east-2']]));
     expect(report.drift.filter((d) => d.kind === 'availability').map((d) => [d.model, d.region, d.message])).toEqual([
@@ -193,7 +214,7 @@ describe('syncEnvironment', () => {
     ]);
     // Least privilege: the destination AWS dropped leaves the catalog, and so IAM; the withdrawn profile is a decision.
     expect(report.changes.map((c) => [c.path.join('.'), c.value])).toEqual([
-      ['models.2.hosting.inferenceProfiles.0.regions', ['us-east-1', 'us-west-2']],
+      [`models.${H}.hosting.inferenceProfiles.0.regions`, ['us-east-1', 'us-west-2']],
     ]);
   });
 
@@ -265,12 +286,32 @@ describe('syncEnvironment', () => {
     const before = readFileSync(files.catalogPath, 'utf8');
     const report = await sync(files, true);
     const after = readFileSync(files.catalogPath, 'utf8');
-    expect(changedLines(before, after)).toEqual([
-      '  "version": "2026.12.02-1",',
-      '          { "geography": "us", "regions": ["us-east-1", "us-east-2", "us-west-2", "us-west-1"] },',
-      '      "lifecycle": { "status": "legacy", "releasedOn": "2024-03-13", "legacyOn": "2026-11-15" }',
-    ]);
-    expect(report.written?.version).toBe('2026.12.02-1');
+    const note = before.split('\n').find((l) => l.startsWith('        "note": "Replaces Claude 3 Haiku.'))!;
+    expect(note).toBeDefined();
+    // The status is replaced where it stands, the date added as a line after the last property.
+    expect(lineDiff(before, after)).toEqual({
+      removed: [
+        '  "version": "2026.12.03-1",',
+        '        "inferenceProfiles": [{ "geography": "us", "regions": ["us-east-1", "us-east-2", "us-west-2"] }]',
+        '        "status": "active",',
+        note,
+      ],
+      added: [
+        '  "version": "2026.12.03-2",',
+        '        "inferenceProfiles": [{ "geography": "us", "regions": ["us-east-1", "us-east-2", "us-west-2", "us-west-1"] }]',
+        '        "status": "legacy",',
+        `${note},`,
+        '        "legacyOn": "2026-11-15"',
+      ],
+    });
+    // Every byte elsewhere is as it was: the lines outside Claude Haiku 4.5's entry, and the version, are identical.
+    const outside = (text: string) => {
+      const start = text.indexOf('"id": "claude-haiku-4-5"');
+      const end = text.indexOf('"id": "nova-lite"');
+      return text.slice(text.indexOf('"models"'), start) + text.slice(end);
+    };
+    expect(outside(after)).toBe(outside(before));
+    expect(report.written?.version).toBe('2026.12.03-2');
     // A second sync against the same AWS finds nothing left to write.
     const again = await sync(files, true);
     expect(again.changes).toEqual([]);
@@ -286,20 +327,20 @@ describe('syncEnvironment', () => {
     const errors = report.written!.issues.filter((i) => i.severity === 'error');
     const suggested = replacementSuggester(
       JSON.parse(readFileSync(files.catalogPath, 'utf8')) as ModelCatalog,
-      'claude-3-haiku',
+      'claude-haiku-4-5',
       'us-east-1',
     );
     expect(suggested).toBeDefined();
     expect(errors.map((i) => [i.pointer, i.message, i.fix])).toEqual([
       [
-        '/models/2/lifecycle',
-        'legacy model "claude-3-haiku" names no replacement',
+        `/models/${H}/lifecycle`,
+        'legacy model "claude-haiku-4-5" names no replacement',
         `add "replacement": "${suggested!.id}" (${suggested!.basis}), or another model that takes over its routes`,
       ],
     ]);
     // The facts stay written: the pull request decides the replacement.
     const written = JSON.parse(readFileSync(files.catalogPath, 'utf8')) as ModelCatalog;
-    expect(written.models[2].lifecycle.status).toBe('legacy');
+    expect(written.models[H].lifecycle.status).toBe('legacy');
   });
 
   it('with write, a destination added at AWS appears in the synthesized IAM and in the audit as a permission change', async () => {

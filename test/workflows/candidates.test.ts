@@ -5,14 +5,14 @@ describe('workflow candidates', () => {
   const prod = loadProject({ only: ['prod'] }).plans[0];
 
   it('calls a Bedrock model in the primary Region, through its inference profile', () => {
-    const c = workflowCandidate(prod, 'claude-3-haiku');
+    const c = workflowCandidate(prod, 'claude-haiku-4-5');
     expect(c).toMatchObject({
-      modelId: 'claude-3-haiku',
+      modelId: 'claude-haiku-4-5',
       region: 'us-east-1',
       via: 'invoke-model',
-      invokeId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+      invokeId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
     });
-    expect(c.profileArn).toMatch(/:inference-profile\/us\.anthropic\.claude-3-haiku-20240307-v1:0$/);
+    expect(c.profileArn).toMatch(/:inference-profile\/us\.anthropic\.claude-haiku-4-5-20251001-v1:0$/);
     expect(c.foundationModelArns.length).toBeGreaterThan(0);
   });
 

@@ -49,7 +49,7 @@ describe('recovery workflow (prod)', () => {
 
   it('closes a circuit whose probe answers, re-opens one whose probe fails, leaves the rest alone', async () => {
     const { client, store } = table;
-    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
+    const haiku = circuitKey('claude-haiku-4-5', 'us-east-1');
     const nova = circuitKey('nova-lite', 'us-east-1');
     const sonnet = circuitKey('claude-sonnet-4', 'us-east-1');
     const once = { ...settings, failureThreshold: 1 };
@@ -76,7 +76,7 @@ describe('recovery workflow (prod)', () => {
       [sonnet]: 'not-due',
       [circuitKey('nova-micro', 'us-east-1')]: 'none',
     });
-    expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-3-haiku-20240307-v1:0']);
+    expect(probed.sort()).toEqual(['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0']);
     expect(await store.read(haiku)).toMatchObject({ state: 'CLOSED', failures: 0, windowStart: NOW });
     const reopened = await store.read(nova);
     expect(reopened).toMatchObject({ state: 'OPEN', lastErrorKind: 'unavailable', openUntil: NOW + 60_000 });
@@ -85,11 +85,11 @@ describe('recovery workflow (prod)', () => {
 
   it("re-opens a circuit whose probe fails with an error name in another form, with the exception's kind", async () => {
     const { client, store } = table;
-    const haiku = circuitKey('claude-3-haiku', 'us-east-1');
+    const haiku = circuitKey('claude-haiku-4-5', 'us-east-1');
     await store.recordFailure(haiku, 'unavailable', { ...settings, failureThreshold: 1 }, NOW - 120_000);
     const { getItem, updateItem } = dynamoHandlers(client);
     const probe = task((input) => {
-      if (String(input.ModelId).includes('claude-3-haiku'))
+      if (String(input.ModelId).includes('claude-haiku-4-5'))
         throw taskError('BedrockRuntime.ModelNotReadyException', 'model not ready');
       return { Body: {} };
     });

@@ -46,7 +46,7 @@ describe('route workflow definitions', () => {
 
   it('retries with the route resilience: full jitter, capped delay, attemptsPerModel - 1 retries', () => {
     const prod = plans.find((p) => p.name === 'prod')!;
-    const invoke = routeWorkflowDefinition(prod, 'chat', targets).States[stateNames('claude-3-haiku').invoke];
+    const invoke = routeWorkflowDefinition(prod, 'chat', targets).States[stateNames('claude-haiku-4-5').invoke];
     expect(invoke.Retry).toEqual([
       {
         ErrorEquals: retryableErrorNames().filter((n) => n.startsWith('Bedrock.')),
@@ -110,51 +110,51 @@ function runChat(cues: Readonly<Record<string, Cue>>, now = NOW) {
   const run = execute(routeWorkflowDefinition(prod, 'chat', targets), { prompt: 'hi' }, h.handlers, now);
   return { run, calls: h.calls, models: h.models };
 }
-describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lite > mistral-large > nova-micro)', () => {
+describe('route workflow (prod chat: claude-haiku-4-5 > claude-sonnet-4 > nova-lite > mistral-large > nova-micro)', () => {
   it('answers with the primary when it is healthy, one call, no circuit written', async () => {
     const { run, calls, models } = runChat({});
     await expect(run).resolves.toEqual({
       route: 'chat',
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       region: 'us-east-1',
-      output: { text: 'answer from claude-3-haiku' },
+      output: { text: 'answer from claude-haiku-4-5' },
       attempts: {},
     });
     expect(calls()).toEqual({
-      'claude-3-haiku': 1,
+      'claude-haiku-4-5': 1,
       'claude-sonnet-4': 0,
       'nova-lite': 0,
       'mistral-large': 0,
       'nova-micro': 0,
     });
-    expect(models['claude-3-haiku'].calls[0]).toMatchObject({
-      ModelId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+    expect(models['claude-haiku-4-5'].calls[0]).toMatchObject({
+      ModelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       Body: {
         anthropic_version: 'bedrock-2023-05-31',
         max_tokens: 512,
         messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
       },
     });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toBeUndefined();
   });
 
   it('retries a throttled primary and answers with it (attemptsPerModel 2: one retry)', async () => {
-    const { run, calls } = runChat({ 'claude-3-haiku': ['throttle', 'ok'] });
-    await expect(run).resolves.toMatchObject({ model: 'claude-3-haiku', attempts: {} });
-    expect(calls()['claude-3-haiku']).toBe(2);
+    const { run, calls } = runChat({ 'claude-haiku-4-5': ['throttle', 'ok'] });
+    await expect(run).resolves.toMatchObject({ model: 'claude-haiku-4-5', attempts: {} });
+    expect(calls()['claude-haiku-4-5']).toBe(2);
     expect(calls()['claude-sonnet-4']).toBe(0);
   });
 
   it('uses the fallback when the primary fails, and records the failure as the router would', async () => {
-    const { run, calls } = runChat({ 'claude-3-haiku': ['model-error'] });
+    const { run, calls } = runChat({ 'claude-haiku-4-5': ['model-error'] });
     await expect(run).resolves.toMatchObject({
       model: 'claude-sonnet-4',
       attempts: {
-        c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' },
+        c0: { model: 'claude-haiku-4-5', outcome: 'failed', kind: 'model-error', error: 'Bedrock.ModelErrorException' },
       },
     });
-    expect(calls()).toMatchObject({ 'claude-3-haiku': 1, 'claude-sonnet-4': 1 });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+    expect(calls()).toMatchObject({ 'claude-haiku-4-5': 1, 'claude-sonnet-4': 1 });
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toMatchObject({
       state: 'CLOSED',
       failures: 1,
       windowStart: NOW,
@@ -164,54 +164,54 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
 
   it('fails open and writes no circuit when the table ARN names another Region (the ARN, not a name, picks the table)', async () => {
     const route = prod.routes.find((r) => r.id === 'chat')!;
-    const h = routeHandlers(route.candidates, { 'claude-3-haiku': ['model-error'] });
+    const h = routeHandlers(route.candidates, { 'claude-haiku-4-5': ['model-error'] });
     const elsewhere = { ...targets, circuitTableName: tableArn('eu-west-1', '333333333333', TABLE) };
     await expect(
       execute(routeWorkflowDefinition(prod, 'chat', elsewhere), { prompt: 'hi' }, h.handlers, NOW),
     ).resolves.toMatchObject({ model: 'claude-sonnet-4' });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeUndefined();
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toBeUndefined();
   });
 
   it('uses the fallback when the primary throttles on every attempt, then counts one failure', async () => {
-    const { run, calls } = runChat({ 'claude-3-haiku': ['throttle'] });
+    const { run, calls } = runChat({ 'claude-haiku-4-5': ['throttle'] });
     await expect(run).resolves.toMatchObject({
       model: 'claude-sonnet-4',
       attempts: { c0: { kind: 'throttled', error: 'Bedrock.ThrottlingException' } },
     });
-    expect(calls()['claude-3-haiku']).toBe(2);
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+    expect(calls()['claude-haiku-4-5']).toBe(2);
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toMatchObject({
       failures: 1,
       lastErrorKind: 'throttled',
     });
   });
 
   it('skips a model whose circuit the router opened, without calling it', async () => {
-    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    const pk = circuitKey('claude-haiku-4-5', 'us-east-1');
     for (let i = 0; i < settings.failureThreshold; i++)
       await store.recordFailure(pk, 'unavailable', settings, NOW - 1000);
     expect(await store.read(pk)).toMatchObject({ state: 'OPEN', openUntil: NOW - 1000 + 30_000 });
     const { run, calls } = runChat({});
     await expect(run).resolves.toMatchObject({
       model: 'claude-sonnet-4',
-      attempts: { c0: { model: 'claude-3-haiku', outcome: 'skipped', state: 'OPEN', untilMs: NOW + 29_000 } },
+      attempts: { c0: { model: 'claude-haiku-4-5', outcome: 'skipped', state: 'OPEN', untilMs: NOW + 29_000 } },
     });
-    expect(calls()).toMatchObject({ 'claude-3-haiku': 0, 'claude-sonnet-4': 1 });
+    expect(calls()).toMatchObject({ 'claude-haiku-4-5': 0, 'claude-sonnet-4': 1 });
   });
 
   it('calls a model again once its open circuit has cooled down', async () => {
-    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    const pk = circuitKey('claude-haiku-4-5', 'us-east-1');
     for (let i = 0; i < settings.failureThreshold; i++)
       await store.recordFailure(pk, 'unavailable', settings, NOW - 31_000);
     const { run, calls } = runChat({});
-    await expect(run).resolves.toMatchObject({ model: 'claude-3-haiku' });
-    expect(calls()['claude-3-haiku']).toBe(1);
+    await expect(run).resolves.toMatchObject({ model: 'claude-haiku-4-5' });
+    expect(calls()['claude-haiku-4-5']).toBe(1);
   });
 
   it("opens the circuit at the threshold, and the router's circuit store reads it as open", async () => {
-    const pk = circuitKey('claude-3-haiku', 'us-east-1');
+    const pk = circuitKey('claude-haiku-4-5', 'us-east-1');
     for (let i = 0; i < settings.failureThreshold - 1; i++)
       await store.recordFailure(pk, 'timeout', settings, NOW - 5000);
-    const { run } = runChat({ 'claude-3-haiku': ['model-error'] });
+    const { run } = runChat({ 'claude-haiku-4-5': ['model-error'] });
     await expect(run).resolves.toMatchObject({
       model: 'claude-sonnet-4',
       attempts: { c0: { kind: 'model-error', circuit: { opened: true } } },
@@ -231,7 +231,7 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
       NOW,
     );
     const { run, calls } = runChat({
-      'claude-3-haiku': ['model-error'],
+      'claude-haiku-4-5': ['model-error'],
       'claude-sonnet-4': ['timeout'],
       'mistral-large': ['throttle'],
       'nova-micro': ['model-error'],
@@ -246,7 +246,7 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
     expect(message).toMatch(/^every candidate of route chat failed or was skipped: \{/);
     expect(JSON.parse(message.slice(message.indexOf('{')))).toEqual({
       c0: expect.objectContaining({
-        model: 'claude-3-haiku',
+        model: 'claude-haiku-4-5',
         outcome: 'failed',
         kind: 'model-error',
         error: 'Bedrock.ModelErrorException',
@@ -267,7 +267,7 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
       c4: expect.objectContaining({ model: 'nova-micro', outcome: 'failed', kind: 'model-error' }),
     });
     expect(calls()).toEqual({
-      'claude-3-haiku': 1,
+      'claude-haiku-4-5': 1,
       'claude-sonnet-4': 1,
       'nova-lite': 0,
       'mistral-large': 2,
@@ -276,7 +276,7 @@ describe('route workflow (prod chat: claude-3-haiku > claude-sonnet-4 > nova-lit
   });
 
   it('fails without a fallback when the model rejects the request as invalid', async () => {
-    const { run, calls } = runChat({ 'claude-3-haiku': ['invalid'] });
+    const { run, calls } = runChat({ 'claude-haiku-4-5': ['invalid'] });
     await expect(run).rejects.toMatchObject({ cause: { name: 'InvalidRequest' } });
     expect(calls()['claude-sonnet-4']).toBe(0);
   });
@@ -291,7 +291,7 @@ describe('route workflow: Bedrock error names in any form (AWS documents none fo
     const route = prod.routes.find((r) => r.id === 'chat')!;
     const h = routeHandlers(route.candidates, {});
     let calls = 0;
-    h.handlers[stateNames('claude-3-haiku').invoke] = task(() => {
+    h.handlers[stateNames('claude-haiku-4-5').invoke] = task(() => {
       calls++;
       throw taskError(name, cause);
     });
@@ -312,9 +312,9 @@ describe('route workflow: Bedrock error names in any form (AWS documents none fo
       const { run } = failPrimaryWith(name, cause);
       await expect(run).resolves.toMatchObject({
         model: 'claude-sonnet-4',
-        attempts: { c0: { model: 'claude-3-haiku', outcome: 'failed', kind: 'throttled', error: name, cause } },
+        attempts: { c0: { model: 'claude-haiku-4-5', outcome: 'failed', kind: 'throttled', error: name, cause } },
       });
-      expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+      expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toMatchObject({
         failures: 1,
         lastErrorKind: 'throttled',
       });
@@ -382,7 +382,7 @@ describe('route workflow (prod support: the SageMaker model through the router)'
       inferenceConfig: { maxTokens: 512 },
       metadata: { model: 'llama-3-8b-support-lora', source: 'step-functions' },
     });
-    expect(h.calls()['claude-3-haiku']).toBe(0);
+    expect(h.calls()['claude-haiku-4-5']).toBe(0);
   });
 
   it('falls back to Bedrock when the router answers an error, without recording it twice', async () => {
@@ -399,7 +399,7 @@ describe('route workflow (prod support: the SageMaker model through the router)'
     await expect(
       execute(routeWorkflowDefinition(prod, 'support', targets), { prompt: 'help' }, h.handlers, NOW),
     ).resolves.toMatchObject({
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       attempts: {
         c0: {
           model: 'llama-3-8b-support-lora',

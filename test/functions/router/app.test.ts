@@ -28,16 +28,16 @@ describe('POST /v1/routes/{route}/converse', () => {
       content: [{ text: `Simulated answer from ${TARGET.haiku} in us-east-1.` }],
     });
     expect(res.body.usage?.totalTokens).toBe((res.body.usage?.inputTokens ?? 0) + (res.body.usage?.outputTokens ?? 0));
-    expect(res.body.model).toBe('claude-3-haiku');
+    expect(res.body.model).toBe('claude-haiku-4-5');
     expect(res.body.routing).toMatchObject({
       route: 'classify',
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       catalogVersion: expect.any(String) as unknown,
-      attempts: [{ model: 'claude-3-haiku', region: 'us-east-1', latencyMs: expect.any(Number) as unknown }],
+      attempts: [{ model: 'claude-haiku-4-5', region: 'us-east-1', latencyMs: expect.any(Number) as unknown }],
     });
     expect(res.headers).toMatchObject({
       'x-fm-route': 'classify',
-      'x-fm-model': 'claude-3-haiku',
+      'x-fm-model': 'claude-haiku-4-5',
       'x-fm-catalog-version': res.body.routing?.catalogVersion,
     });
   });
@@ -47,7 +47,7 @@ describe('POST /v1/routes/{route}/converse', () => {
     const line = h.logs.find((l) => l.message === 'request');
     expect(line).toMatchObject({
       route: 'classify',
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       status: 200,
       inputTokens: expect.any(Number) as unknown,
       estimatedCostUsd: expect.any(Number) as unknown,
@@ -65,7 +65,7 @@ describe('POST /v1/routes/{route}/converse', () => {
       },
       Environment: 'prod',
       Route: 'classify',
-      Model: 'claude-3-haiku',
+      Model: 'claude-haiku-4-5',
       Requests: 1,
       Fallbacks: 0,
     });
@@ -146,7 +146,7 @@ describe('POST /v1/chat/completions (OpenAI-compatible)', () => {
     expect(res.body).toMatchObject({
       id: 'chatcmpl-req-1',
       object: 'chat.completion',
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       choices: [
         {
           index: 0,
@@ -181,7 +181,7 @@ describe('GET /v1/routes', () => {
     const res = await call(router, { httpMethod: 'GET', path: '/v1/routes', body: null });
     expect(res.status).toBe(200);
     expect(res.body.routes?.find((r) => r.id === 'support')).toMatchObject({
-      models: ['llama-3-8b-support-lora', 'claude-3-haiku', 'nova-micro'],
+      models: ['llama-3-8b-support-lora', 'claude-haiku-4-5', 'nova-micro'],
     });
     expect(res.body.routes?.map((r) => r.id).sort()).toEqual(['chat', 'classify', 'code', 'support', 'translate']);
   });

@@ -30,18 +30,21 @@ describe('circuit breaker through the handler', () => {
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType: 'ModelErrorException' }, 'us-east-1');
     for (let i = 0; i < 3; i++)
       expect((await call(router, converse('classify', ask))).body.routing?.region).toBe('us-west-2');
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toMatchObject({
       state: 'OPEN',
       failures: 3,
       lastErrorKind: 'model-error',
     });
     expect(metricsNamed('CircuitOpened')).toEqual([
-      expect.objectContaining({ CircuitOpened: 1, Model: 'claude-3-haiku', region: 'us-east-1', Route: 'classify' }),
+      expect.objectContaining({ CircuitOpened: 1, Model: 'claude-haiku-4-5', region: 'us-east-1', Route: 'classify' }),
     ]);
     h.bedrock.reset();
     const res = await call(router, converse('classify', ask));
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
-    expect(res.body.routing?.skipped).toContainEqual({ model: 'claude-3-haiku', reason: 'circuit open in us-east-1' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', region: 'us-west-2' });
+    expect(res.body.routing?.skipped).toContainEqual({
+      model: 'claude-haiku-4-5',
+      reason: 'circuit open in us-east-1',
+    });
     expect(h.bedrockCalls()).toEqual([`${TARGET.haiku}@us-west-2 200`]);
   });
 
@@ -54,7 +57,10 @@ describe('circuit breaker through the handler', () => {
     await waitMs(1100);
     const res = await call(router, converse('classify', ask));
     expect(res.body.routing).toMatchObject({ region: 'us-east-1' });
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toMatchObject({ state: 'CLOSED', failures: 0 });
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toMatchObject({
+      state: 'CLOSED',
+      failures: 0,
+    });
     expect(metricsNamed('CircuitClosed')).toHaveLength(1);
   });
 
@@ -71,7 +77,7 @@ describe('circuit breaker through the handler', () => {
       'us-east-1:throttled',
       'us-west-2:ok',
     ]);
-    const item = await store.read(circuitKey('claude-3-haiku', 'us-east-1'));
+    const item = await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'));
     expect(item?.state).toBe('OPEN');
     expect(item?.openUntil).toBeGreaterThan(Date.now());
   });
@@ -199,7 +205,7 @@ describe('what opens a circuit', () => {
     let i = 0;
     return () => (pattern[i++ % pattern.length] === 1 ? 0 : 0.99);
   };
-  const haikuKey = circuitKey('claude-3-haiku', 'us-east-1');
+  const haikuKey = circuitKey('claude-haiku-4-5', 'us-east-1');
 
   afterEach(() => h.bedrock.setRandom(Math.random));
 

@@ -136,7 +136,7 @@ describe('openai: streaming', () => {
     expect(got.text).toBe(haikuAnswer);
     expect(got.finish).toEqual(['stop']);
     expect(got.usage?.total_tokens).toBe((got.usage?.prompt_tokens ?? 0) + (got.usage?.completion_tokens ?? 0));
-    expect(got.routing).toMatchObject({ route: 'chat', model: 'claude-3-haiku' });
+    expect(got.routing).toMatchObject({ route: 'chat', model: 'claude-haiku-4-5' });
     expect(h.bedrock.calls.map((c) => c.target)).toEqual([TARGET.haiku]);
   });
 
@@ -148,7 +148,7 @@ describe('openai: streaming', () => {
     );
     expect(got.text).toBe(novaLiteAnswer);
     expect(got.routing?.model).toBe('nova-lite');
-    expect(got.routing?.attempts[0]).toMatchObject({ model: 'claude-3-haiku', errorKind: 'timeout' });
+    expect(got.routing?.attempts[0]).toMatchObject({ model: 'claude-haiku-4-5', errorKind: 'timeout' });
     // One abandoned haiku attempt per Region at 300 ms each, not the stall.
     expect(Date.now() - started).toBeLessThan(1500 * 2);
   });
@@ -172,7 +172,7 @@ describe('openai: streaming', () => {
     expect(err).toBeInstanceOf(APIError);
     expect(err).toMatchObject({ code: 'model_stream_failed', type: 'server_error' });
     const log = h.logs.find((l) => l.message === 'request');
-    expect(log).toMatchObject({ status: 502, errorCode: 'model_stream_failed', model: 'claude-3-haiku' });
+    expect(log).toMatchObject({ status: 502, errorCode: 'model_stream_failed', model: 'claude-haiku-4-5' });
   });
 
   it('answers a request no candidate can stream with a whole JSON error and its status', async () => {
@@ -315,12 +315,12 @@ describe('openai: tools', () => {
 
   it('skips the candidates whose catalog capabilities lack tool use', async () => {
     const table = withFirstTokenTimeout();
-    table.models['claude-3-haiku'].toolUse = false;
+    table.models['claude-haiku-4-5'].toolUse = false;
     h.setTable(table);
     const res = await client.chat.completions.create({ model: 'chat', messages: [ask], tools, tool_choice: forced });
     expect((res as unknown as { routing: RoutingRecord }).routing).toMatchObject({
       model: 'nova-lite',
-      skipped: [{ model: 'claude-3-haiku', reason: 'no tool use' }],
+      skipped: [{ model: 'claude-haiku-4-5', reason: 'no tool use' }],
     });
   });
 });
@@ -350,7 +350,7 @@ describe('openai: structured output', () => {
     expect(res.choices[0].message.parsed).toEqual({ city: 'sample', population: 1 });
     const routing = (res as unknown as { routing: RoutingRecord }).routing;
     expect(routing.model).toBe('nova-lite');
-    expect(routing.attempts[0]).toMatchObject({ model: 'claude-3-haiku', errorKind: 'model-error' });
+    expect(routing.attempts[0]).toMatchObject({ model: 'claude-haiku-4-5', errorKind: 'model-error' });
   });
 
   it('streams a structured answer that the stream helper parses', async () => {

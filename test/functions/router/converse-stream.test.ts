@@ -48,12 +48,14 @@ describe('POST /v1/routes/{route}/converse-stream', () => {
       .map((l) => (l.contentBlockDelta as { delta?: { text?: string } } | undefined)?.delta?.text ?? '')
       .join('');
     expect(text).toBe(`Simulated answer from ${TARGET.haiku} in us-east-1.`);
-    expect(got.lines[got.lines.length - 1]).toMatchObject({ routing: { route: 'classify', model: 'claude-3-haiku' } });
+    expect(got.lines[got.lines.length - 1]).toMatchObject({
+      routing: { route: 'classify', model: 'claude-haiku-4-5' },
+    });
     // Logs and metrics as for a whole answer: tokens from the stream's metadata event, and the cost.
     const usage = (got.lines.find((l) => 'metadata' in l)?.metadata as { usage: { outputTokens: number } }).usage;
     expect(h.logs.find((l) => l.message === 'request')).toMatchObject({
       status: 200,
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       outputTokens: usage.outputTokens,
       estimatedCostUsd: expect.any(Number) as unknown,
     });
@@ -68,7 +70,7 @@ describe('POST /v1/routes/{route}/converse-stream', () => {
     expect(kinds).toEqual(['messageStart', 'contentBlockDelta', 'modelStreamErrorException', 'routing']);
     expect(got.lines[2]).toMatchObject({ modelStreamErrorException: { code: 'model_stream_failed' } });
     expect(got.lines[3]).toMatchObject({
-      routing: { attempts: [{ model: 'claude-3-haiku', errorKind: 'model-error' }] },
+      routing: { attempts: [{ model: 'claude-haiku-4-5', errorKind: 'model-error' }] },
     });
   });
 
@@ -76,8 +78,8 @@ describe('POST /v1/routes/{route}/converse-stream', () => {
     h.bedrock.set(TARGET.haiku, { failAfterChunks: 0 });
     const got = await converseStream('classify', hello);
     const routing = got.lines[got.lines.length - 1].routing as { model: string; attempts: { model: string }[] };
-    expect(routing.model).not.toBe('claude-3-haiku');
-    expect(routing.attempts[0].model).toBe('claude-3-haiku');
+    expect(routing.model).not.toBe('claude-haiku-4-5');
+    expect(routing.attempts[0].model).toBe('claude-haiku-4-5');
   });
 
   it('answers bad input with a whole 400 JSON error', async () => {
@@ -100,7 +102,9 @@ describe('a stream after its first token', () => {
     const kinds = got.lines.map((l) => Object.keys(l)[0]);
     expect(kinds).toEqual(['messageStart', 'contentBlockDelta', 'modelStreamErrorException', 'routing']);
     expect(JSON.stringify(got.lines[2])).toContain('timeout: StreamIdleError');
-    expect(got.lines[3]).toMatchObject({ routing: { attempts: [{ model: 'claude-3-haiku', errorKind: 'timeout' }] } });
+    expect(got.lines[3]).toMatchObject({
+      routing: { attempts: [{ model: 'claude-haiku-4-5', errorKind: 'timeout' }] },
+    });
   });
 
   it('stops reading the model when the caller goes away, and logs it as the client closing', async () => {

@@ -178,13 +178,12 @@ export class Harness {
 }
 
 export const TARGET = {
-  haiku: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+  haiku: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
   sonnet: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
   novaLite: 'us.amazon.nova-lite-v1:0',
   novaMicro: 'us.amazon.nova-micro-v1:0',
   llama70b: 'us.meta.llama3-1-70b-instruct-v1:0',
   mistral: 'mistral.mistral-large-2402-v1:0',
-  commandR: 'cohere.command-r-v1:0',
   supportEndpoint: 'fm-prod-llama-3-8b-support-lora',
   /** Its DR endpoint in us-west-2 (sagemaker.disasterRecovery of prod). */
   supportDrEndpoint: 'fm-prod-llama-3-8b-support-lora-dr',

@@ -18,7 +18,7 @@ describe('retry loop and fallbacks', () => {
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType }, 'us-east-1');
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', region: 'us-west-2' });
     expect(h.bedrockCalls()).toEqual([
       haikuIn('us-east-1', status),
       haikuIn('us-east-1', status),
@@ -31,12 +31,12 @@ describe('retry loop and fallbacks', () => {
     const res = await call(await h.router(), converse('classify', ask));
     expect(res.body.routing).toMatchObject({ model: 'nova-micro' });
     expect(res.body.routing?.attempts.map((a) => `${a.model}@${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
-      'claude-3-haiku@us-east-1:throttled',
-      'claude-3-haiku@us-east-1:throttled',
-      'claude-3-haiku@us-west-2:throttled',
-      'claude-3-haiku@us-west-2:throttled',
-      'claude-3-haiku@us-east-2:throttled',
-      'claude-3-haiku@us-east-2:throttled',
+      'claude-haiku-4-5@us-east-1:throttled',
+      'claude-haiku-4-5@us-east-1:throttled',
+      'claude-haiku-4-5@us-west-2:throttled',
+      'claude-haiku-4-5@us-west-2:throttled',
+      'claude-haiku-4-5@us-east-2:throttled',
+      'claude-haiku-4-5@us-east-2:throttled',
       'nova-micro@us-east-1:ok',
     ]);
     expect(res.headers['x-fm-model']).toBe('nova-micro');
@@ -45,7 +45,7 @@ describe('retry loop and fallbacks', () => {
   it('answers after a retry when the throttling passes', async () => {
     h.bedrock.set(TARGET.haiku, { failFirst: 1, errorType: 'ThrottlingException' });
     const res = await call(await h.router(), converse('classify', ask));
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-east-1' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', region: 'us-east-1' });
     expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', 429), haikuIn('us-east-1', 200)]);
   });
 
@@ -72,10 +72,10 @@ describe('retry loop and fallbacks', () => {
   ])('logs an alert and falls back on %s', async (errorType, status, kind) => {
     h.bedrock.set(TARGET.haiku, { failRate: 1, errorType }, 'us-east-1');
     const res = await call(await h.router(), converse('classify', ask));
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', region: 'us-west-2' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', region: 'us-west-2' });
     expect(h.bedrockCalls()).toEqual([haikuIn('us-east-1', status), haikuIn('us-west-2', 200)]);
     expect(h.logs).toContainEqual(
-      expect.objectContaining({ alert: true, model: 'claude-3-haiku', region: 'us-east-1', errorKind: kind }),
+      expect.objectContaining({ alert: true, model: 'claude-haiku-4-5', region: 'us-east-1', errorKind: kind }),
     );
   });
 
@@ -108,7 +108,7 @@ describe('retry loop and fallbacks', () => {
   it.each([
     ['The provided model identifier is invalid.', 'not-found', 'model identifier'],
     [
-      'Invocation of model ID anthropic.claude-3-haiku-20240307-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      'Invocation of model ID anthropic.claude-haiku-4-5-20251001-v1:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
       'not-found',
       'throughput',
     ],
@@ -127,15 +127,15 @@ describe('retry loop and fallbacks', () => {
       expect(first.status).toBe(200);
       expect(first.body.routing).toMatchObject({ model: 'nova-micro' });
       expect(first.body.routing?.attempts.map((a) => `${a.model}@${a.region}:${a.errorKind ?? 'ok'}`)).toEqual([
-        `claude-3-haiku@us-east-1:${kind}`,
-        `claude-3-haiku@us-west-2:${kind}`,
-        `claude-3-haiku@us-east-2:${kind}`,
+        `claude-haiku-4-5@us-east-1:${kind}`,
+        `claude-haiku-4-5@us-west-2:${kind}`,
+        `claude-haiku-4-5@us-east-2:${kind}`,
         'nova-micro@us-east-1:ok',
       ]);
       expect(h.logs).toContainEqual(
         expect.objectContaining({
           alert: true,
-          model: 'claude-3-haiku',
+          model: 'claude-haiku-4-5',
           errorKind: kind,
           fault,
           error: 'ValidationException',
@@ -148,7 +148,7 @@ describe('retry loop and fallbacks', () => {
       expect(later.status).toBe(200);
       expect(h.bedrockCalls()).toEqual([`${TARGET.novaMicro}@us-east-1 200`]);
       expect(later.body.routing?.skipped).toContainEqual({
-        model: 'claude-3-haiku',
+        model: 'claude-haiku-4-5',
         reason: 'circuit open in us-east-1',
       });
     },
@@ -240,7 +240,7 @@ describe('retry loop and fallbacks', () => {
     h.sagemaker.set(TARGET.supportEndpoint, { failRate: 1, errorType: 'ModelError' });
     h.sagemaker.set(TARGET.supportDrEndpoint, { failRate: 1, errorType: 'ModelError' });
     const res = await call(await h.router(), converse('support', userText('Where is my invoice?')));
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5' });
     expect(res.body.routing?.attempts[0]).toMatchObject({ model: 'llama-3-8b-support-lora', errorKind: 'model-error' });
   });
 
@@ -252,7 +252,7 @@ describe('retry loop and fallbacks', () => {
     h.sagemaker.set(TARGET.supportDrEndpoint, { rawBody });
     const res = await call(await h.router(), converse('support', userText('Where is my invoice?')));
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5' });
     expect(res.body.routing?.attempts[0]).toMatchObject({ model: 'llama-3-8b-support-lora', errorKind: 'model-error' });
   });
 });

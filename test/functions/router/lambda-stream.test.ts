@@ -50,7 +50,7 @@ describe('index.streamingHandler', () => {
     expect(got.type).toBe(PRELUDE_CONTENT_TYPE);
     expect(got.prelude).toMatchObject({
       statusCode: 200,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-fm-model': 'claude-3-haiku' },
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-fm-model': 'claude-haiku-4-5' },
     });
     expect(got.body).toContain(`"content":"Simulated "`);
     expect(got.body.endsWith('data: [DONE]\n\n')).toBe(true);
@@ -80,7 +80,7 @@ describe('index.streamingHandler', () => {
   it('answers a whole request through the same entry, in one piece', async () => {
     const got = await drain((s) => streamingHandler(chat(false), s));
     expect(got.prelude.statusCode).toBe(200);
-    expect(JSON.parse(got.body)).toMatchObject({ object: 'chat.completion', model: 'claude-3-haiku' });
+    expect(JSON.parse(got.body)).toMatchObject({ object: 'chat.completion', model: 'claude-haiku-4-5' });
   });
 
   it('answers an error before the first token with its status in the prelude', async () => {

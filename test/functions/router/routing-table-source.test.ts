@@ -53,7 +53,7 @@ describe('routing table from the AppConfig extension', () => {
 
   it('picks up a new routing table without a restart', async () => {
     const router = await h.router();
-    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-3-haiku');
+    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-haiku-4-5');
     const next = testTable();
     next.catalogVersion = 'next';
     next.routes.classify.target = 'nova-micro';
@@ -127,7 +127,7 @@ describe('routing table from the AppConfig extension', () => {
     ],
   ])('refuses %s, keeps the last good table, logs and counts it', async (_what, edit, message) => {
     const router = await h.router();
-    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-3-haiku');
+    expect((await call(router, converse('classify', ask))).body.routing?.model).toBe('claude-haiku-4-5');
     const bad = testTable();
     bad.catalogVersion = 'bad';
     edit(bad);
@@ -135,7 +135,7 @@ describe('routing table from the AppConfig extension', () => {
     for (let i = 0; i < 3; i++) {
       const res = await call(router, converse('classify', ask));
       expect(res.status).toBe(200);
-      expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: testTable().catalogVersion });
+      expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', catalogVersion: testTable().catalogVersion });
     }
     expect(rejections()[0]).toMatchObject({ message: 'routing table: invalid; ignored', kept: 'appconfig' });
     expect((rejections()[0].errors as string[])[0]).toMatch(message);
@@ -151,7 +151,7 @@ describe('routing table from the AppConfig extension', () => {
       converse('classify', ask),
     );
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', catalogVersion: 'baked-1' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', catalogVersion: 'baked-1' });
     expect(rejections()).toHaveLength(1);
   });
 

@@ -14,7 +14,7 @@ describe('selection through the handler', () => {
   it('serves a static route with its target', async () => {
     const res = await call(await h.router(), converse('classify', userText('Is this spam?')));
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ route: 'classify', model: 'claude-3-haiku', region: 'us-east-1' });
+    expect(res.body.routing).toMatchObject({ route: 'classify', model: 'claude-haiku-4-5', region: 'us-east-1' });
     expect(res.body.routing?.rule).toBeUndefined();
     expect(h.bedrockCalls()).toEqual([`${TARGET.haiku}@us-east-1 200`]);
   });
@@ -42,7 +42,7 @@ describe('selection through the handler', () => {
       await h.router(),
       converse('chat', userText('Hello there, what is the weather like today?')),
     );
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5' });
     expect(res.body.routing?.rule).toBeUndefined();
   });
 
@@ -134,7 +134,11 @@ describe('selection through the handler', () => {
 
   it('sends the traffic of a retired model to its replacement', async () => {
     const table = testTable();
-    table.models['claude-3-haiku'] = { ...table.models['claude-3-haiku'], status: 'retired', replacement: 'nova-lite' };
+    table.models['claude-haiku-4-5'] = {
+      ...table.models['claude-haiku-4-5'],
+      status: 'retired',
+      replacement: 'nova-lite',
+    };
     h.setTable(table);
     const res = await call(await h.router(), converse('classify', userText('Is this spam?')));
     expect(res.body.routing).toMatchObject({ model: 'nova-lite' });
@@ -144,19 +148,22 @@ describe('selection through the handler', () => {
   it('skips a candidate whose context window cannot hold the input plus maxTokens', async () => {
     const body = { ...userText('word '.repeat(32_000)), inferenceConfig: { maxTokens: 1000 } };
     const res = await call(await h.router(), converse('translate', body));
-    expect(res.body.routing).toMatchObject({ model: 'command-r' });
+    expect(res.body.routing).toMatchObject({ model: 'nova-lite' });
     expect(res.body.routing?.skipped).toEqual([
       { model: 'mistral-large', reason: expect.stringContaining('context window 32000') as unknown },
     ]);
-    expect(h.bedrockCalls()).toEqual([`${TARGET.commandR}@us-east-1 200`]);
+    expect(h.bedrockCalls()).toEqual([`${TARGET.novaLite}@us-east-1 200`]);
   });
 
   it('fails with 422 no_candidate when no model takes the modality', async () => {
-    const body = { messages: [{ role: 'user', content: [{ image: { format: 'png', source: { bytes: PNG } } }] }] };
-    const res = await call(await h.router(), converse('translate', body));
+    // classify's candidates, Claude Haiku 4.5 and Nova Micro, read no documents.
+    const notes = { format: 'txt', name: 'notes', source: { bytes: Buffer.from('hello').toString('base64') } };
+    const body = { messages: [{ role: 'user', content: [{ document: notes }] }] };
+    const res = await call(await h.router(), converse('classify', body));
     expect(res.status).toBe(422);
     expect(res.body.error?.code).toBe('no_candidate');
-    expect(res.body.error?.message).toContain('mistral-large (no image input)');
+    expect(res.body.error?.message).toContain('claude-haiku-4-5 (no document input)');
+    expect(res.body.error?.message).toContain('nova-micro (no document input)');
     expect(h.bedrockCalls()).toEqual([]);
   });
 
@@ -190,9 +197,9 @@ describe('ruleMatches', () => {
   });
   it('drops duplicate candidates', () => {
     const table = testTable();
-    const route = { ...table.routes.chat, fallbacks: ['claude-3-haiku', 'nova-lite', 'nova-lite'] };
+    const route = { ...table.routes.chat, fallbacks: ['claude-haiku-4-5', 'nova-lite', 'nova-lite'] };
     expect(selectCandidates(table, route, features, {}).candidates.map((c) => c.modelId)).toEqual([
-      'claude-3-haiku',
+      'claude-haiku-4-5',
       'nova-lite',
     ]);
   });

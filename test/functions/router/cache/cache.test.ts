@@ -45,7 +45,7 @@ describe('the response cache', () => {
     expect(second.headers['x-fm-cache']).toBe('hit');
     expect(haikuCalls()).toBe(1);
     expect(second.body.output).toEqual(first.body.output);
-    expect(second.body.routing).toMatchObject({ cache: 'hit', attempts: [], model: 'claude-3-haiku' });
+    expect(second.body.routing).toMatchObject({ cache: 'hit', attempts: [], model: 'claude-haiku-4-5' });
     expect(h.logs.some((l) => l.message === 'answered from the response cache')).toBe(true);
     // No prompt text in any log line.
     expect(JSON.stringify(h.logs)).not.toContain('refund request');
