@@ -12,10 +12,10 @@ beforeAll(() => h.start());
 afterAll(() => h.stop());
 beforeEach(() => h.reset());
 
-/** classify's target, Claude 3 Haiku, with the capabilities a test gives it. */
+/** classify's target, Claude Haiku 4.5, with the capabilities a test gives it. */
 function haikuWith(capabilities: { promptCaching?: boolean; latencyOptimized?: boolean }): void {
   const table = testTable();
-  Object.assign(table.models['claude-3-haiku'], capabilities);
+  Object.assign(table.models['claude-haiku-4-5'], capabilities);
   h.setTable(table);
 }
 
@@ -33,9 +33,10 @@ const hasCachePoint = (blocks: unknown): boolean => JSON.stringify(blocks).inclu
 
 describe('Converse fields a model takes only when its catalog capabilities say so', () => {
   it('strips cachePoint blocks for a model without prompt caching, and says so (header and routing record)', async () => {
+    haikuWith({ promptCaching: false });
     const res = await call(await h.router(), converse('classify', cached));
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku', stripped: ['cachePoint'] });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5', stripped: ['cachePoint'] });
     expect(res.headers['x-fm-stripped']).toBe('cachePoint');
     expect(hasCachePoint(sent().system)).toBe(false);
     expect(hasCachePoint(sent().messages)).toBe(false);
