@@ -544,7 +544,7 @@ describe('the consumer-budget gate', () => {
       share: 0.1,
       budgetUsd: 1000,
       softUsd: null,
-      projectedUsd: 1984.36,
+      projectedUsd: 2793.76,
       status: 'over-budget',
     });
     expect(prod.gates.filter((g) => g.gate === 'consumer-budget')).toEqual([
@@ -553,7 +553,7 @@ describe('the consumer-budget gate', () => {
         status: 'warn',
         subject: 'batch-analytics',
         message:
-          'consumer "batch-analytics" is projected to spend $1,984.36 a month (10% of the traffic assumptions, all routes), above its budget of $1,000.00: the router will refuse it once the budget is spent',
+          'consumer "batch-analytics" is projected to spend $2,793.76 a month (10% of the traffic assumptions, all routes), above its budget of $1,000.00: the router will refuse it once the budget is spent',
         fix: "raise the consumer's monthlyBudgetUsd, lower its trafficShare or the traffic assumptions, or move its routes to cheaper models",
       },
     ]);

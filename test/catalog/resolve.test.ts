@@ -34,7 +34,7 @@ describe('resolveEnvironment', () => {
     const table = plan('prod').routingTable;
     expect(Object.keys(table.consumers ?? {})).toEqual(['support-desk', 'batch-analytics']);
     expect(table.consumers?.['batch-analytics'].limits).toEqual([
-      { id: 'monthlyBudgetUsd', limit: 'monthlyBudgetUsd', hard: 2500, soft: 1800 },
+      { id: 'monthlyBudgetUsd', limit: 'monthlyBudgetUsd', hard: 3500, soft: 2500 },
       {
         id: 'requestsPerMinute:model:claude-sonnet-4',
         limit: 'requestsPerMinute',

@@ -868,13 +868,13 @@ const FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'fails if a soft threshold is not below its hard limit',
-    change: (_c, e) => (e.dev.api.consumers![0].limits![0].soft = 60),
+    change: (_c, e) => (e.dev.api.consumers![0].limits![0].soft = 120),
     expect: {
       rule: 'consumer-limits',
       file: 'dev',
       at: ['api', 'consumers', 0, 'limits', 0, 'soft'],
-      message: 'soft threshold 60 is not below the hard limit 50',
-      fix: 'set "soft" below 50 (for example 40), or remove it',
+      message: 'soft threshold 120 is not below the hard limit 100',
+      fix: 'set "soft" below 100 (for example 80), or remove it',
     },
   },
 ];
