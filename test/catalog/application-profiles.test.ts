@@ -16,16 +16,16 @@ describe("the routing table's application inference profiles", () => {
   it("picks the request consumer's profile, else the route's, else none (call the target id)", () => {
     const route = structuredClone(prod.routingTable.routes.classify);
     route.applicationProfiles = [
-      { model: 'claude-3-haiku', region: 'us-east-1', arn: ARN('shared') },
-      { model: 'claude-3-haiku', region: 'us-east-1', consumer: 'web-app', arn: ARN('webapp') },
+      { model: 'claude-haiku-4-5', region: 'us-east-1', arn: ARN('shared') },
+      { model: 'claude-haiku-4-5', region: 'us-east-1', consumer: 'web-app', arn: ARN('webapp') },
     ];
-    expect(applicationProfileArn(route, 'claude-3-haiku', 'us-east-1', 'web-app')).toBe(ARN('webapp'));
-    expect(applicationProfileArn(route, 'claude-3-haiku', 'us-east-1', 'support-desk')).toBe(ARN('shared'));
-    expect(applicationProfileArn(route, 'claude-3-haiku', 'us-east-1', undefined)).toBe(ARN('shared'));
-    expect(applicationProfileArn(route, 'claude-3-haiku', 'us-west-2', 'web-app')).toBeUndefined();
+    expect(applicationProfileArn(route, 'claude-haiku-4-5', 'us-east-1', 'web-app')).toBe(ARN('webapp'));
+    expect(applicationProfileArn(route, 'claude-haiku-4-5', 'us-east-1', 'support-desk')).toBe(ARN('shared'));
+    expect(applicationProfileArn(route, 'claude-haiku-4-5', 'us-east-1', undefined)).toBe(ARN('shared'));
+    expect(applicationProfileArn(route, 'claude-haiku-4-5', 'us-west-2', 'web-app')).toBeUndefined();
     expect(applicationProfileArn(route, 'nova-micro', 'us-east-1', 'web-app')).toBeUndefined();
     expect(
-      applicationProfileArn(prod.routingTable.routes.classify, 'claude-3-haiku', 'us-east-1', 'web-app'),
+      applicationProfileArn(prod.routingTable.routes.classify, 'claude-haiku-4-5', 'us-east-1', 'web-app'),
     ).toBeUndefined();
   });
 
@@ -40,9 +40,13 @@ describe("the routing table's application inference profiles", () => {
     profiles[1] = { ...profiles[1], region: 'eu-west-1' };
     expect(routingTableErrors(table)).toEqual([
       '/routes/classify/applicationProfiles/0/model names "claude-sonnet-4", which the route does not call',
-      '/routes/classify/applicationProfiles/1/region is eu-west-1, where the table does not call "claude-3-haiku" (it calls it in us-east-1, us-west-2, us-east-2)',
+      '/routes/classify/applicationProfiles/1/region is eu-west-1, where the table does not call "claude-haiku-4-5" (it calls it in us-east-1, us-west-2, us-east-2)',
     ]);
-    profiles[0] = { model: 'claude-3-haiku', region: 'us-east-1', arn: 'us.anthropic.claude-3-haiku-20240307-v1:0' };
+    profiles[0] = {
+      model: 'claude-haiku-4-5',
+      region: 'us-east-1',
+      arn: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    };
     expect(routingTableErrors(table)[0]).toMatch(/^\/routes\/classify\/applicationProfiles\/0\/arn must match pattern/);
   });
 });

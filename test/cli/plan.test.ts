@@ -258,14 +258,17 @@ describe('offline terraform plan', () => {
       'aws_iam_openid_connect_provider',
       'aws_iam_role',
       'aws_iam_role_policy',
+      'aws_iam_policy',
+      'aws_iam_role_policy_attachment',
       'aws_api_gateway_account',
     ])
       expect(created).toContain(type);
     const buckets = json.planned_values.root_module.resources
       .filter((r) => r.type === 'aws_s3_bucket')
       .map((r) => r.values.bucket);
-    // The artifacts bucket, its replica in prod's SageMaker DR Region, and the state bucket.
+    // The evaluation jobs' bucket, the artifacts bucket, its replica in prod's SageMaker DR Region, and the state bucket.
     expect(buckets.sort()).toEqual([
+      'fm-platform-evaluation-333333333333',
       'fm-platform-model-artifacts-333333333333',
       'fm-platform-model-artifacts-333333333333-us-west-2',
       'fm-platform-tfstate-333333333333',

@@ -52,10 +52,10 @@ describe('application inference profiles (cost allocation)', () => {
     const teams = plan.api.consumers.map((c) => c.name);
     expect(teams.length).toBeGreaterThan(0);
     for (const team of teams)
-      expect(profiles.get(`fm-prod-classify-claude-3-haiku-${team}`)?.values.tags).toEqual({
+      expect(profiles.get(`fm-prod-classify-claude-haiku-4-5-${team}`)?.values.tags).toEqual({
         environment: 'prod',
         route: 'classify',
-        model: 'claude-3-haiku',
+        model: 'claude-haiku-4-5',
         team,
       });
     expect(profiles.size).toBe(plan.applicationProfiles.length);
@@ -85,15 +85,15 @@ describe('application inference profiles (cost allocation)', () => {
     const table = appConfigTable(stack);
     const classify = table.routes.classify.applicationProfiles ?? [];
     expect(classify).toContainEqual({
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       region: 'us-east-1',
       consumer: 'web-app',
-      arn: profiles.get('fm-prod-classify-claude-3-haiku-web-app')?.ref,
+      arn: profiles.get('fm-prod-classify-claude-haiku-4-5-web-app')?.ref,
     });
     expect(classify).toContainEqual({
-      model: 'claude-3-haiku',
+      model: 'claude-haiku-4-5',
       region: 'us-east-1',
-      arn: profiles.get('fm-prod-classify-claude-3-haiku')?.ref,
+      arn: profiles.get('fm-prod-classify-claude-haiku-4-5')?.ref,
     });
     // Every profile is in the table once, and the table is otherwise the plan's.
     expect(Object.values(table.routes).flatMap((r) => r.applicationProfiles ?? [])).toHaveLength(profiles.size);
@@ -143,14 +143,14 @@ describe('application inference profiles (cost allocation)', () => {
     // through a profile of this account and Region (system or application).
     const inline = statements.filter((s) => s.document.startsWith('RouterBedrockAccess_Document'));
     expect(inline.find((s) => s.sid === 'InvokeInferenceProfiles')?.resources).toContain(
-      'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
     );
     const haiku = inline.find((s) =>
-      s.resources.includes('arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'),
+      s.resources.includes('arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
     );
     expect(haiku?.condition?.[0].values).toEqual(
       expect.arrayContaining([
-        'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
+        'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
         'arn:aws:bedrock:us-east-1:333333333333:application-inference-profile/*',
       ]),
     );
@@ -169,7 +169,7 @@ describe('application inference profiles (cost allocation)', () => {
       s.Parameters?.ModelId ? [s.Parameters.ModelId] : [],
     );
     expect(modelIds.sort()).toEqual(
-      [profiles.get('fm-prod-classify-claude-3-haiku')?.ref, profiles.get('fm-prod-classify-nova-micro')?.ref].sort(),
+      [profiles.get('fm-prod-classify-claude-haiku-4-5')?.ref, profiles.get('fm-prod-classify-nova-micro')?.ref].sort(),
     );
     const granted = policyStatements(stack)
       .filter((s) => s.document.startsWith('Workflows_Policy-classify'))
@@ -177,14 +177,14 @@ describe('application inference profiles (cost allocation)', () => {
     const resources = granted.flatMap((s) => s.resources);
     expect(resources).toEqual(
       expect.arrayContaining([
-        profiles.get('fm-prod-classify-claude-3-haiku')?.ref,
-        'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
-        'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+        profiles.get('fm-prod-classify-claude-haiku-4-5')?.ref,
+        'arn:aws:bedrock:us-east-1:333333333333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
       ]),
     );
     // Only the route's own profiles, never a consumer's or another route's.
     expect(resources.filter((r) => r.startsWith('${aws_bedrock_inference_profile.')).sort()).toEqual(
-      [profiles.get('fm-prod-classify-claude-3-haiku')?.ref, profiles.get('fm-prod-classify-nova-micro')?.ref].sort(),
+      [profiles.get('fm-prod-classify-claude-haiku-4-5')?.ref, profiles.get('fm-prod-classify-nova-micro')?.ref].sort(),
     );
   });
 });

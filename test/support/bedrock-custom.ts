@@ -45,10 +45,10 @@ export function customModel(): Model {
   };
 }
 
-/** Adds the custom model to the catalog and makes it dev's support target (its fallbacks unchanged). */
+/** Adds the custom model to the catalog and makes it dev's support target, falling back to Claude Haiku 4.5 then Nova Micro. */
 export function withCustomModel(c: ModelCatalog, e: Record<string, Environment>, model: Model = customModel()): void {
   c.models.push(model);
-  replaceSelection(e.dev, { id: 'support', target: model.id, fallbacks: ['claude-3-haiku', 'nova-micro'] });
+  replaceSelection(e.dev, { id: 'support', target: model.id, fallbacks: ['claude-haiku-4-5', 'nova-micro'] });
 }
 
 /** The fixture's custom model, to edit in a mutation. */

@@ -461,15 +461,15 @@ describe('route workflow through the application inference profiles of its route
   it('invokes each model by its route profile ARN, falling back through the next one, and a model without one by its id', async () => {
     const route = prod.routes.find((r) => r.id === 'chat')!;
     const h = routeHandlers(route.candidates, {
-      'claude-3-haiku': ['model-error'],
+      'claude-haiku-4-5': ['model-error'],
       'claude-sonnet-4': ['model-error'],
     });
     const run = execute(routeWorkflowDefinition(prod, 'chat', withProfiles), { prompt: 'hi' }, h.handlers, NOW);
     await expect(run).resolves.toMatchObject({ model: 'nova-lite', region: 'us-east-1' });
-    expect(h.models['claude-3-haiku'].calls[0]).toMatchObject({ ModelId: profileArn('claude-3-haiku') });
+    expect(h.models['claude-haiku-4-5'].calls[0]).toMatchObject({ ModelId: profileArn('claude-haiku-4-5') });
     expect(h.models['claude-sonnet-4'].calls[0]).toMatchObject({ ModelId: profileArn('claude-sonnet-4') });
     expect(h.models['nova-lite'].calls[0]).toMatchObject({ ModelId: 'us.amazon.nova-lite-v1:0' });
     // The circuit still keys on the model and Region, not on the profile.
-    expect(await store.read(circuitKey('claude-3-haiku', 'us-east-1'))).toBeDefined();
+    expect(await store.read(circuitKey('claude-haiku-4-5', 'us-east-1'))).toBeDefined();
   });
 });

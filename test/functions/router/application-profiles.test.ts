@@ -45,9 +45,9 @@ describe('the router calls the application inference profiles of the routing tab
   it("sends the consumer's own profile ARN as the model id, through the real SDK client", async () => {
     const res = await call(router, asConsumer(converse('classify', userText('Is this spam?')), 'web-app'));
     expect(res.status).toBe(200);
-    expect(res.body.model).toBe('claude-3-haiku');
-    expect(h.bedrockCalls()).toEqual([`${arn('classify', 'claude-3-haiku', 'web-app')}@us-east-1 200`]);
-    expect(h.bedrock.copiedFrom(arn('classify', 'claude-3-haiku', 'web-app'))).toBe(
+    expect(res.body.model).toBe('claude-haiku-4-5');
+    expect(h.bedrockCalls()).toEqual([`${arn('classify', 'claude-haiku-4-5', 'web-app')}@us-east-1 200`]);
+    expect(h.bedrock.copiedFrom(arn('classify', 'claude-haiku-4-5', 'web-app'))).toBe(
       `arn:aws:bedrock:us-east-1:333333333333:inference-profile/${TARGET.haiku}`,
     );
   });
@@ -56,8 +56,8 @@ describe('the router calls the application inference profiles of the routing tab
     await call(router, converse('classify', userText('Is this spam?')));
     await call(router, asConsumer(converse('classify', userText('Is this spam?')), 'a-team-with-no-profile'));
     expect(h.bedrockCalls()).toEqual([
-      `${arn('classify', 'claude-3-haiku')}@us-east-1 200`,
-      `${arn('classify', 'claude-3-haiku')}@us-east-1 200`,
+      `${arn('classify', 'claude-haiku-4-5')}@us-east-1 200`,
+      `${arn('classify', 'claude-haiku-4-5')}@us-east-1 200`,
     ]);
   });
 
@@ -72,16 +72,16 @@ describe('the router calls the application inference profiles of the routing tab
   });
 
   it('fails over to the system profile of a failover Region, which has no application profile', async () => {
-    h.bedrock.set(arn('classify', 'claude-3-haiku', 'web-app'), {
+    h.bedrock.set(arn('classify', 'claude-haiku-4-5', 'web-app'), {
       failRate: 1,
       errorType: 'ServiceUnavailableException',
     });
     const res = await call(router, asConsumer(converse('classify', userText('Is this spam?')), 'web-app'));
     expect(res.status).toBe(200);
     expect(res.body.routing?.attempts.map((a) => [a.model, a.region, a.errorKind ?? 'ok'])).toEqual([
-      ['claude-3-haiku', 'us-east-1', 'unavailable'],
-      ['claude-3-haiku', 'us-east-1', 'unavailable'],
-      ['claude-3-haiku', 'us-west-2', 'ok'],
+      ['claude-haiku-4-5', 'us-east-1', 'unavailable'],
+      ['claude-haiku-4-5', 'us-east-1', 'unavailable'],
+      ['claude-haiku-4-5', 'us-west-2', 'ok'],
     ]);
     expect(h.bedrockCalls().at(-1)).toBe(`${TARGET.haiku}@us-west-2 200`);
   });
@@ -107,6 +107,6 @@ describe('the router calls the application inference profiles of the routing tab
     } finally {
       await gateway.close();
     }
-    expect(h.bedrockCalls()).toEqual([`${arn('classify', 'claude-3-haiku', 'batch-analytics')}@us-east-1 200`]);
+    expect(h.bedrockCalls()).toEqual([`${arn('classify', 'claude-haiku-4-5', 'batch-analytics')}@us-east-1 200`]);
   });
 });

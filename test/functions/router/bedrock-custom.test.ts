@@ -20,7 +20,7 @@ function tableWithCustomModel(): RoutingTable {
   table.routes.support = {
     ...table.routes.support,
     target: CUSTOM_MODEL_ID,
-    fallbacks: ['claude-3-haiku', 'nova-micro'],
+    fallbacks: ['claude-haiku-4-5', 'nova-micro'],
   };
   return table;
 }
@@ -50,7 +50,7 @@ describe('a Bedrock custom model through the router', () => {
     h.setTable(withDeployedTargets(tableWithCustomModel(), { [CUSTOM_MODEL_ID]: [{ region: 'us-east-1', id: gone }] }));
     const res = await call(await h.router(), converse('support', ask));
     expect(res.status).toBe(200);
-    expect(res.body.routing).toMatchObject({ model: 'claude-3-haiku' });
+    expect(res.body.routing).toMatchObject({ model: 'claude-haiku-4-5' });
     expect(h.bedrockCalls()[0]).toBe(`${gone}@us-east-1 404`);
     expect(h.logs.some((l) => l.alert === true)).toBe(true);
   });

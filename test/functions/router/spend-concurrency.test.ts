@@ -18,7 +18,7 @@ import { testTable } from './harness';
 const INSTANCES = 2;
 const REQUESTS = 1200;
 const CONCURRENCY = 50;
-const BUDGET_USD = 0.012;
+const BUDGET_USD = 0.06;
 const CONSUMER = 'load-team';
 
 interface Instance {

@@ -138,7 +138,7 @@ describe('limits', () => {
   it('counts a route limit only on its route, and a model limit only where the route picks that model first', async () => {
     const { consumer } = limited([
       { limit: 'requestsPerMinute', hard: 1, route: 'code' },
-      { limit: 'requestsPerMinute', hard: 1, model: 'claude-3-haiku' },
+      { limit: 'requestsPerMinute', hard: 1, model: 'claude-haiku-4-5' },
     ]);
     const { send } = await router();
     expect((await send(converse('code', consumer))).status).toBe(200);
@@ -146,11 +146,11 @@ describe('limits', () => {
     expect(second.status).toBe(429);
     expect(second.body.error?.message).toContain('on route "code"');
     expect(second.headers['x-ratelimit-limit-requests']).toBe('1');
-    // chat and classify both send to claude-3-haiku first: one request between them, then the model limit refuses.
+    // chat and classify both send to claude-haiku-4-5 first: one request between them, then the model limit refuses.
     expect((await send(converse('chat', consumer))).status).toBe(200);
     const third = await send(converse('classify', consumer));
     expect(third.status).toBe(429);
-    expect(third.body.error?.message).toContain('on model "claude-3-haiku"');
+    expect(third.body.error?.message).toContain('on model "claude-haiku-4-5"');
   });
 
   it('refuses past a monthly budget with budget_exceeded, and charges the ledger only what answered requests cost', async () => {
@@ -214,7 +214,7 @@ describe('alerts and metrics', () => {
     expect(Number(emf('ConsumerSpendUsd')[0].ConsumerSpendUsd)).toBeGreaterThan(0);
     const costs = emf('ConsumerCostUsd');
     expect(costs).toHaveLength(4);
-    expect(costs[0]).toMatchObject({ Environment: 'prod', Route: 'chat', Model: 'claude-3-haiku' });
+    expect(costs[0]).toMatchObject({ Environment: 'prod', Route: 'chat', Model: 'claude-haiku-4-5' });
     expect(
       (costs[0]._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0].Dimensions,
     ).toEqual([
