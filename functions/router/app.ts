@@ -15,7 +15,7 @@ import { modelList, modelOf } from './models-list';
 import { recordTableNotFound, recordTableRejected } from './observe';
 import { chatCompletionRequest, chatCompletionResponse } from './openai';
 import { checkGuardrail } from './guardrail';
-import { validatingBackends } from './openai/structured';
+import { checkedBackends } from './openai/structured';
 import { converseRequest } from './request';
 import { strippedHeader } from './routing-record';
 import { RoutingTableSource } from './routing-table-source';
@@ -128,7 +128,7 @@ function routeHandler(
       }
       if (CHAT_PATH.test(path)) {
         requireMethod(event, API_OPERATIONS.chatCompletions.method);
-        const { routeId, request, stream, structured } = chatCompletionRequest(jsonBody(event));
+        const { routeId, request, stream, answerCheck } = chatCompletionRequest(jsonBody(event));
         if (stream !== undefined)
           throw new BadRequestError(
             'stream: true is answered by the streaming handler (npm run dev, or the streaming integration); this one answers whole responses',
@@ -138,7 +138,7 @@ function routeHandler(
         const serve = (d: RouterDeps): Promise<Served> =>
           serveWithinLimits(d, event, routeId, request, () =>
             serveRoute(
-              structured ? { ...d, backends: validatingBackends(d.backends, structured) } : d,
+              answerCheck ? { ...d, backends: checkedBackends(d.backends, answerCheck) } : d,
               routeId,
               request,
               requestId,
@@ -152,7 +152,7 @@ function routeHandler(
           request,
           requestId,
           serve,
-          structured?.toolName,
+          answerCheck?.key,
         );
         return jsonResponse(
           200,

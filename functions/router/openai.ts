@@ -3,8 +3,8 @@ import type { ModelAnswer } from './backends/backend';
 import { checkChatFields, requestMetadataOf } from './openai/fields';
 import { finishReason } from './openai/finish';
 import type { OpenAiStreamOptions } from './openai/stream';
-import { structuredOutputOf, type StructuredOutput } from './openai/structured';
-import { toolCallsOf, toolConfigOf, toolResultBlock, toolUseBlocks } from './openai/tools';
+import { strictToolsCheck, structuredCheck, structuredOutputOf, type AnswerCheck } from './openai/structured';
+import { strictToolsOf, toolCallsOf, toolConfigOf, toolResultBlock, toolUseBlocks } from './openai/tools';
 import { INFERENCE_LIMITS, metadata, type RouterRequest } from './request';
 import {
   invalid,
@@ -81,8 +81,11 @@ export function chatCompletionRequest(value: unknown): {
   request: RouterRequest;
   /** Present when the body asks for a stream (`stream: true`). */
   stream?: OpenAiStreamOptions;
-  /** Present when the body asks for JSON (response_format json_object or json_schema). */
-  structured?: StructuredOutput;
+  /**
+   * Present when the answer must pass a check before it is served: response_format json_object or
+   * json_schema, or tools with `strict: true`.
+   */
+  answerCheck?: AnswerCheck;
 } {
   const body = objectAt(value, 'body', 'must be a JSON object');
   if (typeof body.model !== 'string' || body.model === '')
@@ -123,6 +126,12 @@ export function chatCompletionRequest(value: unknown): {
   });
   const structured = structuredOutputOf(body);
   const toolConfig = structured?.toolConfig ?? toolConfigOf(body, historyHasTools);
+  const answerCheck =
+    structured !== undefined
+      ? structuredCheck(structured)
+      : toolConfig !== undefined
+        ? strictToolsCheck(strictToolsOf(body))
+        : undefined;
   const requestMetadata = requestMetadataOf(body);
   if (messages.length === 0) invalid('messages', 'must include a user message');
   const stop = body.stop;
@@ -139,7 +148,7 @@ export function chatCompletionRequest(value: unknown): {
   return {
     routeId: body.model,
     ...(stream !== undefined ? { stream } : {}),
-    ...(structured !== undefined ? { structured } : {}),
+    ...(answerCheck !== undefined ? { answerCheck } : {}),
     request: {
       messages,
       system: system.length > 0 ? system : undefined,

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventLike } from './http-types';
 import { log } from './log';
 import { chatCompletionRequest } from './openai';
 import { openAiStreamWriter } from './openai/stream';
-import { validatingBackends } from './openai/structured';
+import { checkedBackends } from './openai/structured';
 import { wholeAnswerStream } from './backends/stream';
 import { streamCached } from './cache';
 import { consumerOf } from './consumer';
@@ -77,9 +77,9 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
       if (CHAT_PATH.test(path) && event.httpMethod.toUpperCase() === API_OPERATIONS.chatCompletions.method) {
         const body = jsonBody(event);
         if (isObject(body) && body.stream === true) {
-          const { routeId, request, stream, structured } = chatCompletionRequest(body);
-          // Structured output is validated whole, then streamed: its first token is its last.
-          const validated = structured && validatingBackends(deps.backends, structured);
+          const { routeId, request, stream, answerCheck } = chatCompletionRequest(body);
+          // A checked answer (structured output, strict tools) is checked whole, then streamed.
+          const validated = answerCheck && checkedBackends(deps.backends, answerCheck);
           await streamCached(
             deps,
             event,
@@ -106,7 +106,7 @@ export function createStreamingHandler(deps: StreamingDeps): StreamingHandler {
                   consumerOf(event),
                 ),
               ),
-            structured?.toolName,
+            answerCheck?.key,
           );
           return;
         }

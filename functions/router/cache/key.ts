@@ -8,7 +8,7 @@ export interface CacheKeyInput {
   /** The consumer the answer belongs to; undefined when the route shares answers across consumers. */
   readonly scope: string | undefined;
   readonly request: RouterRequest;
-  /** A response format the API applies to the answer (OpenAI structured output's tool name), if any. */
+  /** The check the API applies to the answer (structured output's tool name, strict tools), if any. */
   readonly responseFormat?: string;
 }
 

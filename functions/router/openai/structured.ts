@@ -2,9 +2,10 @@ import type { ToolConfiguration } from '@aws-sdk/client-bedrock-runtime';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import type { TableModel } from '../../../contracts/routing-table';
-import type { Backend } from '../backends/backend';
+import type { Backend, ModelAnswer } from '../backends/backend';
 import { ModelOutputError } from '../errors';
 import { invalid, isObject, objectAt, stringAt, type JsonObject } from '../validation';
+import type { StrictTool } from './tools';
 
 /**
  * `response_format` on Bedrock, honestly: the request forces one tool whose input schema is the
@@ -36,7 +37,7 @@ function ajv(): Ajv2020 {
 const compiled = new Map<string, ValidateFunction>();
 const MAX_COMPILED = 200;
 
-function validatorOf(schema: JsonObject): ValidateFunction {
+function validatorOf(schema: JsonObject, param: string): ValidateFunction {
   // The dialect is Ajv2020's own; a $schema naming another draft would make ajv refuse the schema.
   const rest = { ...schema };
   delete rest.$schema;
@@ -46,10 +47,7 @@ function validatorOf(schema: JsonObject): ValidateFunction {
   try {
     v = ajv().compile(rest);
   } catch (err) {
-    invalid(
-      'response_format.json_schema.schema',
-      `is not a valid JSON schema: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`,
-    );
+    invalid(param, `is not a valid JSON schema: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`);
   }
   if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
   compiled.set(key, v);
@@ -93,7 +91,7 @@ export function structuredOutputOf(body: JsonObject): StructuredOutput | undefin
     );
   return {
     toolName: name,
-    validate: validatorOf(schema),
+    validate: validatorOf(schema, 'response_format.json_schema.schema'),
     toolConfig: {
       tools: [{ toolSpec: { name, description, inputSchema: { json: schema as never } } }],
       toolChoice: { tool: { name } },
@@ -101,18 +99,30 @@ export function structuredOutputOf(body: JsonObject): StructuredOutput | undefin
   };
 }
 
-/** A backend whose answers must be the forced tool's valid input; the answer becomes that input as JSON text. */
-export function validating(inner: Backend, output: StructuredOutput): Backend {
+/**
+ * What the API checks in an answer before it serves it (structured output, strict tools): an answer
+ * that fails is the model's failure (ModelOutputError), retried on the route's next candidate.
+ */
+export interface AnswerCheck {
+  /** Part of the response cache key: the same request under another check is another answer. */
+  readonly key: string;
+  /** The answer to serve, or throws ModelOutputError. */
+  readonly check: (answer: ModelAnswer) => ModelAnswer;
+}
+
+const schemaErrors = (validate: ValidateFunction): string =>
+  ajv().errorsText(validate.errors, { separator: '; ' }).slice(0, 300);
+
+/** Structured output's check: the forced tool's valid input becomes the answer, as JSON text. */
+export function structuredCheck(output: StructuredOutput): AnswerCheck {
   return {
-    async invoke(call) {
-      const answer = await inner.invoke(call);
+    key: output.toolName,
+    check(answer) {
       const use = answer.content.find((b) => b.toolUse?.name === output.toolName)?.toolUse;
       if (use === undefined) throw new ModelOutputError(`the model answered without calling ${output.toolName}`);
       const input: unknown = use.input;
       if (!isObject(input) || !output.validate(input))
-        throw new ModelOutputError(
-          `the model's answer does not match the schema: ${ajv().errorsText(output.validate.errors, { separator: '; ' }).slice(0, 300)}`,
-        );
+        throw new ModelOutputError(`the model's answer does not match the schema: ${schemaErrors(output.validate)}`);
       return {
         content: [{ text: JSON.stringify(input) }],
         stopReason: answer.stopReason === 'tool_use' ? 'end_turn' : answer.stopReason,
@@ -122,9 +132,46 @@ export function validating(inner: Backend, output: StructuredOutput): Backend {
   };
 }
 
-export function validatingBackends(
+/**
+ * `tools[].function.strict: true`, honestly: OpenAI promises that a strict function's arguments
+ * match its `parameters`; Bedrock's Converse makes no such promise, so every call of a strict tool
+ * in an answer is validated against its schema (ajv) and an answer that breaks one is a model
+ * failure, as for structured output. Answers with no strict call pass unchanged.
+ * https://platform.openai.com/docs/guides/function-calling#strict-mode
+ */
+export function strictToolsCheck(strict: readonly StrictTool[]): AnswerCheck | undefined {
+  if (strict.length === 0) return undefined;
+  const validators = new Map(
+    strict.map((t) => [t.name, validatorOf(t.parameters, `tools[${t.index}].function.parameters`)]),
+  );
+  return {
+    key: `strict:${strict
+      .map((t) => t.name)
+      .sort()
+      .join(',')}`,
+    check(answer) {
+      for (const block of answer.content) {
+        const use = block.toolUse;
+        const validate = use?.name === undefined ? undefined : validators.get(use.name);
+        if (use === undefined || validate === undefined) continue;
+        const input: unknown = use.input;
+        if (!isObject(input) || !validate(input))
+          throw new ModelOutputError(
+            `the model's arguments for strict tool ${use.name} do not match its parameters: ${schemaErrors(validate)}`,
+          );
+      }
+      return answer;
+    },
+  };
+}
+
+/** Backends whose answers pass the check before anyone sees them. */
+export function checkedBackends(
   backends: Readonly<Record<TableModel['hosting'], Backend>>,
-  output: StructuredOutput,
+  answers: AnswerCheck,
 ): Readonly<Record<TableModel['hosting'], Backend>> {
-  return { bedrock: validating(backends.bedrock, output), sagemaker: validating(backends.sagemaker, output) };
+  const checked = (inner: Backend): Backend => ({
+    invoke: async (call) => answers.check(await inner.invoke(call)),
+  });
+  return { bedrock: checked(backends.bedrock), sagemaker: checked(backends.sagemaker) };
 }

@@ -26,6 +26,8 @@ function toolOf(value: unknown, path: string): Tool {
   if (!TOOL_NAME.test(name)) invalid(`${path}.function.name`, 'must be 1 to 64 letters, digits, _ or -');
   if (f.description !== undefined && typeof f.description !== 'string')
     invalid(`${path}.function.description`, 'must be a string');
+  if (f.strict !== undefined && f.strict !== null && typeof f.strict !== 'boolean')
+    invalid(`${path}.function.strict`, 'must be a boolean');
   const parameters =
     f.parameters === undefined
       ? { type: 'object', properties: {} }
@@ -37,6 +39,25 @@ function toolOf(value: unknown, path: string): Tool {
       inputSchema: { json: parameters as never },
     },
   };
+}
+
+/** A tool whose calls must match its parameters (`function.strict: true`). */
+export interface StrictTool {
+  readonly name: string;
+  readonly parameters: JsonObject;
+  /** Its place in `tools`, for the error that names a schema ajv cannot compile. */
+  readonly index: number;
+}
+
+/** The strict tools of a body whose tools toolConfigOf has accepted. */
+export function strictToolsOf(body: JsonObject): StrictTool[] {
+  if (!Array.isArray(body.tools)) return [];
+  return body.tools.flatMap((t, index) => {
+    const f = (t as JsonObject).function as JsonObject;
+    return f.strict === true
+      ? [{ name: f.name as string, parameters: (f.parameters as JsonObject | undefined) ?? { type: 'object' }, index }]
+      : [];
+  });
 }
 
 /** The toolConfig of an OpenAI body (undefined when it has no tools or tool_choice "none"). */

@@ -2,7 +2,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { ChatOpenAI } from '@langchain/openai';
 import { generateObject, streamText, tool } from 'ai';
 import OpenAI, { APIError, BadRequestError, NotFoundError, RateLimitError } from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import type { RoutingTable } from '../../../contracts/routing-table';
 import type { RoutingRecord } from '../../../functions/router/routing-record';
@@ -362,6 +362,44 @@ describe('openai: structured output', () => {
     });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0].message.parsed).toEqual({ city: 'Paris', population: 2100000 });
+  });
+});
+
+describe('openai: strict tools', () => {
+  // zodFunction sends `strict: true` and parses the arguments on the client, as runTools does.
+  const weather = zodFunction({ name: 'get_weather', parameters: z.object({ city: z.string() }) });
+  const parsedArguments = (res: OpenAI.Chat.Completions.ChatCompletion): unknown =>
+    (res.choices[0].message.tool_calls?.[0] as { function: { parsed_arguments?: unknown } } | undefined)?.function
+      .parsed_arguments;
+  const request = {
+    model: 'chat',
+    messages: [{ role: 'user' as const, content: 'Weather in Paris?' }],
+    tools: [weather],
+    tool_choice: { type: 'function' as const, function: { name: 'get_weather' } },
+  };
+
+  it('sends strict: true, and serves a call whose arguments match the parameters', async () => {
+    expect(weather.function.strict).toBe(true);
+    h.bedrock.set(TARGET.haiku, { toolInput: { city: 'Paris' } });
+    const res = await client.chat.completions.parse(request);
+    expect(parsedArguments(res)).toEqual({ city: 'Paris' });
+  });
+
+  it('moves to the next candidate when a strict call breaks the parameters, never handing it to the client', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { town: 'Paris' } });
+    const res = await client.chat.completions.parse(request);
+    // nova-lite answers the simulator's sample of the schema.
+    expect(parsedArguments(res)).toEqual({ city: 'sample' });
+    const routing = (res as unknown as { routing: RoutingRecord }).routing;
+    expect(routing.model).toBe('nova-lite');
+    expect(routing.attempts[0]).toMatchObject({ model: 'claude-haiku-4-5', errorKind: 'model-error' });
+  });
+
+  it('checks a streamed strict call whole, then streams it', async () => {
+    h.bedrock.set(TARGET.haiku, { toolInput: { town: 'Paris' } });
+    const stream = client.chat.completions.stream(request);
+    const final = await stream.finalChatCompletion();
+    expect(parsedArguments(final)).toEqual({ city: 'sample' });
   });
 });
 

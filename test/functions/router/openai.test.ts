@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BadRequestError } from '../../../functions/router/errors';
+import { BadRequestError, ModelOutputError } from '../../../functions/router/errors';
 import { chatCompletionRequest, chatCompletionResponse } from '../../../functions/router/openai';
 import { invalidRequest, refusal, type Refusal } from './refusal';
 
@@ -280,7 +280,7 @@ describe('chatCompletionRequest', () => {
 
   it('answers response_format json_schema through one forced tool of that schema', () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-    const { request, structured } = chatCompletionRequest({
+    const { request, answerCheck } = chatCompletionRequest({
       ...hello,
       response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } },
     });
@@ -288,8 +288,67 @@ describe('chatCompletionRequest', () => {
       tools: [{ toolSpec: { name: 'place', inputSchema: { json: schema } } }],
       toolChoice: { tool: { name: 'place' } },
     });
-    expect(structured?.validate({ city: 'Paris' })).toBe(true);
-    expect(structured?.validate({ town: 'Paris' })).toBe(false);
+    const calling = (input: unknown) => ({
+      content: [{ toolUse: { toolUseId: 't1', name: 'place', input: input as never } }],
+      stopReason: 'tool_use' as const,
+      usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 },
+    });
+    expect(answerCheck?.check(calling({ city: 'Paris' }))).toMatchObject({
+      content: [{ text: '{"city":"Paris"}' }],
+      stopReason: 'end_turn',
+    });
+    expect(() => answerCheck?.check(calling({ town: 'Paris' }))).toThrow(ModelOutputError);
+    expect(() => answerCheck?.check({ ...calling({}), content: [{ text: 'Paris' }] })).toThrow(
+      'the model answered without calling place',
+    );
+  });
+
+  describe('strict tools', () => {
+    const weather = {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    };
+    const body = (strict: unknown) => ({
+      ...hello,
+      tools: [
+        { type: 'function', function: { name: 'clock', parameters: { type: 'object' } } },
+        { type: 'function', function: { name: 'weather', parameters: weather, strict } },
+      ],
+    });
+    const answer = (name: string, input: unknown) => ({
+      content: [{ text: 'Let me look.' }, { toolUse: { toolUseId: 't1', name, input: input as never } }],
+      stopReason: 'tool_use' as const,
+      usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 },
+    });
+
+    it('checks the calls of a strict tool against its parameters and passes the rest unchanged', () => {
+      const { answerCheck } = chatCompletionRequest(body(true));
+      expect(answerCheck?.key).toBe('strict:weather');
+      const good = answer('weather', { city: 'Oslo' });
+      expect(answerCheck?.check(good)).toBe(good);
+      const loose = answer('clock', { anything: 1 });
+      expect(answerCheck?.check(loose)).toBe(loose);
+      expect(() => answerCheck?.check(answer('weather', { town: 'Oslo' }))).toThrow(
+        /^the model's arguments for strict tool weather do not match its parameters: /,
+      );
+    });
+
+    it('checks nothing when no tool is strict', () => {
+      expect(chatCompletionRequest(body(false)).answerCheck).toBeUndefined();
+      expect(chatCompletionRequest(body(undefined)).answerCheck).toBeUndefined();
+    });
+
+    it('refuses a strict that is not a boolean and a strict schema ajv cannot compile', () => {
+      expect(refused(body('yes'))).toEqual(invalidRequest('tools[1].function.strict must be a boolean'));
+      expect(
+        refused({
+          ...hello,
+          tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { minProperties: 'a' } } }],
+        }).message,
+      ).toMatch(/^tools\[0\]\.function\.parameters is not a valid JSON schema/);
+    });
   });
 
   it('fails for an invalid json_schema and for response_format with tools', () => {
