@@ -413,14 +413,14 @@ describe('PlatformStack', () => {
       String(a.alarm_name).startsWith('fm-prod-budget-'),
     );
     expect(alarms.sort((x, y) => String(x.alarm_name).localeCompare(String(y.alarm_name)))).toEqual([
-      expect.objectContaining({ alarm_name: 'fm-prod-budget-batch-analytics', threshold: 1800 }),
+      expect.objectContaining({ alarm_name: 'fm-prod-budget-batch-analytics', threshold: 2500 }),
       expect.objectContaining({
         alarm_name: 'fm-prod-budget-support-desk',
         namespace: 'FmPlatform',
         metric_name: 'ConsumerSpendUsd',
         dimensions: { Environment: 'prod', Consumer: 'support-desk' },
         statistic: 'Maximum',
-        threshold: 4000,
+        threshold: 5600,
         comparison_operator: 'GreaterThanOrEqualToThreshold',
         treat_missing_data: 'ignore',
       }),
