@@ -4,7 +4,7 @@ import { checkChatFields, requestMetadataOf } from './openai/fields';
 import { finishReason } from './openai/finish';
 import type { OpenAiStreamOptions } from './openai/stream';
 import { strictToolsCheck, structuredCheck, structuredOutputOf, type AnswerCheck } from './openai/structured';
-import { strictToolsOf, toolCallsOf, toolConfigOf, toolResultBlock, toolUseBlocks } from './openai/tools';
+import { toolCallsOf, toolConfigOf, toolResultBlock, toolUseBlocks } from './openai/tools';
 import { INFERENCE_LIMITS, metadata, type RouterRequest } from './request';
 import {
   invalid,
@@ -125,13 +125,10 @@ export function chatCompletionRequest(value: unknown): {
     else messages.push({ role: converseRole, content });
   });
   const structured = structuredOutputOf(body);
-  const toolConfig = structured?.toolConfig ?? toolConfigOf(body, historyHasTools);
+  const tools = structured === undefined ? toolConfigOf(body, historyHasTools) : undefined;
+  const toolConfig = structured?.toolConfig ?? tools?.toolConfig;
   const answerCheck =
-    structured !== undefined
-      ? structuredCheck(structured)
-      : toolConfig !== undefined
-        ? strictToolsCheck(strictToolsOf(body))
-        : undefined;
+    structured !== undefined ? structuredCheck(structured) : tools && strictToolsCheck(tools.strictTools);
   const requestMetadata = requestMetadataOf(body);
   if (messages.length === 0) invalid('messages', 'must include a user message');
   const stop = body.stop;

@@ -18,7 +18,16 @@ import { invalid, isObject, nonEmptyArrayAt, objectAt, stringAt, type JsonObject
  */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-function toolOf(value: unknown, path: string): Tool {
+/** A tool whose calls must match its parameters (`function.strict: true`). */
+export interface StrictTool {
+  readonly name: string;
+  readonly parameters: JsonObject;
+  /** Its place in `tools`, for the error that names a schema ajv cannot compile. */
+  readonly index: number;
+}
+
+function toolOf(value: unknown, index: number): { tool: Tool; strict?: StrictTool } {
+  const path = `tools[${index}]`;
   const t = objectAt(value, path);
   if (t.type !== 'function') invalid(`${path}.type`, 'must be "function"', 'unsupported_parameter');
   const f = objectAt(t.function, `${path}.function`);
@@ -33,38 +42,29 @@ function toolOf(value: unknown, path: string): Tool {
       ? { type: 'object', properties: {} }
       : objectAt(f.parameters, `${path}.function.parameters`);
   return {
-    toolSpec: {
-      name,
-      ...(typeof f.description === 'string' && f.description !== '' ? { description: f.description } : {}),
-      inputSchema: { json: parameters as never },
+    tool: {
+      toolSpec: {
+        name,
+        ...(typeof f.description === 'string' && f.description !== '' ? { description: f.description } : {}),
+        inputSchema: { json: parameters as never },
+      },
     },
+    ...(f.strict === true ? { strict: { name, parameters, index } } : {}),
   };
 }
 
-/** A tool whose calls must match its parameters (`function.strict: true`). */
-export interface StrictTool {
-  readonly name: string;
-  readonly parameters: JsonObject;
-  /** Its place in `tools`, for the error that names a schema ajv cannot compile. */
-  readonly index: number;
-}
-
-/** The strict tools of a body whose tools toolConfigOf has accepted. */
-export function strictToolsOf(body: JsonObject): StrictTool[] {
-  if (!Array.isArray(body.tools)) return [];
-  return body.tools.flatMap((t, index) => {
-    const f = (t as JsonObject).function as JsonObject;
-    return f.strict === true
-      ? [{ name: f.name as string, parameters: (f.parameters as JsonObject | undefined) ?? { type: 'object' }, index }]
-      : [];
-  });
-}
-
-/** The toolConfig of an OpenAI body (undefined when it has no tools or tool_choice "none"). */
-export function toolConfigOf(body: JsonObject, historyHasTools: boolean): ToolConfiguration | undefined {
+/**
+ * The toolConfig of an OpenAI body and its strict tools (undefined when it has no tools or
+ * tool_choice "none").
+ */
+export function toolConfigOf(
+  body: JsonObject,
+  historyHasTools: boolean,
+): { toolConfig: ToolConfiguration; strictTools: StrictTool[] } | undefined {
   const rawTools = body.tools ?? undefined;
   if (rawTools !== undefined && !Array.isArray(rawTools)) invalid('tools', 'must be an array');
-  const tools = (rawTools ?? []).map((t, i) => toolOf(t, `tools[${i}]`));
+  const parsed = (rawTools ?? []).map((t, i) => toolOf(t, i));
+  const tools = parsed.map((p) => p.tool);
   const choice = body.tool_choice ?? undefined;
   const parallel = body.parallel_tool_calls ?? undefined;
   if (parallel !== undefined && typeof parallel !== 'boolean') invalid('parallel_tool_calls', 'must be a boolean');
@@ -101,7 +101,7 @@ export function toolConfigOf(body: JsonObject, historyHasTools: boolean): ToolCo
       'false cannot be enforced on Bedrock unless tool_choice names one function',
       'unsupported_parameter',
     );
-  return { tools, toolChoice };
+  return { toolConfig: { tools, toolChoice }, strictTools: parsed.flatMap((p) => (p.strict ? [p.strict] : [])) };
 }
 
 /** An assistant message's tool_calls as Converse toolUse blocks. */
