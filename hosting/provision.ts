@@ -27,6 +27,11 @@ export interface ProvisionContext {
   readonly applicationProfileArns?: ReadonlyMap<string, readonly string[]>;
   /** The stack's provider alias of each further Region it creates resources in (a SageMaker DR Region). @default - none */
   readonly regionProviders?: ReadonlyMap<string, TerraformProvider>;
+  /**
+   * Where a kind's own functions are built from (`<projectRoot>/functions/<name>/index.ts`, bundled into
+   * `<projectRoot>/dist/<name>`) and their packages written. @default - the project's root, a folder under the OS temp dir
+   */
+  readonly functionBuild?: { readonly projectRoot: string; readonly packageDir: string };
 }
 
 export interface Provisioned {

@@ -34,8 +34,9 @@ function decodeBody(req: IncomingMessage, raw: Buffer): Buffer {
 }
 
 /**
- * A local Amazon S3 speaking the REST-XML wire protocol of the calls the evaluation tool makes,
- * path-style (`/{bucket}/{key}`): PutObject, GetObject (404 NoSuchKey when absent) and
+ * A local Amazon S3 speaking the REST-XML wire protocol of the calls the evaluation tool and the DR
+ * deployment function make, path-style (`/{bucket}/{key}`): PutObject, GetObject (404 NoSuchKey when
+ * absent), HeadObject (with `x-amz-replication-status`; a bodiless 404 when absent, as S3 answers a HEAD) and
  * ListObjectsV2 (`GET /{bucket}?list-type=2&prefix=`), with error bodies as S3 sends them
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). Buckets spring into being
  * on first write; `objects` lets a test (or the Bedrock simulator's evaluation job) read and write directly.
@@ -43,6 +44,12 @@ function decodeBody(req: IncomingMessage, raw: Buffer): Buffer {
 export class S3Sim extends LoopbackServer {
   readonly objects = new Map<string, Buffer>();
   readonly calls: S3Call[] = [];
+  /**
+   * `x-amz-replication-status` of objects, by `<bucket>/<key>`: what S3 reports on a source object under a
+   * replication rule (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-status.html).
+   * An object not here has no status (written before the rule, or in no replicated bucket).
+   */
+  readonly replicationStatus = new Map<string, 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA'>();
 
   put(bucket: string, key: string, body: string | Buffer): void {
     this.objects.set(`${bucket}/${key}`, Buffer.from(body));
@@ -54,6 +61,7 @@ export class S3Sim extends LoopbackServer {
 
   reset(): void {
     this.objects.clear();
+    this.replicationStatus.clear();
     this.calls.length = 0;
   }
 
@@ -73,6 +81,23 @@ export class S3Sim extends LoopbackServer {
       this.put(bucket, key, body);
       record(200);
       res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
+      res.end();
+      return;
+    }
+    if (method === 'HEAD' && key !== '') {
+      const object = this.get(bucket, key);
+      record(object === undefined ? 404 : 200);
+      if (object === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      const status = this.replicationStatus.get(`${bucket}/${key}`);
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(object.length),
+        etag: `"${createHash('md5').update(object).digest('hex')}"`,
+        ...(status !== undefined ? { 'x-amz-replication-status': status } : {}),
+      });
       res.end();
       return;
     }

@@ -83,7 +83,12 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
   }
 
   /** Registers a version in a group (the training pipeline's CreateModelPackage). */
-  registerPackage(group: string, version: number, approval: SimPackage['approval'] = 'Approved'): string {
+  registerPackage(
+    group: string,
+    version: number,
+    approval: SimPackage['approval'] = 'Approved',
+    modelDataUrl = `s3://artifacts/${group}/${version}/`,
+  ): string {
     const arn = `arn:aws:sagemaker:${this.region}:${this.account}:model-package/${group}/${version}`;
     this.packages.set(arn, {
       arn,
@@ -91,20 +96,25 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
       version,
       approval,
       image: `763104351884.dkr.ecr.${this.region}.amazonaws.com/djl-inference:0.31.0-lmi13.0.0-cu124`,
-      modelDataUrl: `s3://artifacts/${group}/${version}/`,
+      modelDataUrl,
       created: 1_764_000_000 + version,
     });
     return arn;
   }
 
-  /** An endpoint as Terraform created it: a model from the package, a configuration, InService. */
+  /**
+   * An endpoint as Terraform created it: a model from the package (or from `container`, a DR model built
+   * from an image and weights), a configuration, InService.
+   */
   createEndpoint(
     name: string,
-    packageArn: string,
+    packageArnOrContainer: string | Record<string, unknown>,
     variant: Record<string, unknown> = { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 },
     initial = `${name}-tf0000000`,
   ): void {
-    this.models.set(initial, { ModelName: initial, PrimaryContainer: { ModelPackageName: packageArn } });
+    const container =
+      typeof packageArnOrContainer === 'string' ? { ModelPackageName: packageArnOrContainer } : packageArnOrContainer;
+    this.models.set(initial, { ModelName: initial, PrimaryContainer: container });
     this.configs.set(initial, {
       EndpointConfigName: initial,
       ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: initial, InitialVariantWeight: 1, ...variant }],
@@ -120,13 +130,18 @@ export class SageMakerControlPlaneSim extends LoopbackServer {
     e.nextFault = fault;
   }
 
-  /** The version a model's container names, through the endpoint's configuration (what is serving). */
-  servingPackage(endpoint: string): string | undefined {
+  /** The model an endpoint serves, through its configuration. */
+  servingModel(endpoint: string): Record<string, unknown> | undefined {
     const e = this.endpoints.get(endpoint);
     const config = e && this.configs.get(e.configName);
     const variants = config?.ProductionVariants as { ModelName: string }[] | undefined;
-    const model = variants && this.models.get(variants[0].ModelName);
-    return (model?.PrimaryContainer as { ModelPackageName?: string } | undefined)?.ModelPackageName;
+    return variants && this.models.get(variants[0].ModelName);
+  }
+
+  /** The version a model's container names, through the endpoint's configuration (what is serving). */
+  servingPackage(endpoint: string): string | undefined {
+    return (this.servingModel(endpoint)?.PrimaryContainer as { ModelPackageName?: string } | undefined)
+      ?.ModelPackageName;
   }
 
   protected serve(req: IncomingMessage, res: ServerResponse): void {

@@ -15,6 +15,7 @@ import { SYNC_BRANCH, syncStatements } from '../modules/bootstrap/sync-role';
 import { evaluationRoleName, githubSubject, s3Bucket } from '../catalog/bootstrap';
 import { SecureBucket, type BucketPolicyStatement } from '../modules/bootstrap/secure-bucket';
 import { executionRoleName } from '../modules/sagemaker/model-endpoint';
+import { drFunctionRoleName } from '../hosting/sagemaker/pipeline';
 import { deploySessionSeconds } from './deploy-timeout';
 
 /** One AWS account to bootstrap: the environments (with a bootstrap section) that deploy into it. */
@@ -66,7 +67,10 @@ export function artifactReaders(plan: EnvironmentPlan, bucket: string): string[]
   return plan.models.flatMap((m) => {
     const h = m.hosting;
     if (h.type === 'sagemaker' && inBucket([h.modelDataUrl, ...h.adapters.map((a) => a.artifactUrl)]))
-      return [`arn:aws:iam::${plan.account}:role/${executionRoleName(h.endpointName)}`];
+      return [
+        `arn:aws:iam::${plan.account}:role/${executionRoleName(h.endpointName)}`,
+        ...drFunctionReader(plan, m.id, h),
+      ];
     if (
       h.type === 'bedrock-custom' &&
       h.customModel.source === 'job' &&
@@ -77,15 +81,33 @@ export function artifactReaders(plan: EnvironmentPlan, bucket: string): string[]
   });
 }
 
-/** The execution roles of the DR endpoints (hosting/sagemaker/dr.ts) whose weights are in a replica bucket. */
+/**
+ * The DR function of a registry-driven model's pipeline (functions/dr-deploy) reads whether a version's
+ * weights reached the replica: HEAD, which the buckets' `s3:GetObject` rules govern like a download
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html), so it is one of the readers of
+ * both buckets. It downloads nothing.
+ */
+function drFunctionReader(
+  plan: EnvironmentPlan,
+  modelId: string,
+  h: Extract<EnvironmentPlan['models'][number]['hosting'], { type: 'sagemaker' }>,
+): string[] {
+  return h.disasterRecovery !== undefined && h.modelRegistry !== undefined
+    ? [`arn:aws:iam::${plan.account}:role/${drFunctionRoleName(`fm-${plan.name}`, modelId)}`]
+    : [];
+}
+
+/** The execution roles of the DR endpoints (hosting/sagemaker/dr.ts) whose weights are in a replica bucket, and their pipelines' DR functions. */
 export function drArtifactReaders(plan: EnvironmentPlan, replicaBucket: string): string[] {
   return plan.models.flatMap((m) => {
-    const dr = m.hosting.type === 'sagemaker' ? m.hosting.disasterRecovery : undefined;
-    return dr !== undefined &&
+    const h = m.hosting;
+    const dr = h.type === 'sagemaker' ? h.disasterRecovery : undefined;
+    return h.type === 'sagemaker' &&
+      dr !== undefined &&
       [dr.modelDataUrl, ...dr.adapters.map((a) => a.artifactUrl)].some(
         (u) => u !== undefined && s3Bucket(u) === replicaBucket,
       )
-      ? [`arn:aws:iam::${plan.account}:role/${executionRoleName(dr.endpointName)}`]
+      ? [`arn:aws:iam::${plan.account}:role/${executionRoleName(dr.endpointName)}`, ...drFunctionReader(plan, m.id, h)]
       : [];
   });
 }

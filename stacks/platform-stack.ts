@@ -259,6 +259,7 @@ export class PlatformStack extends TerraformStack {
       routerRole: role,
       applicationProfileArns: profileArnsByModel,
       regionProviders: drProviders(this, plan),
+      functionBuild: { projectRoot, packageDir: props.bundleDir ?? join(tmpdir(), 'fm-platform-functions') },
     });
     deployedTargets = hosted.deployedTargets ?? {};
     // The baked copy was resolved before those targets existed: the router writes them over it at a cold

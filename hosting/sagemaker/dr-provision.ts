@@ -30,11 +30,12 @@ export function provisionDisasterRecovery(
   scope: Construct,
   models: readonly PlannedModelOn<'sagemaker'>[],
   { plan, routerRole, regionProviders }: ProvisionContext,
-): Provisioned {
+): Provisioned & { readonly endpoints: ReadonlyMap<string, ModelEndpoint> } {
   const withDr = models.flatMap((m) =>
     m.hosting.disasterRecovery !== undefined ? [{ model: m, dr: m.hosting.disasterRecovery }] : [],
   );
   const endpointNames: string[] = [];
+  const byModel = new Map<string, ModelEndpoint>();
   for (const region of [...new Set(withDr.map((d) => d.dr.region))]) {
     const provider = regionProviders?.get(region);
     if (provider === undefined) throw new Error(`internal error: no provider alias for the DR Region ${region}`);
@@ -48,6 +49,7 @@ export function provisionDisasterRecovery(
           new ModelEndpoint(drScope, `Endpoint-${model.id}`, drEndpointProps(model, dr, plan, key.keyArn)),
       );
     for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
+    withDr.filter((d) => d.dr.region === region).forEach(({ model }, i) => byModel.set(model.id, endpoints[i]));
     // This key may encrypt exactly the DR log groups of its Region.
     key.allowLogGroups(endpoints.map((e) => e.logGroupName));
     endpointNames.push(...endpoints.map((e) => e.endpointName));
@@ -57,6 +59,7 @@ export function provisionDisasterRecovery(
     dashboardEndpointNames: [],
     // Encrypted with the DR Region's key above, not the environment key.
     logGroupNames: [],
+    endpoints: byModel,
   };
 }
 
@@ -66,14 +69,18 @@ function drEndpointProps(
   plan: ProvisionContext['plan'],
   kmsKeyArn: string,
 ): ModelEndpointProps {
-  // Same image, environment, capacity and roll-out as the primary; its own name, weights, key and Region.
+  // Same environment, capacity and roll-out as the primary; its own name, image, weights, key and Region.
   return {
     ...endpointProps(model.hosting, plan, kmsKeyArn),
     endpointName: dr.endpointName,
+    image: dr.image,
     modelDataUrl: dr.modelDataUrl,
-    // Model packages are Regional: the primary's package ARN cannot build a model here. Until the version is
-    // registered in the DR Region too, the DR model is built from the replicated weights of the same version.
+    // Model packages are Regional: the primary's package ARN cannot build a model here. Terraform builds the
+    // first DR model from the replica of the catalog's weights; the deployment pipeline's DR phase then moves
+    // the endpoint to each version the primary serves (its image and replicated weights), so Terraform
+    // creates the endpoint once and leaves its configuration alone, as for the primary.
     modelPackageArn: undefined,
+    pipelineManaged: model.hosting.modelRegistry !== undefined,
     adapters: dr.adapters,
     region: dr.region,
   };

@@ -4,6 +4,7 @@ import { physicalName } from '../../catalog/names';
 import type { CatalogIssue } from '../../catalog/issues';
 import type { Rule } from '../../catalog/rules/rule';
 import type { EnvironmentPlan } from '../../catalog';
+import { imageInRegion } from '../../contracts/dr-deployment';
 
 /*
  * SageMaker models in a second Region (`sagemaker.disasterRecovery` of an environment file): the same
@@ -13,8 +14,11 @@ import type { EnvironmentPlan } from '../../catalog';
  * Region ("The model artifacts must be in an S3 bucket that is in the same region as the model or
  * endpoint you are creating", https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html),
  * so the bootstrap stack replicates the artifacts bucket into each DR Region its environments declare
- * (S3 Cross-Region Replication, stacks/bootstrap-stack.ts). The router lists the DR endpoint as the
- * model's second target and fails over to it like a Bedrock Region, with a circuit per model and Region.
+ * (S3 Cross-Region Replication, stacks/bootstrap-stack.ts). The image is the same repository's in the DR
+ * Region, for the same reason (contracts/dr-deployment.ts, `imageInRegion`). The router lists the DR
+ * endpoint as the model's second target and fails over to it like a Bedrock Region, with a circuit per
+ * model and Region. For a registry-driven model, the deployment pipeline moves the DR endpoint to each
+ * version the primary serves (workflows/deployment-workflow.ts, its DR phase); Terraform creates it once.
  */
 
 /** A DR endpoint as the plan holds it: everything that differs from the primary endpoint. */
@@ -22,6 +26,8 @@ export interface PlannedDisasterRecovery {
   readonly region: string;
   /** Distinct from the primary's, so its execution role (IAM is global) and alarms carry a name of their own. */
   readonly endpointName: string;
+  /** The primary's image, from the same repository in the DR Region. */
+  readonly image: string;
   /** The weights in the replica bucket of the DR Region. */
   readonly modelDataUrl?: string;
   readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
@@ -43,6 +49,14 @@ export function replicaUrl(url: string, region: string): string {
   return `s3://${replicaBucketName(bucket, region)}${url.slice(`s3://${bucket}`.length)}`;
 }
 
+/** The image in the DR Region: the catalog's schema admits only ECR images, so there is always one. */
+function drImage(image: string, region: string): string {
+  const there = imageInRegion(image, region);
+  if (there === undefined)
+    throw new Error(`internal error: ${image} passed the catalog's schema but is not an ECR image`);
+  return there;
+}
+
 /** The DR Region of a model in an environment, if the environment gives it a DR endpoint. */
 export function drRegionOf(env: Environment, modelId: string): string | undefined {
   const dr = env.sagemaker?.disasterRecovery;
@@ -55,6 +69,7 @@ export function plannedDisasterRecovery(
   modelId: string,
   primary: {
     readonly endpointName: string;
+    readonly image: string;
     readonly modelDataUrl?: string;
     readonly adapters: readonly { readonly name: string; readonly artifactUrl: string }[];
   },
@@ -64,6 +79,7 @@ export function plannedDisasterRecovery(
   return {
     region,
     endpointName: drEndpointName(primary.endpointName),
+    image: drImage(primary.image, region),
     ...(primary.modelDataUrl !== undefined ? { modelDataUrl: replicaUrl(primary.modelDataUrl, region) } : {}),
     adapters: primary.adapters.map((a) => ({ name: a.name, artifactUrl: replicaUrl(a.artifactUrl, region) })),
   };

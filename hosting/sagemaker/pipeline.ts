@@ -1,4 +1,5 @@
 import { physicalName } from '../../catalog/names';
+import type { DrDeployConfig } from '../../contracts/dr-deployment';
 import { deploymentTableName } from '../../contracts/model-deployment';
 import {
   MAX_RESOURCE_NAME,
@@ -55,6 +56,33 @@ export function pipelineNamePrefix(endpointName: string): string {
   return physicalName([endpointName], MAX_RESOURCE_NAME - NAME_SUFFIX_ROOM);
 }
 
+/** The DR function of a model's pipeline (`fm-<env>-deploy-<model>-dr`), within Lambda's 64 characters. */
+export function drFunctionName(namePrefix: string, modelId: string): string {
+  return physicalName([namePrefix, 'deploy', modelId, 'dr'], 64);
+}
+
+/** The DR function's role: the bootstrap's bucket policies let it read the replication status of the weights. */
+export function drFunctionRoleName(namePrefix: string, modelId: string): string {
+  return `${drFunctionName(namePrefix, modelId)}-role`.slice(0, 64);
+}
+
+/** What the DR function of a model may copy and where: its group's versions, the weights its DR endpoint reads. */
+export function drDeployConfig(model: PlannedModelOn<'sagemaker'>, plan: EnvironmentPlan): DrDeployConfig {
+  const h = model.hosting;
+  const dr = h.disasterRecovery;
+  if (dr === undefined) throw new Error(`internal error: ${model.id} has no DR endpoint`);
+  const sources = [h.modelDataUrl, ...h.adapters.map((a) => a.artifactUrl)];
+  const replicas = [dr.modelDataUrl, ...dr.adapters.map((a) => a.artifactUrl)];
+  return {
+    region: dr.region,
+    packageArnPrefix: packageArnPrefix(model, plan),
+    artifacts: sources.flatMap((source, i) => {
+      const replica = replicas[i];
+      return source !== undefined && replica !== undefined ? [{ source, replica }] : [];
+    }),
+  };
+}
+
 /** The workflow's settings for a model in an environment. */
 export function deploymentWorkflowProps(
   model: PlannedModelOn<'sagemaker'>,
@@ -62,8 +90,12 @@ export function deploymentWorkflowProps(
   facts: EndpointFacts,
   /** The deployments table, its name or ARN. */
   tableName = deploymentTableName(`fm-${plan.name}`),
+  /** What the DR endpoint Terraform created says about itself: the workflow gets its DR phase. @default - no DR phase */
+  drFacts?: EndpointFacts,
 ): DeploymentWorkflowProps {
   const h = model.hosting;
+  const dr = h.disasterRecovery;
+  if (dr === undefined && drFacts !== undefined) throw new Error(`internal error: ${model.id} has no DR endpoint`);
   return {
     modelId: model.id,
     environment: plan.name,
@@ -77,5 +109,21 @@ export function deploymentWorkflowProps(
     ...(facts.kmsKeyArn !== undefined ? { kmsKeyArn: facts.kmsKeyArn } : {}),
     deploymentConfig: blueGreenDeploymentConfig(h.rollout, facts.alarmNames),
     tableName,
+    ...(dr !== undefined && drFacts !== undefined
+      ? {
+          disasterRecovery: {
+            region: dr.region,
+            endpointName: dr.endpointName,
+            namePrefix: pipelineNamePrefix(dr.endpointName),
+            executionRoleArn: drFacts.executionRoleArn,
+            networkIsolation: drFacts.networkIsolation,
+            variant: drFacts.variant,
+            ...(drFacts.kmsKeyArn !== undefined ? { kmsKeyArn: drFacts.kmsKeyArn } : {}),
+            deploymentConfig: blueGreenDeploymentConfig(h.rollout, drFacts.alarmNames),
+            // In the primary Region, beside the state machine: its ARN is known from its name.
+            functionArn: `arn:aws:lambda:${plan.region}:${plan.account}:function:${drFunctionName(`fm-${plan.name}`, model.id)}`,
+          },
+        }
+      : {}),
   };
 }

@@ -1,5 +1,9 @@
 import { ModelEndpoint, type ModelEndpointProps } from '../../modules/sagemaker/model-endpoint';
-import { ModelDeployments } from '../../modules/sagemaker/model-deployments';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { projectRoot } from '../../catalog/paths';
+import { writeFunctionPackage } from '../../modules/router/bundle';
+import { ModelDeployments, type PipelineDisasterRecovery } from '../../modules/sagemaker/model-deployments';
 import { ModelPackageGroup } from '../../modules/sagemaker/model-package-group';
 import { deploymentTableName } from '../../contracts/model-deployment';
 import { deploymentWorkflowDefinition } from '../../workflows/deployment-workflow';
@@ -8,7 +12,15 @@ import type { Construct } from 'constructs';
 import type { PlannedModelOn } from '../../catalog';
 import type { HostingProvisioner, ProvisionContext } from '../provision';
 import { provisionDisasterRecovery } from './dr-provision';
-import { deploymentWorkflowProps, followsApprovals, pipelineNamePrefix, pipelineStateMachineName } from './pipeline';
+import {
+  deploymentWorkflowProps,
+  drDeployConfig,
+  drFunctionName,
+  drFunctionRoleName,
+  followsApprovals,
+  pipelineNamePrefix,
+  pipelineStateMachineName,
+} from './pipeline';
 import type { PlannedSagemakerHosting } from './plan';
 
 /** Custom models on SageMaker: a Model Registry group per registry-driven model, an endpoint per model, and the router's grant to invoke it. */
@@ -34,9 +46,9 @@ export const sagemakerProvisioner: HostingProvisioner<'sagemaker'> = {
         }),
     );
     for (const endpoint of endpoints) endpoint.grantInvoke(routerRole);
-    const deployments = provisionPipelines(scope, models, endpoints, ctx);
     // The same endpoints in a DR Region, where the environment declares one (hosting/sagemaker/dr.ts).
     const dr = provisionDisasterRecovery(scope, models, ctx);
+    const deployments = provisionPipelines(scope, models, endpoints, dr.endpoints, ctx);
     return {
       outputs: {
         sagemaker_endpoint_names: endpoints.map((e) => e.endpointName),
@@ -79,7 +91,8 @@ function provisionPipelines(
   scope: Construct,
   models: readonly PlannedModelOn<'sagemaker'>[],
   endpoints: readonly ModelEndpoint[],
-  { plan, kmsKeyArn }: ProvisionContext,
+  drEndpoints: ReadonlyMap<string, ModelEndpoint>,
+  { plan, kmsKeyArn, functionBuild }: ProvisionContext,
 ): { outputs: Record<string, readonly string[]>; logGroupNames: string[] } {
   const prefix = `fm-${plan.name}`;
   const tableName = deploymentTableName(prefix);
@@ -87,9 +100,33 @@ function provisionPipelines(
     const registry = model.hosting.modelRegistry;
     if (registry === undefined) return [];
     const endpoint = endpoints[i];
+    const drEndpoint = drEndpoints.get(model.id);
     // DynamoDB takes the table's name or its ARN: the ARN, as the resilience workflows do.
     const definitionJson = (tableArn: string) =>
-      JSON.stringify(deploymentWorkflowDefinition(deploymentWorkflowProps(model, plan, endpoint.deployment, tableArn)));
+      JSON.stringify(
+        deploymentWorkflowDefinition(
+          deploymentWorkflowProps(model, plan, endpoint.deployment, tableArn, drEndpoint?.deployment),
+        ),
+      );
+    const drPlan = model.hosting.disasterRecovery;
+    const disasterRecovery: PipelineDisasterRecovery | undefined =
+      drEndpoint !== undefined && drPlan !== undefined
+        ? {
+            region: drPlan.region,
+            // Names from the plan (the construct's are Terraform references): the policies' patterns are built of them.
+            endpointName: drPlan.endpointName,
+            endpointArn: drEndpoint.endpointArn,
+            resourceNamePrefix: pipelineNamePrefix(drPlan.endpointName),
+            executionRoleArn: drEndpoint.deployment.executionRoleArn,
+            alarmNames: drEndpoint.deployment.alarmNames,
+            ...(drEndpoint.deployment.kmsKeyArn !== undefined
+              ? { volumeKmsKeyArn: drEndpoint.deployment.kmsKeyArn }
+              : {}),
+            functionName: drFunctionName(prefix, model.id),
+            roleName: drFunctionRoleName(prefix, model.id),
+            config: drDeployConfig(model, plan),
+          }
+        : undefined;
     return [
       {
         modelId: model.id,
@@ -103,10 +140,21 @@ function provisionPipelines(
         alarmNames: endpoint.deployment.alarmNames,
         ...(endpoint.deployment.kmsKeyArn !== undefined ? { volumeKmsKeyArn: endpoint.deployment.kmsKeyArn } : {}),
         followsApprovals: followsApprovals(model),
+        ...(disasterRecovery ? { disasterRecovery } : {}),
       },
     ];
   });
   if (pipelines.length === 0) return { outputs: {}, logGroupNames: [] };
+  // The DR phase's function (functions/dr-deploy), built only where some pipeline has a DR endpoint.
+  const build = functionBuild ?? { projectRoot, packageDir: join(tmpdir(), 'fm-platform-functions') };
+  const drFunctionPackage = pipelines.some((p) => p.disasterRecovery !== undefined)
+    ? writeFunctionPackage(
+        'dr-deploy',
+        join(build.projectRoot, 'functions', 'dr-deploy', 'index.ts'),
+        join(build.projectRoot, 'dist', 'dr-deploy'),
+        build.packageDir,
+      )
+    : undefined;
   const deployments = new ModelDeployments(scope, 'ModelDeployments', {
     namePrefix: prefix,
     account: plan.account,
@@ -115,12 +163,13 @@ function provisionPipelines(
     pipelines,
     kmsKeyArn,
     logRetentionDays: plan.logs.retentionDays,
+    ...(drFunctionPackage ? { drFunctionPackage } : {}),
   });
   return {
     outputs: {
       sagemaker_deployment_state_machine_arns: Object.values(deployments.stateMachineArns),
       sagemaker_deployment_table_name: [deployments.tableName],
     },
-    logGroupNames: [deployments.logGroupName],
+    logGroupNames: [deployments.logGroupName, ...deployments.drLogGroupNames],
   };
 }

@@ -22,7 +22,7 @@ export function sagemakerHosting(m: ModelHostedOn<'sagemaker'>, env: Environment
     name: a.name,
     artifactUrl: location !== undefined ? `${location}adapters/${a.name}/` : a.artifactUrl,
   }));
-  const dr = plannedDisasterRecovery(env, m.id, { endpointName: name, modelDataUrl, adapters });
+  const dr = plannedDisasterRecovery(env, m.id, { endpointName: name, image: h.image, modelDataUrl, adapters });
   return {
     type: 'sagemaker',
     region: env.region,

@@ -1,16 +1,12 @@
 import { Construct } from 'constructs';
 import { AssetType, TerraformAsset } from 'cdktf';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AUTHORIZER_CONSUMERS_ENV, type AuthorizerConsumer } from '../../contracts/authorizer';
 import { RolePolicy, serviceTrust } from '../iam/role-policy';
-import { routerBundle } from '../router/bundle';
-import { zipFiles } from '../router/zip';
+import { writeFunctionPackage } from '../router/bundle';
 
 export interface KeyAuthorizerProps {
   readonly functionName: string;
@@ -69,7 +65,7 @@ export class KeyAuthorizer extends Construct {
       ],
     });
 
-    const pkg = writePackage(props.entry, props.bundleCacheDir, props.packageDir);
+    const pkg = writeFunctionPackage('authorizer', props.entry, props.bundleCacheDir, props.packageDir);
     const asset = new TerraformAsset(this, 'Code', { path: pkg.path, type: AssetType.FILE });
     const fn = new LambdaFunction(this, 'Resource', {
       functionName: props.functionName,
@@ -101,19 +97,4 @@ export class KeyAuthorizer extends Construct {
       sourceArn: `${props.executionArn}/authorizers/*`,
     });
   }
-}
-
-/** A deterministic zip of the authorizer's bundle, named by its content. */
-function writePackage(entry: string, cacheDir: string, workDir: string): { path: string; sha256: string } {
-  const bundle = routerBundle(entry, cacheDir);
-  const zip = zipFiles([
-    { name: 'index.js', content: bundle.code },
-    { name: 'index.js.map', content: bundle.map },
-  ]);
-  const digest = createHash('sha256').update(zip);
-  const sha256 = digest.copy().digest('base64');
-  const path = join(workDir, `authorizer-${digest.digest('hex').slice(0, 16)}.zip`);
-  mkdirSync(workDir, { recursive: true });
-  if (!existsSync(path)) writeFileSync(path, zip);
-  return { path, sha256 };
 }

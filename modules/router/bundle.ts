@@ -126,3 +126,27 @@ function writeAtomically(path: string, content: string | Uint8Array): void {
   writeFileSync(staging, content);
   renameSync(staging, path);
 }
+
+/**
+ * The package of a function other than the router (the authorizer, the DR deployment function): its
+ * bundle (built and cached as the router's is) and source map in a deterministic zip named
+ * `<name>-<content hash>.zip` under `workDir`. Returns its path and the base64 SHA-256 Lambda reports.
+ */
+export function writeFunctionPackage(
+  name: string,
+  entry: string,
+  cacheDir: string,
+  workDir: string,
+): { path: string; sha256: string } {
+  const bundle = routerBundle(entry, cacheDir);
+  const zip = zipFiles([
+    { name: 'index.js', content: bundle.code },
+    { name: 'index.js.map', content: bundle.map },
+  ]);
+  const digest = createHash('sha256').update(zip);
+  const sha256 = digest.copy().digest('base64');
+  const path = join(workDir, `${name}-${digest.digest('hex').slice(0, 16)}.zip`);
+  mkdirSync(workDir, { recursive: true });
+  if (!existsSync(path)) writeAtomically(path, zip);
+  return { path, sha256 };
+}

@@ -5,7 +5,10 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { DR_DEPLOY_CONFIG_ENV, type DrDeployConfig } from '../../contracts/dr-deployment';
 import { DEPLOYMENT_TABLE_KEYS } from '../../contracts/model-deployment';
 import { RolePolicy, serviceTrust, type PolicyStatement } from '../iam/role-policy';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
@@ -36,6 +39,24 @@ export interface ModelPipeline {
   readonly volumeKmsKeyArn?: string;
   /** Start the workflow on every approval in the group (an environment following "latest-approved"). */
   readonly followsApprovals: boolean;
+  /** The model's DR endpoint, which the workflow's DR phase moves through the DR function. @default - none */
+  readonly disasterRecovery?: PipelineDisasterRecovery;
+}
+
+/** A DR endpoint as its pipeline reaches it: what its DR function may touch, all in the DR Region. */
+export interface PipelineDisasterRecovery {
+  readonly region: string;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly resourceNamePrefix: string;
+  readonly executionRoleArn: string;
+  readonly alarmNames: readonly string[];
+  readonly volumeKmsKeyArn?: string;
+  /** The function's name (`fm-<env>-deploy-<model>-dr`), in the primary Region, and its role's. */
+  readonly functionName: string;
+  readonly roleName: string;
+  /** Its configuration: the DR Region, the versions it may copy, the weights and their replicas. */
+  readonly config: DrDeployConfig;
 }
 
 export interface ModelDeploymentsProps {
@@ -52,6 +73,8 @@ export interface ModelDeploymentsProps {
   readonly logRetentionDays?: number;
   /** @default - no actions */
   readonly alarmActions?: readonly string[];
+  /** The DR function's package (functions/dr-deploy), where some pipeline has a DR endpoint. */
+  readonly drFunctionPackage?: { readonly path: string; readonly sha256: string };
 }
 
 /** The optional props' defaults. */
@@ -98,6 +121,10 @@ export class ModelDeployments extends Construct {
   readonly stateMachineArns: Record<string, string> = {};
   readonly roles: Record<string, IamRole> = {};
   readonly rules: Record<string, CloudwatchEventRule> = {};
+  /** The DR functions' roles by model id. */
+  readonly drFunctionRoles: Record<string, IamRole> = {};
+  /** The DR functions' log groups, encrypted with the environment key. */
+  readonly drLogGroupNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ModelDeploymentsProps) {
     super(scope, id);
@@ -132,10 +159,18 @@ export class ModelDeployments extends Construct {
         assumeRolePolicy: serviceTrust(this, `Trust-${p.modelId}`, 'states.amazonaws.com', source).json,
       });
       this.roles[p.modelId] = role;
+      const drFunctionArn = p.disasterRecovery ? this.drFunction(p, p.disasterRecovery, props) : undefined;
       const policy = new RolePolicy(this, `Policy-${p.modelId}`, {
         role,
         policyName: 'deploy-model',
-        statements: [...pipelineStatements(p, props, table.arn), LOG_DELIVERY, TRACING],
+        statements: [
+          ...pipelineStatements(p, props, table.arn),
+          ...(drFunctionArn
+            ? [{ sid: 'DisasterRecoveryCalls', actions: ['lambda:InvokeFunction'], resources: [drFunctionArn] }]
+            : []),
+          LOG_DELIVERY,
+          TRACING,
+        ],
       });
       const machine = new SfnStateMachine(this, `StateMachine-${p.modelId}`, {
         name: p.stateMachineName,
@@ -164,6 +199,77 @@ export class ModelDeployments extends Construct {
       });
       if (p.followsApprovals) this.approvalRule(p, machine.arn, source);
     }
+  }
+
+  /**
+   * The function the DR phase's calls go through (contracts/dr-deployment.ts): Node.js 22, its own
+   * encrypted log group, and a role that may do in the DR Region exactly what the pipeline does in the
+   * primary one, for the DR endpoint only, plus reading the version (DescribeModelPackage, primary
+   * Region) and the replication status of its weights. Returns its ARN.
+   */
+  private drFunction(p: ModelPipeline, dr: PipelineDisasterRecovery, props: ModelDeploymentsProps): string {
+    const pkg = props.drFunctionPackage;
+    if (pkg === undefined) throw new Error(`internal error: ${p.modelId} has a DR endpoint but no DR function package`);
+    const id = `Dr-${p.modelId}`;
+    const logGroup = new CloudwatchLogGroup(this, `${id}-LogGroup`, {
+      name: `/aws/lambda/${dr.functionName}`,
+      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    this.drLogGroupNames.push(`/aws/lambda/${dr.functionName}`);
+    const role = new IamRole(this, `${id}-Role`, {
+      name: dr.roleName,
+      assumeRolePolicy: serviceTrust(this, `${id}-Trust`, 'lambda.amazonaws.com').json,
+    });
+    const policy = new RolePolicy(this, `${id}-Policy`, {
+      role,
+      policyName: 'deploy-dr-endpoint',
+      statements: [
+        {
+          sid: 'OwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${logGroup.arn}:*`],
+        },
+        {
+          sid: 'ReadVersions',
+          actions: ['sagemaker:DescribeModelPackage'],
+          resources: [`${dr.config.packageArnPrefix}*`],
+        },
+        ...rolloutStatements({ ...dr, account: props.account }),
+        ...replicationStatements(dr.config),
+        {
+          // Its configuration is encrypted with the environment key.
+          sid: 'DecryptEnvironment',
+          actions: ['kms:Decrypt'],
+          resources: [props.kmsKeyArn],
+          conditions: [
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`lambda.${props.region}.amazonaws.com`] },
+          ],
+        },
+      ],
+    });
+    const asset = new TerraformAsset(this, `${id}-Code`, { path: pkg.path, type: AssetType.FILE });
+    const fn = new LambdaFunction(this, `${id}-Function`, {
+      functionName: dr.functionName,
+      description: `fm-platform: ${p.stateMachineName}'s calls in ${dr.region}, for ${dr.endpointName}`,
+      role: role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: pkg.sha256,
+      memorySize: 256,
+      // A version's weights are tens of objects, each one HEAD in each Region, eight at once.
+      timeout: 60,
+      kmsKeyArn: props.kmsKeyArn,
+      environment: {
+        variables: { [DR_DEPLOY_CONFIG_ENV]: JSON.stringify(dr.config), NODE_OPTIONS: '--enable-source-maps' },
+      },
+      loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      dependsOn: [logGroup, policy.resource],
+    });
+    this.drFunctionRoles[p.modelId] = role;
+    return fn.arn;
   }
 
   /** Starts the pipeline on each approval of a version in the model's group. */
@@ -211,40 +317,13 @@ export function approvalEventPattern(packageGroupName: string) {
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
  */
 function pipelineStatements(p: ModelPipeline, props: ModelDeploymentsProps, tableArn: string): PolicyStatement[] {
-  const arn = (type: string, name: string) => `arn:aws:sagemaker:${props.region}:${props.account}:${type}/${name}`;
-  // Terraform's first model and configuration are `<endpoint>-<hash>`, the pipeline's `<prefix>-v<version>-<hex>`.
-  const ownModels = arn('model', `${p.endpointName}-*`);
-  const ownConfigs = arn('endpoint-config', `${p.endpointName}-*`);
-  const newModels = arn('model', `${p.resourceNamePrefix}-v*`);
-  const newConfigs = arn('endpoint-config', `${p.resourceNamePrefix}-v*`);
-  const statements: PolicyStatement[] = [
+  return [
     {
       sid: 'ReadVersions',
       actions: ['sagemaker:DescribeModelPackage'],
-      resources: [arn('model-package', `${p.packageGroupName}/*`)],
+      resources: [`arn:aws:sagemaker:${props.region}:${props.account}:model-package/${p.packageGroupName}/*`],
     },
-    { sid: 'CreateVersionModel', actions: ['sagemaker:CreateModel'], resources: [newModels] },
-    { sid: 'ReadModels', actions: ['sagemaker:DescribeModel'], resources: [ownModels] },
-    { sid: 'CreateVersionConfig', actions: ['sagemaker:CreateEndpointConfig'], resources: [newConfigs] },
-    { sid: 'ReadConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [ownConfigs] },
-    {
-      // UpdateEndpoint authorizes the endpoint and the configuration it moves to.
-      sid: 'UpdateEndpoint',
-      actions: ['sagemaker:UpdateEndpoint'],
-      resources: [p.endpointArn, newConfigs],
-    },
-    { sid: 'ReadEndpoint', actions: ['sagemaker:DescribeEndpoint'], resources: [p.endpointArn] },
-    {
-      sid: 'PassExecutionRole',
-      actions: ['iam:PassRole'],
-      resources: [p.executionRoleArn],
-      conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }],
-    },
-    {
-      sid: 'ReadRollbackAlarms',
-      actions: ['cloudwatch:DescribeAlarms'],
-      resources: p.alarmNames.map((n) => `arn:aws:cloudwatch:${props.region}:${props.account}:alarm:${n}`),
-    },
+    ...rolloutStatements({ ...p, region: props.region, account: props.account }),
     {
       // Its own model's items only.
       sid: 'RecordOutcome',
@@ -266,15 +345,95 @@ function pipelineStatements(p: ModelPipeline, props: ModelDeploymentsProps, tabl
       resources: [`arn:aws:events:${props.region}:${props.account}:event-bus/default`],
     },
   ];
-  if (p.volumeKmsKeyArn !== undefined)
+}
+
+/**
+ * What a roll-out of one endpoint calls, on that endpoint's resources in its Region only: the primary's
+ * pipeline role in the primary Region, the DR function's role in the DR Region.
+ */
+function rolloutStatements(e: {
+  readonly region: string;
+  readonly account: string;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly resourceNamePrefix: string;
+  readonly executionRoleArn: string;
+  readonly alarmNames: readonly string[];
+  readonly volumeKmsKeyArn?: string;
+}): PolicyStatement[] {
+  const arn = (type: string, name: string) => `arn:aws:sagemaker:${e.region}:${e.account}:${type}/${name}`;
+  // Terraform's first model and configuration are `<endpoint>-<hash>`, the pipeline's `<prefix>-v<version>-<hex>`.
+  const ownModels = arn('model', `${e.endpointName}-*`);
+  const ownConfigs = arn('endpoint-config', `${e.endpointName}-*`);
+  const newModels = arn('model', `${e.resourceNamePrefix}-v*`);
+  const newConfigs = arn('endpoint-config', `${e.resourceNamePrefix}-v*`);
+  const statements: PolicyStatement[] = [
+    { sid: 'CreateVersionModel', actions: ['sagemaker:CreateModel'], resources: [newModels] },
+    { sid: 'ReadModels', actions: ['sagemaker:DescribeModel'], resources: [ownModels] },
+    { sid: 'CreateVersionConfig', actions: ['sagemaker:CreateEndpointConfig'], resources: [newConfigs] },
+    { sid: 'ReadConfigs', actions: ['sagemaker:DescribeEndpointConfig'], resources: [ownConfigs] },
+    {
+      // UpdateEndpoint authorizes the endpoint and the configuration it moves to.
+      sid: 'UpdateEndpoint',
+      actions: ['sagemaker:UpdateEndpoint'],
+      resources: [e.endpointArn, newConfigs],
+    },
+    { sid: 'ReadEndpoint', actions: ['sagemaker:DescribeEndpoint'], resources: [e.endpointArn] },
+    {
+      sid: 'PassExecutionRole',
+      actions: ['iam:PassRole'],
+      resources: [e.executionRoleArn],
+      conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['sagemaker.amazonaws.com'] }],
+    },
+    {
+      sid: 'ReadRollbackAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: e.alarmNames.map((n) => `arn:aws:cloudwatch:${e.region}:${e.account}:alarm:${n}`),
+    },
+  ];
+  if (e.volumeKmsKeyArn !== undefined)
     statements.push({
       // A configuration naming a volume key: SageMaker makes a grant on it for the endpoint's instances.
       sid: 'VolumeKey',
       actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-      resources: [p.volumeKmsKeyArn],
+      resources: [e.volumeKmsKeyArn],
       conditions: [
-        { test: 'StringEquals', variable: 'kms:ViaService', values: [`sagemaker.${props.region}.amazonaws.com`] },
+        { test: 'StringEquals', variable: 'kms:ViaService', values: [`sagemaker.${e.region}.amazonaws.com`] },
       ],
     });
   return statements;
+}
+
+/**
+ * Reading whether a version's weights reached the DR Region: listing and HEAD (which s3:GetObject
+ * authorizes, https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html) under the replicated
+ * prefixes, in the primary bucket and in its replica.
+ */
+function replicationStatements(config: DrDeployConfig): PolicyStatement[] {
+  const urls = config.artifacts.flatMap((a) => [a.source, a.replica]);
+  const parts = urls.map((u) => {
+    const rest = u.slice('s3://'.length);
+    const slash = rest.indexOf('/');
+    return slash < 0 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
+  });
+  const buckets = [...new Set(parts.map((x) => x.bucket))];
+  return [
+    {
+      sid: 'ReadWeightsStatus',
+      actions: ['s3:GetObject'],
+      resources: parts.map((x) => `arn:aws:s3:::${x.bucket}/${x.prefix}*`),
+    },
+    ...buckets.map((bucket, i) => ({
+      sid: `ListWeights${i}`,
+      actions: ['s3:ListBucket'],
+      resources: [`arn:aws:s3:::${bucket}`],
+      conditions: [
+        {
+          test: 'StringLike',
+          variable: 's3:prefix',
+          values: parts.filter((x) => x.bucket === bucket).map((x) => `${x.prefix}*`),
+        },
+      ],
+    })),
+  ];
 }

@@ -356,25 +356,30 @@ describe('BootstrapStack', () => {
         rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' }, bucket_key_enabled: false }],
       }),
     );
-    const exec = 'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec';
+    // The endpoint's execution role, and the DR function of its pipeline (it reads whether a version's
+    // weights replicated: HEAD is governed by s3:GetObject).
+    const exec = [
+      'arn:aws:iam::333333333333:role/fm-prod-deploy-llama-3-8b-support-lora-dr-role',
+      'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec',
+    ];
     const [policy] = documents(prod, 'ModelArtifacts_PolicyDocument');
     expect(policy.find((s) => s.sid === 'ExecutionRolesRead')).toMatchObject({
       effect: 'Allow',
       principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::333333333333:root'] }],
       actions: ['s3:GetObject', 's3:ListBucket'],
-      condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: [exec] }],
+      condition: [{ test: 'ArnEquals', variable: 'aws:PrincipalArn', values: exec }],
     });
     expect(policy.find((s) => s.sid === 'OnlyExecutionRolesRead')).toMatchObject({
       effect: 'Deny',
       actions: ['s3:GetObject'],
-      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: [exec] }],
+      condition: [{ test: 'ArnNotEquals', variable: 'aws:PrincipalArn', values: exec }],
     });
     // dev runs no endpoint: nobody reads its bucket.
     const [devPolicy] = documents(synthStack('bootstrap-111111111111'), 'ModelArtifacts');
     expect(devPolicy.find((s) => s.sid === 'NoReaders')).toMatchObject({ effect: 'Deny', actions: ['s3:GetObject'] });
   });
 
-  it("replicates the artifacts bucket into prod's DR Region, read there only by the DR endpoint's role", () => {
+  it("replicates the artifacts bucket into prod's DR Region, read there only by the DR endpoint's role and its pipeline's DR function", () => {
     const replica = 'fm-platform-model-artifacts-333333333333-us-west-2';
     expect(resourcesOf(prod, 'aws_s3_bucket').filter((b) => b.bucket === replica)).toEqual([
       expect.objectContaining({ provider: 'aws.us-west-2' }),
@@ -408,7 +413,10 @@ describe('BootstrapStack', () => {
         {
           test: 'ArnNotEquals',
           variable: 'aws:PrincipalArn',
-          values: ['arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-dr-exec'],
+          values: [
+            'arn:aws:iam::333333333333:role/fm-prod-deploy-llama-3-8b-support-lora-dr-role',
+            'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-dr-exec',
+          ],
         },
       ],
     });
@@ -437,6 +445,7 @@ describe('BootstrapStack', () => {
           variable: 'aws:PrincipalArn',
           values: [
             'arn:aws:iam::222222222222:role/fm-staging-llama-3-8b-support-lora-exec',
+            'arn:aws:iam::333333333333:role/fm-prod-deploy-llama-3-8b-support-lora-dr-role',
             'arn:aws:iam::333333333333:role/fm-prod-llama-3-8b-support-lora-exec',
           ],
         },
@@ -446,11 +455,12 @@ describe('BootstrapStack', () => {
 
   it('sizes the deploy job and the role session from the roll-out settings', () => {
     // prod: 20 before the apply + 10 for the apply and 70 for the blue/green by `npm run promote`
-    // (3600 s + 600 s) + 35 for AppConfig (20 + 10 + 5).
-    expect(deployTimeoutMinutes(planFor('prod'))).toBe(135);
+    // (3600 s + 600 s), then 70 again for its DR endpoint's and 15 for the weights to replicate,
+    // + 35 for AppConfig (20 + 10 + 5).
+    expect(deployTimeoutMinutes(planFor('prod'))).toBe(220);
     expect(deployTimeoutMinutes(planFor('staging'))).toBe(85);
     expect(deployTimeoutMinutes(planFor('dev'))).toBe(35);
     expect(deploySessionSeconds(planFor('dev'))).toBe(3600);
-    expect(deploySessionSeconds(planFor('prod'))).toBe(8100);
+    expect(deploySessionSeconds(planFor('prod'))).toBe(13200);
   });
 });

@@ -16,7 +16,8 @@ describe('PlatformStack', () => {
       expect(resourcesOf(stack, 'aws_lambda_function').map((f) => f.function_name)).toEqual(
         expect.arrayContaining([`fm-${name}-router`, `fm-${name}-router-stream`, `fm-${name}-authorizer`]),
       );
-      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(3);
+      // The router, its streaming twin, the authorizer, and prod's DR deployment function.
+      expect(resourcesOf(stack, 'aws_lambda_function')).toHaveLength(name === 'prod' ? 4 : 3);
       expect(resourcesOf(stack, 'aws_lambda_function_url')).toEqual([
         expect.objectContaining({ invoke_mode: 'RESPONSE_STREAM', authorization_type: 'AWS_IAM' }),
       ]);
@@ -341,7 +342,8 @@ describe('PlatformStack', () => {
         Object.values((JSON.parse(m.definition) as { States: Record<string, AslState> }).States)
           .filter((st) => st.Resource === 'arn:aws:states:::dynamodb:putItem')
           .map((st) => st.Parameters?.TableName),
-      ).toEqual([`\${aws_dynamodb_table.${deployments}.arn}`]);
+        // One record per endpoint the pipeline moves: prod's primary and its DR endpoint, both in the one table.
+      ).toEqual([`\${aws_dynamodb_table.${deployments}.arn}`, `\${aws_dynamodb_table.${deployments}.arn}`]);
     const dynamo = machines
       .flatMap((m) => everyState((JSON.parse(m.definition) as { States: Record<string, AslState> }).States))
       .filter((s) => s.Resource?.startsWith('arn:aws:states:::dynamodb:'));

@@ -2,7 +2,7 @@ import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as sagemaker from '@aws-sdk/client-sagemaker';
 import type { StateMachineDefinition } from '../../workflows/asl';
-import { DEPLOYMENT_STATES } from '../../workflows/deployment-workflow';
+import { DEPLOYMENT_STATES, DR_PHASE, LAMBDA_INVOKE_TASK } from '../../workflows/deployment-workflow';
 import { taskError } from './harness';
 
 type Handler = (input: Record<string, unknown>) => Promise<unknown>;
@@ -57,6 +57,8 @@ export interface TaskClients {
   readonly dynamodb: DynamoDBClient;
   /** What the EventBridge PutEvents task sent (no EventBridge client library is installed: recorded, not sent). */
   readonly events: unknown[];
+  /** Lambda functions by ARN, run in-process as Lambda would run them for `lambda:invoke`. @default - none */
+  readonly lambdas?: Readonly<Record<string, (payload: never) => Promise<unknown>>>;
 }
 
 /** A handler for every Task state of a definition, by state name, each run by a real SDK client. */
@@ -75,6 +77,20 @@ export function sdkHandlers(definition: StateMachineDefinition, clients: TaskCli
           new PutItemCommand(input as unknown as ConstructorParameters<typeof PutItemCommand>[0]),
         );
         return {};
+      };
+    } else if (resource === LAMBDA_INVOKE_TASK) {
+      // The optimized integration's answer: the function's result in Payload
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html); a thrown error is the
+      // task's error, named by the error's name (the Node.js runtime's errorType).
+      handlers[name] = async (input) => {
+        const fn = clients.lambdas?.[String(input.FunctionName)];
+        if (fn === undefined)
+          throw taskError('Lambda.ResourceNotFoundException', `no function ${String(input.FunctionName)}`);
+        try {
+          return { Payload: await fn(input.Payload as never), StatusCode: 200, ExecutedVersion: '$LATEST' };
+        } catch (err) {
+          throw taskError((err as Error).name, (err as Error).message);
+        }
       };
     } else if (resource === 'arn:aws:states:::events:putEvents') {
       handlers[name] = (input) => {
@@ -112,7 +128,7 @@ export function runDeployment(
   return machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: handlers,
-      waitTimeOverrides: { [DEPLOYMENT_STATES.wait]: 0 },
+      waitTimeOverrides: { [DEPLOYMENT_STATES.wait]: 0, [`${DR_PHASE}${DEPLOYMENT_STATES.wait}`]: 0 },
       retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((k) => [k, 0])),
     },
     context: { Execution: { Id: `arn:aws:states:us-east-1:${account}:execution:deploy:${name}`, Name: name } },

@@ -84,6 +84,8 @@ describe('the sagemaker hosting kind', () => {
     expect(sagemakerKind.resolve(lora, envs.prod).disasterRecovery).toEqual({
       region: 'us-west-2',
       endpointName: DR_ENDPOINT,
+      // The same LMI image, from its repository in the DR Region: SageMaker pulls only from its own Region.
+      image: '763104351884.dkr.ecr.us-west-2.amazonaws.com/djl-inference:0.31.0-lmi13.0.0-cu124',
       modelDataUrl: 's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/',
       adapters: [
         {

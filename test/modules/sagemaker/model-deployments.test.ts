@@ -141,6 +141,66 @@ describe('ModelDeployments', () => {
     expect(statements.filter((s) => s.resources.includes('*')).map((s) => s.sid)).toEqual(['LogDelivery', 'Tracing']);
   });
 
+  it("gives prod's DR endpoint a DR phase: a function that may touch only that endpoint's resources in us-west-2", () => {
+    const DR = `${ENDPOINT}-dr`;
+    const fn = resourcesOf(prod, 'aws_lambda_function').find((f) => f.function_name === `${MACHINE}-dr`);
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', handler: 'index.handler', timeout: 60 });
+    expect(fn?.kms_key_arn).toBeDefined();
+    const env = (fn?.environment as { variables: Record<string, string> }).variables;
+    expect(JSON.parse(env.FM_DR_DEPLOY)).toEqual({
+      region: 'us-west-2',
+      packageArnPrefix: 'arn:aws:sagemaker:us-east-1:333333333333:model-package/fm-llama-3-8b-support-lora/',
+      artifacts: expect.arrayContaining([
+        {
+          source: 's3://fm-platform-model-artifacts-333333333333/llama-3-1-8b-instruct/',
+          replica: 's3://fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/',
+        },
+      ]) as unknown,
+    });
+    const logs = resourcesOf(prod, 'aws_cloudwatch_log_group').find((g) => g.name === `/aws/lambda/${MACHINE}-dr`);
+    expect(logs?.kms_key_id).toBeDefined();
+    expect(logs?.retention_in_days).toEqual(expect.any(Number));
+
+    const statements = policyStatements(prod).filter((s) => s.document.includes('Dr-llama-3-8b-support-lora-Policy'));
+    const by = (sid: string) => statements.find((s) => s.sid === sid);
+    const west = (type: string, name: string) => `arn:aws:sagemaker:us-west-2:333333333333:${type}/${name}`;
+    expect(by('ReadVersions')?.resources).toEqual([
+      'arn:aws:sagemaker:us-east-1:333333333333:model-package/fm-llama-3-8b-support-lora/*',
+    ]);
+    expect(by('CreateVersionModel')?.resources).toEqual([west('model', `${DR}-v*`)]);
+    expect(by('CreateVersionConfig')?.resources).toEqual([west('endpoint-config', `${DR}-v*`)]);
+    expect(by('ReadRollbackAlarms')?.resources).toEqual([
+      `arn:aws:cloudwatch:us-west-2:333333333333:alarm:${DR}-5xx`,
+      `arn:aws:cloudwatch:us-west-2:333333333333:alarm:${DR}-model-latency-p99`,
+    ]);
+    expect(by('PassExecutionRole')?.resources).toHaveLength(1);
+    expect(by('ReadWeightsStatus')?.resources.sort()).toEqual(
+      expect.arrayContaining([
+        'arn:aws:s3:::fm-platform-model-artifacts-333333333333/llama-3-1-8b-instruct/*',
+        'arn:aws:s3:::fm-platform-model-artifacts-333333333333-us-west-2/llama-3-1-8b-instruct/*',
+      ]),
+    );
+    const sagemakerPatterns = statements
+      .filter((s) => s.actions.some((a) => a.startsWith('sagemaker:')) && s.sid !== 'ReadVersions')
+      .flatMap((s) => s.resources);
+    expect(sagemakerPatterns.every((r) => r.startsWith('arn:aws:sagemaker:us-west-2:') || r.startsWith('${'))).toBe(
+      true,
+    );
+    expect(statements.flatMap((s) => s.actions).filter((a) => /^sagemaker:Delete/.test(a))).toEqual([]);
+    expect(statements.filter((s) => s.resources.includes('*'))).toEqual([]);
+
+    // The pipeline may invoke exactly that function; its DR phase calls it for every step.
+    const invoke = policyStatements(prod).find((s) => s.sid === 'DisasterRecoveryCalls');
+    expect(invoke).toMatchObject({ actions: ['lambda:InvokeFunction'] });
+    expect(invoke?.resources).toHaveLength(1);
+    const [machine] = resourcesOf(prod, 'aws_sfn_state_machine').filter((m) => m.name === MACHINE);
+    const states = (JSON.parse(String(machine.definition)) as { States: Record<string, { Resource?: string }> }).States;
+    expect(states.DrUpdateEndpoint.Resource).toBe('arn:aws:states:::lambda:invoke');
+    // Terraform creates the DR endpoint once and leaves its configuration to the pipeline, as the primary's.
+    const drEndpoint = resourcesOf(prod, 'aws_sagemaker_endpoint').find((e) => e.name === DR);
+    expect(drEndpoint?.lifecycle).toEqual({ ignore_changes: ['endpoint_config_name', 'deployment_config'] });
+  });
+
   it('starts no workflow on registry approvals where the environment pins its version', () => {
     expect(resourcesOf(prod, 'aws_cloudwatch_event_rule')).toEqual([]);
     expect(resourcesOf(synthEnvironment('staging'), 'aws_cloudwatch_event_rule')).toEqual([]);
