@@ -2,7 +2,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadProject } from '../catalog';
 import { packageVersion } from '../contracts/model-deployment';
-import { deployVersion, latestApprovedPackage, pipelineTargets, servingPackage } from '../deploy/model-deployment';
+import { deployVersion, latestApprovedPackage, pipelineTargets, servingEverywhere } from '../deploy/model-deployment';
 import { parseOptions } from './args';
 
 const USAGE = `usage: npm run promote -- --env NAME [--model ID] [--version N] [--check] [--timeout-minutes N] [--poll-seconds S]
@@ -54,7 +54,13 @@ async function main(): Promise<void> {
   }
   if (targets.length === 0)
     return void console.log(`${plan.name}: no registry-driven model pins a version here; nothing to promote`);
-  const sagemaker = new SageMakerClient({ region: plan.region });
+  const clients = new Map<string, SageMakerClient>();
+  const clientIn = (region: string) => {
+    let c = clients.get(region);
+    if (c === undefined) clients.set(region, (c = new SageMakerClient({ region })));
+    return c;
+  };
+  const sagemaker = clientIn(plan.region);
   const sfn = new SFNClient({ region: plan.region });
   let failed = 0;
   let drifted = 0;
@@ -70,23 +76,30 @@ async function main(): Promise<void> {
       failed++;
       continue;
     }
-    const serving = await servingPackage(sagemaker, t.endpointName);
+    // The primary endpoint and, where the model has one, its DR endpoint: the pipeline moves both.
+    const places = await servingEverywhere(t, clientIn);
+    const behind = places.filter((p) => p.serving !== packageArn);
+    const at = (p: (typeof places)[number]) => `${p.endpointName} (${p.region})`;
     if (o.check) {
-      if (serving === packageArn)
-        console.log(`${t.modelId}: v${packageVersion(packageArn)} serves on ${t.endpointName}, as pinned`);
-      else {
+      if (behind.length === 0)
+        console.log(
+          `${t.modelId}: v${packageVersion(packageArn)} serves on ${places.map(at).join(' and ')}, as pinned`,
+        );
+      for (const p of behind) {
         drifted++;
         console.error(
-          `::warning::${t.modelId}: ${t.endpointName} serves ${serving ?? 'nothing readable'}, the catalog pins ${packageArn} (fix: npm run promote -- --env ${plan.name} --model ${t.modelId})`,
+          `::warning::${t.modelId}: ${at(p)} serves ${p.serving ?? 'nothing readable'}, the catalog pins ${packageArn} (fix: npm run promote -- --env ${plan.name} --model ${t.modelId})`,
         );
       }
       continue;
     }
-    if (serving === packageArn) {
-      console.log(`${t.modelId}: v${packageVersion(packageArn)} already serves on ${t.endpointName}`);
+    if (behind.length === 0) {
+      console.log(`${t.modelId}: v${packageVersion(packageArn)} already serves on ${places.map(at).join(' and ')}`);
       continue;
     }
-    console.log(`${t.modelId}: rolling ${t.endpointName} from ${serving ?? '?'} to ${packageArn}`);
+    console.log(
+      `${t.modelId}: rolling ${behind.map((p) => `${at(p)} from ${p.serving ?? '?'}`).join(' and ')} to ${packageArn}`,
+    );
     const r = await deployVersion(sfn, {
       stateMachineArn: t.stateMachineArn,
       packageArn,

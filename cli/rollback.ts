@@ -3,7 +3,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadProject } from '../catalog';
 import { packageVersion } from '../contracts/model-deployment';
-import { deployVersion, pipelineTargets, previousServingPackage, servingPackage } from '../deploy/model-deployment';
+import { deployVersion, pipelineTargets, previousServingPackage, servingEverywhere } from '../deploy/model-deployment';
 import { parseOptions } from './args';
 
 const USAGE = `usage: npm run rollback -- --env NAME --model ID [--to VERSION] [--timeout-minutes N] [--poll-seconds S]
@@ -44,22 +44,31 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const sagemaker = new SageMakerClient({ region: t.region });
-  const serving = await servingPackage(sagemaker, t.endpointName);
+  // The primary endpoint decides what "the version before" is; its DR endpoint follows whatever it serves.
+  const places = await servingEverywhere(t, (region) => new SageMakerClient({ region }));
+  const serving = places[0].serving;
   const target =
     to !== undefined
       ? t.packageArn(to)
       : serving === undefined
         ? undefined
-        : await previousServingPackage(new DynamoDBClient({ region: t.region }), t.tableName, t.modelId, serving);
+        : await previousServingPackage(
+            new DynamoDBClient({ region: t.region }),
+            t.tableName,
+            t.modelId,
+            serving,
+            t.endpointName,
+          );
   if (target === undefined) {
     console.error(
       `${t.modelId}: no record of the version before ${serving ?? 'the one serving'} in ${t.tableName} (Terraform created the endpoint with it): give --to VERSION`,
     );
     process.exit(2);
   }
-  if (target === serving) {
-    console.log(`${t.modelId}: v${packageVersion(target)} already serves on ${t.endpointName}`);
+  if (places.every((p) => p.serving === target)) {
+    console.log(
+      `${t.modelId}: v${packageVersion(target)} already serves on ${places.map((p) => p.endpointName).join(' and ')}`,
+    );
     return;
   }
   console.log(`${t.modelId}: rolling ${t.endpointName} back from ${serving ?? '?'} to ${target}`);

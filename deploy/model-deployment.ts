@@ -11,6 +11,7 @@ import type { EnvironmentPlan } from '../catalog';
 import { DEPLOYMENT_TABLE_KEYS, deploymentTableName, packageVersion } from '../contracts/model-deployment';
 import { pipelineModels, pipelineStateMachineName } from '../hosting/sagemaker/pipeline';
 import { modelPackageArn } from '../hosting/sagemaker/plan';
+import { MODEL_PACKAGE_ENV } from '../contracts/dr-deployment';
 
 /*
  * What `npm run promote` and `npm run rollback` do with a model's deployment pipeline
@@ -19,7 +20,11 @@ import { modelPackageArn } from '../hosting/sagemaker/plan';
  * the AppConfig deployment (deploy/appconfig-wait.ts).
  */
 
-/** The model package an endpoint serves: endpoint → configuration → model → ModelPackageName. */
+/**
+ * The model package an endpoint serves: endpoint → configuration → model → ModelPackageName, or, for a
+ * DR endpoint (its models name no package: packages are Regional), the version the pipeline's DR phase
+ * wrote into the model's environment (contracts/dr-deployment.ts).
+ */
 export async function servingPackage(client: SageMakerClient, endpointName: string): Promise<string | undefined> {
   const endpoint = await client.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
   if (endpoint.EndpointConfigName === undefined) return undefined;
@@ -29,7 +34,21 @@ export async function servingPackage(client: SageMakerClient, endpointName: stri
   const modelName = config.ProductionVariants?.[0]?.ModelName;
   if (modelName === undefined) return undefined;
   const model = await client.send(new DescribeModelCommand({ ModelName: modelName }));
-  return model.PrimaryContainer?.ModelPackageName;
+  return model.PrimaryContainer?.ModelPackageName ?? model.PrimaryContainer?.Environment?.[MODEL_PACKAGE_ENV];
+}
+
+/** What each endpoint of a pipeline serves: the primary, then its DR endpoint (each read in its own Region). */
+export async function servingEverywhere(
+  t: PipelineTarget,
+  clientIn: (region: string) => SageMakerClient,
+): Promise<{ region: string; endpointName: string; serving: string | undefined }[]> {
+  const places = [
+    { region: t.region, endpointName: t.endpointName },
+    ...(t.disasterRecovery ? [t.disasterRecovery] : []),
+  ];
+  return Promise.all(
+    places.map(async (p) => ({ ...p, serving: await servingPackage(clientIn(p.region), p.endpointName) })),
+  );
 }
 
 /** The newest Approved version of a group (an environment following "latest-approved"). */
@@ -55,6 +74,8 @@ export async function previousServingPackage(
   tableName: string,
   modelId: string,
   serving: string,
+  /** The primary endpoint, whose records count. @default - any endpoint's */
+  endpointName?: string,
 ): Promise<string | undefined> {
   const out = await client.send(
     new QueryCommand({
@@ -65,7 +86,13 @@ export async function previousServingPackage(
       ScanIndexForward: false,
     }),
   );
-  const record = (out.Items ?? []).find((i) => i.outcome?.S === 'serving' && i.servingPackageArn?.S === serving);
+  // The primary endpoint's records: a DR phase's record (its own endpointName) names the same versions.
+  const record = (out.Items ?? []).find(
+    (i) =>
+      i.outcome?.S === 'serving' &&
+      i.servingPackageArn?.S === serving &&
+      (endpointName === undefined || i.endpointName?.S === endpointName),
+  );
   const previous = record?.previousPackageArn?.S;
   return previous === undefined || previous === '' || previous === serving ? undefined : previous;
 }
@@ -132,6 +159,8 @@ export interface PipelineTarget {
   /** The catalog's pin for the environment, or 'latest-approved'. */
   readonly version: number | 'latest-approved';
   readonly packageArn: (version: number) => string;
+  /** The DR endpoint the pipeline moves too. @default - none */
+  readonly disasterRecovery?: { readonly region: string; readonly endpointName: string };
 }
 
 export function pipelineTargets(plan: EnvironmentPlan): PipelineTarget[] {
@@ -147,6 +176,14 @@ export function pipelineTargets(plan: EnvironmentPlan): PipelineTarget[] {
       tableName: deploymentTableName(prefix),
       version: registry.version,
       packageArn: (version: number) => modelPackageArn(plan.region, plan.account, registry.packageGroup, version),
+      ...(m.hosting.disasterRecovery
+        ? {
+            disasterRecovery: {
+              region: m.hosting.disasterRecovery.region,
+              endpointName: m.hosting.disasterRecovery.endpointName,
+            },
+          }
+        : {}),
     };
   });
 }

@@ -134,11 +134,24 @@ describe('promote and rollback through the deployment pipeline', () => {
           (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
         );
       });
-    // v3 serves, as prod pins: no drift.
+    // Prod's DR endpoint, read through the same simulator (one SageMaker endpoint URL for both Regions):
+    // first as Terraform made it (no version), then as the pipeline's DR phase leaves it.
+    const drEndpoint = target.disasterRecovery!.endpointName;
+    const drModel = (env: Record<string, string>) => ({
+      Image: 'lmi',
+      ModelDataUrl: 's3://replica/',
+      Environment: env,
+    });
+    sagemakerSim.createEndpoint(drEndpoint, drModel({}), {}, `${drEndpoint}-tf0000000`);
+    const notYet = await cli('promote', ['--env', 'prod', '--check']);
+    expect(notYet.stderr).toContain(`${drEndpoint} (us-west-2) serves nothing readable, the catalog pins ${v(3)}`);
+    expect(notYet.status).toBe(3);
+    sagemakerSim.createEndpoint(drEndpoint, drModel({ FM_MODEL_PACKAGE_ARN: v(3) }), {}, `${drEndpoint}-v3-0000abcd`);
+    // v3 serves on both, as prod pins: no drift.
     const ok = await cli('promote', ['--env', 'prod', '--check']);
-    expect(ok.stdout).toContain('v3 serves on fm-prod-llama-3-8b-support-lora, as pinned');
+    expect(ok.stdout).toContain(`v3 serves on ${endpoint} (us-east-1) and ${drEndpoint} (us-west-2), as pinned`);
     expect(ok.status).toBe(0);
-    sagemakerSim.endpoints.clear();
+    sagemakerSim.endpoints.delete(endpoint);
     sagemakerSim.createEndpoint(endpoint, v(4), { InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 2 });
     const drift = await cli('promote', ['--env', 'prod', '--check']);
     expect(drift.stderr).toContain(`serves ${v(4)}, the catalog pins ${v(3)}`);
@@ -146,6 +159,7 @@ describe('promote and rollback through the deployment pipeline', () => {
     // rollback with no --to: the version before the one serving (v4, put in place over v3 above).
     const back = await cli('rollback', ['--env', 'prod', '--model', target.modelId, '--poll-seconds', '0']);
     expect(back.stdout).toContain(`rolling ${endpoint} back from ${v(4)} to ${v(3)}`);
+    // The DR endpoint already serves v3: the workflow's DR phase (not in this test's definition) would leave it.
     expect(back.status).toBe(0);
     await expect(servingPackage(clients.sagemaker, endpoint)).resolves.toBe(v(3));
     expect(sfnSim.executions.at(-1)?.name).toMatch(/^rollback-v3-/);
