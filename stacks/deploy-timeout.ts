@@ -8,6 +8,12 @@ const BEFORE_APPLY_MINUTES = 20;
 const PLAIN_APPLY_MINUTES = 10;
 /** Polling slack after AppConfig's own duration and bake. */
 const APPCONFIG_SLACK_MINUTES = 5;
+/**
+ * What a DR phase may wait for the version's weights to replicate: S3 Replication Time Control replicates
+ * 99.99% of objects within 15 minutes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html);
+ * the pipeline itself waits up to 45 (workflows/deployment-workflow.ts, REPLICA_WAIT), and the job fails first.
+ */
+const REPLICA_WAIT_MINUTES = 15;
 /** GitHub-hosted jobs stop at 6 hours (https://docs.github.com/en/actions/reference/limits). */
 const GITHUB_JOB_LIMIT_MINUTES = 360;
 
@@ -24,7 +30,13 @@ export function deployTimeoutMinutes(plan: EnvironmentPlan): number {
     const seconds =
       (r.maximumExecutionTimeoutSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.maximumExecutionTimeoutSeconds) +
       (r.terminationWaitSeconds ?? ENDPOINT_ROLLOUT_DEFAULTS.terminationWaitSeconds);
-    return [Math.ceil(seconds / 60)];
+    const once = Math.ceil(seconds / 60);
+    // A registry-driven model's pipeline rolls its DR endpoint out after the primary, once the weights replicated.
+    const drPhase =
+      m.hosting.modelRegistry !== undefined && m.hosting.disasterRecovery !== undefined
+        ? once + REPLICA_WAIT_MINUTES
+        : 0;
+    return [once + drPhase];
   });
   // A registry-driven model's roll-out runs after the apply, in `npm run promote` (its deployment pipeline):
   // then the job waits for a plain apply and the roll-out, one after the other.

@@ -12,8 +12,8 @@ describe('npm run deploy-settings', () => {
         'sync-role-arn=arn:aws:iam::333333333333:role/fm-platform-catalog-sync-prod',
         'evaluation-job-bucket=s3://fm-platform-evaluation-333333333333/prod',
         'evaluation-role-arn=arn:aws:iam::333333333333:role/fm-platform-evaluation-prod',
-        'timeout-minutes=135',
-        'session-seconds=8100',
+        'timeout-minutes=220',
+        'session-seconds=13200',
         '',
       ].join('\n'),
     );
