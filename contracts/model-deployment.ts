@@ -20,7 +20,10 @@
 export const DEPLOYMENT_TABLE_KEYS = {
   /** The catalog model id. */
   partitionKey: 'model',
-  /** `<execution start time, ISO 8601>#<execution name>`: sorts by time, unique per execution. */
+  /**
+   * `<execution start time, ISO 8601>#<execution name>`: sorts by time, unique per execution; the DR
+   * endpoint's record of the same execution ends `#dr` (workflows/deployment-workflow.ts, DR_RECORD_SUFFIX).
+   */
   sortKey: 'at',
 } as const;
 
@@ -43,16 +46,16 @@ export interface DeploymentRecord {
   readonly model: string;
   readonly at: string;
   readonly outcome: DeploymentOutcome;
-  /** The version asked for (N). */
-  readonly requestedVersion: number;
   /** The package asked for (S). */
   readonly requestedPackageArn: string;
   /** The model package serving when the execution ended (S); empty when unknown (a Failed endpoint). */
   readonly servingPackageArn: string;
   /** The model package that served before (S). */
   readonly previousPackageArn: string;
-  /** The endpoint and the configuration it uses at the end (S). */
+  /** The endpoint and the configuration it uses at the end (S): the primary's, or its DR endpoint's. */
   readonly endpointName: string;
+  /** The endpoint's Region (S). */
+  readonly region: string;
   readonly endpointConfigName: string;
   /** The rollback alarms in ALARM when the update had rolled back, as a JSON array of names (S). */
   readonly alarms: string;

@@ -81,31 +81,66 @@ function buildInto(entry: string, cacheDir: string): Bundle {
 }
 
 /**
- * Writes the Lambda package: a deterministic zip of the bundle and the baked routing table, named by
- * its content under `workDir`. Returns its path and the base64 SHA-256 Lambda reports as CodeSha256.
- * A small record named by the hash of the inputs points at the package, so a later synth with the same
- * inputs reuses it without compressing the bundle again (the deflate was 85 ms of every synth).
+ * Writes the router's Lambda package: a deterministic zip of the bundle and the baked routing table,
+ * named by its content under `workDir`. Returns its path and the base64 SHA-256 Lambda reports as CodeSha256.
  */
 export function writeRouterPackage(
   bundle: Bundle,
   routingTableJson: string,
   workDir: string,
 ): { path: string; sha256: string } {
-  const files = [
-    { name: ROUTER_PACKAGE.bundle, content: bundle.code },
-    { name: ROUTER_PACKAGE.sourceMap, content: bundle.map },
-    { name: ROUTER_PACKAGE.bakedRoutingTable, content: Buffer.from(routingTableJson) },
-  ];
+  return writePackage(
+    'router',
+    [
+      { name: ROUTER_PACKAGE.bundle, content: bundle.code },
+      { name: ROUTER_PACKAGE.sourceMap, content: bundle.map },
+      { name: ROUTER_PACKAGE.bakedRoutingTable, content: Buffer.from(routingTableJson) },
+    ],
+    workDir,
+  );
+}
+
+/**
+ * The package of a function other than the router (the authorizer, the DR deployment function): its
+ * bundle (built and cached as the router's is) and source map, as `<name>-<content hash>.zip`.
+ */
+export function writeFunctionPackage(
+  name: string,
+  entry: string,
+  cacheDir: string,
+  workDir: string,
+): { path: string; sha256: string } {
+  const bundle = routerBundle(entry, cacheDir);
+  return writePackage(
+    name,
+    [
+      { name: 'index.js', content: bundle.code },
+      { name: 'index.js.map', content: bundle.map },
+    ],
+    workDir,
+  );
+}
+
+/**
+ * A deterministic zip of `files`, `<name>-<content hash>.zip` under `workDir`, and its base64 SHA-256.
+ * A small record named by the hash of the inputs points at the package, so a later synth with the same
+ * inputs reuses it without compressing again (the router's deflate was 85 ms of every synth).
+ */
+function writePackage(
+  name: string,
+  files: readonly { name: string; content: Uint8Array }[],
+  workDir: string,
+): { path: string; sha256: string } {
   const inputs = createHash('sha256');
   for (const file of files) inputs.update(`${file.name}\0${file.content.length}\0`).update(file.content);
-  const record = join(workDir, `router-inputs-${inputs.digest('hex').slice(0, 32)}.json`);
+  const record = join(workDir, `${name}-inputs-${inputs.digest('hex').slice(0, 32)}.json`);
   const known = readPackageRecord(record);
   if (known) return known;
 
   const zip = zipFiles(files);
   const digest = createHash('sha256').update(zip);
   const sha256 = digest.copy().digest('base64');
-  const path = join(workDir, `router-${digest.digest('hex').slice(0, 16)}.zip`);
+  const path = join(workDir, `${name}-${digest.digest('hex').slice(0, 16)}.zip`);
   mkdirSync(workDir, { recursive: true });
   if (!existsSync(path)) writeAtomically(path, zip);
   writeAtomically(record, JSON.stringify({ path, sha256 }));
@@ -125,28 +160,4 @@ function writeAtomically(path: string, content: string | Uint8Array): void {
   const staging = `${path}.tmp-${process.pid}`;
   writeFileSync(staging, content);
   renameSync(staging, path);
-}
-
-/**
- * The package of a function other than the router (the authorizer, the DR deployment function): its
- * bundle (built and cached as the router's is) and source map in a deterministic zip named
- * `<name>-<content hash>.zip` under `workDir`. Returns its path and the base64 SHA-256 Lambda reports.
- */
-export function writeFunctionPackage(
-  name: string,
-  entry: string,
-  cacheDir: string,
-  workDir: string,
-): { path: string; sha256: string } {
-  const bundle = routerBundle(entry, cacheDir);
-  const zip = zipFiles([
-    { name: 'index.js', content: bundle.code },
-    { name: 'index.js.map', content: bundle.map },
-  ]);
-  const digest = createHash('sha256').update(zip);
-  const sha256 = digest.copy().digest('base64');
-  const path = join(workDir, `${name}-${digest.digest('hex').slice(0, 16)}.zip`);
-  mkdirSync(workDir, { recursive: true });
-  if (!existsSync(path)) writeAtomically(path, zip);
-  return { path, sha256 };
 }
