@@ -239,6 +239,33 @@ describe('the deployment pipeline with a DR endpoint, in two simulated Regions',
     expect(drRecord?.failureReason?.S).toContain('are not in');
   });
 
+  it("rolls a DR capacity change out as a new configuration there, never through Terraform's endpoint update", async () => {
+    await run(3, 'dr-onto-3-again');
+    // The DR endpoint serving v3 on one instance (say, scaled by hand): the environment asks for two.
+    const west = regions.sagemaker[dr.region];
+    const serving = west.servingModel(dr.endpointName)!;
+    west.endpoints.delete(dr.endpointName);
+    west.createEndpoint(
+      dr.endpointName,
+      serving.PrimaryContainer as Record<string, unknown>,
+      {
+        InstanceType: 'ml.g5.2xlarge',
+        InitialInstanceCount: 1,
+      },
+      `${dr.endpointName}-by-hand`,
+    );
+    const before = updates(dr.region);
+    await expect(run(3, 'dr-resize-3')).resolves.toMatchObject({
+      outcome: 'unchanged',
+      disasterRecovery: { outcome: 'serving', servingPackageArn: pkg(3) },
+    });
+    expect(updates(dr.region)).toBe(before + 1);
+    const config = west.calls.filter((c) => c.operation === 'CreateEndpointConfig').at(-1)?.input as {
+      ProductionVariants: Record<string, unknown>[];
+    };
+    expect(config.ProductionVariants[0]).toMatchObject({ InitialInstanceCount: 2 });
+  });
+
   it('a primary roll-out that rolls back leaves the DR endpoint alone', async () => {
     regions.sagemaker[prod.region].failNextUpdate(h.endpointName, {
       kind: 'alarm',
