@@ -691,43 +691,32 @@ function endStates(
       Choices: [
         { Variable: `${result}.outcome`, StringEquals: 'serving', Next: ph.next ?? 'Serving' },
         { Variable: `${result}.outcome`, StringEquals: 'rolled-back', Next: n('RolledBackCause') },
-        { Variable: `${result}.outcome`, StringEquals: 'refused', Next: n('DeploymentRefused') },
+        { Variable: `${result}.outcome`, StringEquals: 'refused', Next: n('RefusedCause') },
       ],
       Default: n('FailedCause'),
     },
-    // A roll-out that did not end serving the version fails the execution, so the deploy job and `npm run rollback` fail with it.
-    // The cause is composed first: CausePath takes a path (the local interpreter reads no intrinsic there).
-    [n('RolledBackCause')]: {
-      Type: 'Pass',
-      Parameters: {
-        'text.$': `States.Format('${h.inRegion}rolled back on the alarms {}; {} still serves${h.also}', ${result}.alarms, ${result}.servingPackageArn${h.alsoArg})`,
-      },
-      ResultPath: `${result}Cause`,
-      Next: n('DeploymentRolledBack'),
-    },
-    [n('DeploymentRolledBack')]: { Type: 'Fail', Error: h.failed('RolledBack'), CausePath: `${result}Cause.text` },
-    [n('DeploymentRefused')]:
-      ph.prefix === ''
-        ? { Type: 'Fail', Error: h.failed('Refused'), CausePath: `${result}.failureReason` }
-        : {
-            Type: 'Pass',
-            Parameters: { 'text.$': `States.Format('${h.inRegion}{}${h.also}', ${result}.failureReason${h.alsoArg})` },
-            ResultPath: `${result}Cause`,
-            Next: n('RefusedFail'),
-          },
-    ...(ph.prefix === ''
-      ? {}
-      : { [n('RefusedFail')]: { Type: 'Fail', Error: h.failed('Refused'), CausePath: `${result}Cause.text` } }),
-    [n('FailedCause')]: {
-      Type: 'Pass',
-      Parameters: {
-        'text.$': `States.Format('${h.inRegion}{} (serving: {})${h.also}', ${result}.failureReason, ${result}.servingPackageArn${h.alsoArg})`,
-      },
-      ResultPath: `${result}Cause`,
-      Next: n('DeploymentFailed'),
-    },
-    [n('DeploymentFailed')]: { Type: 'Fail', Error: h.failed('Failed'), CausePath: `${result}Cause.text` },
+    ...failing('RolledBack', 'rolled back on the alarms {}; {} still serves', ['alarms', 'servingPackageArn']),
+    ...failing('Refused', '{}', ['failureReason']),
+    ...failing('Failed', '{} (serving: {})', ['failureReason', 'servingPackageArn']),
   };
+
+  /**
+   * A roll-out that did not end serving the version fails the execution, so the deploy job and `npm run
+   * rollback` fail with it. The cause is composed first: CausePath takes a path (the local interpreter
+   * reads no intrinsic there).
+   */
+  function failing(what: 'RolledBack' | 'Refused' | 'Failed', format: string, fields: string[]): Record<string, State> {
+    const args = fields.map((f) => `${result}.${f}`).join(', ');
+    return {
+      [n(`${what}Cause`)]: {
+        Type: 'Pass',
+        Parameters: { 'text.$': `States.Format('${h.inRegion}${format}${h.also}', ${args}${h.alsoArg})` },
+        ResultPath: `${result}Cause`,
+        Next: n(`Deployment${what}`),
+      },
+      [n(`Deployment${what}`)]: { Type: 'Fail', Error: h.failed(what), CausePath: `${result}Cause.text` },
+    };
+  }
 }
 
 /** The DR phase's records sort after the primary's of the same execution: `<start>#<name>#dr`. */

@@ -100,7 +100,7 @@ export function createHandler(config: DrDeployConfig, clients: RegionClients) {
     const replica = s3Parts(replicaUrl);
     const primaryS3 = clients.s3(sourceRegion);
     const drS3 = clients.s3(config.region);
-    const keys: { key: string; size: number }[] = [];
+    const keys: string[] = [];
     if (source.key === '' || source.key.endsWith('/')) {
       let token: string | undefined;
       do {
@@ -109,7 +109,7 @@ export function createHandler(config: DrDeployConfig, clients: RegionClients) {
           .catch((err: unknown) => {
             throw serviceError('S3', err);
           });
-        for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push({ key: o.Key, size: o.Size ?? 0 });
+        for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token !== undefined);
       if (keys.length === 0)
@@ -117,10 +117,10 @@ export function createHandler(config: DrDeployConfig, clients: RegionClients) {
           DR_DEPLOY_ERRORS.notReplicated,
           `${sourceUrl} holds no object: the version has no weights there`,
         );
-    } else keys.push({ key: source.key, size: -1 });
+    } else keys.push(source.key);
     const pending: string[] = [];
     const missing: string[] = [];
-    await eachLimited(keys, async ({ key }) => {
+    await eachLimited(keys, async (key) => {
       const head = await primaryS3
         .send(new HeadObjectCommand({ Bucket: source.bucket, Key: key }))
         .catch((err: unknown) => {

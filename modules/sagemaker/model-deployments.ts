@@ -351,16 +351,9 @@ function pipelineStatements(p: ModelPipeline, props: ModelDeploymentsProps, tabl
  * What a roll-out of one endpoint calls, on that endpoint's resources in its Region only: the primary's
  * pipeline role in the primary Region, the DR function's role in the DR Region.
  */
-function rolloutStatements(e: {
-  readonly region: string;
-  readonly account: string;
-  readonly endpointName: string;
-  readonly endpointArn: string;
-  readonly resourceNamePrefix: string;
-  readonly executionRoleArn: string;
-  readonly alarmNames: readonly string[];
-  readonly volumeKmsKeyArn?: string;
-}): PolicyStatement[] {
+function rolloutStatements(
+  e: Omit<PipelineDisasterRecovery, 'functionName' | 'roleName' | 'config'> & { readonly account: string },
+): PolicyStatement[] {
   const arn = (type: string, name: string) => `arn:aws:sagemaker:${e.region}:${e.account}:${type}/${name}`;
   // Terraform's first model and configuration are `<endpoint>-<hash>`, the pipeline's `<prefix>-v<version>-<hex>`.
   const ownModels = arn('model', `${e.endpointName}-*`);
