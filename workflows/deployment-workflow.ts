@@ -64,22 +64,27 @@ export interface DeploymentConfig {
   readonly AutoRollbackConfiguration: { readonly Alarms: readonly { readonly AlarmName: string }[] };
 }
 
-export interface DeploymentWorkflowProps {
-  readonly modelId: string;
-  readonly environment: string;
+/** One endpoint the workflow rolls out, as Terraform created it: what its new models and configurations copy. */
+export interface RolloutTarget {
   readonly endpointName: string;
-  /** `arn:aws:sagemaker:<region>:<account>:model-package/<group>/`: only versions of this group are deployed. */
-  readonly packageArnPrefix: string;
   /** The models and configurations the workflow creates are `<namePrefix>-v<version>-<8 hex>` (at most 63 characters). */
   readonly namePrefix: string;
   /** The endpoint's execution role (the one Terraform's model uses). */
   readonly executionRoleArn: string;
-  readonly containerEnvironment: Readonly<Record<string, string>>;
   readonly networkIsolation: boolean;
   readonly variant: DeploymentVariant;
   /** The volume key, where the instance type allows one. */
   readonly kmsKeyArn?: string;
+  /** The blue/green policy with the endpoint's own rollback alarms. */
   readonly deploymentConfig: DeploymentConfig;
+}
+
+export interface DeploymentWorkflowProps extends RolloutTarget {
+  readonly modelId: string;
+  readonly environment: string;
+  /** `arn:aws:sagemaker:<region>:<account>:model-package/<group>/`: only versions of this group are deployed. */
+  readonly packageArnPrefix: string;
+  readonly containerEnvironment: Readonly<Record<string, string>>;
   /** The deployments table (its name or ARN). */
   readonly tableName: string;
   /** Seconds between two DescribeEndpoint calls. @default 30 */
@@ -89,17 +94,8 @@ export interface DeploymentWorkflowProps {
 }
 
 /** The DR endpoint of a model and how the pipeline reaches it. */
-export interface DisasterRecoveryPhaseProps {
+export interface DisasterRecoveryPhaseProps extends RolloutTarget {
   readonly region: string;
-  readonly endpointName: string;
-  /** Its models and configurations are `<namePrefix>-v<version>-<8 hex>`. */
-  readonly namePrefix: string;
-  readonly executionRoleArn: string;
-  readonly networkIsolation: boolean;
-  readonly variant: DeploymentVariant;
-  readonly kmsKeyArn?: string;
-  /** The DR endpoint's own rollback alarms. */
-  readonly deploymentConfig: DeploymentConfig;
   /** The DR function (functions/dr-deploy) in the primary Region, which makes the calls in the DR Region. */
   readonly functionArn: string;
 }
@@ -207,18 +203,11 @@ const LAMBDA_TRANSIENT: Json = {
 export const LAMBDA_INVOKE_TASK = 'arn:aws:states:::lambda:invoke';
 
 /** One endpoint's roll-out: the primary's through SDK integrations, the DR endpoint's through the DR function. */
-interface Phase {
+interface Phase extends RolloutTarget {
   /** '' for the primary endpoint, DR_PHASE for the DR endpoint: prefixes its states' names and its data's keys. */
   readonly prefix: '' | typeof DR_PHASE;
   readonly region: string;
-  readonly endpointName: string;
-  readonly namePrefix: string;
-  readonly executionRoleArn: string;
   readonly containerEnvironment: Readonly<Record<string, string>>;
-  readonly networkIsolation: boolean;
-  readonly variant: DeploymentVariant;
-  readonly kmsKeyArn?: string;
-  readonly deploymentConfig: DeploymentConfig;
   /** The DR function: every call of the phase goes through it. @default - SDK integrations */
   readonly functionArn?: string;
   /** Where the phase goes when its endpoint ends serving the version, or already did; undefined: the execution succeeds there. */
