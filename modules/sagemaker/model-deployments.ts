@@ -13,6 +13,7 @@ import { DEPLOYMENT_TABLE_KEYS } from '../../contracts/model-deployment';
 import { RolePolicy, serviceTrust, type PolicyStatement } from '../iam/role-policy';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../logs/retention';
 import { validateProps } from '../validation';
+import { readPrefixStatements, s3Location } from './model-endpoint';
 import { MODEL_DEPLOYMENTS_RULES } from './validate';
 
 /** One model's deployment pipeline: its workflow and exactly what it may touch. */
@@ -403,30 +404,6 @@ function rolloutStatements(
  * prefixes, in the primary bucket and in its replica.
  */
 function replicationStatements(config: DrDeployConfig): PolicyStatement[] {
-  const urls = config.artifacts.flatMap((a) => [a.source, a.replica]);
-  const parts = urls.map((u) => {
-    const rest = u.slice('s3://'.length);
-    const slash = rest.indexOf('/');
-    return slash < 0 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
-  });
-  const buckets = [...new Set(parts.map((x) => x.bucket))];
-  return [
-    {
-      sid: 'ReadWeightsStatus',
-      actions: ['s3:GetObject'],
-      resources: parts.map((x) => `arn:aws:s3:::${x.bucket}/${x.prefix}*`),
-    },
-    ...buckets.map((bucket, i) => ({
-      sid: `ListWeights${i}`,
-      actions: ['s3:ListBucket'],
-      resources: [`arn:aws:s3:::${bucket}`],
-      conditions: [
-        {
-          test: 'StringLike',
-          variable: 's3:prefix',
-          values: parts.filter((x) => x.bucket === bucket).map((x) => `${x.prefix}*`),
-        },
-      ],
-    })),
-  ];
+  const locations = config.artifacts.flatMap((a) => [s3Location(a.source), s3Location(a.replica)]);
+  return readPrefixStatements(locations, 'ReadWeightsStatus', (i) => `ListWeights${i}`);
 }

@@ -91,7 +91,38 @@ export function executionRoleName(endpointName: string): string {
 /** Blue/green needs the same variant name in the old and the new endpoint configuration. */
 export const VARIANT_NAME = 'AllTraffic';
 
-function s3Location(url: string): { bucket: string; prefix: string } {
+/**
+ * Reading objects under S3 prefixes and nothing else: GetObject on each prefix, ListBucket on each bucket
+ * only for its prefixes. None for no prefix.
+ */
+export function readPrefixStatements(
+  locations: readonly { bucket: string; prefix: string }[],
+  readSid: string,
+  listSid: (i: number) => string,
+): PolicyStatement[] {
+  if (locations.length === 0) return [];
+  return [
+    {
+      sid: readSid,
+      actions: ['s3:GetObject'],
+      resources: locations.map((a) => `arn:aws:s3:::${a.bucket}/${a.prefix}*`),
+    },
+    ...[...new Set(locations.map((a) => a.bucket))].map((bucket, i) => ({
+      sid: listSid(i),
+      actions: ['s3:ListBucket'],
+      resources: [`arn:aws:s3:::${bucket}`],
+      conditions: [
+        {
+          test: 'StringLike',
+          variable: 's3:prefix',
+          values: locations.filter((a) => a.bucket === bucket).map((a) => `${a.prefix}*`),
+        },
+      ],
+    })),
+  ];
+}
+
+export function s3Location(url: string): { bucket: string; prefix: string } {
   const rest = url.slice('s3://'.length);
   const slash = rest.indexOf('/');
   return slash < 0 ? { bucket: rest, prefix: '' } : { bucket: rest.slice(0, slash), prefix: rest.slice(slash + 1) };
@@ -154,28 +185,11 @@ export class ModelEndpoint extends Construct {
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
-    const statements: PolicyStatement[] = [];
-    if (artifacts.length) {
-      statements.push({
-        sid: 'ReadOwnArtifacts',
-        actions: ['s3:GetObject'],
-        resources: artifacts.map((a) => `arn:aws:s3:::${a.bucket}/${a.prefix}*`),
-      });
-      for (const bucket of [...new Set(artifacts.map((a) => a.bucket))]) {
-        statements.push({
-          sid: `ListOwnArtifacts${statements.length}`,
-          actions: ['s3:ListBucket'],
-          resources: [`arn:aws:s3:::${bucket}`],
-          conditions: [
-            {
-              test: 'StringLike',
-              variable: 's3:prefix',
-              values: artifacts.filter((a) => a.bucket === bucket).map((a) => `${a.prefix}*`),
-            },
-          ],
-        });
-      }
-    }
+    const statements: PolicyStatement[] = readPrefixStatements(
+      artifacts,
+      'ReadOwnArtifacts',
+      (i) => `ListOwnArtifacts${i + 1}`,
+    );
     statements.push(
       {
         sid: 'PullImage',
